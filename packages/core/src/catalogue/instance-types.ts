@@ -1,0 +1,116 @@
+// AWS GPU instance types. Source: ../shared/reference/ai-stack-facts.md section E (Karpenter's
+// generated instance-type reference, from EC2 API data) and versions-and-prices.md part 2 (on-demand
+// prices, us-east-1, Linux, from Karpenter's generated Price List table of 2026-07-20).
+import { GpuModelId } from './gpu-models';
+
+/** CPU architecture, spelled as Kubernetes' `kubernetes.io/arch` label. */
+export type Architecture = 'amd64' | 'arm64';
+
+/** An on-demand price with its provenance. */
+export interface OnDemandPrice {
+  /** US dollars per instance-hour. */
+  readonly usdPerHour: number;
+  readonly region: string;
+  /** The date the figure was taken (ISO 8601). */
+  readonly asOf: string;
+}
+
+/** A GPU instance type. */
+export interface GpuInstanceType {
+  /** EC2 instance type name (`p5.48xlarge`). */
+  readonly name: string;
+  /** Family (`p5`), as Karpenter's `karpenter.k8s.aws/instance-family` label. */
+  readonly family: string;
+  readonly gpuModel: GpuModelId;
+  readonly gpuCount: number;
+  readonly vcpu: number;
+  readonly memoryGiB: number;
+  /** Maximum EFA interfaces (`vpc.amazonaws.com/efa`); 0 when the type has no EFA. */
+  readonly efaInterfaces: number;
+  /** Network bandwidth in Gbps (the "up to" figure for burstable sizes). */
+  readonly networkGbps: number;
+  readonly architecture: Architecture;
+  /** On-demand price, where a verified figure exists. */
+  readonly onDemandPrice?: OnDemandPrice;
+}
+
+const PRICE_REGION = 'us-east-1';
+/** The date of the price table the catalogue's prices come from. */
+export const PRICES_AS_OF = '2026-07-20';
+
+type Row = [name: string, gpu: GpuModelId, count: number, vcpu: number, memGiB: number, efa: number, gbps: number, price?: number];
+
+// prettier-ignore
+const ROWS: readonly Row[] = [
+  ['g4dn.xlarge', 't4', 1, 4, 16, 0, 5, 0.526],
+  ['g4dn.2xlarge', 't4', 1, 8, 32, 0, 10],
+  ['g4dn.4xlarge', 't4', 1, 16, 64, 0, 20],
+  ['g4dn.8xlarge', 't4', 1, 32, 128, 1, 50],
+  ['g4dn.16xlarge', 't4', 1, 64, 256, 1, 50],
+  ['g4dn.12xlarge', 't4', 4, 48, 192, 1, 50, 3.912],
+  ['g4dn.metal', 't4', 8, 96, 384, 1, 100],
+  ['g5.xlarge', 'a10g', 1, 4, 16, 0, 2.5, 1.006],
+  ['g5.2xlarge', 'a10g', 1, 8, 32, 0, 5],
+  ['g5.4xlarge', 'a10g', 1, 16, 64, 0, 10],
+  ['g5.8xlarge', 'a10g', 1, 32, 128, 1, 25],
+  ['g5.16xlarge', 'a10g', 1, 64, 256, 1, 25],
+  ['g5.12xlarge', 'a10g', 4, 48, 192, 1, 40, 5.672],
+  ['g5.24xlarge', 'a10g', 4, 96, 384, 1, 50],
+  ['g5.48xlarge', 'a10g', 8, 192, 768, 1, 100, 16.288],
+  ['g6.xlarge', 'l4', 1, 4, 16, 0, 2.5, 0.8048],
+  ['g6.2xlarge', 'l4', 1, 8, 32, 0, 5],
+  ['g6.4xlarge', 'l4', 1, 16, 64, 0, 10],
+  ['g6.8xlarge', 'l4', 1, 32, 128, 1, 25],
+  ['g6.16xlarge', 'l4', 1, 64, 256, 1, 25],
+  ['g6.12xlarge', 'l4', 4, 48, 192, 1, 40, 4.6016],
+  ['g6.24xlarge', 'l4', 4, 96, 384, 1, 50],
+  ['g6.48xlarge', 'l4', 8, 192, 768, 1, 100, 13.3504],
+  ['g6e.xlarge', 'l40s', 1, 4, 32, 0, 2.5, 1.861],
+  ['g6e.2xlarge', 'l40s', 1, 8, 64, 0, 5],
+  ['g6e.4xlarge', 'l40s', 1, 16, 128, 0, 20],
+  ['g6e.8xlarge', 'l40s', 1, 32, 256, 1, 25],
+  ['g6e.16xlarge', 'l40s', 1, 64, 512, 1, 35],
+  ['g6e.12xlarge', 'l40s', 4, 48, 384, 1, 100, 10.49264],
+  ['g6e.24xlarge', 'l40s', 4, 96, 768, 2, 200],
+  ['g6e.48xlarge', 'l40s', 8, 192, 1536, 4, 400, 30.13118],
+  ['p4d.24xlarge', 'a100-40gb', 8, 96, 1152, 4, 400, 21.957642],
+  ['p4de.24xlarge', 'a100-80gb', 8, 96, 1152, 4, 400, 27.44705],
+  ['p5.4xlarge', 'h100', 1, 16, 256, 1, 100, 6.88],
+  ['p5.48xlarge', 'h100', 8, 192, 2048, 32, 3200, 55.04],
+  // p5e has no on-demand price in the AWS Price List (sold as Capacity Blocks / reservations).
+  ['p5e.48xlarge', 'h200', 8, 192, 2048, 32, 3200],
+  ['p5en.48xlarge', 'h200', 8, 192, 2048, 16, 3200, 63.296],
+  ['p6-b200.48xlarge', 'b200', 8, 192, 2048, 8, 3200, 113.9328],
+  ['p6-b300.48xlarge', 'b300', 8, 192, 4096, 16, 6400, 142.416],
+];
+
+function toInstanceType([name, gpuModel, gpuCount, vcpu, memoryGiB, efaInterfaces, networkGbps, price]: Row): GpuInstanceType {
+  return {
+    name,
+    family: name.slice(0, name.indexOf('.')),
+    gpuModel,
+    gpuCount,
+    vcpu,
+    memoryGiB,
+    efaInterfaces,
+    networkGbps,
+    architecture: 'amd64',
+    ...(price === undefined ? {} : { onDemandPrice: { usdPerHour: price, region: PRICE_REGION, asOf: PRICES_AS_OF } }),
+  };
+}
+
+/** Every GPU instance type in the catalogue, keyed by name. */
+export const GPU_INSTANCE_TYPES: Readonly<Record<string, GpuInstanceType>> = Object.freeze(
+  Object.fromEntries(ROWS.map((r) => [r[0], toInstanceType(r)])),
+);
+
+/** Names of every catalogued GPU instance type, sorted. */
+export const GPU_INSTANCE_TYPE_NAMES: readonly string[] = Object.keys(GPU_INSTANCE_TYPES).sort();
+
+/** Instance families that carry GPUs. A CPU node pool excludes these. */
+export const GPU_INSTANCE_FAMILIES: readonly string[] = [...new Set(ROWS.map((r) => r[0].slice(0, r[0].indexOf('.'))))].sort();
+
+/** The catalogue entry for an instance type, or undefined when it is not a catalogued GPU type. */
+export function findInstanceType(name: string): GpuInstanceType | undefined {
+  return Object.prototype.hasOwnProperty.call(GPU_INSTANCE_TYPES, name) ? GPU_INSTANCE_TYPES[name] : undefined;
+}

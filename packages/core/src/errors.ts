@@ -1,0 +1,81 @@
+/**
+ * One problem found while validating user input.
+ *
+ * `path` locates the field in the user's input (`pools[1].instanceTypes[0]`), `value` is what the
+ * user gave, `problem` says what is wrong with it and `fix` says what to do instead.
+ */
+export interface ValidationProblem {
+  readonly path: string;
+  readonly value: unknown;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+/**
+ * The single error class aiready raises for bad input.
+ *
+ * It carries every problem found in one spec (validation never stops at the first one), and its
+ * message lists them all with the field, the bad value and the fix.
+ */
+export class AireadyValidationError extends Error {
+  public readonly problems: readonly ValidationProblem[];
+  /** The construct path, resource name or spec name the problems belong to. */
+  public readonly scope: string;
+
+  constructor(scope: string, problems: readonly ValidationProblem[]) {
+    super(formatProblems(scope, problems));
+    this.name = 'AireadyValidationError';
+    this.scope = scope;
+    this.problems = problems;
+  }
+}
+
+/**
+ * A soft issue: the input is valid but probably not what the user wants. Warnings never stop
+ * synthesis; they are printed and listed in SUMMARY.md.
+ */
+export interface ValidationWarning {
+  readonly path: string;
+  readonly message: string;
+}
+
+function formatProblems(scope: string, problems: readonly ValidationProblem[]): string {
+  const lines = problems.map((p) => `  - ${p.path} = ${show(p.value)}: ${p.problem}. Fix: ${p.fix}`);
+  const noun = problems.length === 1 ? 'problem' : 'problems';
+  return `${scope}: ${problems.length} ${noun}\n${lines.join('\n')}`;
+}
+
+/** Renders a bad value for an error message, short enough to read. */
+export function show(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/**
+ * Collects problems while a spec is checked, then throws them together.
+ *
+ * Plan functions create one, call `check`/`add` for every rule and finish with `throwIfAny`.
+ */
+export class ProblemCollector {
+  private readonly found: ValidationProblem[] = [];
+
+  constructor(private readonly scope: string) {}
+
+  add(problem: ValidationProblem): void {
+    this.found.push(problem);
+  }
+
+  /** Records a problem unless `ok` holds. */
+  check(ok: boolean, problem: ValidationProblem): void {
+    if (!ok) this.found.push(problem);
+  }
+
+  get problems(): readonly ValidationProblem[] {
+    return this.found;
+  }
+
+  throwIfAny(): void {
+    if (this.found.length > 0) throw new AireadyValidationError(this.scope, this.found);
+  }
+}

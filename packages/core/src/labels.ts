@@ -1,0 +1,102 @@
+// One source of truth for every label key, annotation and taint aiready puts on nodes, pods and
+// objects. Nothing else in the repository spells these strings.
+
+/** The API group prefix of aiready's own labels. */
+export const AIREADY_PREFIX = 'aiready.dev';
+
+/** Node label: the aiready pool a node belongs to. Set by Karpenter (NodePool) and by managed node groups. */
+export const POOL_LABEL = `${AIREADY_PREFIX}/pool`;
+/** Node label: the pool's purpose (`training`, `inference`, `interactive`). */
+export const PURPOSE_LABEL = `${AIREADY_PREFIX}/purpose`;
+/** Object label: the aiready component (`gpu-operator`, `karpenter`, ...) an object belongs to. */
+export const COMPONENT_LABEL = 'app.kubernetes.io/component';
+/** Object label: what manages the object. */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+/** Value of {@link MANAGED_BY_LABEL} on everything aiready synthesizes. */
+export const MANAGED_BY_VALUE = 'aiready';
+/** Object label: the platform an object is part of. */
+export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
+
+/** The extended resource NVIDIA's device plugin advertises for whole GPUs. */
+export const NVIDIA_GPU_RESOURCE = 'nvidia.com/gpu';
+/** Node label set before boot on aiready GPU nodes, so the NVIDIA device plugin's default affinity matches without NFD. */
+export const NVIDIA_GPU_PRESENT_LABEL = 'nvidia.com/gpu.present';
+/**
+ * Node label the cluster autoscaler reads to know a node will have GPUs, so it does not scale up
+ * again while the device plugin is still starting.
+ */
+export const ACCELERATOR_LABEL = 'k8s.amazonaws.com/accelerator';
+
+/** A Kubernetes node taint. */
+export interface Taint {
+  readonly key: string;
+  readonly value?: string;
+  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+/** A Kubernetes toleration. */
+export interface Toleration {
+  readonly key?: string;
+  readonly operator: 'Exists' | 'Equal';
+  readonly value?: string;
+  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+/**
+ * The taint every aiready GPU node carries, on Karpenter and managed node groups alike, so that only
+ * pods that asked for GPUs land there.
+ */
+export const GPU_TAINT: Taint = { key: NVIDIA_GPU_RESOURCE, value: 'true', effect: 'NoSchedule' };
+
+/**
+ * The toleration that matches a taint whatever its value: `Exists` on the key and effect. A value
+ * mismatch (`present` vs `true`) is how GPU DaemonSets silently stay at zero pods, so aiready never
+ * tolerates by value.
+ */
+export function tolerationFor(taint: Taint): Toleration {
+  return { key: taint.key, operator: 'Exists', effect: taint.effect };
+}
+
+/** Tolerations for a set of taints, without duplicates, in a stable order. */
+export function tolerationsFor(taints: readonly Taint[]): Toleration[] {
+  const seen = new Map<string, Toleration>();
+  for (const t of taints) {
+    const tol = tolerationFor(t);
+    seen.set(`${tol.key}:${tol.effect}`, tol);
+  }
+  return [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, t]) => t);
+}
+
+/** Karpenter's well-known node labels (karpenter.k8s.aws/...). */
+export const KARPENTER_LABELS = {
+  nodePool: 'karpenter.sh/nodepool',
+  capacityType: 'karpenter.sh/capacity-type',
+  instanceFamily: 'karpenter.k8s.aws/instance-family',
+  instanceGpuName: 'karpenter.k8s.aws/instance-gpu-name',
+  instanceGpuCount: 'karpenter.k8s.aws/instance-gpu-count',
+  instanceGpuMemory: 'karpenter.k8s.aws/instance-gpu-memory',
+  instanceGpuManufacturer: 'karpenter.k8s.aws/instance-gpu-manufacturer',
+} as const;
+
+/** Kubernetes well-known node labels. */
+export const WELL_KNOWN_LABELS = {
+  instanceType: 'node.kubernetes.io/instance-type',
+  arch: 'kubernetes.io/arch',
+  os: 'kubernetes.io/os',
+  zone: 'topology.kubernetes.io/zone',
+} as const;
+
+/** Pod annotation that stops Karpenter from voluntarily disrupting the node the pod runs on. */
+export const DO_NOT_DISRUPT_ANNOTATION = 'karpenter.sh/do-not-disrupt';
+
+/** Namespace labels of Pod Security admission. */
+export const POD_SECURITY_LABELS = {
+  enforce: 'pod-security.kubernetes.io/enforce',
+  audit: 'pod-security.kubernetes.io/audit',
+  warn: 'pod-security.kubernetes.io/warn',
+} as const;
+
+/** Argo CD annotation ordering the sync of objects (lower waves first). */
+export const ARGOCD_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+/** Argo CD annotation with per-object sync options. */
+export const ARGOCD_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';

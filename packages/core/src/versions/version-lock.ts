@@ -1,0 +1,182 @@
+// The version lock: every upstream chart aiready installs, pinned in one place.
+// Source: ../shared/reference/versions-and-prices.md part 1 (each row verified from a Chart.yaml at a
+// tag or a published Helm index). To upgrade a component, change its row here and nothing else.
+
+/** How a chart's lifecycle depends on Helm hooks: what a hook-dropping materialiser would lose. */
+export interface HookBehaviour {
+  /** True when something the platform needs is created only by a hook. */
+  readonly essential: boolean;
+  readonly note: string;
+}
+
+/** One pinned upstream Helm chart. */
+export interface ChartPin {
+  /** Stable id used across aiready (`gpu-operator`). */
+  readonly id: string;
+  /** Chart name in the repository. */
+  readonly chart: string;
+  /** Repository as users configure it: `https://...` or `oci://...` (the OCI URL excludes the chart name). */
+  readonly repository: string;
+  /** Chart version exactly as Helm expects it (some carry a leading `v`). */
+  readonly version: string;
+  readonly appVersion: string;
+  /** The namespace convention for this component. */
+  readonly namespace: string;
+  /** Whether the chart installs CRDs. */
+  readonly ownsCrds: boolean;
+  readonly hooks: HookBehaviour;
+}
+
+const NO_HOOKS: HookBehaviour = { essential: false, note: 'no hooks' };
+
+/** Every pinned chart, keyed by id. */
+export const CHARTS = Object.freeze({
+  gpuOperator: {
+    id: 'gpu-operator',
+    chart: 'gpu-operator',
+    repository: 'https://helm.ngc.nvidia.com/nvidia',
+    version: 'v26.7.0',
+    appVersion: 'v26.7.0',
+    namespace: 'gpu-operator',
+    ownsCrds: true,
+    hooks: {
+      essential: false,
+      note: 'pre-upgrade CRD upgrade Job and pre-delete cleanup Jobs; without hooks, apply the chart CRDs server-side on upgrade',
+    },
+  },
+  karpenter: {
+    id: 'karpenter',
+    chart: 'karpenter',
+    repository: 'oci://public.ecr.aws/karpenter',
+    version: '1.14.1',
+    appVersion: '1.14.1',
+    namespace: 'kube-system',
+    ownsCrds: false,
+    hooks: NO_HOOKS,
+  },
+  karpenterCrd: {
+    id: 'karpenter-crd',
+    chart: 'karpenter-crd',
+    repository: 'oci://public.ecr.aws/karpenter',
+    version: '1.14.1',
+    appVersion: '1.14.1',
+    namespace: 'kube-system',
+    // The CRDs sit in templates/, so chart upgrades reach them (unlike karpenter's crds/ folder).
+    ownsCrds: true,
+    hooks: NO_HOOKS,
+  },
+  argoWorkflows: {
+    id: 'argo-workflows',
+    chart: 'argo-workflows',
+    repository: 'https://argoproj.github.io/argo-helm',
+    version: '1.0.18',
+    appVersion: 'v4.0.6',
+    namespace: 'argo',
+    ownsCrds: true,
+    hooks: {
+      essential: true,
+      note: 'crds.full=true installs the full v4 CRDs through a pre-install/pre-upgrade hook Job; a hook-dropping materialiser installs no CRDs',
+    },
+  },
+  kubePrometheusStack: {
+    id: 'kube-prometheus-stack',
+    chart: 'kube-prometheus-stack',
+    repository: 'https://prometheus-community.github.io/helm-charts',
+    version: '88.5.3',
+    appVersion: 'v0.93.1',
+    namespace: 'monitoring',
+    ownsCrds: true,
+    hooks: {
+      essential: true,
+      note: 'admission-webhook certificate Jobs are hooks; use cert-manager or disable the webhooks when hooks are dropped',
+    },
+  },
+  dcgmExporter: {
+    id: 'dcgm-exporter',
+    chart: 'dcgm-exporter',
+    repository: 'https://nvidia.github.io/dcgm-exporter/helm-charts',
+    version: '4.8.2',
+    appVersion: '4.8.2',
+    namespace: 'gpu-operator',
+    ownsCrds: false,
+    hooks: NO_HOOKS,
+  },
+  nvidiaDevicePlugin: {
+    id: 'nvidia-device-plugin',
+    chart: 'nvidia-device-plugin',
+    repository: 'https://nvidia.github.io/k8s-device-plugin',
+    version: '0.20.0',
+    appVersion: '0.20.0',
+    namespace: 'nvidia-device-plugin',
+    ownsCrds: false,
+    hooks: NO_HOOKS,
+  },
+  clusterAutoscaler: {
+    id: 'cluster-autoscaler',
+    chart: 'cluster-autoscaler',
+    repository: 'https://kubernetes.github.io/autoscaler',
+    version: '9.59.0',
+    appVersion: '1.35.0',
+    namespace: 'kube-system',
+    ownsCrds: false,
+    hooks: NO_HOOKS,
+  },
+  keda: {
+    id: 'keda',
+    chart: 'keda',
+    repository: 'https://kedacore.github.io/charts',
+    version: '2.20.2',
+    appVersion: '2.20.2',
+    namespace: 'keda',
+    ownsCrds: true,
+    hooks: NO_HOOKS,
+  },
+  argoCd: {
+    id: 'argo-cd',
+    chart: 'argo-cd',
+    repository: 'https://argoproj.github.io/argo-helm',
+    version: '10.1.1',
+    appVersion: 'v3.4.4',
+    namespace: 'argocd',
+    ownsCrds: true,
+    hooks: { essential: true, note: 'redis-secret-init hook Job creates the Redis password Secret' },
+  },
+  kueue: {
+    id: 'kueue',
+    chart: 'kueue',
+    repository: 'oci://registry.k8s.io/kueue/charts',
+    version: '0.19.2',
+    appVersion: 'v0.19.2',
+    namespace: 'kueue-system',
+    ownsCrds: true,
+    hooks: NO_HOOKS,
+  },
+  kubeflowTrainer: {
+    id: 'kubeflow-trainer',
+    chart: 'kubeflow-trainer',
+    repository: 'oci://ghcr.io/kubeflow/charts',
+    version: '2.3.0',
+    appVersion: 'v2.3.0',
+    namespace: 'kubeflow-system',
+    ownsCrds: true,
+    hooks: { essential: true, note: 'default ClusterTrainingRuntimes are applied by a post-install hook Job' },
+  },
+  jobset: {
+    id: 'jobset',
+    chart: 'jobset',
+    repository: 'oci://registry.k8s.io/jobset/charts',
+    version: '0.12.0',
+    appVersion: 'v0.12.0',
+    namespace: 'jobset-system',
+    ownsCrds: true,
+    hooks: NO_HOOKS,
+  },
+} satisfies Record<string, ChartPin>);
+
+export type ChartKey = keyof typeof CHARTS;
+
+/** Kubernetes minor versions aiready supports on EKS, oldest first. */
+export const SUPPORTED_KUBERNETES_VERSIONS = ['1.34', '1.35', '1.36'] as const;
+export type KubernetesVersion = (typeof SUPPORTED_KUBERNETES_VERSIONS)[number];
+/** The Kubernetes version new clusters get unless the user picks another. */
+export const DEFAULT_KUBERNETES_VERSION: KubernetesVersion = '1.36';
