@@ -67,6 +67,14 @@ export function tolerationsFor(taints: readonly Taint[]): Toleration[] {
   return [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, t]) => t);
 }
 
+/**
+ * Node labels the NVIDIA GPU operator reads to decide which of its DaemonSets run on a node
+ * (`nvidia.com/gpu.deploy.<operand>=false` keeps that operand off).
+ */
+export function gpuOperatorDeployLabel(operand: 'driver' | 'container-toolkit' | 'device-plugin' | 'mig-manager'): string {
+  return `nvidia.com/gpu.deploy.${operand}`;
+}
+
 /** Karpenter's well-known node labels (karpenter.k8s.aws/...). */
 export const KARPENTER_LABELS = {
   nodePool: 'karpenter.sh/nodepool',

@@ -1,5 +1,6 @@
 // EKS-optimized accelerated AMI families and what each ships on the node.
 // Source: ../shared/reference/ai-stack-facts.md section B ("EKS with pre-installed drivers") and D (AMI types).
+import { gpuOperatorDeployLabel } from '../labels';
 import { Architecture } from './instance-types';
 
 /** The AMI families aiready supports for GPU nodes. */
@@ -30,6 +31,11 @@ export interface AmiFamily {
   readonly preinstalled: PreinstalledGpuStack;
   /** MIG strategies the family supports (Bottlerocket only supports `single`). */
   readonly migStrategies: readonly ('single' | 'mixed')[];
+  /**
+   * Node labels that keep GPU operator operands off nodes where the AMI already provides them, so
+   * a node never has two device plugins.
+   */
+  readonly operatorNodeLabels: Readonly<Record<string, string>>;
 }
 
 /** The AMI release the catalogue pins for AL2023 (awslabs/amazon-eks-ami release v20260724). */
@@ -48,6 +54,8 @@ export const AMI_FAMILIES: Readonly<Record<AmiFamilyId, AmiFamily>> = Object.fre
     // The AL2023 NVIDIA AMI ships the kernel driver and the container toolkit, not the device plugin.
     preinstalled: { driver: true, containerToolkit: true, devicePlugin: false },
     migStrategies: ['single', 'mixed'],
+    // Driver and toolkit are switched off operator-wide when every pool's AMI ships them.
+    operatorNodeLabels: {},
   },
   bottlerocket: {
     id: 'bottlerocket',
@@ -59,6 +67,12 @@ export const AMI_FAMILIES: Readonly<Record<AmiFamilyId, AmiFamily>> = Object.fre
     // Bottlerocket's NVIDIA variants bundle the driver, toolkit and their own device plugin.
     preinstalled: { driver: true, containerToolkit: true, devicePlugin: true },
     migStrategies: ['single'],
+    operatorNodeLabels: {
+      [gpuOperatorDeployLabel('driver')]: 'false',
+      [gpuOperatorDeployLabel('container-toolkit')]: 'false',
+      [gpuOperatorDeployLabel('device-plugin')]: 'false',
+      [gpuOperatorDeployLabel('mig-manager')]: 'false',
+    },
   },
 });
 

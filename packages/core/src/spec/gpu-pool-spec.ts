@@ -314,6 +314,7 @@ export function checkGpuPool(spec: GpuPoolSpec, path: string, problems: ProblemC
   const gpuModels = Object.values(GPU_MODELS).filter((m) => types.some((t) => t.gpuModel === m.id));
   const nodeLabels = sortKeys({
     ...userLabels,
+    ...amiFamily.operatorNodeLabels,
     [POOL_LABEL]: spec.name,
     [PURPOSE_LABEL]: purpose,
     [NVIDIA_GPU_PRESENT_LABEL]: 'true',

@@ -1,0 +1,91 @@
+import { AireadyValidationError, CHARTS, isDnsLabel } from '@aiready/core';
+import { Construct } from 'constructs';
+import { Values } from '../private/merge';
+import { HelmRelease } from '../release/helm-release';
+import { ReleaseMaterializer } from '../release/release-materializer';
+
+export interface KarpenterProps {
+  /** EKS cluster name (`settings.clusterName`). */
+  readonly clusterName: string;
+  /**
+   * Name of the SQS queue that receives spot interruption and instance state events.
+   * @default - the cluster name (the convention of Karpenter's getting-started guide and of aiready's Pulumi side)
+   */
+  readonly interruptionQueue?: string;
+  /**
+   * Namespace of the controller.
+   * @default 'kube-system'
+   */
+  readonly namespace?: string;
+  /**
+   * Controller replicas.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * Raw values of the karpenter chart, deep-merged last.
+   * @default - none
+   */
+  readonly values?: Values;
+  /**
+   * How the Helm releases are installed.
+   * @default ReleaseMaterializer.argoCd()
+   */
+  readonly releaseMaterializer?: ReleaseMaterializer;
+}
+
+/**
+ * Karpenter: the `karpenter-crd` chart (CRDs in templates, so upgrades reach them) installed before
+ * the `karpenter` controller chart, both from the version lock.
+ */
+export class Karpenter extends Construct {
+  public readonly crds: HelmRelease;
+  public readonly controller: HelmRelease;
+
+  constructor(scope: Construct, id: string, props: KarpenterProps) {
+    super(scope, id);
+    const replicas = props.replicas ?? 2;
+    const problems = [];
+    if (!isDnsLabel(props.clusterName, 100)) {
+      problems.push({
+        path: 'clusterName',
+        value: props.clusterName,
+        problem: 'not a valid EKS cluster name',
+        fix: "use letters, digits and '-', e.g. 'ai-prod'",
+      });
+    }
+    if (!Number.isInteger(replicas) || replicas < 1) {
+      problems.push({ path: 'replicas', value: replicas, problem: 'must be a whole number of at least 1', fix: 'set replicas: 2' });
+    }
+    if (problems.length) throw new AireadyValidationError(this.node.path, problems);
+
+    const namespace = props.namespace ?? CHARTS.karpenter.namespace;
+    const materializer = props.releaseMaterializer ?? ReleaseMaterializer.argoCd();
+    this.crds = new HelmRelease(this, 'Crds', {
+      pin: CHARTS.karpenterCrd,
+      component: 'karpenter',
+      namespace,
+      values: {},
+      materializer,
+    });
+    this.controller = new HelmRelease(this, 'Release', {
+      pin: CHARTS.karpenter,
+      component: 'karpenter',
+      namespace,
+      values: {
+        replicas,
+        settings: {
+          clusterName: props.clusterName,
+          interruptionQueue: props.interruptionQueue ?? props.clusterName,
+        },
+        // Karpenter's docs run the controller with requests equal to limits.
+        controller: { resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } },
+        podDisruptionBudget: { name: 'karpenter', maxUnavailable: 1 },
+      },
+      overrides: props.values,
+      // The CRD chart is installed first (wave -1).
+      wave: 0,
+      materializer,
+    });
+  }
+}

@@ -1,0 +1,36 @@
+// Hand-written typing of the Argo CD Application fields aiready sets. The Application CRD is 400 KB,
+// too large to import whole (see scripts/import-crds.sh); every object is still validated against
+// the full upstream CRD by kube-validate in CI.
+import { ApiObject, ApiObjectMetadata } from 'cdk8s';
+import { Construct } from 'constructs';
+
+export interface ArgoCdHelmSource {
+  readonly repoURL: string;
+  readonly chart: string;
+  readonly targetRevision: string;
+  readonly helm: { readonly releaseName: string; readonly valuesObject: Record<string, unknown> };
+}
+
+export interface ArgoCdApplicationSpec {
+  readonly project: string;
+  readonly destination: { readonly server: string; readonly namespace: string };
+  readonly source: ArgoCdHelmSource;
+  readonly syncPolicy: {
+    readonly automated?: { readonly prune: boolean; readonly selfHeal: boolean };
+    readonly syncOptions: readonly string[];
+  };
+}
+
+export interface ArgoCdApplicationProps {
+  readonly metadata: ApiObjectMetadata;
+  readonly spec: ArgoCdApplicationSpec;
+}
+
+/** An Argo CD `Application` (argoproj.io/v1alpha1). */
+export class ArgoCdApplication extends ApiObject {
+  public static readonly GVK = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application' };
+
+  constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
+    super(scope, id, { ...ArgoCdApplication.GVK, metadata: props.metadata, spec: props.spec });
+  }
+}

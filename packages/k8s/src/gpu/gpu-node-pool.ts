@@ -1,0 +1,80 @@
+import {
+  GpuPool,
+  GpuPoolSpec,
+  normalizeGpuPool,
+  POOL_LABEL,
+  tolerationsFor,
+  Toleration,
+} from '@aiready/core';
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Ec2NodeClass } from '../imports/karpenter.k8s.aws';
+import { NodePool } from '../imports/karpenter.sh';
+import { componentLabels } from '../private/metadata';
+import { NodeClassTarget, planNodeClass, planNodePool } from './karpenter-plan';
+
+/** Props of {@link GpuNodePool}: the pool spec plus where its nodes join. */
+export interface GpuNodePoolProps extends GpuPoolSpec {
+  /** EKS cluster name; Karpenter discovers subnets and security groups tagged `karpenter.sh/discovery=<clusterName>`. */
+  readonly clusterName: string;
+  /**
+   * IAM role (name) the nodes run with.
+   * @default - `KarpenterNodeRole-<clusterName>`
+   */
+  readonly nodeRole?: string;
+}
+
+/** A GPU pool other constructs can target. */
+export interface IGpuPool {
+  /** The validated pool. */
+  readonly pool: GpuPool;
+  /** Tolerations a pod needs to run on this pool. */
+  readonly tolerations: readonly Toleration[];
+  /** Node selector that pins a pod to this pool. */
+  readonly nodeSelector: Readonly<Record<string, string>>;
+}
+
+/**
+ * A GPU node pool provisioned by Karpenter: a `NodePool` and its `EC2NodeClass`.
+ *
+ * Nodes carry the `nvidia.com/gpu=true:NoSchedule` taint and the `aiready.dev/pool` label; use
+ * {@link GpuNodePool.schedule} to place a workload on the pool without repeating either.
+ */
+export class GpuNodePool extends Construct implements IGpuPool {
+  public readonly pool: GpuPool;
+  /** The Karpenter NodePool (escape hatch: `addJsonPatch`). */
+  public readonly nodePool: ApiObject;
+  /** The Karpenter EC2NodeClass (escape hatch: `addJsonPatch`). */
+  public readonly nodeClass: ApiObject;
+
+  constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
+    super(scope, id);
+    this.pool = normalizeGpuPool(props, this.node.path);
+    const target: NodeClassTarget = {
+      clusterName: props.clusterName,
+      nodeRole: props.nodeRole ?? `KarpenterNodeRole-${props.clusterName}`,
+    };
+    const metadata = { name: this.pool.name, labels: componentLabels('gpu-node-pool') };
+    this.nodeClass = new Ec2NodeClass(this, 'NodeClass', { metadata, spec: planNodeClass(this.pool, target) });
+    this.nodePool = new NodePool(this, 'Resource', { metadata, spec: planNodePool(this.pool) });
+  }
+
+  public get tolerations(): readonly Toleration[] {
+    return tolerationsFor(this.pool.taints);
+  }
+
+  public get nodeSelector(): Readonly<Record<string, string>> {
+    return { [POOL_LABEL]: this.pool.name };
+  }
+
+  /** Lets `workload` run on this pool: tolerates the pool's taints and requires its pool label. */
+  public schedule(workload: kplus.Pod | kplus.Workload): void {
+    for (const t of this.pool.taints) {
+      workload.scheduling.tolerate(
+        kplus.Node.tainted(kplus.NodeTaintQuery.exists(t.key, { effect: t.effect as kplus.TaintEffect })),
+      );
+    }
+    workload.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.is(POOL_LABEL, this.pool.name)));
+  }
+}

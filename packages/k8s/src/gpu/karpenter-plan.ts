@@ -1,0 +1,121 @@
+// Pure planning of Karpenter objects: what the NodePool and EC2NodeClass specs of a pool are.
+import { GpuPool, KARPENTER_LABELS, NVIDIA_GPU_RESOURCE, POOL_LABEL, Taint, WELL_KNOWN_LABELS } from '@aiready/core';
+import {
+  Ec2NodeClassSpec,
+  Ec2NodeClassSpecBlockDeviceMappings,
+  Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType,
+  Ec2NodeClassSpecMetadataOptions,
+  Ec2NodeClassSpecMetadataOptionsHttpEndpoint,
+  Ec2NodeClassSpecMetadataOptionsHttpProtocolIPv6,
+  Ec2NodeClassSpecMetadataOptionsHttpTokens,
+} from '../imports/karpenter.k8s.aws';
+import {
+  NodePoolSpec,
+  NodePoolSpecDisruptionConsolidationPolicy as Consolidation,
+  NodePoolSpecLimits,
+  NodePoolSpecTemplateSpecRequirements,
+  NodePoolSpecTemplateSpecRequirementsOperator as Op,
+  NodePoolSpecTemplateSpecTaints,
+  NodePoolSpecTemplateSpecTaintsEffect,
+} from '../imports/karpenter.sh';
+
+/** Where a pool's nodes join: the cluster's discovery tag and the node IAM role. */
+export interface NodeClassTarget {
+  /** EKS cluster name; subnets and security groups are discovered by the `karpenter.sh/discovery` tag with this value. */
+  readonly clusterName: string;
+  /** IAM role (name) of the nodes. */
+  readonly nodeRole: string;
+}
+
+/** The tag key Karpenter discovers subnets and security groups by. */
+export const DISCOVERY_TAG = 'karpenter.sh/discovery';
+
+/** IMDSv2 only, hop limit 1: pods cannot reach the node's instance credentials. */
+export const IMDS_V2_HOP_LIMIT_1: Ec2NodeClassSpecMetadataOptions = {
+  httpEndpoint: Ec2NodeClassSpecMetadataOptionsHttpEndpoint.ENABLED,
+  httpProtocolIPv6: Ec2NodeClassSpecMetadataOptionsHttpProtocolIPv6.DISABLED,
+  httpPutResponseHopLimit: 1,
+  httpTokens: Ec2NodeClassSpecMetadataOptionsHttpTokens.REQUIRED,
+};
+
+/** An encrypted gp3 volume mapping. */
+export function encryptedGp3(deviceName: string, sizeGiB: number, rootVolume: boolean): Ec2NodeClassSpecBlockDeviceMappings {
+  return {
+    deviceName,
+    ...(rootVolume ? { rootVolume: true } : {}),
+    ebs: {
+      volumeSize: `${sizeGiB}Gi`,
+      volumeType: Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType.GP3,
+      encrypted: true,
+      deleteOnTermination: true,
+    },
+  };
+}
+
+/** A NodePool requirement. */
+export function requirement(key: string, operator: `${Op}`, values?: readonly string[]): NodePoolSpecTemplateSpecRequirements {
+  return { key, operator: operator as Op, ...(values ? { values: [...values] } : {}) };
+}
+
+/** The subnet and security group selectors and the role of a node class. */
+export function nodeClassBase(target: NodeClassTarget): Pick<Ec2NodeClassSpec, 'role' | 'subnetSelectorTerms' | 'securityGroupSelectorTerms' | 'metadataOptions'> {
+  return {
+    role: target.nodeRole,
+    subnetSelectorTerms: [{ tags: { [DISCOVERY_TAG]: target.clusterName } }],
+    securityGroupSelectorTerms: [{ tags: { [DISCOVERY_TAG]: target.clusterName } }],
+    metadataOptions: IMDS_V2_HOP_LIMIT_1,
+  };
+}
+
+/** Disruption defaults per purpose. Training pools are never consolidated while pods run. */
+const DISRUPTION: Record<GpuPool['purpose'], { policy: Consolidation; after: string; grace: string }> = {
+  training: { policy: Consolidation.WHEN_EMPTY, after: '10m', grace: '48h' },
+  inference: { policy: Consolidation.WHEN_EMPTY_OR_UNDERUTILIZED, after: '5m', grace: '1h' },
+  interactive: { policy: Consolidation.WHEN_EMPTY, after: '30m', grace: '8h' },
+};
+
+/** Root (or data) volume size of GPU nodes: CUDA images are large. */
+const GPU_IMAGE_VOLUME_GIB = 200;
+
+function karpenterTaint(t: Taint): NodePoolSpecTemplateSpecTaints {
+  return { key: t.key, effect: t.effect as NodePoolSpecTemplateSpecTaintsEffect, ...(t.value === undefined ? {} : { value: t.value }) };
+}
+
+/** The NodePool spec of a GPU pool. */
+export function planNodePool(pool: GpuPool): NodePoolSpec {
+  const d = DISRUPTION[pool.purpose];
+  return {
+    template: {
+      metadata: { labels: { ...pool.nodeLabels } },
+      spec: {
+        nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: pool.name },
+        requirements: [
+          requirement(WELL_KNOWN_LABELS.instanceType, 'In', pool.instanceTypes.map((t) => t.name).sort()),
+          requirement(KARPENTER_LABELS.capacityType, 'In', [pool.capacityType]),
+          requirement(WELL_KNOWN_LABELS.arch, 'In', [pool.architecture]),
+          requirement(WELL_KNOWN_LABELS.os, 'In', ['linux']),
+        ],
+        taints: pool.taints.map(karpenterTaint),
+        expireAfter: '720h',
+        terminationGracePeriod: d.grace,
+      },
+    },
+    disruption: { consolidationPolicy: d.policy, consolidateAfter: d.after, budgets: [{ nodes: '10%' }] },
+    limits: { [NVIDIA_GPU_RESOURCE]: NodePoolSpecLimits.fromNumber(pool.gpuLimit) },
+  };
+}
+
+/** The EC2NodeClass spec of a GPU pool: pinned AMI, IMDSv2 with hop limit 1, encrypted gp3 volumes. */
+export function planNodeClass(pool: GpuPool, target: NodeClassTarget): Ec2NodeClassSpec {
+  // Bottlerocket keeps the OS on /dev/xvda and container images on /dev/xvdb; AL2023 has one root volume.
+  const volumes =
+    pool.amiFamily.id === 'bottlerocket'
+      ? [encryptedGp3('/dev/xvda', 4, false), encryptedGp3('/dev/xvdb', GPU_IMAGE_VOLUME_GIB, false)]
+      : [encryptedGp3('/dev/xvda', GPU_IMAGE_VOLUME_GIB, true)];
+  return {
+    ...nodeClassBase(target),
+    amiSelectorTerms: [{ alias: pool.amiAlias }],
+    blockDeviceMappings: volumes,
+    tags: { [POOL_LABEL]: pool.name },
+  };
+}

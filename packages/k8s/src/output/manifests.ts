@@ -1,0 +1,71 @@
+import { COMPONENT_LABEL } from '@aiready/core';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+
+/** A Kubernetes object as plain JSON. */
+export type KubeObject = {
+  apiVersion: string;
+  kind: string;
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
+  [key: string]: unknown;
+};
+
+/** One file of the review tree. */
+export interface ManifestFile {
+  /** Path relative to the output folder: `<component>/<kind>.yaml`. */
+  readonly path: string;
+  readonly content: string;
+  readonly objects: number;
+}
+
+const HEAD_KEYS = ['apiVersion', 'kind', 'metadata'];
+
+/** Orders keys for review: apiVersion, kind, metadata first at the top, everything else sorted. */
+function ordered(value: unknown, top = false): unknown {
+  if (Array.isArray(value)) return value.map((v) => ordered(v));
+  if (typeof value !== 'object' || value === null) return value;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj).sort();
+  const head = top ? HEAD_KEYS.filter((k) => k in obj) : [];
+  const rest = keys.filter((k) => !head.includes(k));
+  return Object.fromEntries([...head, ...rest].map((k) => [k, ordered(obj[k])]));
+}
+
+function objectKey(o: KubeObject): string {
+  return `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+}
+
+/**
+ * Lays objects out as a deterministic review tree: one folder per component (the
+ * `app.kubernetes.io/component` label), one file per kind, objects sorted by namespace and name, keys
+ * sorted. The same objects always give the same bytes, so a one-line change is a small diff.
+ */
+export function layoutManifests(objects: readonly KubeObject[]): ManifestFile[] {
+  const groups = new Map<string, KubeObject[]>();
+  for (const o of objects) {
+    const component = o.metadata?.labels?.[COMPONENT_LABEL] ?? 'platform';
+    const file = `${component}/${o.kind.toLowerCase()}.yaml`;
+    groups.set(file, [...(groups.get(file) ?? []), o]);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([file, objs]) => {
+      const docs = [...objs]
+        .sort((a, b) => objectKey(a).localeCompare(objectKey(b)) || a.apiVersion.localeCompare(b.apiVersion))
+        .map((o) => YAML.stringify(ordered(o, true), { lineWidth: 0 }));
+      return { path: file, content: docs.join('---\n'), objects: objs.length };
+    });
+}
+
+/** Writes the review tree into `dir`, replacing what was there. Returns the files written. */
+export function writeManifests(dir: string, objects: readonly KubeObject[]): ManifestFile[] {
+  const files = layoutManifests(objects);
+  fs.rmSync(dir, { recursive: true, force: true });
+  for (const f of files) {
+    const target = path.join(dir, f.path);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, f.content);
+  }
+  return files;
+}

@@ -1,0 +1,143 @@
+import {
+  AireadyValidationError,
+  GpuPoolSpec,
+  normalizeGpuPools,
+  PART_OF_LABEL,
+  ValidationWarning,
+} from '@aiready/core';
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { CpuNodePool } from '../autoscaling/cpu-node-pool';
+import { Karpenter } from '../autoscaling/karpenter';
+import { GpuNodePool } from '../gpu/gpu-node-pool';
+import { NvidiaGpuOperator } from '../gpu/nvidia-gpu-operator';
+import { GpuMonitoring, GpuMonitoringProps } from '../monitoring/gpu-monitoring';
+import { Values } from '../private/merge';
+import { HelmRelease } from '../release/helm-release';
+import { ReleaseMaterializer } from '../release/release-materializer';
+import { ArgoWorkflows, ArgoWorkflowsProps } from '../workflows/argo-workflows';
+
+/** Raw chart values per component, deep-merged last. */
+export interface PlatformValueOverrides {
+  readonly gpuOperator?: Values;
+  readonly karpenter?: Values;
+  readonly argoWorkflows?: Values;
+}
+
+export interface AiPlatformProps extends ChartProps {
+  /** EKS cluster name. Karpenter discovers subnets and security groups by it. */
+  readonly clusterName: string;
+  /** The GPU pools. Names must be unique. */
+  readonly pools: readonly GpuPoolSpec[];
+  /**
+   * IAM role (name) of Karpenter-launched nodes.
+   * @default - `KarpenterNodeRole-<clusterName>`
+   */
+  readonly nodeRole?: string;
+  /**
+   * Install Karpenter and a default CPU NodePool (GPU instance types excluded).
+   * @default true
+   */
+  readonly karpenter?: boolean;
+  /**
+   * Workflow engine. `'none'` installs none.
+   * @default 'argo-workflows'
+   */
+  readonly workflows?: 'argo-workflows' | 'none';
+  /**
+   * Options of Argo Workflows.
+   * @default - ArgoWorkflows defaults (client auth, namespace 'argo')
+   */
+  readonly argoWorkflows?: Omit<ArgoWorkflowsProps, 'releaseMaterializer' | 'values'>;
+  /**
+   * GPU monitoring (DCGM ServiceMonitor and GPU alerts); `false` for none. Needs the Prometheus operator CRDs.
+   * @default - on, selected by a kube-prometheus-stack Prometheus (`release: kube-prometheus-stack`)
+   */
+  readonly monitoring?: false | Omit<GpuMonitoringProps, 'namespace'>;
+  /**
+   * How Helm releases are installed.
+   * @default ReleaseMaterializer.argoCd()
+   */
+  readonly releaseMaterializer?: ReleaseMaterializer;
+  /**
+   * Raw chart values per component, deep-merged last.
+   * @default - none
+   */
+  readonly values?: PlatformValueOverrides;
+}
+
+/**
+ * An AI-ready platform in one chart: GPU node pools, the NVIDIA GPU operator configured from them,
+ * Karpenter, a workflow engine and GPU monitoring, wired so that taints, tolerations, labels and
+ * alerts always agree.
+ */
+export class AiPlatform extends Chart {
+  public readonly clusterName: string;
+  public readonly pools: readonly GpuNodePool[];
+  public readonly gpuOperator: NvidiaGpuOperator;
+  public readonly karpenter?: Karpenter;
+  public readonly cpuPool?: CpuNodePool;
+  public readonly workflows?: ArgoWorkflows;
+  public readonly monitoring?: GpuMonitoring;
+  public readonly releaseMaterializer: ReleaseMaterializer;
+  /** Soft issues found in the pools; the summary lists them. */
+  public readonly warnings: readonly ValidationWarning[];
+
+  constructor(scope: Construct, id: string, props: AiPlatformProps) {
+    super(scope, id, { ...props, labels: { [PART_OF_LABEL]: id, ...props.labels } });
+    this.clusterName = props.clusterName;
+    if (!Array.isArray(props.pools) || props.pools.length === 0) {
+      throw new AireadyValidationError(this.node.path, [
+        { path: 'pools', value: props.pools, problem: 'an AI platform needs at least one GPU pool', fix: "add a pool, e.g. { name: 'l4', instanceTypes: ['g6.xlarge'] }" },
+      ]);
+    }
+    // Validate every pool together first, so all problems (duplicate names included) surface at once.
+    const normalized = normalizeGpuPools(props.pools, this.node.path);
+    this.warnings = normalized.flatMap((p) => p.warnings);
+    const materializer = props.releaseMaterializer ?? ReleaseMaterializer.argoCd();
+    this.releaseMaterializer = materializer;
+
+    this.pools = props.pools.map(
+      (spec) => new GpuNodePool(this, `pool-${spec.name}`, { ...spec, clusterName: props.clusterName, nodeRole: props.nodeRole }),
+    );
+    this.gpuOperator = new NvidiaGpuOperator(this, 'gpu-operator', {
+      pools: this.pools,
+      values: props.values?.gpuOperator,
+      releaseMaterializer: materializer,
+    });
+    if (props.karpenter ?? true) {
+      this.karpenter = new Karpenter(this, 'karpenter', {
+        clusterName: props.clusterName,
+        values: props.values?.karpenter,
+        releaseMaterializer: materializer,
+      });
+      this.cpuPool = new CpuNodePool(this, 'cpu-pool', { clusterName: props.clusterName, nodeRole: props.nodeRole });
+    }
+    if ((props.workflows ?? 'argo-workflows') === 'argo-workflows') {
+      this.workflows = new ArgoWorkflows(this, 'argo-workflows', {
+        ...props.argoWorkflows,
+        values: props.values?.argoWorkflows,
+        releaseMaterializer: materializer,
+      });
+    }
+    if (props.monitoring !== false) {
+      this.monitoring = new GpuMonitoring(this, 'gpu-monitoring', { ...props.monitoring, namespace: this.gpuOperator.namespace });
+    }
+  }
+
+  /** Every Helm release of the platform, CRD owners first. */
+  public get releases(): HelmRelease[] {
+    return HelmRelease.all(this);
+  }
+
+  /** The pool with this name. */
+  public pool(name: string): GpuNodePool {
+    const found = this.pools.find((p) => p.pool.name === name);
+    if (!found) {
+      throw new AireadyValidationError(this.node.path, [
+        { path: 'pool', value: name, problem: 'no such pool', fix: `use one of ${this.pools.map((p) => p.pool.name).join(', ')}` },
+      ]);
+    }
+    return found;
+  }
+}

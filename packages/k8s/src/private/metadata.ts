@@ -1,0 +1,6 @@
+import { COMPONENT_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '@aiready/core';
+
+/** Labels every object of an aiready component carries. */
+export function componentLabels(component: string): Record<string, string> {
+  return { [COMPONENT_LABEL]: component, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE };
+}

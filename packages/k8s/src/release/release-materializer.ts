@@ -1,0 +1,134 @@
+import { ARGOCD_SYNC_WAVE } from '@aiready/core';
+import { componentLabels } from '../private/metadata';
+import { ApiObject, Chart } from 'cdk8s';
+import { ArgoCdApplication } from '../gitops/argocd-application';
+import { ReleaseSpec } from './helm-release';
+
+/** Options of the Argo CD materialiser. */
+export interface ArgoCdMaterializerOptions {
+  /**
+   * Namespace Argo CD runs in; Applications and repository Secrets go there.
+   * @default 'argocd'
+   */
+  readonly namespace?: string;
+  /**
+   * Argo CD project of the Applications.
+   * @default 'default'
+   */
+  readonly project?: string;
+  /**
+   * Let Argo CD prune and self-heal automatically.
+   * @default true
+   */
+  readonly automated?: boolean;
+  /**
+   * Destination cluster API server as Argo CD knows it.
+   * @default 'https://kubernetes.default.svc' (the cluster Argo CD runs in)
+   */
+  readonly server?: string;
+}
+
+/**
+ * Decides how the Helm releases of a platform are installed.
+ *
+ * - `argoCd()` (default): an Argo CD `Application` per release with the values inline, ordered by
+ *   sync waves (charts that own CRDs first), applied server-side. Argo CD runs Helm hooks as sync hooks,
+ *   so hook-dependent charts (argo-workflows CRDs, kubeflow-trainer runtimes) work.
+ * - `external()`: the releases stay data only; something else installs them. Pulumi's
+ *   `PlatformDeployment` uses this and creates a `helm.v3.Release` per release.
+ */
+export abstract class ReleaseMaterializer {
+  /** An Argo CD Application per release. */
+  public static argoCd(options: ArgoCdMaterializerOptions = {}): ReleaseMaterializer {
+    return new ArgoCdMaterializer(options);
+  }
+
+  /** Emit nothing for releases: another tool installs them from `HelmRelease.all(scope)`. */
+  public static external(): ReleaseMaterializer {
+    return new ExternalMaterializer();
+  }
+
+  /** A short name for summaries. */
+  public abstract readonly kind: 'argocd' | 'external';
+
+  /** Emits whatever installs `release` under `scope`. */
+  public abstract materialize(scope: ApiObjectScope, release: ReleaseSpec): void;
+}
+
+type ApiObjectScope = ConstructorParameters<typeof ApiObject>[0];
+
+class ExternalMaterializer extends ReleaseMaterializer {
+  public readonly kind = 'external' as const;
+  public materialize(): void {}
+}
+
+/** Argo CD treats Helm OCI repositories as `host/path` plus a repository Secret with `enableOCI`. */
+function argoRepo(repository: string): { url: string; oci: boolean } {
+  return repository.startsWith('oci://')
+    ? { url: repository.slice('oci://'.length), oci: true }
+    : { url: repository, oci: false };
+}
+
+class ArgoCdMaterializer extends ReleaseMaterializer {
+  public readonly kind = 'argocd' as const;
+  private readonly namespace: string;
+  private readonly project: string;
+  private readonly automated: boolean;
+  private readonly server: string;
+
+  constructor(options: ArgoCdMaterializerOptions) {
+    super();
+    this.namespace = options.namespace ?? 'argocd';
+    this.project = options.project ?? 'default';
+    this.automated = options.automated ?? true;
+    this.server = options.server ?? 'https://kubernetes.default.svc';
+  }
+
+  public materialize(scope: ApiObjectScope, release: ReleaseSpec): void {
+    const repo = argoRepo(release.repository);
+    if (repo.oci) this.declareOciRepository(scope, repo.url);
+    new ArgoCdApplication(scope, 'Application', {
+      metadata: {
+        name: release.releaseName,
+        namespace: this.namespace,
+        labels: componentLabels(release.component),
+        annotations: { [ARGOCD_SYNC_WAVE]: String(release.wave) },
+        finalizers: ['resources-finalizer.argocd.argoproj.io'],
+      },
+      spec: {
+        project: this.project,
+        destination: { server: this.server, namespace: release.namespace },
+        source: {
+          repoURL: repo.url,
+          chart: release.chart,
+          targetRevision: release.version,
+          helm: { releaseName: release.releaseName, valuesObject: release.values },
+        },
+        syncPolicy: {
+          ...(this.automated ? { automated: { prune: true, selfHeal: true } } : {}),
+          // Large CRDs (argo-workflows v4 full CRDs, Prometheus) exceed the client-side apply annotation limit.
+          syncOptions: ['ServerSideApply=true'],
+        },
+      },
+    });
+  }
+
+  /** One repository Secret per OCI registry path in the chart: a declaration, no credentials. */
+  private declareOciRepository(scope: ApiObjectScope, url: string): void {
+    const chart = Chart.of(scope);
+    const id = `argocd-repo-${url.replace(/[^a-z0-9]+/g, '-')}`;
+    if (chart.node.tryFindChild(id)) return;
+    new ApiObject(chart, id, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: id.slice(0, 63).replace(/-+$/, ''),
+        namespace: this.namespace,
+        labels: { ...componentLabels('gitops'), 'argocd.argoproj.io/secret-type': 'repository' },
+        annotations: { [ARGOCD_SYNC_WAVE]: '-20' },
+      },
+      type: 'Opaque',
+      stringData: { type: 'helm', name: id, url, enableOCI: 'true' },
+    });
+  }
+}
