@@ -1,0 +1,159 @@
+import {
+  AireadyValidationError,
+  DEFAULT_KUBERNETES_VERSION,
+  isDnsLabel,
+  KubernetesVersion,
+  SUPPORTED_KUBERNETES_VERSIONS,
+  ValidationProblem,
+} from '@aiready/core';
+import * as aws from '@pulumi/aws';
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { awsManagedPolicy, serviceRole } from '../private/iam';
+import { execKubeconfig } from './kubeconfig';
+
+/** Every EKS control-plane log type. */
+export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
+
+export interface EksClusterArgs {
+  /** EKS cluster name (also the Karpenter discovery tag value). */
+  readonly clusterName: string;
+  /** Private subnets for the control plane's network interfaces and the nodes. */
+  readonly subnetIds: pulumi.Input<string>[];
+  /** AWS region, for the kubeconfig. */
+  readonly region: string;
+  /**
+   * Kubernetes version, from the version lock's supported range.
+   * @default '1.36'
+   */
+  readonly version?: KubernetesVersion;
+  /**
+   * IAM principal ARNs granted cluster admin through EKS access entries (no aws-auth ConfigMap).
+   * @default - none: only principals you add later can reach the API
+   */
+  readonly adminPrincipalArns?: pulumi.Input<string>[];
+  /**
+   * CIDRs allowed to reach the public API endpoint. Empty keeps the endpoint private only.
+   * @default - private endpoint only
+   */
+  readonly publicAccessCidrs?: readonly string[];
+  /**
+   * Retention of control-plane logs, in days.
+   * @default 90
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Tags on every resource.
+   * @default - none beyond the aiready tags
+   */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * An EKS cluster secured by default: API authentication through access entries only, Kubernetes
+ * secrets envelope-encrypted with a dedicated KMS key (rotation on), every control-plane log type
+ * sent to CloudWatch, and a private API endpoint unless public CIDRs are given.
+ */
+export class EksCluster extends pulumi.ComponentResource {
+  public readonly clusterName: pulumi.Output<string>;
+  public readonly endpoint: pulumi.Output<string>;
+  public readonly certificateAuthority: pulumi.Output<string>;
+  /** The cluster security group, tagged for Karpenter discovery. */
+  public readonly clusterSecurityGroupId: pulumi.Output<string>;
+  /** A kubeconfig that uses `aws eks get-token`; it holds no credentials. */
+  public readonly kubeconfig: pulumi.Output<string>;
+  /** A Kubernetes provider for the cluster. */
+  public readonly provider: k8s.Provider;
+  public readonly cluster: aws.eks.Cluster;
+  public readonly version: KubernetesVersion;
+
+  constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('aiready:cluster:EksCluster', name, {}, opts);
+    const version = args.version ?? DEFAULT_KUBERNETES_VERSION;
+    const publicCidrs = args.publicAccessCidrs ?? [];
+    const retention = args.logRetentionDays ?? 90;
+    const problems: ValidationProblem[] = [];
+    if (!isDnsLabel(args.clusterName, 100)) {
+      problems.push({ path: 'clusterName', value: args.clusterName, problem: 'not a valid EKS cluster name', fix: "use lower-case letters, digits and '-', e.g. 'ai-prod'" });
+    }
+    if (!SUPPORTED_KUBERNETES_VERSIONS.includes(version)) {
+      problems.push({
+        path: 'version',
+        value: version,
+        problem: 'outside the supported Kubernetes range',
+        fix: `use one of ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}`,
+      });
+    }
+    publicCidrs.forEach((cidr, i) => {
+      if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr)) {
+        problems.push({ path: `publicAccessCidrs[${i}]`, value: cidr, problem: 'not an IPv4 CIDR', fix: "use e.g. '203.0.113.0/24'" });
+      }
+    });
+    if (!Number.isInteger(retention) || retention < 1) {
+      problems.push({ path: 'logRetentionDays', value: retention, problem: 'must be a whole number of days', fix: 'use e.g. 90' });
+    }
+    if (problems.length) throw new AireadyValidationError(name, problems);
+    this.version = version;
+
+    const tags = { ...args.tags, 'aiready.dev/cluster': args.clusterName };
+    const child = { parent: this };
+    const role = serviceRole(`${name}-cluster-role`, 'eks.amazonaws.com', [awsManagedPolicy('AmazonEKSClusterPolicy')], tags, child);
+    const key = new aws.kms.Key(
+      `${name}-secrets`,
+      { description: `EKS secrets encryption for ${args.clusterName}`, enableKeyRotation: true, deletionWindowInDays: 30, tags },
+      child,
+    );
+    // Created before the cluster so retention is ours, not "never expire".
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: `/aws/eks/${args.clusterName}/cluster`, retentionInDays: retention, tags },
+      child,
+    );
+    this.cluster = new aws.eks.Cluster(
+      `${name}-cluster`,
+      {
+        name: args.clusterName,
+        version,
+        roleArn: role.arn,
+        vpcConfig: {
+          subnetIds: args.subnetIds,
+          endpointPrivateAccess: true,
+          endpointPublicAccess: publicCidrs.length > 0,
+          ...(publicCidrs.length > 0 ? { publicAccessCidrs: [...publicCidrs] } : {}),
+        },
+        accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
+        encryptionConfig: { provider: { keyArn: key.arn }, resources: ['secrets'] },
+        enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+        tags,
+      },
+      { ...child, dependsOn: [logGroup] },
+    );
+    this.clusterSecurityGroupId = this.cluster.vpcConfig.apply((v) => v.clusterSecurityGroupId ?? '');
+    new aws.ec2.Tag(
+      `${name}-sg-discovery`,
+      { resourceId: this.clusterSecurityGroupId, key: 'karpenter.sh/discovery', value: args.clusterName },
+      child,
+    );
+
+    (args.adminPrincipalArns ?? []).forEach((arn, i) => {
+      const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, { clusterName: this.cluster.name, principalArn: arn, type: 'STANDARD', tags }, child);
+      new aws.eks.AccessPolicyAssociation(
+        `${name}-admin-${i}`,
+        {
+          clusterName: this.cluster.name,
+          principalArn: entry.principalArn,
+          policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+          accessScope: { type: 'cluster' },
+        },
+        child,
+      );
+    });
+
+    this.clusterName = this.cluster.name;
+    this.endpoint = this.cluster.endpoint;
+    this.certificateAuthority = this.cluster.certificateAuthority.apply((c) => c.data ?? '');
+    this.kubeconfig = pulumi.secret(execKubeconfig(this.cluster.name, this.endpoint, this.certificateAuthority, args.region));
+    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, child);
+    this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint, kubeconfig: this.kubeconfig });
+  }
+}

@@ -1,0 +1,99 @@
+import { AireadyValidationError } from '@aiready/core';
+import { AiPlatform, HelmRelease, KubeObject, ReleaseSpec } from '@aiready/k8s';
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+
+export interface PlatformDeploymentArgs {
+  /** The platform to deploy, built with `releaseMaterializer: ReleaseMaterializer.external()`. */
+  readonly platform: AiPlatform;
+  /** Provider of the target cluster. */
+  readonly provider: k8s.Provider;
+  /**
+   * Resources the platform needs before anything is applied (node groups, Pod Identity associations).
+   * @default - none
+   */
+  readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** How a release is installed in Pulumi: order constraints between releases. */
+export interface ReleasePlanEntry {
+  readonly release: ReleaseSpec;
+  /** Release names this one waits for: CRD-owning releases of the same component with a lower wave. */
+  readonly after: readonly string[];
+}
+
+/**
+ * Orders releases with as few edges as possible: a release waits only for CRD-owning releases of its
+ * own component with a lower wave (karpenter after karpenter-crd). Independent releases install in
+ * parallel.
+ */
+export function planReleaseOrder(releases: readonly ReleaseSpec[]): ReleasePlanEntry[] {
+  return releases.map((release) => ({
+    release,
+    after: releases
+      .filter((r) => r !== release && r.component === release.component && r.ownsCrds && r.wave < release.wave)
+      .map((r) => r.releaseName),
+  }));
+}
+
+/** Splits the platform's native objects: namespaces go first, everything else after the releases. */
+export function splitObjects(objects: readonly KubeObject[]): { namespaces: KubeObject[]; rest: KubeObject[] } {
+  return {
+    namespaces: objects.filter((o) => o.kind === 'Namespace'),
+    rest: objects.filter((o) => o.kind !== 'Namespace'),
+  };
+}
+
+/**
+ * Deploys an {@link AiPlatform} onto a cluster: namespaces first, then every Helm release as a
+ * `helm.v3.Release` (hooks kept: argo-workflows installs its CRDs through one), then the platform's
+ * own objects (NodePools, ServiceMonitors, rules) in a `yaml.v2.ConfigGroup` once the releases that
+ * own their CRDs are in.
+ */
+export class PlatformDeployment extends pulumi.ComponentResource {
+  public readonly releases: Record<string, k8s.helm.v3.Release>;
+  public readonly namespaces: k8s.yaml.v2.ConfigGroup;
+  public readonly objects: k8s.yaml.v2.ConfigGroup;
+
+  constructor(name: string, args: PlatformDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('aiready:platform:PlatformDeployment', name, {}, opts);
+    const { platform } = args;
+    if (platform.releaseMaterializer.kind !== 'external') {
+      throw new AireadyValidationError(name, [
+        {
+          path: 'platform.releaseMaterializer',
+          value: platform.releaseMaterializer.kind,
+          problem: 'the platform also emits Argo CD Applications, so every chart would be installed twice',
+          fix: 'build the platform with releaseMaterializer: ReleaseMaterializer.external()',
+        },
+      ]);
+    }
+    const child = { parent: this, provider: args.provider };
+    const { namespaces, rest } = splitObjects(platform.toJson() as KubeObject[]);
+    this.namespaces = new k8s.yaml.v2.ConfigGroup(`${name}-namespaces`, { objs: namespaces }, { ...child, dependsOn: args.dependsOn });
+
+    this.releases = {};
+    const releases = HelmRelease.all(platform).map((r) => r.spec);
+    for (const { release, after } of planReleaseOrder(releases)) {
+      const oci = release.repository.startsWith('oci://');
+      this.releases[release.releaseName] = new k8s.helm.v3.Release(
+        `${name}-${release.releaseName}`,
+        {
+          name: release.releaseName,
+          chart: oci ? `${release.repository}/${release.chart}` : release.chart,
+          ...(oci ? {} : { repositoryOpts: { repo: release.repository } }),
+          version: release.version,
+          namespace: release.namespace,
+          createNamespace: false,
+          values: release.values,
+          atomic: true,
+          waitForJobs: true,
+        },
+        { ...child, dependsOn: [this.namespaces, ...after.map((n) => this.releases[n])] },
+      );
+    }
+    const crdOwners = releases.filter((r) => r.ownsCrds).map((r) => this.releases[r.releaseName]);
+    this.objects = new k8s.yaml.v2.ConfigGroup(`${name}-objects`, { objs: rest }, { ...child, dependsOn: [this.namespaces, ...crdOwners] });
+    this.registerOutputs({});
+  }
+}
