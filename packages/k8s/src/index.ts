@@ -18,3 +18,4 @@ export type { PodSecurityLevel } from './private/namespace';
 export * as karpenter from './imports/karpenter.sh';
 export * as karpenterAws from './imports/karpenter.k8s.aws';
 export * as monitoring from './imports/monitoring.coreos.com';
+export * from './platform/platform-summary';

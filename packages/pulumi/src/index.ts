@@ -7,3 +7,6 @@ export * from './node-groups/node-role';
 export * from './node-groups/system-node-group';
 export * from './node-groups/gpu-node-group';
 export * from './platform/platform-deployment';
+export * from './stack/platform-config';
+export * from './autoscaling/karpenter-policy';
+export * from './autoscaling/karpenter-infra';

@@ -17,6 +17,10 @@ import { nearest } from '../util/suggest';
 export type CapacityType = 'on-demand' | 'spot';
 export const CAPACITY_TYPES: readonly CapacityType[] = ['on-demand', 'spot'];
 
+/** What provisions a pool's nodes. */
+export type PoolProvisioner = 'karpenter' | 'managed-node-group';
+export const POOL_PROVISIONERS: readonly PoolProvisioner[] = ['karpenter', 'managed-node-group'];
+
 /** What a pool's nodes are for; it sets the disruption defaults. */
 export type PoolPurpose = 'training' | 'inference' | 'interactive';
 export const POOL_PURPOSES: readonly PoolPurpose[] = ['training', 'inference', 'interactive'];
@@ -35,6 +39,13 @@ export interface GpuPoolSpec {
    * @default 'on-demand'
    */
   readonly capacityType?: CapacityType;
+  /**
+   * What provisions the nodes: a Karpenter NodePool (scales from zero, picks among the instance
+   * types) or an EKS managed node group (fixed min/max, scaled by the cluster autoscaler). A pool has
+   * exactly one provisioner, so two autoscalers never fight over it.
+   * @default 'karpenter'
+   */
+  readonly provisioner?: PoolProvisioner;
   /**
    * What the pool is for. Training pools are never consolidated while pods run; inference and
    * interactive pools consolidate when underutilized.
@@ -87,6 +98,7 @@ export interface GpuPool {
   /** The distinct GPU models of the instance types, in catalogue order. */
   readonly gpuModels: readonly GpuModel[];
   readonly architecture: Architecture;
+  readonly provisioner: PoolProvisioner;
   readonly capacityType: CapacityType;
   readonly purpose: PoolPurpose;
   readonly minNodes: number;
@@ -205,6 +217,7 @@ export function checkGpuPool(spec: GpuPoolSpec, path: string, problems: ProblemC
     });
   }
 
+  const provisioner = oneOf(problems, `${path}.provisioner`, spec.provisioner, POOL_PROVISIONERS, 'karpenter');
   const capacityType = oneOf(problems, `${path}.capacityType`, spec.capacityType, CAPACITY_TYPES, 'on-demand');
   const purpose = oneOf(problems, `${path}.purpose`, spec.purpose, POOL_PURPOSES, 'inference');
   const amiFamilyId = oneOf(problems, `${path}.amiFamily`, spec.amiFamily, AMI_FAMILY_IDS, 'al2023');
@@ -325,6 +338,7 @@ export function checkGpuPool(spec: GpuPoolSpec, path: string, problems: ProblemC
     instanceTypes: types,
     gpuModels,
     architecture: types[0].architecture,
+    provisioner,
     capacityType,
     purpose,
     minNodes,

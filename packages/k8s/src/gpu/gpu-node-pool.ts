@@ -1,4 +1,5 @@
 import {
+  AireadyValidationError,
   GpuPool,
   GpuPoolSpec,
   normalizeGpuPool,
@@ -33,32 +34,13 @@ export interface IGpuPool {
   readonly tolerations: readonly Toleration[];
   /** Node selector that pins a pod to this pool. */
   readonly nodeSelector: Readonly<Record<string, string>>;
+  /** Lets `workload` run on this pool: tolerates the pool's taints and requires its pool label. */
+  schedule(workload: kplus.Pod | kplus.Workload): void;
 }
 
-/**
- * A GPU node pool provisioned by Karpenter: a `NodePool` and its `EC2NodeClass`.
- *
- * Nodes carry the `nvidia.com/gpu=true:NoSchedule` taint and the `aiready.dev/pool` label; use
- * {@link GpuNodePool.schedule} to place a workload on the pool without repeating either.
- */
-export class GpuNodePool extends Construct implements IGpuPool {
-  public readonly pool: GpuPool;
-  /** The Karpenter NodePool (escape hatch: `addJsonPatch`). */
-  public readonly nodePool: ApiObject;
-  /** The Karpenter EC2NodeClass (escape hatch: `addJsonPatch`). */
-  public readonly nodeClass: ApiObject;
-
-  constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
-    super(scope, id);
-    this.pool = normalizeGpuPool(props, this.node.path);
-    const target: NodeClassTarget = {
-      clusterName: props.clusterName,
-      nodeRole: props.nodeRole ?? `KarpenterNodeRole-${props.clusterName}`,
-    };
-    const metadata = { name: this.pool.name, labels: componentLabels('gpu-node-pool') };
-    this.nodeClass = new Ec2NodeClass(this, 'NodeClass', { metadata, spec: planNodeClass(this.pool, target) });
-    this.nodePool = new NodePool(this, 'Resource', { metadata, spec: planNodePool(this.pool) });
-  }
+/** What every GPU pool offers workloads, whoever provisions its nodes. */
+abstract class GpuPoolBase extends Construct implements IGpuPool {
+  public abstract readonly pool: GpuPool;
 
   public get tolerations(): readonly Toleration[] {
     return tolerationsFor(this.pool.taints);
@@ -68,7 +50,6 @@ export class GpuNodePool extends Construct implements IGpuPool {
     return { [POOL_LABEL]: this.pool.name };
   }
 
-  /** Lets `workload` run on this pool: tolerates the pool's taints and requires its pool label. */
   public schedule(workload: kplus.Pod | kplus.Workload): void {
     for (const t of this.pool.taints) {
       workload.scheduling.tolerate(
@@ -76,5 +57,69 @@ export class GpuNodePool extends Construct implements IGpuPool {
       );
     }
     workload.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.is(POOL_LABEL, this.pool.name)));
+  }
+}
+
+/** A pool whose nodes an EKS managed node group provisions (see `GpuNodeGroup` in @aiready/pulumi). */
+class ManagedGpuPool extends GpuPoolBase {
+  public readonly pool: GpuPool;
+
+  constructor(scope: Construct, id: string, spec: GpuPoolSpec) {
+    super(scope, id);
+    this.pool = normalizeGpuPool(spec, this.node.path);
+    if (this.pool.provisioner !== 'managed-node-group') {
+      throw new AireadyValidationError(this.node.path, [
+        {
+          path: 'provisioner',
+          value: this.pool.provisioner,
+          problem: 'fromManagedNodeGroup needs a pool provisioned by a managed node group',
+          fix: "set provisioner: 'managed-node-group', or define the pool with new GpuNodePool(...)",
+        },
+      ]);
+    }
+  }
+}
+
+/**
+ * A GPU node pool provisioned by Karpenter: a `NodePool` and its `EC2NodeClass`.
+ *
+ * Nodes carry the `nvidia.com/gpu=true:NoSchedule` taint and the `aiready.dev/pool` label; use
+ * {@link GpuNodePool.schedule} to place a workload on the pool without repeating either.
+ */
+export class GpuNodePool extends GpuPoolBase {
+  /**
+   * A pool whose nodes an EKS managed node group provisions: it emits no Karpenter objects, but
+   * workloads and the GPU operator target it the same way.
+   */
+  public static fromManagedNodeGroup(scope: Construct, id: string, spec: GpuPoolSpec): IGpuPool {
+    return new ManagedGpuPool(scope, id, spec);
+  }
+
+  public readonly pool: GpuPool;
+  /** The Karpenter NodePool (escape hatch: `addJsonPatch`). */
+  public readonly nodePool: ApiObject;
+  /** The Karpenter EC2NodeClass (escape hatch: `addJsonPatch`). */
+  public readonly nodeClass: ApiObject;
+
+  constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
+    super(scope, id);
+    this.pool = normalizeGpuPool(props, this.node.path);
+    if (this.pool.provisioner !== 'karpenter') {
+      throw new AireadyValidationError(this.node.path, [
+        {
+          path: 'provisioner',
+          value: this.pool.provisioner,
+          problem: 'a GpuNodePool is provisioned by Karpenter; a managed node group would scale the same pool twice',
+          fix: "use GpuNodePool.fromManagedNodeGroup(...) for managed node group pools, or set provisioner: 'karpenter'",
+        },
+      ]);
+    }
+    const target: NodeClassTarget = {
+      clusterName: props.clusterName,
+      nodeRole: props.nodeRole ?? `KarpenterNodeRole-${props.clusterName}`,
+    };
+    const metadata = { name: this.pool.name, labels: componentLabels('gpu-node-pool') };
+    this.nodeClass = new Ec2NodeClass(this, 'NodeClass', { metadata, spec: planNodeClass(this.pool, target) });
+    this.nodePool = new NodePool(this, 'Resource', { metadata, spec: planNodePool(this.pool) });
   }
 }

@@ -9,13 +9,15 @@ import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CpuNodePool } from '../autoscaling/cpu-node-pool';
 import { Karpenter } from '../autoscaling/karpenter';
-import { GpuNodePool } from '../gpu/gpu-node-pool';
+import { GpuNodePool, IGpuPool } from '../gpu/gpu-node-pool';
 import { NvidiaGpuOperator } from '../gpu/nvidia-gpu-operator';
 import { GpuMonitoring, GpuMonitoringProps } from '../monitoring/gpu-monitoring';
 import { Values } from '../private/merge';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
 import { ArgoWorkflows, ArgoWorkflowsProps } from '../workflows/argo-workflows';
+
+const PLATFORM_SYMBOL = Symbol.for('@aiready/k8s.AiPlatform');
 
 /** Raw chart values per component, deep-merged last. */
 export interface PlatformValueOverrides {
@@ -36,7 +38,7 @@ export interface AiPlatformProps extends ChartProps {
   readonly nodeRole?: string;
   /**
    * Install Karpenter and a default CPU NodePool (GPU instance types excluded).
-   * @default true
+   * @default - true when any pool is provisioned by Karpenter
    */
   readonly karpenter?: boolean;
   /**
@@ -72,8 +74,17 @@ export interface AiPlatformProps extends ChartProps {
  * alerts always agree.
  */
 export class AiPlatform extends Chart {
+  /**
+   * True when `x` is an AiPlatform, across copies of this package. (`instanceof` is not enough:
+   * cdk8s makes `instanceof` on any Chart subclass true for every chart.)
+   */
+  public static isAiPlatform(x: unknown): x is AiPlatform {
+    return typeof x === 'object' && x !== null && PLATFORM_SYMBOL in x;
+  }
+
   public readonly clusterName: string;
-  public readonly pools: readonly GpuNodePool[];
+  /** Every GPU pool: Karpenter NodePools and pools of managed node groups. */
+  public readonly pools: readonly IGpuPool[];
   public readonly gpuOperator: NvidiaGpuOperator;
   public readonly karpenter?: Karpenter;
   public readonly cpuPool?: CpuNodePool;
@@ -85,6 +96,7 @@ export class AiPlatform extends Chart {
 
   constructor(scope: Construct, id: string, props: AiPlatformProps) {
     super(scope, id, { ...props, labels: { [PART_OF_LABEL]: id, ...props.labels } });
+    Object.defineProperty(this, PLATFORM_SYMBOL, { value: true });
     this.clusterName = props.clusterName;
     if (!Array.isArray(props.pools) || props.pools.length === 0) {
       throw new AireadyValidationError(this.node.path, [
@@ -97,15 +109,17 @@ export class AiPlatform extends Chart {
     const materializer = props.releaseMaterializer ?? ReleaseMaterializer.argoCd();
     this.releaseMaterializer = materializer;
 
-    this.pools = props.pools.map(
-      (spec) => new GpuNodePool(this, `pool-${spec.name}`, { ...spec, clusterName: props.clusterName, nodeRole: props.nodeRole }),
+    this.pools = props.pools.map((spec) =>
+      (spec.provisioner ?? 'karpenter') === 'karpenter'
+        ? new GpuNodePool(this, `pool-${spec.name}`, { ...spec, clusterName: props.clusterName, nodeRole: props.nodeRole })
+        : GpuNodePool.fromManagedNodeGroup(this, `pool-${spec.name}`, spec),
     );
     this.gpuOperator = new NvidiaGpuOperator(this, 'gpu-operator', {
       pools: this.pools,
       values: props.values?.gpuOperator,
       releaseMaterializer: materializer,
     });
-    if (props.karpenter ?? true) {
+    if (props.karpenter ?? normalized.some((p) => p.provisioner === 'karpenter')) {
       this.karpenter = new Karpenter(this, 'karpenter', {
         clusterName: props.clusterName,
         values: props.values?.karpenter,
@@ -131,7 +145,7 @@ export class AiPlatform extends Chart {
   }
 
   /** The pool with this name. */
-  public pool(name: string): GpuNodePool {
+  public pool(name: string): IGpuPool {
     const found = this.pools.find((p) => p.pool.name === name);
     if (!found) {
       throw new AireadyValidationError(this.node.path, [

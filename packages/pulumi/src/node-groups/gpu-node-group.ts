@@ -1,4 +1,5 @@
 import {
+  AireadyValidationError,
   eksTaintEffect,
   GpuPool,
   GpuPoolSpec,
@@ -47,6 +48,16 @@ export class GpuNodeGroup extends pulumi.ComponentResource {
     super('aiready:nodes:GpuNodeGroup', name, {}, opts);
     this.pool = normalizeGpuPool(args.pool, name);
     const pool = this.pool;
+    if (pool.provisioner !== 'managed-node-group') {
+      throw new AireadyValidationError(name, [
+        {
+          path: 'pool.provisioner',
+          value: pool.provisioner,
+          problem: `pool '${pool.name}' is provisioned by Karpenter; a managed node group would scale the same pool twice`,
+          fix: "set provisioner: 'managed-node-group' on the pool, or let Karpenter alone provision it",
+        },
+      ]);
+    }
     const tags = { ...args.tags, [POOL_LABEL]: pool.name };
     const child = { parent: this };
     const lt = nodeLaunchTemplate(`${name}-lt`, gpuNodeVolumes(pool), tags, child);

@@ -1,0 +1,49 @@
+// A team's cdk8s app, written the way it would be in the team's own IaC repository: it imports the
+// aiready constructs, describes its GPU pools once, and places its own inference service on a pool.
+import { AiPlatform } from '@aiready/k8s';
+import { ApiObject, App, Chart, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+
+export function buildApp(outdir?: string): App {
+  const app = new App({ outdir });
+
+  const platform = new AiPlatform(app, 'platform', {
+    clusterName: 'team-ai',
+    pools: [
+      { name: 'l4-inference', instanceTypes: ['g6.xlarge', 'g6.2xlarge'], capacityType: 'spot', maxNodes: 4 },
+      { name: 'h100-training', instanceTypes: ['p5.48xlarge'], purpose: 'training', maxNodes: 2 },
+    ],
+  });
+
+  const team = new Chart(app, 'inference', { labels: { 'app.kubernetes.io/component': 'team-inference' } });
+  const namespace = new kplus.Namespace(team, 'namespace', { metadata: { name: 'inference' } });
+  const server = new kplus.Deployment(team, 'llm', {
+    metadata: { namespace: namespace.name },
+    replicas: 1,
+    containers: [
+      {
+        name: 'vllm',
+        image: 'vllm/vllm-openai:v0.11.0',
+        args: ['--model', 'Qwen/Qwen2.5-1.5B-Instruct'],
+        portNumber: 8000,
+        // vLLM writes caches to its root filesystem and runs as root in the upstream image.
+        securityContext: { ensureNonRoot: false, readOnlyRootFilesystem: false },
+        resources: {
+          cpu: { request: kplus.Cpu.units(2), limit: kplus.Cpu.units(4) },
+          memory: { request: Size.gibibytes(12), limit: Size.gibibytes(14) },
+        },
+      },
+    ],
+  });
+  // Tolerate the pool's taint and require its label: no label key or taint spelled here.
+  platform.pool('l4-inference').schedule(server);
+  // cdk8s-plus-28 cannot request extended resources; one GPU per replica.
+  ApiObject.of(server).addJsonPatch(
+    JsonPatch.add('/spec/template/spec/containers/0/resources/limits/nvidia.com~1gpu', 1),
+  );
+  return app;
+}
+
+if (require.main === module) {
+  buildApp().synth();
+}

@@ -1,0 +1,6 @@
+export * from './main';
+export * from './synth';
+export * from './plan';
+export * from './summary';
+export * from './mocks';
+export * from './pulumi-project';

@@ -1,0 +1,126 @@
+// Pulumi mocks that let a stack program run with no CLI, engine, credentials or network, and record
+// every resource it would create, with its inputs and dependencies.
+import * as pulumi from '@pulumi/pulumi';
+
+/** A resource the program registered. */
+export interface RecordedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  readonly inputs: Record<string, unknown>;
+  /** `type::name` of the parent, if any. */
+  parent?: string;
+  /** `type::name` of every resource this one depends on. */
+  dependsOn: string[];
+}
+
+/** The fixed account the mocks pretend to run in. */
+export const MOCK_ACCOUNT_ID = '123456789012';
+
+export function resourceKey(type: string, name: string): string {
+  return `${type}::${name}`;
+}
+
+/** `urn:pulumi:stack::project::parent$type::name` → `type::name`. */
+export function keyFromUrn(urn: string): string {
+  const parts = urn.split('::');
+  const name = parts.slice(3).join('::');
+  const qualified = parts[2] ?? '';
+  const type = qualified.slice(qualified.lastIndexOf('$') + 1);
+  return resourceKey(type, name);
+}
+
+/** Outputs a real provider would compute, faked deterministically from the inputs. */
+function mockState(type: string, name: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
+  const shortType = type.split(':').pop() ?? type;
+  const arn = `arn:aws:mock:${region}:${MOCK_ACCOUNT_ID}:${shortType.toLowerCase()}/${String(inputs.name ?? name)}`;
+  const state: Record<string, unknown> = { ...inputs, arn, name: inputs.name ?? name };
+  switch (type) {
+    case 'aws:eks/cluster:Cluster':
+      state.endpoint = `https://${name}.mock.eks.${region}.amazonaws.com`;
+      state.certificateAuthority = { data: 'bW9jay1jYQ==' };
+      state.vpcConfig = { ...(inputs.vpcConfig as object), clusterSecurityGroupId: `sg-${name}` };
+      break;
+    case 'aws:ec2/launchTemplate:LaunchTemplate':
+      state.latestVersion = 1;
+      break;
+    case 'aws:sqs/queue:Queue':
+      state.url = `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${String(inputs.name ?? name)}`;
+      break;
+    case 'aws:eks/accessEntry:AccessEntry':
+      state.principalArn = inputs.principalArn;
+      break;
+  }
+  return state;
+}
+
+/** Answers to the provider functions the programs call; anything else fails loudly. */
+function mockCall(token: string, region: string): Record<string, unknown> {
+  switch (token) {
+    case 'aws:index/getCallerIdentity:getCallerIdentity':
+      return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/mock`, userId: 'mock', id: MOCK_ACCOUNT_ID };
+    case 'aws:index/getPartition:getPartition':
+      return { partition: 'aws', dnsSuffix: 'amazonaws.com', id: 'aws' };
+    case 'aws:index/getRegion:getRegion':
+      return { name: region, region, id: region };
+    default:
+      throw new Error(`offline synth has no answer for the provider function ${token}; it would need the cloud`);
+  }
+}
+
+/**
+ * Installs the mocks and a recorder on the mock monitor. Must run before the program is loaded.
+ * Returns the live list of recorded resources.
+ */
+export async function installRecordingMocks(project: string, stack: string, region: string): Promise<RecordedResource[]> {
+  const recorded: RecordedResource[] = [];
+  const byKey = new Map<string, RecordedResource>();
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+        const key = resourceKey(args.type, args.name);
+        const entry = byKey.get(key) ?? { type: args.type, name: args.name, custom: !!args.custom, inputs: {}, dependsOn: [] };
+        Object.assign(entry, { custom: !!args.custom, inputs: args.inputs ?? {} });
+        if (!byKey.has(key)) {
+          byKey.set(key, entry);
+          recorded.push(entry);
+        }
+        return { id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs ?? {}, region) };
+      },
+      call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        return mockCall(args.token, region);
+      },
+    },
+    project,
+    stack,
+    false,
+  );
+  // The mock monitor sees each registration request; keep its parent and dependencies.
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: RegisterRequest, cb: unknown): unknown;
+  };
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: RegisterRequest, cb: unknown) => {
+    const key = resourceKey(req.getType(), req.getName());
+    const entry = byKey.get(key) ?? { type: req.getType(), name: req.getName(), custom: req.getCustom(), inputs: {}, dependsOn: [] };
+    entry.parent = req.getParent() ? keyFromUrn(req.getParent()) : undefined;
+    // A resource also waits for its provider (a provider reference is `<urn>::<id>`).
+    const provider = req.getProvider() ? [keyFromUrn(req.getProvider().slice(0, req.getProvider().lastIndexOf('::')))] : [];
+    entry.dependsOn = [...new Set([...req.getDependenciesList().map(keyFromUrn), ...provider])].sort();
+    if (!byKey.has(key)) {
+      byKey.set(key, entry);
+      recorded.push(entry);
+    }
+    return original(req, cb);
+  };
+  return recorded;
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getCustom(): boolean;
+  getParent(): string;
+  getProvider(): string;
+  getDependenciesList(): string[];
+}

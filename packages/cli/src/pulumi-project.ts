@@ -1,0 +1,53 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+
+/** A Pulumi project folder under stacks/ and the stack configs it has. */
+export interface StackTarget {
+  readonly dir: string;
+  readonly project: string;
+  readonly stack: string;
+  readonly configFile: string;
+}
+
+/** The project name from `Pulumi.yaml`. */
+export function projectName(dir: string): string {
+  const doc = YAML.parse(fs.readFileSync(path.join(dir, 'Pulumi.yaml'), 'utf8')) as { name?: unknown };
+  if (typeof doc?.name !== 'string') throw new Error(`${dir}/Pulumi.yaml has no project name`);
+  return doc.name;
+}
+
+/** Every `Pulumi.<stack>.yaml` of every project under `stacksDir`, sorted. */
+export function findStacks(stacksDir: string): StackTarget[] {
+  if (!fs.existsSync(stacksDir)) return [];
+  return fs
+    .readdirSync(stacksDir)
+    .sort()
+    .map((d) => path.join(stacksDir, d))
+    .filter((d) => fs.existsSync(path.join(d, 'Pulumi.yaml')))
+    .flatMap((dir) => {
+      const project = projectName(dir);
+      return fs
+        .readdirSync(dir)
+        .sort()
+        .map((f) => /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(f))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => ({ dir, project, stack: m[1], configFile: path.join(dir, m[0]) }));
+    });
+}
+
+/**
+ * A stack config file as Pulumi hands it to a program: `namespace:key` → string, structured values
+ * as JSON. Encrypted (`secure:`) values are refused: offline synth never decrypts anything.
+ */
+export function readStackConfig(configFile: string): Record<string, string> {
+  const doc = (YAML.parse(fs.readFileSync(configFile, 'utf8')) ?? {}) as { config?: Record<string, unknown> };
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(doc.config ?? {})) {
+    if (value && typeof value === 'object' && 'secure' in (value as object)) {
+      throw new Error(`${configFile}: ${key} is an encrypted secret; offline synth uses no secrets, reference them instead`);
+    }
+    out[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return out;
+}

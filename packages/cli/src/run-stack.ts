@@ -1,0 +1,60 @@
+// Child-process entry: runs one Pulumi stack program under mocks and writes what it would create.
+// Each stack runs in its own process because Pulumi's runtime state is global to a process.
+// Usage: node run-stack.js <stackDir> <stack> <resultFile>
+import { AireadyValidationError } from '@aiready/core';
+import * as pulumi from '@pulumi/pulumi';
+import * as fs from 'fs';
+import * as path from 'path';
+import { installRecordingMocks, RecordedResource } from './mocks';
+import { projectName, readStackConfig } from './pulumi-project';
+
+/** What a stack run reports back to the CLI. */
+export interface StackRunResult {
+  readonly project: string;
+  readonly stack: string;
+  readonly recorded?: readonly RecordedResource[];
+  /** Plain (non-secret) stack outputs. */
+  readonly outputs?: Record<string, unknown>;
+  readonly error?: string;
+}
+
+function resolveOutput(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) return new Promise((resolve) => (value as pulumi.Output<unknown>).apply((v) => resolve(v)));
+  return Promise.resolve(value);
+}
+
+async function run(stackDir: string, stack: string): Promise<StackRunResult> {
+  const project = projectName(stackDir);
+  const config = readStackConfig(path.join(stackDir, `Pulumi.${stack}.yaml`));
+  pulumi.runtime.setAllConfig(config);
+  const recorded = await installRecordingMocks(project, stack, config['aws:region'] ?? 'us-east-1');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const program = require(path.resolve(stackDir, 'lib', 'index.js')) as Record<string, unknown>;
+  const outputs: Record<string, unknown> = {};
+  for (const key of Object.keys(program).sort()) {
+    if (key === 'kubeconfig') continue; // a secret: never written out
+    outputs[key] = await resolveOutput(program[key]);
+  }
+  await pulumi.runtime.disconnect();
+  return { project, stack, recorded, outputs };
+}
+
+function message(err: unknown): string {
+  if (err instanceof AireadyValidationError) return err.message;
+  if (err instanceof Error) return err.stack ?? err.message;
+  return String(err);
+}
+
+if (require.main === module) {
+  const [stackDir, stack, resultFile] = process.argv.slice(2);
+  const fail = (err: unknown) => {
+    fs.writeFileSync(resultFile, JSON.stringify({ project: path.basename(stackDir), stack, error: message(err) }));
+    process.exit(2);
+  };
+  process.on('unhandledRejection', fail);
+  process.on('uncaughtException', fail);
+  run(stackDir, stack).then((result) => {
+    fs.writeFileSync(resultFile, JSON.stringify(result));
+    process.exit(0);
+  }, fail);
+}

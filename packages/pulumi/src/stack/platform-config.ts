@@ -1,0 +1,156 @@
+import {
+  AireadyValidationError,
+  DEFAULT_KUBERNETES_VERSION,
+  GpuPoolSpec,
+  KubernetesVersion,
+  nearest,
+  SUPPORTED_KUBERNETES_VERSIONS,
+  ValidationProblem,
+  ValidationWarning,
+} from '@aiready/core';
+import { NatGateways } from '../network/network';
+
+/** Everything the ai-platform stack reads from `Pulumi.<stack>.yaml`, validated, with defaults. */
+export interface PlatformStackConfig {
+  readonly clusterName: string;
+  readonly environment: 'dev' | 'prod';
+  readonly region: string;
+  readonly kubernetesVersion: KubernetesVersion;
+  readonly availabilityZones: readonly string[];
+  readonly vpcCidr: string;
+  readonly natGateways: NatGateways;
+  readonly adminPrincipalArns: readonly string[];
+  readonly publicAccessCidrs: readonly string[];
+  readonly pools: readonly GpuPoolSpec[];
+  readonly workflows: 'argo-workflows' | 'none';
+  readonly monitoring: boolean;
+  readonly warnings: readonly ValidationWarning[];
+}
+
+/** The keys the stack understands (under the project's namespace), with their meaning. */
+export const PLATFORM_CONFIG_KEYS = {
+  clusterName: 'EKS cluster name (required)',
+  environment: "'dev' or 'prod' (prod forbids a world-open API endpoint); default 'dev'",
+  kubernetesVersion: `Kubernetes version, one of ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}; default ${DEFAULT_KUBERNETES_VERSION}`,
+  availabilityZones: 'list of 1-3 AZs; default <region>a, <region>b, <region>c',
+  vpcCidr: "VPC CIDR, /16 to /20; default '10.0.0.0/16'",
+  natGateways: "'single' or 'one-per-az'; default 'one-per-az'",
+  adminPrincipalArns: 'IAM principal ARNs granted cluster admin; default none',
+  publicAccessCidrs: 'CIDRs allowed to reach the public API endpoint; default none (private endpoint)',
+  pools: 'list of GPU pool specs (required, at least one)',
+  workflows: "'argo-workflows' or 'none'; default 'argo-workflows'",
+  monitoring: 'true or false; default true',
+} as const;
+
+type Raw = Readonly<Record<string, string>>;
+
+function parse(raw: Raw, key: string): unknown {
+  const text = raw[key];
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text; // plain strings are stored unquoted
+  }
+}
+
+/**
+ * Reads and validates the stack configuration from Pulumi's raw config map (`project:key` → string,
+ * structured values as JSON), all problems at once. A misspelled key is an error that suggests the
+ * right one, so no setting is silently ignored.
+ */
+export function readPlatformConfig(project: string, allConfig: Raw): PlatformStackConfig {
+  const problems: ValidationProblem[] = [];
+  const warnings: ValidationWarning[] = [];
+  const raw: Record<string, string> = {};
+  const known = Object.keys(PLATFORM_CONFIG_KEYS);
+  for (const [fullKey, value] of Object.entries(allConfig)) {
+    const [ns, key] = fullKey.includes(':') ? [fullKey.slice(0, fullKey.indexOf(':')), fullKey.slice(fullKey.indexOf(':') + 1)] : [project, fullKey];
+    if (ns !== project) continue;
+    if (!known.includes(key)) {
+      problems.push({ path: `${project}:${key}`, value, problem: 'not a setting of this stack', fix: `did you mean ${project}:${nearest(key, known, 1)[0]}?` });
+      continue;
+    }
+    raw[key] = value;
+  }
+  const region = allConfig['aws:region'];
+  if (!region) problems.push({ path: 'aws:region', value: undefined, problem: 'required', fix: 'set aws:region, e.g. us-east-1' });
+
+  const str = (key: string, fallback?: string): string => {
+    const v = parse(raw, key);
+    if (v === undefined) {
+      if (fallback === undefined) problems.push({ path: `${project}:${key}`, value: undefined, problem: 'required', fix: PLATFORM_CONFIG_KEYS[key as keyof typeof PLATFORM_CONFIG_KEYS] });
+      return fallback ?? '';
+    }
+    if (typeof v !== 'string') {
+      problems.push({ path: `${project}:${key}`, value: v, problem: 'must be a string', fix: PLATFORM_CONFIG_KEYS[key as keyof typeof PLATFORM_CONFIG_KEYS] });
+      return fallback ?? '';
+    }
+    return v;
+  };
+  const list = (key: string): string[] => {
+    const v = parse(raw, key);
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
+      problems.push({ path: `${project}:${key}`, value: v, problem: 'must be a list of strings', fix: PLATFORM_CONFIG_KEYS[key as keyof typeof PLATFORM_CONFIG_KEYS] });
+      return [];
+    }
+    return v as string[];
+  };
+  const choice = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
+    const v = str(key, fallback);
+    if (!allowed.includes(v as T)) {
+      problems.push({ path: `${project}:${key}`, value: v, problem: 'not an allowed value', fix: `use one of ${allowed.join(', ')}` });
+      return fallback;
+    }
+    return v as T;
+  };
+
+  const clusterName = str('clusterName');
+  const environment = choice('environment', ['dev', 'prod'] as const, 'dev');
+  const kubernetesVersion = choice('kubernetesVersion', SUPPORTED_KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION);
+  const natGateways = choice('natGateways', ['single', 'one-per-az'] as const, 'one-per-az');
+  const workflows = choice('workflows', ['argo-workflows', 'none'] as const, 'argo-workflows');
+  const vpcCidr = str('vpcCidr', '10.0.0.0/16');
+  const zones = list('availabilityZones');
+  const availabilityZones = zones.length ? zones : region ? ['a', 'b', 'c'].map((s) => `${region}${s}`) : [];
+  const adminPrincipalArns = list('adminPrincipalArns');
+  const publicAccessCidrs = list('publicAccessCidrs');
+  if (publicAccessCidrs.includes('0.0.0.0/0')) {
+    if (environment === 'prod') {
+      problems.push({
+        path: `${project}:publicAccessCidrs`,
+        value: publicAccessCidrs,
+        problem: 'opens the prod API endpoint to the whole internet',
+        fix: 'list your office or VPN CIDRs, or leave it empty for a private endpoint',
+      });
+    } else {
+      warnings.push({ path: `${project}:publicAccessCidrs`, message: 'the API endpoint is open to the whole internet (0.0.0.0/0)' });
+    }
+  }
+  const monitoringRaw = parse(raw, 'monitoring');
+  if (monitoringRaw !== undefined && typeof monitoringRaw !== 'boolean') {
+    problems.push({ path: `${project}:monitoring`, value: monitoringRaw, problem: 'must be true or false', fix: 'set monitoring: true' });
+  }
+  const poolsRaw = parse(raw, 'pools');
+  if (!Array.isArray(poolsRaw) || poolsRaw.length === 0) {
+    problems.push({ path: `${project}:pools`, value: poolsRaw, problem: 'needs at least one GPU pool', fix: "add e.g. - { name: l4, instanceTypes: [g6.xlarge] }" });
+  }
+
+  if (problems.length) throw new AireadyValidationError(`stack config (${project})`, problems);
+  return {
+    clusterName,
+    environment,
+    region: region!,
+    kubernetesVersion,
+    availabilityZones,
+    vpcCidr,
+    natGateways,
+    adminPrincipalArns,
+    publicAccessCidrs,
+    pools: poolsRaw as GpuPoolSpec[],
+    workflows,
+    monitoring: monitoringRaw === undefined ? true : (monitoringRaw as boolean),
+    warnings,
+  };
+}

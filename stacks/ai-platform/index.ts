@@ -1,0 +1,83 @@
+// The ai-platform stack: composition only. Every decision lives in @aiready/* and is unit tested;
+// settings come from Pulumi.<stack>.yaml and are validated once by readPlatformConfig.
+import { AiPlatform, ReleaseMaterializer, summarizePlatform } from '@aiready/k8s';
+import {
+  EksCluster,
+  GpuNodeGroup,
+  KarpenterInfra,
+  karpenterNodeRoleName,
+  Network,
+  nodeRole,
+  PlatformDeployment,
+  readPlatformConfig,
+  SystemNodeGroup,
+} from '@aiready/pulumi';
+import * as pulumi from '@pulumi/pulumi';
+import { App } from 'cdk8s';
+
+const config = readPlatformConfig(pulumi.getProject(), pulumi.runtime.allConfig());
+const { clusterName } = config;
+const tags = { 'aiready.dev/environment': config.environment };
+
+const network = new Network('network', {
+  clusterName,
+  availabilityZones: config.availabilityZones,
+  cidrBlock: config.vpcCidr,
+  natGateways: config.natGateways,
+  tags,
+});
+const cluster = new EksCluster('eks', {
+  clusterName,
+  subnetIds: network.privateSubnetIds,
+  region: config.region,
+  version: config.kubernetesVersion,
+  adminPrincipalArns: [...config.adminPrincipalArns],
+  publicAccessCidrs: config.publicAccessCidrs,
+  tags,
+});
+
+// The Kubernetes side of the platform, from the same pool specs as the node groups below.
+const platform = new AiPlatform(new App(), 'platform', {
+  clusterName,
+  pools: config.pools,
+  nodeRole: karpenterNodeRoleName(clusterName),
+  workflows: config.workflows,
+  monitoring: config.monitoring ? {} : false,
+  releaseMaterializer: ReleaseMaterializer.external(),
+});
+
+const managedNodeRole = nodeRole('managed-nodes', tags, {});
+const system = new SystemNodeGroup('system', {
+  clusterName: cluster.clusterName,
+  nodeRoleArn: managedNodeRole.arn,
+  subnetIds: network.privateSubnetIds,
+  tags,
+});
+const gpuNodeGroups = config.pools
+  .filter((pool) => pool.provisioner === 'managed-node-group')
+  .map(
+    (pool) =>
+      new GpuNodeGroup(`gpu-${pool.name}`, {
+        pool,
+        clusterName: cluster.clusterName,
+        nodeRoleArn: managedNodeRole.arn,
+        subnetIds: network.privateSubnetIds,
+        tags,
+      }),
+  );
+const karpenter = platform.karpenter
+  ? new KarpenterInfra('karpenter', { clusterName, cluster: cluster.cluster, region: config.region, tags })
+  : undefined;
+
+new PlatformDeployment('platform', {
+  platform,
+  provider: cluster.provider,
+  dependsOn: [system, ...gpuNodeGroups, ...(karpenter?.ready ?? [])],
+});
+
+export const cluster_name = cluster.clusterName;
+export const endpoint = cluster.endpoint;
+export const kubeconfig = cluster.kubeconfig;
+export const vpc_id = network.vpcId;
+export const summary = summarizePlatform(platform);
+export const warnings = config.warnings;
