@@ -1,0 +1,97 @@
+import { AireadyValidationError } from '@aiready/core';
+import { App } from 'cdk8s';
+import { AiPlatform, AiPlatformProps, layoutManifests, ReleaseMaterializer, summarizePlatform } from '../src';
+import { only, Obj } from './util';
+
+const POOLS: AiPlatformProps['pools'] = [
+  { name: 'l4', instanceTypes: ['g6.xlarge'], capacityType: 'spot' },
+  { name: 'h100', instanceTypes: ['p5.48xlarge'], purpose: 'training', amiFamily: 'bottlerocket', maxNodes: 2, taints: [{ key: 'example.com/team', effect: 'NoSchedule' }] },
+];
+
+function platform(props: Partial<AiPlatformProps> = {}) {
+  const p = new AiPlatform(new App(), 'platform', { clusterName: 'c1', pools: POOLS, ...props });
+  return { p, objs: p.toJson() as Obj[] };
+}
+
+describe('AiPlatform', () => {
+  test('defaults', () => {
+    const { objs } = platform();
+    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toMatchSnapshot();
+  });
+
+  test('taints, tolerations and labels agree across pools and the operator', () => {
+    const { objs } = platform();
+    const taints = objs.filter((o) => o.kind === 'NodePool' && o.metadata.name !== 'default').flatMap((np) => np.spec.template.spec.taints);
+    const tolerations = only(objs, 'Application', 'gpu-operator').spec.source.helm.valuesObject.daemonsets.tolerations;
+    for (const t of taints) expect(tolerations).toContainEqual({ key: t.key, operator: 'Exists', effect: t.effect });
+  });
+
+  test('every object carries the component and part-of labels', () => {
+    for (const o of platform().objs) {
+      expect(o.metadata.labels['app.kubernetes.io/component']).toBeDefined();
+      expect(o.metadata.labels['app.kubernetes.io/part-of']).toBe('platform');
+    }
+  });
+
+  test('managed node group pools get no NodePool but are served by the operator', () => {
+    const { p, objs } = platform({
+      pools: [
+        { name: 'mng', instanceTypes: ['g6e.xlarge'], provisioner: 'managed-node-group', taints: [{ key: 'example.com/x', effect: 'NoExecute' }] },
+      ],
+    });
+    expect(objs.filter((o) => o.kind === 'NodePool')).toEqual([]);
+    expect(p.karpenter).toBeUndefined();
+    expect(only(objs, 'Application', 'gpu-operator').spec.source.helm.valuesObject.daemonsets.tolerations).toContainEqual({
+      key: 'example.com/x',
+      operator: 'Exists',
+      effect: 'NoExecute',
+    });
+  });
+
+  test('workflows and monitoring can be left out', () => {
+    const { objs } = platform({ workflows: 'none', monitoring: false });
+    expect(objs.find((o) => o.metadata.name === 'argo-workflows')).toBeUndefined();
+    expect(objs.find((o) => o.kind === 'ServiceMonitor')).toBeUndefined();
+  });
+
+  test('the external materialiser emits no Applications but keeps every release as data', () => {
+    const { p, objs } = platform({ releaseMaterializer: ReleaseMaterializer.external() });
+    expect(objs.find((o) => o.kind === 'Application')).toBeUndefined();
+    expect(p.releases.map((r) => r.spec.releaseName)).toEqual(['argo-workflows', 'gpu-operator', 'karpenter-crd', 'karpenter']);
+  });
+
+  test('pool() finds a pool, and throws with the valid names otherwise', () => {
+    const { p } = platform();
+    expect(p.pool('l4').pool.name).toBe('l4');
+    expect(() => p.pool('l40s')).toThrow(/use one of l4, h100/);
+  });
+
+  test('throws when two pools share a name, before anything is emitted', () => {
+    expect(() => platform({ pools: [POOLS[0], POOLS[0]] })).toThrow(/pools\[1\]\.name/);
+  });
+
+  test('throws when there is no pool', () => {
+    expect(() => platform({ pools: [] })).toThrow(AireadyValidationError);
+  });
+
+  test('summary: pools with capacity and cost, releases with versions', () => {
+    const summary = summarizePlatform(platform().p);
+    expect(summary.pools).toEqual([
+      expect.objectContaining({ name: 'l4', maxGpus: 2, maxUsdPerHour: 1.6096 }),
+      expect.objectContaining({ name: 'h100', maxGpus: 16, maxUsdPerHour: 110.08, ami: 'bottlerocket@v1.61.0' }),
+    ]);
+    expect(summary.releases.find((r) => r.chart === 'gpu-operator')?.version).toBe('v26.7.0');
+  });
+
+  test('isAiPlatform tells platforms from other charts', () => {
+    const { p } = platform();
+    expect(AiPlatform.isAiPlatform(p)).toBe(true);
+    expect(AiPlatform.isAiPlatform({})).toBe(false);
+  });
+
+  test('synthesis is deterministic', () => {
+    const a = layoutManifests(platform().objs);
+    const b = layoutManifests(platform().objs);
+    expect(a).toEqual(b);
+  });
+});

@@ -1,0 +1,107 @@
+import { Testing } from 'cdk8s';
+import { ArgoWorkflows, GpuMonitoring, Karpenter, CpuNodePool } from '../src';
+import { only, releaseValues, synth } from './util';
+
+describe('Karpenter', () => {
+  test('defaults: the CRD chart installs before the controller', () => {
+    const chart = Testing.chart();
+    new Karpenter(chart, 'k', { clusterName: 'c1' });
+    const objs = synth(chart);
+    expect(objs).toMatchSnapshot();
+    const crds = only(objs, 'Application', 'karpenter-crd');
+    const controller = only(objs, 'Application', 'karpenter');
+    expect(Number(crds.metadata.annotations['argocd.argoproj.io/sync-wave'])).toBeLessThan(
+      Number(controller.metadata.annotations['argocd.argoproj.io/sync-wave']),
+    );
+    expect(releaseValues(objs, 'karpenter').settings).toEqual({ clusterName: 'c1', interruptionQueue: 'c1' });
+  });
+
+  test('OCI charts get one repository declaration without credentials', () => {
+    const chart = Testing.chart();
+    new Karpenter(chart, 'k', { clusterName: 'c1' });
+    const secret = only(synth(chart), 'Secret');
+    expect(secret.stringData).toEqual({ type: 'helm', name: expect.any(String), url: 'public.ecr.aws/karpenter', enableOCI: 'true' });
+    expect(only(synth(chart), 'Application', 'karpenter').spec.source.repoURL).toBe('public.ecr.aws/karpenter');
+  });
+
+  test.each([
+    ['clusterName', { clusterName: 'Bad Name' }],
+    ['replicas', { clusterName: 'c1', replicas: 0 }],
+  ])('throws when %s is invalid', (field, props) => {
+    expect(() => new Karpenter(Testing.chart(), 'k', props)).toThrow(new RegExp(`${field} = `));
+  });
+});
+
+describe('CpuNodePool', () => {
+  test('excludes every instance with a GPU', () => {
+    const chart = Testing.chart();
+    new CpuNodePool(chart, 'cpu', { clusterName: 'c1' });
+    const np = only(synth(chart), 'NodePool', 'default');
+    expect(np.spec.template.spec.requirements).toContainEqual({ key: 'karpenter.k8s.aws/instance-gpu-count', operator: 'DoesNotExist' });
+    expect(np.spec.template.spec.taints).toBeUndefined();
+    expect(only(synth(chart), 'EC2NodeClass').spec.metadataOptions.httpPutResponseHopLimit).toBe(1);
+  });
+});
+
+describe('ArgoWorkflows', () => {
+  test('defaults', () => {
+    const chart = Testing.chart();
+    new ArgoWorkflows(chart, 'argo');
+    const objs = synth(chart);
+    expect(objs).toMatchSnapshot();
+    const values = releaseValues(objs, 'argo-workflows');
+    expect(values.server.authModes).toEqual(['client']);
+    expect(values.crds).toMatchObject({ install: true, full: true });
+    expect(values.useStaticCredentials).toBe(false);
+    expect(only(objs, 'Application').spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
+  });
+
+  test('parallelism reaches the controller', () => {
+    const chart = Testing.chart();
+    new ArgoWorkflows(chart, 'argo', { parallelism: 10 });
+    expect(releaseValues(synth(chart), 'argo-workflows').controller.parallelism).toBe(10);
+  });
+
+  test.each([
+    ['authModes', { authModes: [] }],
+    ['authModes', { authModes: ['oauth' as never] }],
+    ['parallelism', { parallelism: 0 }],
+  ])('throws when %s is invalid', (field, props) => {
+    expect(() => new ArgoWorkflows(Testing.chart(), 'argo', props)).toThrow(new RegExp(`${field} = .*Fix:`));
+  });
+});
+
+describe('GpuMonitoring', () => {
+  test('defaults', () => {
+    const chart = Testing.chart();
+    new GpuMonitoring(chart, 'mon');
+    expect(synth(chart)).toMatchSnapshot();
+  });
+
+  test('the ServiceMonitor keeps pod labels and carries the Prometheus selector labels', () => {
+    const chart = Testing.chart();
+    new GpuMonitoring(chart, 'mon', { prometheusSelectorLabels: { prometheus: 'main' } });
+    const objs = synth(chart);
+    const sm = only(objs, 'ServiceMonitor');
+    expect(sm.metadata.labels.prometheus).toBe('main');
+    expect(sm.spec.endpoints[0]).toMatchObject({ port: 'gpu-metrics', honorLabels: true });
+    expect(only(objs, 'PrometheusRule').metadata.labels.prometheus).toBe('main');
+  });
+
+  test('alerts use the configured thresholds', () => {
+    const chart = Testing.chart();
+    new GpuMonitoring(chart, 'mon', { temperatureAlertCelsius: 80, idleWindow: '1h' });
+    const rules = only(synth(chart), 'PrometheusRule').spec.groups[0].rules;
+    expect(rules.find((r: { alert: string }) => r.alert === 'GpuTemperatureHigh').expr).toContain('> 80');
+    expect(rules.find((r: { alert: string }) => r.alert === 'GpuAllocatedIdle').expr).toContain('[1h]');
+  });
+
+  test.each([
+    ['scrapeInterval', { scrapeInterval: '15 seconds' }],
+    ['idleWindow', { idleWindow: 'soon' }],
+    ['temperatureAlertCelsius', { temperatureAlertCelsius: 500 }],
+    ['prometheusSelectorLabels', { prometheusSelectorLabels: { 'bad key': 'x' } }],
+  ])('throws when %s is invalid', (field, props) => {
+    expect(() => new GpuMonitoring(Testing.chart(), 'mon', props)).toThrow(new RegExp(`${field}.* = .*Fix:`));
+  });
+});

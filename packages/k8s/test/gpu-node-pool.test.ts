@@ -1,0 +1,100 @@
+import { AireadyValidationError } from '@aiready/core';
+import { Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { GpuNodePool } from '../src';
+import { only, synth } from './util';
+
+describe('GpuNodePool', () => {
+  test('defaults', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    new GpuNodePool(chart, 'pool', { name: 'l4', instanceTypes: ['g6.xlarge'], clusterName: 'c1' });
+    // THEN
+    expect(synth(chart)).toMatchSnapshot();
+  });
+
+  test('the NodePool is tainted, labelled, limited and pinned to its node class', () => {
+    const chart = Testing.chart();
+    new GpuNodePool(chart, 'pool', { name: 'h100', instanceTypes: ['p5.48xlarge'], clusterName: 'c1', maxNodes: 3, capacityType: 'spot' });
+    const np = only(synth(chart), 'NodePool', 'h100');
+    expect(np.spec.template.spec.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }]);
+    expect(np.spec.template.metadata.labels['aiready.dev/pool']).toBe('h100');
+    expect(np.spec.limits).toEqual({ 'nvidia.com/gpu': 24 });
+    expect(np.spec.template.spec.nodeClassRef).toEqual({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'h100' });
+    expect(np.spec.template.spec.requirements).toEqual(
+      expect.arrayContaining([
+        { key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['p5.48xlarge'] },
+        { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot'] },
+      ]),
+    );
+  });
+
+  test.each([
+    ['training', 'WhenEmpty', '48h'],
+    ['inference', 'WhenEmptyOrUnderutilized', '1h'],
+    ['interactive', 'WhenEmpty', '8h'],
+  ] as const)('%s pools consolidate %s and give pods %s to finish', (purpose, policy, grace) => {
+    const chart = Testing.chart();
+    new GpuNodePool(chart, 'pool', { name: 'p', instanceTypes: ['g6.xlarge'], clusterName: 'c1', purpose });
+    const np = only(synth(chart), 'NodePool');
+    expect(np.spec.disruption.consolidationPolicy).toBe(policy);
+    expect(np.spec.template.spec.terminationGracePeriod).toBe(grace);
+  });
+
+  test('the node class pins the AMI, requires IMDSv2 with hop limit 1 and encrypts volumes', () => {
+    const chart = Testing.chart();
+    new GpuNodePool(chart, 'pool', { name: 'l4', instanceTypes: ['g6.xlarge'], clusterName: 'c1', nodeRole: 'MyNodeRole' });
+    const nc = only(synth(chart), 'EC2NodeClass', 'l4');
+    expect(nc.spec.amiSelectorTerms).toEqual([{ alias: 'al2023@v20260724' }]);
+    expect(nc.spec.metadataOptions).toMatchObject({ httpTokens: 'required', httpPutResponseHopLimit: 1 });
+    expect(nc.spec.role).toBe('MyNodeRole');
+    expect(nc.spec.subnetSelectorTerms).toEqual([{ tags: { 'karpenter.sh/discovery': 'c1' } }]);
+    for (const b of nc.spec.blockDeviceMappings) expect(b.ebs.encrypted).toBe(true);
+  });
+
+  test('Bottlerocket pools get an OS volume and a data volume', () => {
+    const chart = Testing.chart();
+    new GpuNodePool(chart, 'pool', { name: 'br', instanceTypes: ['g6.xlarge'], clusterName: 'c1', amiFamily: 'bottlerocket' });
+    const nc = only(synth(chart), 'EC2NodeClass');
+    expect(nc.spec.blockDeviceMappings.map((b: { deviceName: string }) => b.deviceName)).toEqual(['/dev/xvda', '/dev/xvdb']);
+    expect(nc.spec.amiSelectorTerms).toEqual([{ alias: 'bottlerocket@v1.61.0' }]);
+  });
+
+  test('schedule() adds the toleration and pool affinity to a workload', () => {
+    const chart = Testing.chart();
+    const pool = new GpuNodePool(chart, 'pool', { name: 'l4', instanceTypes: ['g6.xlarge'], clusterName: 'c1' });
+    const dep = new kplus.Deployment(chart, 'app', { containers: [{ image: 'nginx:1.27' }] });
+    pool.schedule(dep);
+    const spec = only(synth(chart), 'Deployment').spec.template.spec;
+    expect(spec.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+      { matchExpressions: [{ key: 'aiready.dev/pool', operator: 'In', values: ['l4'] }] },
+    ]);
+  });
+
+  test('throws when the spec is invalid, naming the construct path', () => {
+    const chart = Testing.chart();
+    expect(() => new GpuNodePool(chart, 'pool', { name: 'x', instanceTypes: ['g6.xlarg'], clusterName: 'c1' })).toThrow(/test\/pool.*g6\.xlarge/s);
+  });
+
+  test('throws when the pool belongs to a managed node group', () => {
+    const chart = Testing.chart();
+    expect(() => new GpuNodePool(chart, 'pool', { name: 'x', instanceTypes: ['g6.xlarge'], clusterName: 'c1', provisioner: 'managed-node-group' })).toThrow(
+      AireadyValidationError,
+    );
+  });
+
+  test('fromManagedNodeGroup emits nothing but schedules like a Karpenter pool', () => {
+    const chart = Testing.chart();
+    const pool = GpuNodePool.fromManagedNodeGroup(chart, 'mng', { name: 'm', instanceTypes: ['g6.xlarge'], provisioner: 'managed-node-group' });
+    expect(synth(chart)).toEqual([]);
+    expect(pool.nodeSelector).toEqual({ 'aiready.dev/pool': 'm' });
+    expect(pool.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+  });
+
+  test('throws when fromManagedNodeGroup gets a Karpenter pool', () => {
+    const chart = Testing.chart();
+    expect(() => GpuNodePool.fromManagedNodeGroup(chart, 'mng', { name: 'm', instanceTypes: ['g6.xlarge'] })).toThrow(/managed-node-group/);
+  });
+});

@@ -1,0 +1,52 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { deepMerge, KubeObject, layoutManifests, sortKeysDeep, writeManifests } from '../src';
+
+const objs: KubeObject[] = [
+  { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: 'x', labels: { 'app.kubernetes.io/component': 'gpu' } }, data: { z: '1', a: '2' } },
+  { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'x', labels: { 'app.kubernetes.io/component': 'gpu' } } },
+  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } },
+];
+
+describe('layoutManifests', () => {
+  test('one folder per component, one file per kind, objects and keys sorted', () => {
+    const files = layoutManifests(objs);
+    expect(files.map((f) => [f.path, f.objects])).toEqual([
+      ['gpu/configmap.yaml', 2],
+      ['platform/namespace.yaml', 1],
+    ]);
+    expect(files[0].content).toBe(
+      [
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels:\n    app.kubernetes.io/component: gpu\n  name: a\n  namespace: x\n',
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels:\n    app.kubernetes.io/component: gpu\n  name: b\n  namespace: x\ndata:\n  a: "2"\n  z: "1"\n',
+      ].join('---\n'),
+    );
+  });
+
+  test('input order does not change the output', () => {
+    expect(layoutManifests([...objs].reverse())).toEqual(layoutManifests(objs));
+  });
+
+  test('writeManifests replaces the folder', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-'));
+    fs.writeFileSync(path.join(dir, 'stale.yaml'), 'x');
+    writeManifests(dir, objs);
+    expect(fs.existsSync(path.join(dir, 'stale.yaml'))).toBe(false);
+    expect(fs.readFileSync(path.join(dir, 'platform/namespace.yaml'), 'utf8')).toContain('name: x');
+    fs.rmSync(dir, { recursive: true });
+  });
+});
+
+describe('values', () => {
+  test('deepMerge merges objects and replaces arrays and scalars, without touching its inputs', () => {
+    const a = { x: { y: 1, z: [1] }, k: 'a' };
+    const b = { x: { z: [2], w: true }, k: 'b' };
+    expect(deepMerge(a, undefined, b)).toEqual({ x: { y: 1, z: [2], w: true }, k: 'b' });
+    expect(a).toEqual({ x: { y: 1, z: [1] }, k: 'a' });
+  });
+
+  test('sortKeysDeep sorts nested keys and keeps arrays in order', () => {
+    expect(JSON.stringify(sortKeysDeep({ b: 1, a: { d: [{ z: 1, y: 2 }], c: 0 } }))).toBe('{"a":{"c":0,"d":[{"y":2,"z":1}]},"b":1}');
+  });
+});
