@@ -1,0 +1,52 @@
+import * as pulumi from '@pulumi/pulumi';
+
+export interface Captured {
+  type: string;
+  name: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  inputs: any;
+}
+
+/** Installs Pulumi mocks that record every resource; call before creating components. */
+export function captureResources(): Captured[] {
+  const captured: Captured[] = [];
+  pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        captured.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const state: Record<string, unknown> = { ...args.inputs, arn: `arn:aws:mock:::${args.name}`, name: args.inputs.name ?? args.name };
+        if (args.type === 'aws:eks/cluster:Cluster') {
+          state.endpoint = 'https://mock';
+          state.certificateAuthority = { data: 'Y2E=' };
+          state.vpcConfig = { ...args.inputs.vpcConfig, clusterSecurityGroupId: 'sg-1' };
+        }
+        if (args.type === 'aws:ec2/launchTemplate:LaunchTemplate') state.latestVersion = 3;
+        if (args.type === 'aws:sqs/queue:Queue') state.url = 'https://sqs/q';
+        return { id: `${args.name}-id`, state };
+      },
+      call(args) {
+        if (args.token === 'aws:index/getCallerIdentity:getCallerIdentity') return { accountId: '111122223333' };
+        if (args.token === 'aws:index/getPartition:getPartition') return { partition: 'aws' };
+        throw new Error(`unexpected call ${args.token}`);
+      },
+    },
+    'test',
+    'test',
+    false,
+  );
+  return captured;
+}
+
+/** The value of an Output. */
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
+
+/** Waits until every pending registration has reached the mocks. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+}
+
+export function ofType(captured: Captured[], type: string): Captured[] {
+  return captured.filter((c) => c.type === type);
+}

@@ -1,0 +1,51 @@
+import { captureResources, ofType, settle } from './mocks';
+const captured = captureResources();
+import { AiPlatform, ReleaseMaterializer } from '@aiready/k8s';
+import * as k8s from '@pulumi/kubernetes';
+import { App } from 'cdk8s';
+import { PlatformDeployment, planReleaseOrder } from '../src';
+
+function platform(materializer = ReleaseMaterializer.external()) {
+  return new AiPlatform(new App(), 'platform', {
+    clusterName: 'c1',
+    pools: [{ name: 'l4', instanceTypes: ['g6.xlarge'] }],
+    releaseMaterializer: materializer,
+  });
+}
+
+describe('PlatformDeployment', () => {
+  test('releases as helm.v3.Release with hooks, namespaces first, objects after CRD owners', async () => {
+    const provider = new k8s.Provider('k', { kubeconfig: '{}' });
+    new PlatformDeployment('pd', { platform: platform(), provider });
+    await settle();
+    const releases = ofType(captured, 'kubernetes:helm.sh/v3:Release');
+    expect(releases.map((r) => r.inputs.name).sort()).toEqual(['argo-workflows', 'gpu-operator', 'karpenter', 'karpenter-crd']);
+    const karpenter = releases.find((r) => r.inputs.name === 'karpenter')!;
+    expect(karpenter.inputs).toMatchObject({ chart: 'oci://public.ecr.aws/karpenter/karpenter', version: '1.14.1', createNamespace: false });
+    expect(karpenter.inputs.repositoryOpts).toBeUndefined();
+    const operator = releases.find((r) => r.inputs.name === 'gpu-operator')!;
+    expect(operator.inputs).toMatchObject({ chart: 'gpu-operator', repositoryOpts: { repo: 'https://helm.ngc.nvidia.com/nvidia' } });
+    expect(operator.inputs.values.driver).toEqual({ enabled: false });
+    const groups = ofType(captured, 'kubernetes:yaml/v2:ConfigGroup');
+    const namespaces = groups.find((g) => g.name === 'pd-namespaces')!;
+    expect(namespaces.inputs.objs.every((o: { kind: string }) => o.kind === 'Namespace')).toBe(true);
+    const objects = groups.find((g) => g.name === 'pd-objects')!;
+    expect(objects.inputs.objs.map((o: { kind: string }) => o.kind)).toContain('NodePool');
+    expect(objects.inputs.objs.find((o: { kind: string }) => o.kind === 'Application')).toBeUndefined();
+  });
+
+  test('only same-component CRD owners order releases; the rest install in parallel', () => {
+    const order = planReleaseOrder(platform().releases.map((r) => r.spec));
+    expect(Object.fromEntries(order.map((o) => [o.release.releaseName, o.after]))).toEqual({
+      'argo-workflows': [],
+      'gpu-operator': [],
+      'karpenter-crd': [],
+      karpenter: ['karpenter-crd'],
+    });
+  });
+
+  test('throws when the platform would also install its releases through Argo CD', () => {
+    const provider = new k8s.Provider('k2', { kubeconfig: '{}' });
+    expect(() => new PlatformDeployment('pd2', { platform: platform(ReleaseMaterializer.argoCd()), provider })).toThrow(/ReleaseMaterializer\.external\(\)/);
+  });
+});
