@@ -1,7 +1,7 @@
 // A team's cdk8s app, written the way it would be in the team's own IaC repository: it imports the
 // aiready constructs, describes its GPU pools once, and places its own inference service on a pool.
-import { AiPlatform } from '@aiready/k8s';
-import { ApiObject, App, Chart, JsonPatch, Size } from 'cdk8s';
+import { addGpuLimit, AiPlatform } from '@aiready/k8s';
+import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 
 export function buildApp(outdir?: string): App {
@@ -18,7 +18,7 @@ export function buildApp(outdir?: string): App {
   const team = new Chart(app, 'inference', { labels: { 'app.kubernetes.io/component': 'team-inference' } });
   const namespace = new kplus.Namespace(team, 'namespace', { metadata: { name: 'inference' } });
   const server = new kplus.Deployment(team, 'llm', {
-    metadata: { namespace: namespace.name },
+    metadata: { name: 'llm', namespace: namespace.name },
     replicas: 1,
     containers: [
       {
@@ -37,10 +37,8 @@ export function buildApp(outdir?: string): App {
   });
   // Tolerate the pool's taint and require its label: no label key or taint spelled here.
   platform.pool('l4-inference').schedule(server);
-  // cdk8s-plus-28 cannot request extended resources; one GPU per replica.
-  ApiObject.of(server).addJsonPatch(
-    JsonPatch.add('/spec/template/spec/containers/0/resources/limits/nvidia.com~1gpu', 1),
-  );
+  // One GPU per replica (cdk8s-plus-28 cannot express extended resources itself).
+  addGpuLimit(server, { count: 1 });
   return app;
 }
 

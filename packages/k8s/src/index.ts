@@ -19,3 +19,4 @@ export * as karpenter from './imports/karpenter.sh';
 export * as karpenterAws from './imports/karpenter.k8s.aws';
 export * as monitoring from './imports/monitoring.coreos.com';
 export * from './platform/platform-summary';
+export * from './workloads/gpu-request';

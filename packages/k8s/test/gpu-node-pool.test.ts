@@ -1,8 +1,8 @@
 import { AireadyValidationError } from '@aiready/core';
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { GpuNodePool } from '../src';
-import { only, synth } from './util';
+import { addGpuLimit, GpuNodePool } from '../src';
+import { Obj, only, synth } from './util';
 
 describe('GpuNodePool', () => {
   test('defaults', () => {
@@ -96,5 +96,26 @@ describe('GpuNodePool', () => {
   test('throws when fromManagedNodeGroup gets a Karpenter pool', () => {
     const chart = Testing.chart();
     expect(() => GpuNodePool.fromManagedNodeGroup(chart, 'mng', { name: 'm', instanceTypes: ['g6.xlarge'] })).toThrow(/managed-node-group/);
+  });
+});
+
+describe('addGpuLimit', () => {
+  test.each([
+    ['Deployment', (c: Chart) => new kplus.Deployment(c, 'w', { containers: [{ image: 'x:1' }] }), (o: Obj) => o.spec.template.spec.containers],
+    ['Job', (c: Chart) => new kplus.Job(c, 'w', { containers: [{ image: 'x:1' }] }), (o: Obj) => o.spec.template.spec.containers],
+    ['Pod', (c: Chart) => new kplus.Pod(c, 'w', { containers: [{ image: 'x:1' }] }), (o: Obj) => o.spec.containers],
+  ])('sets the limit on a %s', (kind, make, containers) => {
+    const chart = Testing.chart();
+    addGpuLimit(make(chart), { count: 2 });
+    expect(containers(only(synth(chart), kind))[0].resources.limits['nvidia.com/gpu']).toBe(2);
+  });
+
+  test.each([
+    ['count', { count: 0 }],
+    ['container', { count: 1, container: 3 }],
+  ])('throws when %s is invalid', (field, options) => {
+    const chart = Testing.chart();
+    const d = new kplus.Deployment(chart, 'w', { containers: [{ image: 'x:1' }] });
+    expect(() => addGpuLimit(d, options)).toThrow(new RegExp(`${field} = .*Fix`));
   });
 });

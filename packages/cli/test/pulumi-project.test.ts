@@ -1,0 +1,29 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { findStacks, readStackConfig } from '../src';
+
+describe('Pulumi project discovery', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-stacks-'));
+  const dir = path.join(root, 'ai-platform');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'Pulumi.yaml'), 'name: ai-platform\nruntime: nodejs\n');
+  fs.writeFileSync(path.join(dir, 'Pulumi.prod.yaml'), 'config:\n  aws:region: eu-west-1\n  ai-platform:pools:\n    - name: a\n  ai-platform:monitoring: false\n');
+  fs.writeFileSync(path.join(dir, 'Pulumi.dev.yaml'), 'config:\n  ai-platform:secret:\n    secure: AAAA\n');
+
+  test('finds every stack config, sorted', () => {
+    expect(findStacks(root).map((s) => `${s.project}/${s.stack}`)).toEqual(['ai-platform/dev', 'ai-platform/prod']);
+  });
+
+  test('flattens config the way Pulumi hands it to programs', () => {
+    expect(readStackConfig(path.join(dir, 'Pulumi.prod.yaml'))).toEqual({
+      'aws:region': 'eu-west-1',
+      'ai-platform:pools': '[{"name":"a"}]',
+      'ai-platform:monitoring': 'false',
+    });
+  });
+
+  test('throws when a config holds an encrypted secret', () => {
+    expect(() => readStackConfig(path.join(dir, 'Pulumi.dev.yaml'))).toThrow(/reference them instead/);
+  });
+});

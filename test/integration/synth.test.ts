@@ -1,0 +1,142 @@
+// End to end: `aiready synth` over the repository's stacks and examples, as CI runs it.
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { crdValidator } from './crd-schema';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BIN = path.join(ROOT, 'packages/cli/bin/aiready.js');
+const CRDS = path.resolve(ROOT, '../shared/crds');
+
+function synth(out: string, cwd = ROOT) {
+  return spawnSync(process.execPath, [BIN, 'synth', '--out', out], { cwd, encoding: 'utf8' });
+}
+
+function files(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function objectsIn(dir: string): any[] {
+  return files(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJS()));
+}
+
+describe('aiready synth', () => {
+  const a = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-a-'));
+  const b = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-b-'));
+
+  beforeAll(() => {
+    if (!fs.existsSync(path.join(ROOT, 'packages/cli/lib/main.js'))) throw new Error('build first: `pnpm test` runs `tsc -b` before jest');
+    for (const out of [a, b]) {
+      const run = synth(out);
+      if (run.status !== 0) throw new Error(`synth failed:\n${run.stderr}`);
+    }
+  });
+  afterAll(() => {
+    fs.rmSync(a, { recursive: true, force: true });
+    fs.rmSync(b, { recursive: true, force: true });
+  });
+
+  test('writes every stack config and example', () => {
+    expect(fs.readdirSync(a).sort()).toEqual(['ai-platform-dev', 'examples']);
+    expect(fs.readdirSync(path.join(a, 'examples'))).toEqual(['gpu-inference']);
+  });
+
+  test('is deterministic: two runs give byte-identical trees', () => {
+    const fa = files(a);
+    expect(files(b)).toEqual(fa);
+    for (const f of fa) expect(fs.readFileSync(path.join(b, f)).equals(fs.readFileSync(path.join(a, f)))).toBe(true);
+  });
+
+  test('the dev stack plans a complete environment', () => {
+    const plan = JSON.parse(fs.readFileSync(path.join(a, 'ai-platform-dev/plan.json'), 'utf8'));
+    expect(plan.counts).toMatchObject({
+      'aws:eks/cluster:Cluster': 1,
+      'aws:eks/nodeGroup:NodeGroup': 2,
+      'aws:ec2/natGateway:NatGateway': 1,
+      'aws:sqs/queue:Queue': 1,
+      'kubernetes:helm.sh/v3:Release': 4,
+      'kubernetes:yaml/v2:ConfigGroup': 2,
+    });
+    const cluster = plan.resources.find((r: { type: string }) => r.type === 'aws:eks/cluster:Cluster');
+    expect(cluster.inputs).toMatchObject({ name: 'ai-dev', version: '1.36', accessConfig: { authenticationMode: 'API' } });
+    const gpuGroup = plan.resources.find((r: { name: string }) => r.name === 'gpu-l40s-batch-ng');
+    expect(gpuGroup.inputs).toMatchObject({ amiType: 'AL2023_x86_64_NVIDIA', taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NO_SCHEDULE' }] });
+    expect(plan.longestChain.length).toBeGreaterThanOrEqual(5);
+    expect(JSON.stringify(plan)).not.toContain('certificate-authority-data');
+  });
+
+  test('the dev stack manifests hold its pools, and the releases stay in the plan', () => {
+    const objs = objectsIn(path.join(a, 'ai-platform-dev/manifests'));
+    const nodePools = objs.filter((o) => o.kind === 'NodePool').map((o) => o.metadata.name);
+    expect(nodePools.sort()).toEqual(['default', 'l4-inference']);
+    expect(objs.filter((o) => o.kind === 'Application')).toEqual([]);
+    const summary = fs.readFileSync(path.join(a, 'ai-platform-dev/SUMMARY.md'), 'utf8');
+    expect(summary).toContain('| l4-inference | karpenter | inference | spot |');
+    expect(summary).toContain('| gpu-operator | gpu-operator | v26.7.0 |');
+  });
+
+  test('the example requests a GPU on its pool', () => {
+    const objs = objectsIn(path.join(a, 'examples/gpu-inference/manifests'));
+    const dep = objs.find((o) => o.kind === 'Deployment');
+    expect(dep.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
+    expect(dep.spec.template.spec.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
+    expect(objs.filter((o) => o.kind === 'Application').map((o) => o.metadata.name).sort()).toEqual([
+      'argo-workflows',
+      'gpu-operator',
+      'karpenter',
+      'karpenter-crd',
+    ]);
+  });
+
+  const prometheusRules = fs.existsSync(CRDS) ? test : test.skip;
+  if (!fs.existsSync(CRDS)) process.stderr.write(`SKIPPED: PrometheusRule schema check, ${CRDS} not found\n`);
+  prometheusRules('PrometheusRules validate against the upstream CRD', () => {
+    const validate = crdValidator(path.join(CRDS, 'prometheus-operator/monitoring.coreos.com_prometheusrules.yaml'), 'v1');
+    const rules = [...objectsIn(path.join(a, 'ai-platform-dev/manifests')), ...objectsIn(path.join(a, 'examples/gpu-inference/manifests'))].filter(
+      (o) => o.kind === 'PrometheusRule',
+    );
+    expect(rules.length).toBeGreaterThan(0);
+    for (const r of rules) {
+      expect(validate(r) ? [] : validate.errors).toEqual([]);
+    }
+    // The validator is strict: an unknown field fails.
+    expect(validate({ ...rules[0], spec: { ...rules[0].spec, bogus: true } })).toBe(false);
+  });
+});
+
+describe('aiready synth with bad input', () => {
+  test('fails with the field, the value and the fix, and writes nothing', () => {
+    // GIVEN a copy of the ai-platform stack whose config has a misspelled instance type
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-bad-'));
+    const stack = path.join(root, 'stacks/ai-platform');
+    fs.mkdirSync(stack, { recursive: true });
+    const real = path.join(ROOT, 'stacks/ai-platform');
+    fs.copyFileSync(path.join(real, 'Pulumi.yaml'), path.join(stack, 'Pulumi.yaml'));
+    fs.symlinkSync(path.join(real, 'lib'), path.join(stack, 'lib'));
+    const config = fs.readFileSync(path.join(real, 'Pulumi.dev.yaml'), 'utf8').replace('g6e.xlarge', 'g6e.xlarg');
+    fs.writeFileSync(path.join(stack, 'Pulumi.dev.yaml'), config);
+    const out = path.join(root, 'dist');
+    // WHEN
+    const run = synth(out, root);
+    // THEN
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('instanceTypes[0] = "g6e.xlarg"');
+    expect(run.stderr).toContain('did you mean g6e.xlarge');
+    expect(fs.existsSync(out)).toBe(false);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  test('usage errors exit 2', () => {
+    expect(spawnSync(process.execPath, [BIN, 'synth', '--bogus'], { cwd: ROOT }).status).toBe(2);
+    expect(execFileSync(process.execPath, [BIN, 'help'], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe' })).toBe('');
+  });
+});
