@@ -16,11 +16,14 @@ function structural(node: unknown): unknown {
   const out: Schema = {};
   for (const [k, v] of Object.entries(n)) {
     if (k === 'description' || k === 'format' || k.startsWith('x-kubernetes-')) continue;
-    if (k === 'properties') out.properties = Object.fromEntries(Object.entries(v as Schema).map(([pk, pv]) => [pk, structural(pv)]));
-    else if (k === 'items' || k === 'additionalProperties' || k === 'allOf' || k === 'anyOf' || k === 'oneOf' || k === 'not') out[k] = structural(v);
+    if (k === 'properties')
+      out.properties = Object.fromEntries(Object.entries(v as Schema).map(([pk, pv]) => [pk, structural(pv)]));
+    else if (k === 'items' || k === 'additionalProperties' || k === 'allOf' || k === 'anyOf' || k === 'oneOf' || k === 'not')
+      out[k] = structural(v);
     else out[k] = v;
   }
-  if (out.properties && out.additionalProperties === undefined && n['x-kubernetes-preserve-unknown-fields'] !== true) out.additionalProperties = false;
+  if (out.properties && out.additionalProperties === undefined && n['x-kubernetes-preserve-unknown-fields'] !== true)
+    out.additionalProperties = false;
   return out;
 }
 
@@ -31,7 +34,8 @@ export function crdValidator(file: string, version: string): ValidateFunction {
   const schema = structural(v.schema.openAPIV3Schema) as Schema;
   (schema.properties as Schema).metadata = { type: 'object' };
   const regExp = Object.assign(
-    (pattern: string, flags: string) => (pattern.includes('(?i)') ? new RegExp(pattern.replace('(?i)', ''), `${flags}i`) : new RegExp(pattern, flags)),
+    (pattern: string, flags: string) =>
+      pattern.includes('(?i)') ? new RegExp(pattern.replace('(?i)', ''), `${flags}i`) : new RegExp(pattern, flags),
     { code: 'goRegExp' },
   );
   return new Ajv({ strict: false, allErrors: true, code: { regExp } }).compile(schema);

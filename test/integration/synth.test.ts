@@ -34,7 +34,8 @@ describe('aiready synth', () => {
   const b = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-b-'));
 
   beforeAll(() => {
-    if (!fs.existsSync(path.join(ROOT, 'packages/cli/lib/main.js'))) throw new Error('build first: `pnpm test` runs `tsc -b` before jest');
+    if (!fs.existsSync(path.join(ROOT, 'packages/cli/lib/main.js')))
+      throw new Error('build first: `pnpm test` runs `tsc -b` before jest');
     for (const out of [a, b]) {
       const run = synth(out);
       if (run.status !== 0) throw new Error(`synth failed:\n${run.stderr}`);
@@ -69,7 +70,10 @@ describe('aiready synth', () => {
     const cluster = plan.resources.find((r: { type: string }) => r.type === 'aws:eks/cluster:Cluster');
     expect(cluster.inputs).toMatchObject({ name: 'ai-dev', version: '1.36', accessConfig: { authenticationMode: 'API' } });
     const gpuGroup = plan.resources.find((r: { name: string }) => r.name === 'gpu-l40s-batch-ng');
-    expect(gpuGroup.inputs).toMatchObject({ amiType: 'AL2023_x86_64_NVIDIA', taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NO_SCHEDULE' }] });
+    expect(gpuGroup.inputs).toMatchObject({
+      amiType: 'AL2023_x86_64_NVIDIA',
+      taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NO_SCHEDULE' }],
+    });
     expect(plan.longestChain.length).toBeGreaterThanOrEqual(5);
     expect(JSON.stringify(plan)).not.toContain('certificate-authority-data');
   });
@@ -88,22 +92,27 @@ describe('aiready synth', () => {
     const objs = objectsIn(path.join(a, 'examples/gpu-inference/manifests'));
     const dep = objs.find((o) => o.kind === 'Deployment');
     expect(dep.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
-    expect(dep.spec.template.spec.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
-    expect(objs.filter((o) => o.kind === 'Application').map((o) => o.metadata.name).sort()).toEqual([
-      'argo-workflows',
-      'gpu-operator',
-      'karpenter',
-      'karpenter-crd',
-    ]);
+    expect(dep.spec.template.spec.tolerations).toContainEqual({
+      key: 'nvidia.com/gpu',
+      operator: 'Exists',
+      effect: 'NoSchedule',
+    });
+    expect(
+      objs
+        .filter((o) => o.kind === 'Application')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['argo-workflows', 'gpu-operator', 'karpenter', 'karpenter-crd']);
   });
 
   const prometheusRules = fs.existsSync(CRDS) ? test : test.skip;
   if (!fs.existsSync(CRDS)) process.stderr.write(`SKIPPED: PrometheusRule schema check, ${CRDS} not found\n`);
   prometheusRules('PrometheusRules validate against the upstream CRD', () => {
     const validate = crdValidator(path.join(CRDS, 'prometheus-operator/monitoring.coreos.com_prometheusrules.yaml'), 'v1');
-    const rules = [...objectsIn(path.join(a, 'ai-platform-dev/manifests')), ...objectsIn(path.join(a, 'examples/gpu-inference/manifests'))].filter(
-      (o) => o.kind === 'PrometheusRule',
-    );
+    const rules = [
+      ...objectsIn(path.join(a, 'ai-platform-dev/manifests')),
+      ...objectsIn(path.join(a, 'examples/gpu-inference/manifests')),
+    ].filter((o) => o.kind === 'PrometheusRule');
     expect(rules.length).toBeGreaterThan(0);
     for (const r of rules) {
       expect(validate(r) ? [] : validate.errors).toEqual([]);

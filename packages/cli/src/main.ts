@@ -12,7 +12,10 @@ cdk8s example under examples/ into DIR (default dist/):
 Nothing is written unless every target synthesizes. Needs no network, credentials or Pulumi CLI.`;
 
 /** The `aiready` command. Returns the process exit code. */
-export async function main(argv: readonly string[], log: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  log: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+): Promise<number> {
   const [command, ...rest] = argv;
   if (command !== 'synth') {
     log(USAGE);
@@ -33,7 +36,9 @@ export async function main(argv: readonly string[], log: (s: string) => void = (
   const report = await synthAll({ root, outDir: path.resolve(root, outDir), only });
   if (report.errors.length) {
     for (const e of report.errors) log(`aiready synth: ${e.id} failed:\n${e.message}\n`);
-    log(`aiready synth: nothing written (${report.errors.length} of ${report.errors.length + report.targets.length} targets failed)`);
+    log(
+      `aiready synth: nothing written (${report.errors.length} of ${report.errors.length + report.targets.length} targets failed)`,
+    );
     return 1;
   }
   if (report.targets.length === 0) {

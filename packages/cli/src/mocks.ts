@@ -58,7 +58,12 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
 function mockCall(token: string, region: string): Record<string, unknown> {
   switch (token) {
     case 'aws:index/getCallerIdentity:getCallerIdentity':
-      return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/mock`, userId: 'mock', id: MOCK_ACCOUNT_ID };
+      return {
+        accountId: MOCK_ACCOUNT_ID,
+        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/mock`,
+        userId: 'mock',
+        id: MOCK_ACCOUNT_ID,
+      };
     case 'aws:index/getPartition:getPartition':
       return { partition: 'aws', dnsSuffix: 'amazonaws.com', id: 'aws' };
     case 'aws:index/getRegion:getRegion':
@@ -102,7 +107,13 @@ export async function installRecordingMocks(project: string, stack: string, regi
   const original = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req: RegisterRequest, cb: unknown) => {
     const key = resourceKey(req.getType(), req.getName());
-    const entry = byKey.get(key) ?? { type: req.getType(), name: req.getName(), custom: req.getCustom(), inputs: {}, dependsOn: [] };
+    const entry = byKey.get(key) ?? {
+      type: req.getType(),
+      name: req.getName(),
+      custom: req.getCustom(),
+      inputs: {},
+      dependsOn: [],
+    };
     entry.parent = req.getParent() ? keyFromUrn(req.getParent()) : undefined;
     // A resource also waits for its provider (a provider reference is `<urn>::<id>`).
     const provider = req.getProvider() ? [keyFromUrn(req.getProvider().slice(0, req.getProvider().lastIndexOf('::')))] : [];

@@ -19,7 +19,8 @@ export interface StackRunResult {
 }
 
 function resolveOutput(value: unknown): Promise<unknown> {
-  if (pulumi.Output.isInstance(value)) return new Promise((resolve) => (value as pulumi.Output<unknown>).apply((v) => resolve(v)));
+  if (pulumi.Output.isInstance(value))
+    return new Promise((resolve) => (value as pulumi.Output<unknown>).apply((v) => resolve(v)));
   return Promise.resolve(value);
 }
 

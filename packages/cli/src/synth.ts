@@ -65,7 +65,10 @@ function stackOutput(id: string, result: StackRunResult): TargetOutput {
   const files = new Map<string, string>();
   for (const m of manifests) files.set(`manifests/${m.path}`, m.content);
   files.set('plan.json', `${JSON.stringify(plan, null, 2)}\n`);
-  files.set('SUMMARY.md', renderSummary({ title: `Stack ${result.project}/${result.stack}`, platform, plan, manifests, warnings }));
+  files.set(
+    'SUMMARY.md',
+    renderSummary({ title: `Stack ${result.project}/${result.stack}`, platform, plan, manifests, warnings }),
+  );
   return { id, files, warnings, objects: manifests.reduce((s, m) => s + m.objects, 0) };
 }
 
@@ -117,7 +120,13 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
     try {
       targets.push(exampleOutput(id, dir));
     } catch (err) {
-      errors.push({ id, message: err instanceof AireadyValidationError || !(err instanceof Error) ? String(err instanceof Error ? err.message : err) : (err.stack ?? err.message) });
+      errors.push({
+        id,
+        message:
+          err instanceof AireadyValidationError || !(err instanceof Error)
+            ? String(err instanceof Error ? err.message : err)
+            : (err.stack ?? err.message),
+      });
     }
   }
   return { targets, errors };

@@ -8,7 +8,10 @@ describe('Pulumi project discovery', () => {
   const dir = path.join(root, 'ai-platform');
   fs.mkdirSync(dir);
   fs.writeFileSync(path.join(dir, 'Pulumi.yaml'), 'name: ai-platform\nruntime: nodejs\n');
-  fs.writeFileSync(path.join(dir, 'Pulumi.prod.yaml'), 'config:\n  aws:region: eu-west-1\n  ai-platform:pools:\n    - name: a\n  ai-platform:monitoring: false\n');
+  fs.writeFileSync(
+    path.join(dir, 'Pulumi.prod.yaml'),
+    'config:\n  aws:region: eu-west-1\n  ai-platform:pools:\n    - name: a\n  ai-platform:monitoring: false\n',
+  );
   fs.writeFileSync(path.join(dir, 'Pulumi.dev.yaml'), 'config:\n  ai-platform:secret:\n    secure: AAAA\n');
 
   test('finds every stack config, sorted', () => {

@@ -9,24 +9,27 @@ import {
 } from '../src';
 
 describe('GPU models', () => {
-  test.each(Object.values(GPU_MODELS).filter((m) => m.mig))('$id: every MIG profile fits the GPU and all-balanced is a valid layout', (model) => {
-    const mig = model.mig!;
-    for (const p of mig.profiles) {
-      expect(p.name).toMatch(/^\d+g\.\d+gb(\+me)?$/);
-      expect(p.computeSlices * p.maxInstances).toBeLessThanOrEqual(mig.computeSlices);
-      expect(p.memorySlices * p.maxInstances).toBeLessThanOrEqual(mig.memorySlices);
-    }
-    let compute = 0;
-    let memory = 0;
-    for (const [name, count] of Object.entries(mig.balanced)) {
-      const profile = mig.profiles.find((p) => p.name === name)!;
-      expect(profile).toBeDefined();
-      compute += profile.computeSlices * count;
-      memory += profile.memorySlices * count;
-    }
-    expect(compute).toBeLessThanOrEqual(mig.computeSlices);
-    expect(memory).toBeLessThanOrEqual(mig.memorySlices);
-  });
+  test.each(Object.values(GPU_MODELS).filter((m) => m.mig))(
+    '$id: every MIG profile fits the GPU and all-balanced is a valid layout',
+    (model) => {
+      const mig = model.mig!;
+      for (const p of mig.profiles) {
+        expect(p.name).toMatch(/^\d+g\.\d+gb(\+me)?$/);
+        expect(p.computeSlices * p.maxInstances).toBeLessThanOrEqual(mig.computeSlices);
+        expect(p.memorySlices * p.maxInstances).toBeLessThanOrEqual(mig.memorySlices);
+      }
+      let compute = 0;
+      let memory = 0;
+      for (const [name, count] of Object.entries(mig.balanced)) {
+        const profile = mig.profiles.find((p) => p.name === name)!;
+        expect(profile).toBeDefined();
+        compute += profile.computeSlices * count;
+        memory += profile.memorySlices * count;
+      }
+      expect(compute).toBeLessThanOrEqual(mig.computeSlices);
+      expect(memory).toBeLessThanOrEqual(mig.memorySlices);
+    },
+  );
 
   test('MIG profile names match NVIDIA for the GPUs users get wrong', () => {
     const names = (id: Parameters<typeof gpuModel>[0]) => gpuModel(id).mig!.profiles.map((p) => p.name);
@@ -72,7 +75,11 @@ describe('instance types', () => {
   });
 
   test('prices carry their region and date; p5e has none', () => {
-    expect(findInstanceType('p5.48xlarge')!.onDemandPrice).toEqual({ usdPerHour: 55.04, region: 'us-east-1', asOf: PRICES_AS_OF });
+    expect(findInstanceType('p5.48xlarge')!.onDemandPrice).toEqual({
+      usdPerHour: 55.04,
+      region: 'us-east-1',
+      asOf: PRICES_AS_OF,
+    });
     expect(findInstanceType('p5e.48xlarge')!.onDemandPrice).toBeUndefined();
   });
 

@@ -73,32 +73,109 @@ describe('normalizeGpuPool', () => {
   });
 
   test('an explicit AMI release is pinned', () => {
-    expect(normalizeGpuPool({ name: 'x', instanceTypes: ['g6.xlarge'], amiRelease: 'v20260801' }).amiAlias).toBe('al2023@v20260801');
+    expect(normalizeGpuPool({ name: 'x', instanceTypes: ['g6.xlarge'], amiRelease: 'v20260801' }).amiAlias).toBe(
+      'al2023@v20260801',
+    );
   });
 
   // Each rule: the input, the field the error must name, and a word of the fix.
   const bad: [string, GpuPoolSpec, string, string][] = [
-    ['the name is not a DNS label', { name: 'GPU_Pool', instanceTypes: ['g6.xlarge'] }, 'spec.name', "lower-case"],
+    ['the name is not a DNS label', { name: 'GPU_Pool', instanceTypes: ['g6.xlarge'] }, 'spec.name', 'lower-case'],
     ['the name is too long', { name: 'a'.repeat(41), instanceTypes: ['g6.xlarge'] }, 'spec.name', 'at most 40'],
     ['no instance type is given', { name: 'x', instanceTypes: [] }, 'spec.instanceTypes', 'g6e.xlarge'],
     ['an instance type is unknown', { name: 'x', instanceTypes: ['p5.49xlarge'] }, 'spec.instanceTypes[0]', 'p5.48xlarge'],
-    ['an instance type is listed twice', { name: 'x', instanceTypes: ['g6.xlarge', 'g6.xlarge'] }, 'spec.instanceTypes[1]', 'once'],
-    ['minNodes > maxNodes', { name: 'x', instanceTypes: ['g6.xlarge'], minNodes: 3, maxNodes: 2 }, 'spec.minNodes', 'minNodes <= maxNodes'],
+    [
+      'an instance type is listed twice',
+      { name: 'x', instanceTypes: ['g6.xlarge', 'g6.xlarge'] },
+      'spec.instanceTypes[1]',
+      'once',
+    ],
+    [
+      'minNodes > maxNodes',
+      { name: 'x', instanceTypes: ['g6.xlarge'], minNodes: 3, maxNodes: 2 },
+      'spec.minNodes',
+      'minNodes <= maxNodes',
+    ],
     ['maxNodes is zero', { name: 'x', instanceTypes: ['g6.xlarge'], maxNodes: 0 }, 'spec.maxNodes', '>= 1'],
     ['minNodes is fractional', { name: 'x', instanceTypes: ['g6.xlarge'], minNodes: 0.5 }, 'spec.minNodes', 'whole number'],
-    ['the GPU limit is below one node', { name: 'x', instanceTypes: ['p5.48xlarge'], gpuLimit: 4 }, 'spec.gpuLimit', 'at least 8'],
-    ['the capacity type is unknown', { name: 'x', instanceTypes: ['g6.xlarge'], capacityType: 'cheap' as never }, 'spec.capacityType', "'spot'"],
-    ['the purpose is unknown', { name: 'x', instanceTypes: ['g6.xlarge'], purpose: 'fun' as never }, 'spec.purpose', "'training'"],
-    ['the provisioner is unknown', { name: 'x', instanceTypes: ['g6.xlarge'], provisioner: 'fargate' as never }, 'spec.provisioner', "'karpenter'"],
-    ['the AMI family is unknown', { name: 'x', instanceTypes: ['g6.xlarge'], amiFamily: 'ubuntu' as never }, 'spec.amiFamily', "'bottlerocket'"],
-    ['the AMI release is malformed', { name: 'x', instanceTypes: ['g6.xlarge'], amiRelease: '2026-07-24' }, 'spec.amiRelease', 'v20260724'],
-    ['a Bottlerocket release is given in AL2023 form', { name: 'x', instanceTypes: ['g6.xlarge'], amiFamily: 'bottlerocket', amiRelease: 'v20260724' }, 'spec.amiRelease', 'v1.61.0'],
-    ['a label key is invalid', { name: 'x', instanceTypes: ['g6.xlarge'], labels: { 'bad key!': 'v' } }, 'spec.labels["bad key!"]', 'label key'],
-    ['a label value is invalid', { name: 'x', instanceTypes: ['g6.xlarge'], labels: { 'example.com/tier': 'not valid!' } }, 'spec.labels["example.com/tier"]', '63'],
-    ['a label uses a reserved domain', { name: 'x', instanceTypes: ['g6.xlarge'], labels: { 'karpenter.sh/foo': 'v' } }, 'spec.labels["karpenter.sh/foo"]', 'own domain'],
-    ['a label uses the aiready domain', { name: 'x', instanceTypes: ['g6.xlarge'], labels: { 'aiready.dev/pool': 'other' } }, 'spec.labels["aiready.dev/pool"]', 'own domain'],
-    ['a taint effect is invalid', { name: 'x', instanceTypes: ['g6.xlarge'], taints: [{ key: 'a.b/c', effect: 'Never' as never }] }, 'spec.taints[0].effect', 'NoSchedule'],
-    ['the GPU taint is repeated', { name: 'x', instanceTypes: ['g6.xlarge'], taints: [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }] }, 'spec.taints[0].key', 'remove'],
+    [
+      'the GPU limit is below one node',
+      { name: 'x', instanceTypes: ['p5.48xlarge'], gpuLimit: 4 },
+      'spec.gpuLimit',
+      'at least 8',
+    ],
+    [
+      'the capacity type is unknown',
+      { name: 'x', instanceTypes: ['g6.xlarge'], capacityType: 'cheap' as never },
+      'spec.capacityType',
+      "'spot'",
+    ],
+    [
+      'the purpose is unknown',
+      { name: 'x', instanceTypes: ['g6.xlarge'], purpose: 'fun' as never },
+      'spec.purpose',
+      "'training'",
+    ],
+    [
+      'the provisioner is unknown',
+      { name: 'x', instanceTypes: ['g6.xlarge'], provisioner: 'fargate' as never },
+      'spec.provisioner',
+      "'karpenter'",
+    ],
+    [
+      'the AMI family is unknown',
+      { name: 'x', instanceTypes: ['g6.xlarge'], amiFamily: 'ubuntu' as never },
+      'spec.amiFamily',
+      "'bottlerocket'",
+    ],
+    [
+      'the AMI release is malformed',
+      { name: 'x', instanceTypes: ['g6.xlarge'], amiRelease: '2026-07-24' },
+      'spec.amiRelease',
+      'v20260724',
+    ],
+    [
+      'a Bottlerocket release is given in AL2023 form',
+      { name: 'x', instanceTypes: ['g6.xlarge'], amiFamily: 'bottlerocket', amiRelease: 'v20260724' },
+      'spec.amiRelease',
+      'v1.61.0',
+    ],
+    [
+      'a label key is invalid',
+      { name: 'x', instanceTypes: ['g6.xlarge'], labels: { 'bad key!': 'v' } },
+      'spec.labels["bad key!"]',
+      'label key',
+    ],
+    [
+      'a label value is invalid',
+      { name: 'x', instanceTypes: ['g6.xlarge'], labels: { 'example.com/tier': 'not valid!' } },
+      'spec.labels["example.com/tier"]',
+      '63',
+    ],
+    [
+      'a label uses a reserved domain',
+      { name: 'x', instanceTypes: ['g6.xlarge'], labels: { 'karpenter.sh/foo': 'v' } },
+      'spec.labels["karpenter.sh/foo"]',
+      'own domain',
+    ],
+    [
+      'a label uses the aiready domain',
+      { name: 'x', instanceTypes: ['g6.xlarge'], labels: { 'aiready.dev/pool': 'other' } },
+      'spec.labels["aiready.dev/pool"]',
+      'own domain',
+    ],
+    [
+      'a taint effect is invalid',
+      { name: 'x', instanceTypes: ['g6.xlarge'], taints: [{ key: 'a.b/c', effect: 'Never' as never }] },
+      'spec.taints[0].effect',
+      'NoSchedule',
+    ],
+    [
+      'the GPU taint is repeated',
+      { name: 'x', instanceTypes: ['g6.xlarge'], taints: [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }] },
+      'spec.taints[0].key',
+      'remove',
+    ],
   ];
 
   test.each(bad)('throws when %s', (_why, spec, path, fix) => {

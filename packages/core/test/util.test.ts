@@ -1,5 +1,14 @@
 import * as fc from 'fast-check';
-import { AireadyValidationError, editDistance, isDnsLabel, isLabelKey, isLabelValue, nearest, ProblemCollector, tolerationsFor } from '../src';
+import {
+  AireadyValidationError,
+  editDistance,
+  isDnsLabel,
+  isLabelKey,
+  isLabelValue,
+  nearest,
+  ProblemCollector,
+  tolerationsFor,
+} from '../src';
 
 describe('suggestions', () => {
   test('edit distance', () => {

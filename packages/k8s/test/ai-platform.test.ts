@@ -5,7 +5,14 @@ import { only, Obj } from './util';
 
 const POOLS: AiPlatformProps['pools'] = [
   { name: 'l4', instanceTypes: ['g6.xlarge'], capacityType: 'spot' },
-  { name: 'h100', instanceTypes: ['p5.48xlarge'], purpose: 'training', amiFamily: 'bottlerocket', maxNodes: 2, taints: [{ key: 'example.com/team', effect: 'NoSchedule' }] },
+  {
+    name: 'h100',
+    instanceTypes: ['p5.48xlarge'],
+    purpose: 'training',
+    amiFamily: 'bottlerocket',
+    maxNodes: 2,
+    taints: [{ key: 'example.com/team', effect: 'NoSchedule' }],
+  },
 ];
 
 function platform(props: Partial<AiPlatformProps> = {}) {
@@ -21,7 +28,9 @@ describe('AiPlatform', () => {
 
   test('taints, tolerations and labels agree across pools and the operator', () => {
     const { objs } = platform();
-    const taints = objs.filter((o) => o.kind === 'NodePool' && o.metadata.name !== 'default').flatMap((np) => np.spec.template.spec.taints);
+    const taints = objs
+      .filter((o) => o.kind === 'NodePool' && o.metadata.name !== 'default')
+      .flatMap((np) => np.spec.template.spec.taints);
     const tolerations = only(objs, 'Application', 'gpu-operator').spec.source.helm.valuesObject.daemonsets.tolerations;
     for (const t of taints) expect(tolerations).toContainEqual({ key: t.key, operator: 'Exists', effect: t.effect });
   });
@@ -36,7 +45,12 @@ describe('AiPlatform', () => {
   test('managed node group pools get no NodePool but are served by the operator', () => {
     const { p, objs } = platform({
       pools: [
-        { name: 'mng', instanceTypes: ['g6e.xlarge'], provisioner: 'managed-node-group', taints: [{ key: 'example.com/x', effect: 'NoExecute' }] },
+        {
+          name: 'mng',
+          instanceTypes: ['g6e.xlarge'],
+          provisioner: 'managed-node-group',
+          taints: [{ key: 'example.com/x', effect: 'NoExecute' }],
+        },
       ],
     });
     expect(objs.filter((o) => o.kind === 'NodePool')).toEqual([]);

@@ -20,7 +20,12 @@ describe('Karpenter', () => {
     const chart = Testing.chart();
     new Karpenter(chart, 'k', { clusterName: 'c1' });
     const secret = only(synth(chart), 'Secret');
-    expect(secret.stringData).toEqual({ type: 'helm', name: expect.any(String), url: 'public.ecr.aws/karpenter', enableOCI: 'true' });
+    expect(secret.stringData).toEqual({
+      type: 'helm',
+      name: expect.any(String),
+      url: 'public.ecr.aws/karpenter',
+      enableOCI: 'true',
+    });
     expect(only(synth(chart), 'Application', 'karpenter').spec.source.repoURL).toBe('public.ecr.aws/karpenter');
   });
 
@@ -37,7 +42,10 @@ describe('CpuNodePool', () => {
     const chart = Testing.chart();
     new CpuNodePool(chart, 'cpu', { clusterName: 'c1' });
     const np = only(synth(chart), 'NodePool', 'default');
-    expect(np.spec.template.spec.requirements).toContainEqual({ key: 'karpenter.k8s.aws/instance-gpu-count', operator: 'DoesNotExist' });
+    expect(np.spec.template.spec.requirements).toContainEqual({
+      key: 'karpenter.k8s.aws/instance-gpu-count',
+      operator: 'DoesNotExist',
+    });
     expect(np.spec.template.spec.taints).toBeUndefined();
     expect(only(synth(chart), 'EC2NodeClass').spec.metadataOptions.httpPutResponseHopLimit).toBe(1);
   });

@@ -16,7 +16,13 @@ describe('GpuNodePool', () => {
 
   test('the NodePool is tainted, labelled, limited and pinned to its node class', () => {
     const chart = Testing.chart();
-    new GpuNodePool(chart, 'pool', { name: 'h100', instanceTypes: ['p5.48xlarge'], clusterName: 'c1', maxNodes: 3, capacityType: 'spot' });
+    new GpuNodePool(chart, 'pool', {
+      name: 'h100',
+      instanceTypes: ['p5.48xlarge'],
+      clusterName: 'c1',
+      maxNodes: 3,
+      capacityType: 'spot',
+    });
     const np = only(synth(chart), 'NodePool', 'h100');
     expect(np.spec.template.spec.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }]);
     expect(np.spec.template.metadata.labels['aiready.dev/pool']).toBe('h100');
@@ -75,19 +81,31 @@ describe('GpuNodePool', () => {
 
   test('throws when the spec is invalid, naming the construct path', () => {
     const chart = Testing.chart();
-    expect(() => new GpuNodePool(chart, 'pool', { name: 'x', instanceTypes: ['g6.xlarg'], clusterName: 'c1' })).toThrow(/test\/pool.*g6\.xlarge/s);
+    expect(() => new GpuNodePool(chart, 'pool', { name: 'x', instanceTypes: ['g6.xlarg'], clusterName: 'c1' })).toThrow(
+      /test\/pool.*g6\.xlarge/s,
+    );
   });
 
   test('throws when the pool belongs to a managed node group', () => {
     const chart = Testing.chart();
-    expect(() => new GpuNodePool(chart, 'pool', { name: 'x', instanceTypes: ['g6.xlarge'], clusterName: 'c1', provisioner: 'managed-node-group' })).toThrow(
-      AireadyValidationError,
-    );
+    expect(
+      () =>
+        new GpuNodePool(chart, 'pool', {
+          name: 'x',
+          instanceTypes: ['g6.xlarge'],
+          clusterName: 'c1',
+          provisioner: 'managed-node-group',
+        }),
+    ).toThrow(AireadyValidationError);
   });
 
   test('fromManagedNodeGroup emits nothing but schedules like a Karpenter pool', () => {
     const chart = Testing.chart();
-    const pool = GpuNodePool.fromManagedNodeGroup(chart, 'mng', { name: 'm', instanceTypes: ['g6.xlarge'], provisioner: 'managed-node-group' });
+    const pool = GpuNodePool.fromManagedNodeGroup(chart, 'mng', {
+      name: 'm',
+      instanceTypes: ['g6.xlarge'],
+      provisioner: 'managed-node-group',
+    });
     expect(synth(chart)).toEqual([]);
     expect(pool.nodeSelector).toEqual({ 'aiready.dev/pool': 'm' });
     expect(pool.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
@@ -95,13 +113,19 @@ describe('GpuNodePool', () => {
 
   test('throws when fromManagedNodeGroup gets a Karpenter pool', () => {
     const chart = Testing.chart();
-    expect(() => GpuNodePool.fromManagedNodeGroup(chart, 'mng', { name: 'm', instanceTypes: ['g6.xlarge'] })).toThrow(/managed-node-group/);
+    expect(() => GpuNodePool.fromManagedNodeGroup(chart, 'mng', { name: 'm', instanceTypes: ['g6.xlarge'] })).toThrow(
+      /managed-node-group/,
+    );
   });
 });
 
 describe('addGpuLimit', () => {
   test.each([
-    ['Deployment', (c: Chart) => new kplus.Deployment(c, 'w', { containers: [{ image: 'x:1' }] }), (o: Obj) => o.spec.template.spec.containers],
+    [
+      'Deployment',
+      (c: Chart) => new kplus.Deployment(c, 'w', { containers: [{ image: 'x:1' }] }),
+      (o: Obj) => o.spec.template.spec.containers,
+    ],
     ['Job', (c: Chart) => new kplus.Job(c, 'w', { containers: [{ image: 'x:1' }] }), (o: Obj) => o.spec.template.spec.containers],
     ['Pod', (c: Chart) => new kplus.Pod(c, 'w', { containers: [{ image: 'x:1' }] }), (o: Obj) => o.spec.containers],
   ])('sets the limit on a %s', (kind, make, containers) => {

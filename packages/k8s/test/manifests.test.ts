@@ -4,8 +4,17 @@ import * as path from 'path';
 import { deepMerge, KubeObject, layoutManifests, sortKeysDeep, writeManifests } from '../src';
 
 const objs: KubeObject[] = [
-  { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: 'x', labels: { 'app.kubernetes.io/component': 'gpu' } }, data: { z: '1', a: '2' } },
-  { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'x', labels: { 'app.kubernetes.io/component': 'gpu' } } },
+  {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'b', namespace: 'x', labels: { 'app.kubernetes.io/component': 'gpu' } },
+    data: { z: '1', a: '2' },
+  },
+  {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'a', namespace: 'x', labels: { 'app.kubernetes.io/component': 'gpu' } },
+  },
   { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } },
 ];
 
@@ -47,6 +56,8 @@ describe('values', () => {
   });
 
   test('sortKeysDeep sorts nested keys and keeps arrays in order', () => {
-    expect(JSON.stringify(sortKeysDeep({ b: 1, a: { d: [{ z: 1, y: 2 }], c: 0 } }))).toBe('{"a":{"c":0,"d":[{"y":2,"z":1}]},"b":1}');
+    expect(JSON.stringify(sortKeysDeep({ b: 1, a: { d: [{ z: 1, y: 2 }], c: 0 } }))).toBe(
+      '{"a":{"c":0,"d":[{"y":2,"z":1}]},"b":1}',
+    );
   });
 });

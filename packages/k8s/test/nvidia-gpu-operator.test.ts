@@ -12,7 +12,9 @@ function operatorFor(specs: GpuPoolSpec[], values?: Record<string, unknown>) {
 
 describe('NvidiaGpuOperator', () => {
   test.each([['al2023'], ['bottlerocket']] as const)('values for %s pools (snapshot)', (amiFamily) => {
-    expect(releaseValues(operatorFor([{ name: 'g', instanceTypes: ['g6.xlarge'], amiFamily }]), 'gpu-operator')).toMatchSnapshot();
+    expect(
+      releaseValues(operatorFor([{ name: 'g', instanceTypes: ['g6.xlarge'], amiFamily }]), 'gpu-operator'),
+    ).toMatchSnapshot();
   });
 
   test('driver and toolkit are off when the AMIs ship them', () => {
@@ -47,14 +49,21 @@ describe('NvidiaGpuOperator', () => {
   });
 
   test('raw values are merged last', () => {
-    const values = releaseValues(operatorFor([{ name: 'g', instanceTypes: ['g6.xlarge'] }], { driver: { enabled: true, version: '595.91.07' } }), 'gpu-operator');
+    const values = releaseValues(
+      operatorFor([{ name: 'g', instanceTypes: ['g6.xlarge'] }], { driver: { enabled: true, version: '595.91.07' } }),
+      'gpu-operator',
+    );
     expect(values.driver).toEqual({ enabled: true, version: '595.91.07' });
     expect(values.toolkit.enabled).toBe(false);
   });
 
   test('the release is pinned and installed through Argo CD by default', () => {
     const app = only(operatorFor([{ name: 'g', instanceTypes: ['g6.xlarge'] }]), 'Application', 'gpu-operator');
-    expect(app.spec.source).toMatchObject({ repoURL: 'https://helm.ngc.nvidia.com/nvidia', chart: 'gpu-operator', targetRevision: 'v26.7.0' });
+    expect(app.spec.source).toMatchObject({
+      repoURL: 'https://helm.ngc.nvidia.com/nvidia',
+      chart: 'gpu-operator',
+      targetRevision: 'v26.7.0',
+    });
     expect(app.spec.destination.namespace).toBe('gpu-operator');
   });
 
@@ -62,7 +71,11 @@ describe('NvidiaGpuOperator', () => {
     const chart = Testing.chart();
     const pool = new GpuNodePool(chart, 'p', { name: 'g', instanceTypes: ['g6.xlarge'], clusterName: 'c1' });
     const op = new NvidiaGpuOperator(chart, 'op', { pools: [pool], releaseMaterializer: ReleaseMaterializer.external() });
-    expect(synth(chart).map((o) => o.kind).sort()).toEqual(['EC2NodeClass', 'Namespace', 'NodePool']);
+    expect(
+      synth(chart)
+        .map((o) => o.kind)
+        .sort(),
+    ).toEqual(['EC2NodeClass', 'Namespace', 'NodePool']);
     expect(op.release.spec.values).toMatchObject({ driver: { enabled: false } });
   });
 

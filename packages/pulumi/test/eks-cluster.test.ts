@@ -19,12 +19,17 @@ describe('EksCluster', () => {
     expect(c.inputs.vpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
     expect(c.inputs.version).toBe('1.36');
     expect(ofType(captured, 'aws:kms/key:Key')[0].inputs.enableKeyRotation).toBe(true);
-    expect(ofType(captured, 'aws:cloudwatch/logGroup:LogGroup')[0].inputs).toMatchObject({ name: '/aws/eks/ai-test/cluster', retentionInDays: 90 });
+    expect(ofType(captured, 'aws:cloudwatch/logGroup:LogGroup')[0].inputs).toMatchObject({
+      name: '/aws/eks/ai-test/cluster',
+      retentionInDays: 90,
+    });
   });
 
   test('admins get cluster-admin through access entries', async () => {
     await settle();
-    expect(ofType(captured, 'aws:eks/accessEntry:AccessEntry')[0].inputs.principalArn).toBe('arn:aws:iam::111122223333:role/admin');
+    expect(ofType(captured, 'aws:eks/accessEntry:AccessEntry')[0].inputs.principalArn).toBe(
+      'arn:aws:iam::111122223333:role/admin',
+    );
     expect(ofType(captured, 'aws:eks/accessPolicyAssociation:AccessPolicyAssociation')[0].inputs).toMatchObject({
       policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
       accessScope: { type: 'cluster' },
@@ -38,7 +43,16 @@ describe('EksCluster', () => {
 
   test('the kubeconfig gets tokens from aws eks get-token and holds no credentials', async () => {
     const kubeconfig = JSON.parse(await promiseOf(cluster.kubeconfig));
-    expect(kubeconfig.users[0].user.exec.args).toEqual(['eks', 'get-token', '--cluster-name', 'ai-test', '--region', 'us-east-1', '--output', 'json']);
+    expect(kubeconfig.users[0].user.exec.args).toEqual([
+      'eks',
+      'get-token',
+      '--cluster-name',
+      'ai-test',
+      '--region',
+      'us-east-1',
+      '--output',
+      'json',
+    ]);
     expect(kubeconfig.users[0].user).toEqual({ exec: expect.any(Object) }); // no token, password or client key
   });
 

@@ -54,7 +54,9 @@ describe('KarpenterInfra', () => {
     await settle();
     expect(infra.nodeRoleName).toBe('KarpenterNodeRole-c1');
     expect(ofType(captured, 'aws:sqs/queue:Queue')[0].inputs).toMatchObject({ name: 'c1', sqsManagedSseEnabled: true });
-    const rules = ofType(captured, 'aws:cloudwatch/eventRule:EventRule').map((r) => JSON.parse(r.inputs.eventPattern)['detail-type'][0]);
+    const rules = ofType(captured, 'aws:cloudwatch/eventRule:EventRule').map(
+      (r) => JSON.parse(r.inputs.eventPattern)['detail-type'][0],
+    );
     expect(rules).toEqual(INTERRUPTION_EVENTS.map((e) => e.detailType));
     expect(ofType(captured, 'aws:cloudwatch/eventTarget:EventTarget')).toHaveLength(4);
     expect(ofType(captured, 'aws:eks/accessEntry:AccessEntry')[0].inputs.type).toBe('EC2_LINUX');

@@ -14,7 +14,11 @@ export function captureResources(): Captured[] {
     {
       newResource(args) {
         captured.push({ type: args.type, name: args.name, inputs: args.inputs });
-        const state: Record<string, unknown> = { ...args.inputs, arn: `arn:aws:mock:::${args.name}`, name: args.inputs.name ?? args.name };
+        const state: Record<string, unknown> = {
+          ...args.inputs,
+          arn: `arn:aws:mock:::${args.name}`,
+          name: args.inputs.name ?? args.name,
+        };
         if (args.type === 'aws:eks/cluster:Cluster') {
           state.endpoint = 'https://mock';
           state.certificateAuthority = { data: 'Y2E=' };

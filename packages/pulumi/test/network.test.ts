@@ -23,16 +23,21 @@ describe('planSubnets', () => {
 
   test('subnets never overlap and always lie inside the VPC', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 16, max: 20 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 255 }), (prefix, azs, second) => {
-        const vpc = `10.${second}.0.0/${prefix}`;
-        const aligned = toRange(vpc)[0] % 2 ** (32 - prefix) === 0;
-        fc.pre(aligned);
-        const ranges = planSubnets(vpc, ['a', 'b', 'c'].slice(0, azs)).map((s) => toRange(s.cidrBlock));
-        const [lo, hi] = toRange(vpc);
-        for (const [s, e] of ranges) expect(s >= lo && e <= hi).toBe(true);
-        const sorted = [...ranges].sort((x, y) => x[0] - y[0]);
-        for (let i = 1; i < sorted.length; i++) expect(sorted[i][0]).toBeGreaterThan(sorted[i - 1][1]);
-      }),
+      fc.property(
+        fc.integer({ min: 16, max: 20 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 0, max: 255 }),
+        (prefix, azs, second) => {
+          const vpc = `10.${second}.0.0/${prefix}`;
+          const aligned = toRange(vpc)[0] % 2 ** (32 - prefix) === 0;
+          fc.pre(aligned);
+          const ranges = planSubnets(vpc, ['a', 'b', 'c'].slice(0, azs)).map((s) => toRange(s.cidrBlock));
+          const [lo, hi] = toRange(vpc);
+          for (const [s, e] of ranges) expect(s >= lo && e <= hi).toBe(true);
+          const sorted = [...ranges].sort((x, y) => x[0] - y[0]);
+          for (let i = 1; i < sorted.length; i++) expect(sorted[i][0]).toBeGreaterThan(sorted[i - 1][1]);
+        },
+      ),
     );
   });
 
@@ -48,7 +53,8 @@ describe('Network', () => {
     const subnets = ofType(captured, 'aws:ec2/subnet:Subnet');
     expect(subnets).toHaveLength(4);
     const priv = subnets.filter((s) => s.name.includes('private'));
-    for (const s of priv) expect(s.inputs.tags).toMatchObject({ 'karpenter.sh/discovery': 'c1', 'kubernetes.io/role/internal-elb': '1' });
+    for (const s of priv)
+      expect(s.inputs.tags).toMatchObject({ 'karpenter.sh/discovery': 'c1', 'kubernetes.io/role/internal-elb': '1' });
     for (const s of subnets.filter((x) => x.name.includes('public'))) expect(s.inputs.mapPublicIpOnLaunch).toBe(false);
     expect(ofType(captured, 'aws:ec2/natGateway:NatGateway')).toHaveLength(1);
   });
@@ -58,6 +64,8 @@ describe('Network', () => {
     ['availabilityZones', { availabilityZones: [] }],
     ['natGateways', { natGateways: 'many' as never }],
   ])('throws when %s is invalid', (field, args) => {
-    expect(() => new Network('bad', { clusterName: 'c1', availabilityZones: ['a'], ...args })).toThrow(new RegExp(`${field} = .*Fix`));
+    expect(() => new Network('bad', { clusterName: 'c1', availabilityZones: ['a'], ...args })).toThrow(
+      new RegExp(`${field} = .*Fix`),
+    );
   });
 });

@@ -36,7 +36,11 @@ describe('GpuNodeGroup', () => {
     const ng = ofType(captured, 'aws:eks/nodeGroup:NodeGroup').find((n) => n.name === 'gpu-ng')!;
     const karpenterSide = planNodePool(normalizeGpuPool({ ...spec, provisioner: 'karpenter' })).template.spec;
     expect(ng.inputs.taints).toEqual(
-      karpenterSide.taints!.map((t) => ({ key: t.key, value: t.value, effect: t.effect === 'NoSchedule' ? 'NO_SCHEDULE' : 'NO_EXECUTE' })),
+      karpenterSide.taints!.map((t) => ({
+        key: t.key,
+        value: t.value,
+        effect: t.effect === 'NoSchedule' ? 'NO_SCHEDULE' : 'NO_EXECUTE',
+      })),
     );
     const { 'k8s.amazonaws.com/accelerator': accelerator, ...labels } = ng.inputs.labels;
     expect(accelerator).toBe('nvidia-l40s');
@@ -44,15 +48,27 @@ describe('GpuNodeGroup', () => {
   });
 
   test('throws when the pool is provisioned by Karpenter', () => {
-    expect(() => new GpuNodeGroup('dup', { pool: { ...spec, provisioner: 'karpenter' }, clusterName: 'c1', nodeRoleArn: 'r', subnetIds: [] })).toThrow(
-      /pool\.provisioner.*twice/,
-    );
+    expect(
+      () =>
+        new GpuNodeGroup('dup', {
+          pool: { ...spec, provisioner: 'karpenter' },
+          clusterName: 'c1',
+          nodeRoleArn: 'r',
+          subnetIds: [],
+        }),
+    ).toThrow(/pool\.provisioner.*twice/);
   });
 
   test('throws when the pool spec is invalid', () => {
-    expect(() => new GpuNodeGroup('bad', { pool: { ...spec, instanceTypes: ['g6e.xlarg'] }, clusterName: 'c1', nodeRoleArn: 'r', subnetIds: [] })).toThrow(
-      /did you mean g6e\.xlarge/,
-    );
+    expect(
+      () =>
+        new GpuNodeGroup('bad', {
+          pool: { ...spec, instanceTypes: ['g6e.xlarg'] },
+          clusterName: 'c1',
+          nodeRoleArn: 'r',
+          subnetIds: [],
+        }),
+    ).toThrow(/did you mean g6e\.xlarge/);
   });
 });
 
@@ -75,6 +91,8 @@ describe('SystemNodeGroup', () => {
     ['minNodes', { minNodes: 0 }],
     ['maxNodes', { minNodes: 3, maxNodes: 2 }],
   ])('throws when %s is invalid', (field, args) => {
-    expect(() => new SystemNodeGroup('bad', { clusterName: 'c1', nodeRoleArn: 'r', subnetIds: [], ...args })).toThrow(new RegExp(`${field} = `));
+    expect(() => new SystemNodeGroup('bad', { clusterName: 'c1', nodeRoleArn: 'r', subnetIds: [], ...args })).toThrow(
+      new RegExp(`${field} = `),
+    );
   });
 });

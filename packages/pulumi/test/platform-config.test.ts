@@ -26,7 +26,9 @@ describe('readPlatformConfig', () => {
   });
 
   test('throws when a key is misspelled, suggesting the right one', () => {
-    expect(() => readPlatformConfig('ai-platform', { ...base, 'ai-platform:natGateway': 'single' })).toThrow(/ai-platform:natGateway = "single".*did you mean ai-platform:natGateways\?/);
+    expect(() => readPlatformConfig('ai-platform', { ...base, 'ai-platform:natGateway': 'single' })).toThrow(
+      /ai-platform:natGateway = "single".*did you mean ai-platform:natGateways\?/,
+    );
   });
 
   test.each([
@@ -36,7 +38,9 @@ describe('readPlatformConfig', () => {
     ['ai-platform:monitoring', 'yes', 'true or false'],
     ['ai-platform:adminPrincipalArns', '"arn"', 'list of strings'],
   ])('throws when %s is %s', (key, value, fix) => {
-    expect(() => readPlatformConfig('ai-platform', { ...base, [key]: value })).toThrow(new RegExp(`${key}.*${fix.replace(/[.]/g, '\\.')}`));
+    expect(() => readPlatformConfig('ai-platform', { ...base, [key]: value })).toThrow(
+      new RegExp(`${key}.*${fix.replace(/[.]/g, '\\.')}`),
+    );
   });
 
   test('throws when the cluster name or region is missing', () => {

@@ -21,10 +21,17 @@ describe('PlatformDeployment', () => {
     const releases = ofType(captured, 'kubernetes:helm.sh/v3:Release');
     expect(releases.map((r) => r.inputs.name).sort()).toEqual(['argo-workflows', 'gpu-operator', 'karpenter', 'karpenter-crd']);
     const karpenter = releases.find((r) => r.inputs.name === 'karpenter')!;
-    expect(karpenter.inputs).toMatchObject({ chart: 'oci://public.ecr.aws/karpenter/karpenter', version: '1.14.1', createNamespace: false });
+    expect(karpenter.inputs).toMatchObject({
+      chart: 'oci://public.ecr.aws/karpenter/karpenter',
+      version: '1.14.1',
+      createNamespace: false,
+    });
     expect(karpenter.inputs.repositoryOpts).toBeUndefined();
     const operator = releases.find((r) => r.inputs.name === 'gpu-operator')!;
-    expect(operator.inputs).toMatchObject({ chart: 'gpu-operator', repositoryOpts: { repo: 'https://helm.ngc.nvidia.com/nvidia' } });
+    expect(operator.inputs).toMatchObject({
+      chart: 'gpu-operator',
+      repositoryOpts: { repo: 'https://helm.ngc.nvidia.com/nvidia' },
+    });
     expect(operator.inputs.values.driver).toEqual({ enabled: false });
     const groups = ofType(captured, 'kubernetes:yaml/v2:ConfigGroup');
     const namespaces = groups.find((g) => g.name === 'pd-namespaces')!;
@@ -46,6 +53,8 @@ describe('PlatformDeployment', () => {
 
   test('throws when the platform would also install its releases through Argo CD', () => {
     const provider = new k8s.Provider('k2', { kubeconfig: '{}' });
-    expect(() => new PlatformDeployment('pd2', { platform: platform(ReleaseMaterializer.argoCd()), provider })).toThrow(/ReleaseMaterializer\.external\(\)/);
+    expect(() => new PlatformDeployment('pd2', { platform: platform(ReleaseMaterializer.argoCd()), provider })).toThrow(
+      /ReleaseMaterializer\.external\(\)/,
+    );
   });
 });

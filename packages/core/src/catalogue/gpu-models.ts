@@ -3,17 +3,7 @@
 // Karpenter's generated instance-type reference).
 
 /** Identifier of a GPU model in the aiready catalogue. */
-export type GpuModelId =
-  | 't4'
-  | 'a10g'
-  | 'l4'
-  | 'l40s'
-  | 'a100-40gb'
-  | 'a100-80gb'
-  | 'h100'
-  | 'h200'
-  | 'b200'
-  | 'b300';
+export type GpuModelId = 't4' | 'a10g' | 'l4' | 'l40s' | 'a100-40gb' | 'a100-80gb' | 'h100' | 'h200' | 'b200' | 'b300';
 
 /** One MIG profile of a GPU: how many compute and memory slices an instance takes, and how many fit. */
 export interface MigProfile {
@@ -79,9 +69,30 @@ function sevenSliceGeometry(unit: number, double: number, quad: number, full: nu
 
 const MODELS: readonly GpuModel[] = [
   { id: 't4', displayName: 'NVIDIA T4', karpenterName: 't4', memoryMiB: 16384, architecture: 'Turing', computeCapability: '7.5' },
-  { id: 'a10g', displayName: 'NVIDIA A10G', karpenterName: 'a10g', memoryMiB: 22888, architecture: 'Ampere', computeCapability: '8.6' },
-  { id: 'l4', displayName: 'NVIDIA L4', karpenterName: 'l4', memoryMiB: 22888, architecture: 'Ada Lovelace', computeCapability: '8.9' },
-  { id: 'l40s', displayName: 'NVIDIA L40S', karpenterName: 'l40s', memoryMiB: 45776, architecture: 'Ada Lovelace', computeCapability: '8.9' },
+  {
+    id: 'a10g',
+    displayName: 'NVIDIA A10G',
+    karpenterName: 'a10g',
+    memoryMiB: 22888,
+    architecture: 'Ampere',
+    computeCapability: '8.6',
+  },
+  {
+    id: 'l4',
+    displayName: 'NVIDIA L4',
+    karpenterName: 'l4',
+    memoryMiB: 22888,
+    architecture: 'Ada Lovelace',
+    computeCapability: '8.9',
+  },
+  {
+    id: 'l40s',
+    displayName: 'NVIDIA L40S',
+    karpenterName: 'l40s',
+    memoryMiB: 45776,
+    architecture: 'Ada Lovelace',
+    computeCapability: '8.9',
+  },
   {
     id: 'a100-40gb',
     displayName: 'NVIDIA A100 40GB',

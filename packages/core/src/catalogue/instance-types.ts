@@ -38,7 +38,16 @@ const PRICE_REGION = 'us-east-1';
 /** The date of the price table the catalogue's prices come from. */
 export const PRICES_AS_OF = '2026-07-20';
 
-type Row = [name: string, gpu: GpuModelId, count: number, vcpu: number, memGiB: number, efa: number, gbps: number, price?: number];
+type Row = [
+  name: string,
+  gpu: GpuModelId,
+  count: number,
+  vcpu: number,
+  memGiB: number,
+  efa: number,
+  gbps: number,
+  price?: number,
+];
 
 // prettier-ignore
 const ROWS: readonly Row[] = [

@@ -2,14 +2,7 @@ import { AMI_FAMILIES, AMI_FAMILY_IDS, AmiFamily, AmiFamilyId } from '../catalog
 import { GPU_MODELS, GpuModel } from '../catalogue/gpu-models';
 import { Architecture, findInstanceType, GPU_INSTANCE_TYPE_NAMES, GpuInstanceType } from '../catalogue/instance-types';
 import { ProblemCollector, ValidationWarning } from '../errors';
-import {
-  AIREADY_PREFIX,
-  GPU_TAINT,
-  NVIDIA_GPU_PRESENT_LABEL,
-  POOL_LABEL,
-  PURPOSE_LABEL,
-  Taint,
-} from '../labels';
+import { AIREADY_PREFIX, GPU_TAINT, NVIDIA_GPU_PRESENT_LABEL, POOL_LABEL, PURPOSE_LABEL, Taint } from '../labels';
 import { isDnsLabel, isLabelKey, isLabelValue } from '../util/kubernetes-names';
 import { nearest } from '../util/suggest';
 
@@ -171,7 +164,8 @@ export function checkGpuPool(spec: GpuPoolSpec, path: string, problems: ProblemC
     problems.add({
       path: `${path}.name`,
       value: spec.name,
-      problem: 'a pool name must be a DNS label of at most 40 characters (it prefixes node pool, node class and node group names)',
+      problem:
+        'a pool name must be a DNS label of at most 40 characters (it prefixes node pool, node class and node group names)',
       fix: "use lower-case letters, digits and '-', starting and ending with a letter or digit, e.g. 'h100-training'",
     });
   }
@@ -304,13 +298,28 @@ export function checkGpuPool(spec: GpuPoolSpec, path: string, problems: ProblemC
   extraTaints.forEach((t, i) => {
     const where = `${path}.taints[${i}]`;
     if (!t || typeof t.key !== 'string' || !isLabelKey(t.key)) {
-      problems.add({ path: `${where}.key`, value: t?.key, problem: 'not a valid taint key', fix: 'use a label-key-shaped key, e.g. example.com/dedicated' });
+      problems.add({
+        path: `${where}.key`,
+        value: t?.key,
+        problem: 'not a valid taint key',
+        fix: 'use a label-key-shaped key, e.g. example.com/dedicated',
+      });
     }
     if (t?.value !== undefined && !isLabelValue(t.value)) {
-      problems.add({ path: `${where}.value`, value: t.value, problem: 'not a valid taint value', fix: 'use a label-value-shaped string' });
+      problems.add({
+        path: `${where}.value`,
+        value: t.value,
+        problem: 'not a valid taint value',
+        fix: 'use a label-value-shaped string',
+      });
     }
     if (!TAINT_EFFECTS.includes(t?.effect)) {
-      problems.add({ path: `${where}.effect`, value: t?.effect, problem: 'not a taint effect', fix: `use one of ${TAINT_EFFECTS.join(', ')}` });
+      problems.add({
+        path: `${where}.effect`,
+        value: t?.effect,
+        problem: 'not a taint effect',
+        fix: `use one of ${TAINT_EFFECTS.join(', ')}`,
+      });
     }
     if (t?.key === GPU_TAINT.key) {
       problems.add({
@@ -393,4 +402,3 @@ export function normalizeGpuPools(specs: readonly GpuPoolSpec[], scope = 'pools'
 function sortKeys(record: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 }
-

@@ -55,7 +55,12 @@ export class Karpenter extends Construct {
       });
     }
     if (!Number.isInteger(replicas) || replicas < 1) {
-      problems.push({ path: 'replicas', value: replicas, problem: 'must be a whole number of at least 1', fix: 'set replicas: 2' });
+      problems.push({
+        path: 'replicas',
+        value: replicas,
+        problem: 'must be a whole number of at least 1',
+        fix: 'set replicas: 2',
+      });
     }
     if (problems.length) throw new AireadyValidationError(this.node.path, problems);
 

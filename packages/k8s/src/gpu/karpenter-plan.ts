@@ -58,7 +58,9 @@ export function requirement(key: string, operator: `${Op}`, values?: readonly st
 }
 
 /** The subnet and security group selectors and the role of a node class. */
-export function nodeClassBase(target: NodeClassTarget): Pick<Ec2NodeClassSpec, 'role' | 'subnetSelectorTerms' | 'securityGroupSelectorTerms' | 'metadataOptions'> {
+export function nodeClassBase(
+  target: NodeClassTarget,
+): Pick<Ec2NodeClassSpec, 'role' | 'subnetSelectorTerms' | 'securityGroupSelectorTerms' | 'metadataOptions'> {
   return {
     role: target.nodeRole,
     subnetSelectorTerms: [{ tags: { [DISCOVERY_TAG]: target.clusterName } }],
@@ -78,7 +80,11 @@ const DISRUPTION: Record<GpuPool['purpose'], { policy: Consolidation; after: str
 const GPU_IMAGE_VOLUME_GIB = 200;
 
 function karpenterTaint(t: Taint): NodePoolSpecTemplateSpecTaints {
-  return { key: t.key, effect: t.effect as NodePoolSpecTemplateSpecTaintsEffect, ...(t.value === undefined ? {} : { value: t.value }) };
+  return {
+    key: t.key,
+    effect: t.effect as NodePoolSpecTemplateSpecTaintsEffect,
+    ...(t.value === undefined ? {} : { value: t.value }),
+  };
 }
 
 /** The NodePool spec of a GPU pool. */

@@ -48,7 +48,12 @@ export class NvidiaGpuOperator extends Construct {
     this.namespace = props.namespace ?? CHARTS.gpuOperator.namespace;
     if (props.pools.length === 0) {
       throw new AireadyValidationError(this.node.path, [
-        { path: 'pools', value: [], problem: 'the GPU operator serves no pool', fix: 'pass the GpuNodePools whose nodes it runs on' },
+        {
+          path: 'pools',
+          value: [],
+          problem: 'the GPU operator serves no pool',
+          fix: 'pass the GpuNodePools whose nodes it runs on',
+        },
       ]);
     }
     const pools = props.pools.map((p) => p.pool);

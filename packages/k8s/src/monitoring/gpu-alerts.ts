@@ -46,7 +46,8 @@ export function gpuAlerts(o: GpuAlertOptions): GpuAlert[] {
       for: '0m',
       severity: 'critical',
       summary: 'GPU memory row remapping failed',
-      description: 'GPU {{ $labels.gpu }} on {{ $labels.Hostname }} failed to remap a memory row; drain the node and reset or replace the GPU.',
+      description:
+        'GPU {{ $labels.gpu }} on {{ $labels.Hostname }} failed to remap a memory row; drain the node and reset or replace the GPU.',
     },
     {
       alert: 'DcgmExporterDown',
@@ -54,7 +55,8 @@ export function gpuAlerts(o: GpuAlertOptions): GpuAlert[] {
       for: '10m',
       severity: 'warning',
       summary: 'DCGM exporter is down on a GPU node',
-      description: 'The DCGM exporter target {{ $labels.instance }} has been down for 10 minutes; GPU metrics and alerts for that node are blind.',
+      description:
+        'The DCGM exporter target {{ $labels.instance }} has been down for 10 minutes; GPU metrics and alerts for that node are blind.',
     },
   ];
 }

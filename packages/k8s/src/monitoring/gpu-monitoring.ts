@@ -53,16 +53,29 @@ export class GpuMonitoring extends Construct {
     const problems = [];
     for (const [k, v] of Object.entries(selector)) {
       if (!isLabelKey(k) || !isLabelValue(v)) {
-        problems.push({ path: `prometheusSelectorLabels["${k}"]`, value: v, problem: 'not a valid label', fix: 'use a valid label key and value, e.g. release: kube-prometheus-stack' });
+        problems.push({
+          path: `prometheusSelectorLabels["${k}"]`,
+          value: v,
+          problem: 'not a valid label',
+          fix: 'use a valid label key and value, e.g. release: kube-prometheus-stack',
+        });
       }
     }
-    for (const [path, value] of [['scrapeInterval', interval], ['idleWindow', idleWindow]] as const) {
+    for (const [path, value] of [
+      ['scrapeInterval', interval],
+      ['idleWindow', idleWindow],
+    ] as const) {
       if (!DURATION.test(value)) {
         problems.push({ path, value, problem: 'not a Prometheus duration', fix: "use a duration such as '15s', '30m' or '1h'" });
       }
     }
     if (!Number.isFinite(temperature) || temperature <= 0 || temperature > 120) {
-      problems.push({ path: 'temperatureAlertCelsius', value: temperature, problem: 'not a plausible GPU temperature', fix: 'use a value between 1 and 120, e.g. 85' });
+      problems.push({
+        path: 'temperatureAlertCelsius',
+        value: temperature,
+        problem: 'not a plausible GPU temperature',
+        fix: 'use a value between 1 and 120, e.g. 85',
+      });
     }
     if (problems.length) throw new AireadyValidationError(this.node.path, problems);
 

@@ -1,10 +1,4 @@
-import {
-  AireadyValidationError,
-  GpuPoolSpec,
-  normalizeGpuPools,
-  PART_OF_LABEL,
-  ValidationWarning,
-} from '@aiready/core';
+import { AireadyValidationError, GpuPoolSpec, normalizeGpuPools, PART_OF_LABEL, ValidationWarning } from '@aiready/core';
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CpuNodePool } from '../autoscaling/cpu-node-pool';
@@ -100,7 +94,12 @@ export class AiPlatform extends Chart {
     this.clusterName = props.clusterName;
     if (!Array.isArray(props.pools) || props.pools.length === 0) {
       throw new AireadyValidationError(this.node.path, [
-        { path: 'pools', value: props.pools, problem: 'an AI platform needs at least one GPU pool', fix: "add a pool, e.g. { name: 'l4', instanceTypes: ['g6.xlarge'] }" },
+        {
+          path: 'pools',
+          value: props.pools,
+          problem: 'an AI platform needs at least one GPU pool',
+          fix: "add a pool, e.g. { name: 'l4', instanceTypes: ['g6.xlarge'] }",
+        },
       ]);
     }
     // Validate every pool together first, so all problems (duplicate names included) surface at once.
@@ -149,7 +148,12 @@ export class AiPlatform extends Chart {
     const found = this.pools.find((p) => p.pool.name === name);
     if (!found) {
       throw new AireadyValidationError(this.node.path, [
-        { path: 'pool', value: name, problem: 'no such pool', fix: `use one of ${this.pools.map((p) => p.pool.name).join(', ')}` },
+        {
+          path: 'pool',
+          value: name,
+          problem: 'no such pool',
+          fix: `use one of ${this.pools.map((p) => p.pool.name).join(', ')}`,
+        },
       ]);
     }
     return found;

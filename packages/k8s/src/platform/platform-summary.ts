@@ -51,7 +51,8 @@ export function summarizePool(pool: GpuPool): PoolSummary {
     capacityType: pool.capacityType,
     instanceTypes: pool.instanceTypes.map((t) => t.name),
     gpuModels: pool.gpuModels.map((m) => m.displayName),
-    gpusPerNode: pool.minGpusPerNode === pool.maxGpusPerNode ? String(pool.maxGpusPerNode) : `${pool.minGpusPerNode}-${pool.maxGpusPerNode}`,
+    gpusPerNode:
+      pool.minGpusPerNode === pool.maxGpusPerNode ? String(pool.maxGpusPerNode) : `${pool.minGpusPerNode}-${pool.maxGpusPerNode}`,
     minNodes: pool.minNodes,
     maxNodes: pool.maxNodes,
     gpuLimit: pool.gpuLimit,

@@ -66,7 +66,12 @@ export class ArgoWorkflows extends Construct {
       });
     }
     if (props.parallelism !== undefined && (!Number.isInteger(props.parallelism) || props.parallelism < 1)) {
-      problems.push({ path: 'parallelism', value: props.parallelism, problem: 'must be a whole number of at least 1', fix: 'set parallelism to e.g. 20, or leave it unset' });
+      problems.push({
+        path: 'parallelism',
+        value: props.parallelism,
+        problem: 'must be a whole number of at least 1',
+        fix: 'set parallelism to e.g. 20, or leave it unset',
+      });
     }
     if (problems.length) throw new AireadyValidationError(this.node.path, problems);
 

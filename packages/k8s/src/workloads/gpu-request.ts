@@ -33,16 +33,29 @@ export function addGpuLimit(workload: kplus.Pod | kplus.Workload, options: GpuLi
   const index = options.container ?? 0;
   if (!Number.isInteger(options.count) || options.count < 1) {
     throw new AireadyValidationError(workload.node.path, [
-      { path: 'count', value: options.count, problem: 'GPUs per pod must be a whole number of at least 1', fix: 'use e.g. count: 1' },
+      {
+        path: 'count',
+        value: options.count,
+        problem: 'GPUs per pod must be a whole number of at least 1',
+        fix: 'use e.g. count: 1',
+      },
     ]);
   }
   if (!Number.isInteger(index) || index < 0 || index >= workload.containers.length) {
     throw new AireadyValidationError(workload.node.path, [
-      { path: 'container', value: index, problem: `the workload has ${workload.containers.length} container(s)`, fix: 'use the index of an existing container' },
+      {
+        path: 'container',
+        value: index,
+        problem: `the workload has ${workload.containers.length} container(s)`,
+        fix: 'use the index of an existing container',
+      },
     ]);
   }
   const resource = (options.resource ?? NVIDIA_GPU_RESOURCE).replace(/~/g, '~0').replace(/\//g, '~1');
   ApiObject.of(workload).addJsonPatch(
-    JsonPatch.add(`${containersPath(workload)}/${index}/resources/limits/${resource}`, kplus.k8s.Quantity.fromNumber(options.count)),
+    JsonPatch.add(
+      `${containersPath(workload)}/${index}/resources/limits/${resource}`,
+      kplus.k8s.Quantity.fromNumber(options.count),
+    ),
   );
 }

@@ -67,8 +67,21 @@ export class KarpenterInfra extends pulumi.ComponentResource {
           JSON.stringify({
             Version: '2012-10-17',
             Statement: [
-              { Sid: 'EventBridgeSendMessage', Effect: 'Allow', Principal: { Service: ['events.amazonaws.com', 'sqs.amazonaws.com'] }, Action: 'sqs:SendMessage', Resource: arn },
-              { Sid: 'DenyHTTP', Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: arn, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+              {
+                Sid: 'EventBridgeSendMessage',
+                Effect: 'Allow',
+                Principal: { Service: ['events.amazonaws.com', 'sqs.amazonaws.com'] },
+                Action: 'sqs:SendMessage',
+                Resource: arn,
+              },
+              {
+                Sid: 'DenyHTTP',
+                Effect: 'Deny',
+                Principal: '*',
+                Action: 'sqs:*',
+                Resource: arn,
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              },
             ],
           }),
         ),
@@ -86,7 +99,11 @@ export class KarpenterInfra extends pulumi.ComponentResource {
 
     const identity = aws.getCallerIdentityOutput({}, child);
     const partition = aws.getPartitionOutput({}, child);
-    this.controllerRole = new aws.iam.Role(`${name}-controller`, { assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com'), tags }, child);
+    this.controllerRole = new aws.iam.Role(
+      `${name}-controller`,
+      { assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com'), tags },
+      child,
+    );
     new aws.iam.RolePolicy(
       `${name}-controller`,
       {
@@ -111,7 +128,13 @@ export class KarpenterInfra extends pulumi.ComponentResource {
     );
     const association = new aws.eks.PodIdentityAssociation(
       `${name}-controller`,
-      { clusterName: args.cluster.name, namespace: sa.namespace, serviceAccount: sa.name, roleArn: this.controllerRole.arn, tags },
+      {
+        clusterName: args.cluster.name,
+        namespace: sa.namespace,
+        serviceAccount: sa.name,
+        roleArn: this.controllerRole.arn,
+        tags,
+      },
       child,
     );
     this.ready = [nodeAccess, association];

@@ -138,14 +138,24 @@ export function karpenterControllerPolicy(i: KarpenterPolicyInput): { Version: s
       {
         Sid: 'AllowScopedInstanceProfileActions',
         Effect: 'Allow',
-        Action: ['iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteInstanceProfile', 'iam:TagInstanceProfile'],
+        Action: [
+          'iam:AddRoleToInstanceProfile',
+          'iam:RemoveRoleFromInstanceProfile',
+          'iam:DeleteInstanceProfile',
+          'iam:TagInstanceProfile',
+        ],
         Resource: instanceProfiles,
         Condition: {
           StringEquals: { ...owned, 'aws:ResourceTag/topology.kubernetes.io/region': i.region },
           StringLike: { 'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*' },
         },
       },
-      { Sid: 'AllowInstanceProfileReadActions', Effect: 'Allow', Action: ['iam:GetInstanceProfile', 'iam:ListInstanceProfiles'], Resource: instanceProfiles },
+      {
+        Sid: 'AllowInstanceProfileReadActions',
+        Effect: 'Allow',
+        Action: ['iam:GetInstanceProfile', 'iam:ListInstanceProfiles'],
+        Resource: instanceProfiles,
+      },
       { Sid: 'AllowAPIServerEndpointDiscovery', Effect: 'Allow', Action: ['eks:DescribeCluster'], Resource: i.clusterArn },
     ],
   };

@@ -74,7 +74,12 @@ export class EksCluster extends pulumi.ComponentResource {
     const retention = args.logRetentionDays ?? 90;
     const problems: ValidationProblem[] = [];
     if (!isDnsLabel(args.clusterName, 100)) {
-      problems.push({ path: 'clusterName', value: args.clusterName, problem: 'not a valid EKS cluster name', fix: "use lower-case letters, digits and '-', e.g. 'ai-prod'" });
+      problems.push({
+        path: 'clusterName',
+        value: args.clusterName,
+        problem: 'not a valid EKS cluster name',
+        fix: "use lower-case letters, digits and '-', e.g. 'ai-prod'",
+      });
     }
     if (!SUPPORTED_KUBERNETES_VERSIONS.includes(version)) {
       problems.push({
@@ -86,18 +91,34 @@ export class EksCluster extends pulumi.ComponentResource {
     }
     publicCidrs.forEach((cidr, i) => {
       if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr)) {
-        problems.push({ path: `publicAccessCidrs[${i}]`, value: cidr, problem: 'not an IPv4 CIDR', fix: "use e.g. '203.0.113.0/24'" });
+        problems.push({
+          path: `publicAccessCidrs[${i}]`,
+          value: cidr,
+          problem: 'not an IPv4 CIDR',
+          fix: "use e.g. '203.0.113.0/24'",
+        });
       }
     });
     if (!Number.isInteger(retention) || retention < 1) {
-      problems.push({ path: 'logRetentionDays', value: retention, problem: 'must be a whole number of days', fix: 'use e.g. 90' });
+      problems.push({
+        path: 'logRetentionDays',
+        value: retention,
+        problem: 'must be a whole number of days',
+        fix: 'use e.g. 90',
+      });
     }
     if (problems.length) throw new AireadyValidationError(name, problems);
     this.version = version;
 
     const tags = { ...args.tags, 'aiready.dev/cluster': args.clusterName };
     const child = { parent: this };
-    const role = serviceRole(`${name}-cluster-role`, 'eks.amazonaws.com', [awsManagedPolicy('AmazonEKSClusterPolicy')], tags, child);
+    const role = serviceRole(
+      `${name}-cluster-role`,
+      'eks.amazonaws.com',
+      [awsManagedPolicy('AmazonEKSClusterPolicy')],
+      tags,
+      child,
+    );
     const key = new aws.kms.Key(
       `${name}-secrets`,
       { description: `EKS secrets encryption for ${args.clusterName}`, enableKeyRotation: true, deletionWindowInDays: 30, tags },
@@ -136,7 +157,11 @@ export class EksCluster extends pulumi.ComponentResource {
     );
 
     (args.adminPrincipalArns ?? []).forEach((arn, i) => {
-      const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, { clusterName: this.cluster.name, principalArn: arn, type: 'STANDARD', tags }, child);
+      const entry = new aws.eks.AccessEntry(
+        `${name}-admin-${i}`,
+        { clusterName: this.cluster.name, principalArn: arn, type: 'STANDARD', tags },
+        child,
+      );
       new aws.eks.AccessPolicyAssociation(
         `${name}-admin-${i}`,
         {

@@ -40,10 +40,20 @@ export class Network extends pulumi.ComponentResource {
     const nat = args.natGateways ?? 'one-per-az';
     const problems: ValidationProblem[] = [];
     if (!isNetworkCidr(cidrBlock) || !/\/(1[6-9]|20)$/.test(cidrBlock)) {
-      problems.push({ path: 'cidrBlock', value: cidrBlock, problem: 'not an IPv4 network CIDR between /16 and /20', fix: "use e.g. '10.0.0.0/16'" });
+      problems.push({
+        path: 'cidrBlock',
+        value: cidrBlock,
+        problem: 'not an IPv4 network CIDR between /16 and /20',
+        fix: "use e.g. '10.0.0.0/16'",
+      });
     }
     if (args.availabilityZones.length < 1 || args.availabilityZones.length > 3) {
-      problems.push({ path: 'availabilityZones', value: args.availabilityZones, problem: 'needs 1 to 3 zones', fix: "list e.g. ['us-east-1a', 'us-east-1b', 'us-east-1c']" });
+      problems.push({
+        path: 'availabilityZones',
+        value: args.availabilityZones,
+        problem: 'needs 1 to 3 zones',
+        fix: "list e.g. ['us-east-1a', 'us-east-1b', 'us-east-1c']",
+      });
     }
     if (nat !== 'single' && nat !== 'one-per-az') {
       problems.push({ path: 'natGateways', value: nat, problem: 'not a NAT layout', fix: "use 'single' or 'one-per-az'" });
@@ -52,7 +62,11 @@ export class Network extends pulumi.ComponentResource {
 
     const tags = { ...args.tags, 'aiready.dev/cluster': args.clusterName };
     const child = { parent: this };
-    const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock, enableDnsHostnames: true, enableDnsSupport: true, tags: { ...tags, Name: name } }, child);
+    const vpc = new aws.ec2.Vpc(
+      `${name}-vpc`,
+      { cidrBlock, enableDnsHostnames: true, enableDnsSupport: true, tags: { ...tags, Name: name } },
+      child,
+    );
     const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags }, child);
     const publicRoutes = new aws.ec2.RouteTable(
       `${name}-public`,
@@ -81,7 +95,11 @@ export class Network extends pulumi.ComponentResource {
     const natCount = nat === 'single' ? 1 : publicSubnets.length;
     const natGateways = publicSubnets.slice(0, natCount).map((subnet, i) => {
       const eip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: 'vpc', tags }, child);
-      return new aws.ec2.NatGateway(`${name}-nat-${i}`, { allocationId: eip.id, subnetId: subnet.id, tags }, { ...child, dependsOn: [igw] });
+      return new aws.ec2.NatGateway(
+        `${name}-nat-${i}`,
+        { allocationId: eip.id, subnetId: subnet.id, tags },
+        { ...child, dependsOn: [igw] },
+      );
     });
     const privateSubnets = plan
       .filter((s) => s.tier === 'private')

@@ -39,7 +39,8 @@ export function planSubnets(vpcCidr: string, availabilityZones: readonly string[
   const parsed = parseCidr(vpcCidr);
   if (!parsed) throw new RangeError(`'${vpcCidr}' is not an IPv4 network CIDR`);
   if (parsed.prefix < 16 || parsed.prefix > 20) throw new RangeError(`VPC prefix /${parsed.prefix} is outside /16-/20`);
-  if (availabilityZones.length < 1 || availabilityZones.length > 3) throw new RangeError('between 1 and 3 availability zones are supported');
+  if (availabilityZones.length < 1 || availabilityZones.length > 3)
+    throw new RangeError('between 1 and 3 availability zones are supported');
   const quarter = 2 ** (32 - parsed.prefix) / 4;
   const privatePrefix = parsed.prefix + 2;
   const publicPrefix = parsed.prefix + 4; // a quarter of the last quarter each
@@ -48,7 +49,11 @@ export function planSubnets(vpcCidr: string, availabilityZones: readonly string[
     out.push({ availabilityZone: az, tier: 'private', cidrBlock: format(parsed.base + i * quarter, privatePrefix) });
   });
   availabilityZones.forEach((az, i) => {
-    out.push({ availabilityZone: az, tier: 'public', cidrBlock: format(parsed.base + 3 * quarter + (i * quarter) / 4, publicPrefix) });
+    out.push({
+      availabilityZone: az,
+      tier: 'public',
+      cidrBlock: format(parsed.base + 3 * quarter + (i * quarter) / 4, publicPrefix),
+    });
   });
   return out;
 }

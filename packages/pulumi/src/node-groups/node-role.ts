@@ -16,6 +16,11 @@ export const NODE_POLICIES = [
  * The IAM role of worker nodes, with exactly the policies in {@link NODE_POLICIES}. `roleName` fixes
  * the IAM name so the Kubernetes side (EC2NodeClass `role`) can reference it at synth.
  */
-export function nodeRole(name: string, tags: Record<string, string>, opts: pulumi.CustomResourceOptions, roleName?: string): aws.iam.Role {
+export function nodeRole(
+  name: string,
+  tags: Record<string, string>,
+  opts: pulumi.CustomResourceOptions,
+  roleName?: string,
+): aws.iam.Role {
   return serviceRole(name, 'ec2.amazonaws.com', NODE_POLICIES, tags, opts, roleName);
 }

@@ -52,8 +52,15 @@ export class SystemNodeGroup extends pulumi.ComponentResource {
     const min = args.minNodes ?? 2;
     const max = args.maxNodes ?? 4;
     const problems: ValidationProblem[] = [];
-    if (!Number.isInteger(min) || min < 1) problems.push({ path: 'minNodes', value: min, problem: 'system nodes must be at least 1', fix: 'use 2 for availability' });
-    if (!Number.isInteger(max) || max < min) problems.push({ path: 'maxNodes', value: max, problem: `must be a whole number >= minNodes (${min})`, fix: `set maxNodes >= ${min}` });
+    if (!Number.isInteger(min) || min < 1)
+      problems.push({ path: 'minNodes', value: min, problem: 'system nodes must be at least 1', fix: 'use 2 for availability' });
+    if (!Number.isInteger(max) || max < min)
+      problems.push({
+        path: 'maxNodes',
+        value: max,
+        problem: `must be a whole number >= minNodes (${min})`,
+        fix: `set maxNodes >= ${min}`,
+      });
     if (problems.length) throw new AireadyValidationError(name, problems);
 
     const tags = { ...args.tags, [POOL_LABEL]: SYSTEM_POOL_NAME };

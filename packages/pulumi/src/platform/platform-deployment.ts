@@ -70,7 +70,11 @@ export class PlatformDeployment extends pulumi.ComponentResource {
     }
     const child = { parent: this, provider: args.provider };
     const { namespaces, rest } = splitObjects(platform.toJson() as KubeObject[]);
-    this.namespaces = new k8s.yaml.v2.ConfigGroup(`${name}-namespaces`, { objs: namespaces }, { ...child, dependsOn: args.dependsOn });
+    this.namespaces = new k8s.yaml.v2.ConfigGroup(
+      `${name}-namespaces`,
+      { objs: namespaces },
+      { ...child, dependsOn: args.dependsOn },
+    );
 
     this.releases = {};
     const releases = HelmRelease.all(platform).map((r) => r.spec);
@@ -93,7 +97,11 @@ export class PlatformDeployment extends pulumi.ComponentResource {
       );
     }
     const crdOwners = releases.filter((r) => r.ownsCrds).map((r) => this.releases[r.releaseName]);
-    this.objects = new k8s.yaml.v2.ConfigGroup(`${name}-objects`, { objs: rest }, { ...child, dependsOn: [this.namespaces, ...crdOwners] });
+    this.objects = new k8s.yaml.v2.ConfigGroup(
+      `${name}-objects`,
+      { objs: rest },
+      { ...child, dependsOn: [this.namespaces, ...crdOwners] },
+    );
     this.registerOutputs({});
   }
 }

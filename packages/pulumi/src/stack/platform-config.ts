@@ -65,25 +65,44 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
   const raw: Record<string, string> = {};
   const known = Object.keys(PLATFORM_CONFIG_KEYS);
   for (const [fullKey, value] of Object.entries(allConfig)) {
-    const [ns, key] = fullKey.includes(':') ? [fullKey.slice(0, fullKey.indexOf(':')), fullKey.slice(fullKey.indexOf(':') + 1)] : [project, fullKey];
+    const [ns, key] = fullKey.includes(':')
+      ? [fullKey.slice(0, fullKey.indexOf(':')), fullKey.slice(fullKey.indexOf(':') + 1)]
+      : [project, fullKey];
     if (ns !== project) continue;
     if (!known.includes(key)) {
-      problems.push({ path: `${project}:${key}`, value, problem: 'not a setting of this stack', fix: `did you mean ${project}:${nearest(key, known, 1)[0]}?` });
+      problems.push({
+        path: `${project}:${key}`,
+        value,
+        problem: 'not a setting of this stack',
+        fix: `did you mean ${project}:${nearest(key, known, 1)[0]}?`,
+      });
       continue;
     }
     raw[key] = value;
   }
   const region = allConfig['aws:region'];
-  if (!region) problems.push({ path: 'aws:region', value: undefined, problem: 'required', fix: 'set aws:region, e.g. us-east-1' });
+  if (!region)
+    problems.push({ path: 'aws:region', value: undefined, problem: 'required', fix: 'set aws:region, e.g. us-east-1' });
 
   const str = (key: string, fallback?: string): string => {
     const v = parse(raw, key);
     if (v === undefined) {
-      if (fallback === undefined) problems.push({ path: `${project}:${key}`, value: undefined, problem: 'required', fix: PLATFORM_CONFIG_KEYS[key as keyof typeof PLATFORM_CONFIG_KEYS] });
+      if (fallback === undefined)
+        problems.push({
+          path: `${project}:${key}`,
+          value: undefined,
+          problem: 'required',
+          fix: PLATFORM_CONFIG_KEYS[key as keyof typeof PLATFORM_CONFIG_KEYS],
+        });
       return fallback ?? '';
     }
     if (typeof v !== 'string') {
-      problems.push({ path: `${project}:${key}`, value: v, problem: 'must be a string', fix: PLATFORM_CONFIG_KEYS[key as keyof typeof PLATFORM_CONFIG_KEYS] });
+      problems.push({
+        path: `${project}:${key}`,
+        value: v,
+        problem: 'must be a string',
+        fix: PLATFORM_CONFIG_KEYS[key as keyof typeof PLATFORM_CONFIG_KEYS],
+      });
       return fallback ?? '';
     }
     return v;
@@ -92,7 +111,12 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
     const v = parse(raw, key);
     if (v === undefined) return [];
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
-      problems.push({ path: `${project}:${key}`, value: v, problem: 'must be a list of strings', fix: PLATFORM_CONFIG_KEYS[key as keyof typeof PLATFORM_CONFIG_KEYS] });
+      problems.push({
+        path: `${project}:${key}`,
+        value: v,
+        problem: 'must be a list of strings',
+        fix: PLATFORM_CONFIG_KEYS[key as keyof typeof PLATFORM_CONFIG_KEYS],
+      });
       return [];
     }
     return v as string[];
@@ -100,7 +124,12 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
   const choice = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
     const v = str(key, fallback);
     if (!allowed.includes(v as T)) {
-      problems.push({ path: `${project}:${key}`, value: v, problem: 'not an allowed value', fix: `use one of ${allowed.join(', ')}` });
+      problems.push({
+        path: `${project}:${key}`,
+        value: v,
+        problem: 'not an allowed value',
+        fix: `use one of ${allowed.join(', ')}`,
+      });
       return fallback;
     }
     return v as T;
@@ -125,16 +154,29 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
         fix: 'list your office or VPN CIDRs, or leave it empty for a private endpoint',
       });
     } else {
-      warnings.push({ path: `${project}:publicAccessCidrs`, message: 'the API endpoint is open to the whole internet (0.0.0.0/0)' });
+      warnings.push({
+        path: `${project}:publicAccessCidrs`,
+        message: 'the API endpoint is open to the whole internet (0.0.0.0/0)',
+      });
     }
   }
   const monitoringRaw = parse(raw, 'monitoring');
   if (monitoringRaw !== undefined && typeof monitoringRaw !== 'boolean') {
-    problems.push({ path: `${project}:monitoring`, value: monitoringRaw, problem: 'must be true or false', fix: 'set monitoring: true' });
+    problems.push({
+      path: `${project}:monitoring`,
+      value: monitoringRaw,
+      problem: 'must be true or false',
+      fix: 'set monitoring: true',
+    });
   }
   const poolsRaw = parse(raw, 'pools');
   if (!Array.isArray(poolsRaw) || poolsRaw.length === 0) {
-    problems.push({ path: `${project}:pools`, value: poolsRaw, problem: 'needs at least one GPU pool', fix: "add e.g. - { name: l4, instanceTypes: [g6.xlarge] }" });
+    problems.push({
+      path: `${project}:pools`,
+      value: poolsRaw,
+      problem: 'needs at least one GPU pool',
+      fix: 'add e.g. - { name: l4, instanceTypes: [g6.xlarge] }',
+    });
   }
 
   if (problems.length) throw new AireadyValidationError(`stack config (${project})`, problems);
