@@ -1,5 +1,6 @@
 // A team's cdk8s app, written the way it would be in the team's own IaC repository: it imports the
 // aiready constructs, describes its GPU pools once, and places its own inference service on a pool.
+import { Sharing } from '@aiready/core';
 import { addGpuLimit, AiPlatform } from '@aiready/k8s';
 import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -10,8 +11,23 @@ export function buildApp(outdir?: string): App {
   const platform = new AiPlatform(app, 'platform', {
     clusterName: 'team-ai',
     pools: [
-      { name: 'l4-inference', instanceTypes: ['g6.xlarge', 'g6.2xlarge'], capacityType: 'spot', maxNodes: 4 },
-      { name: 'h100-training', instanceTypes: ['p5.48xlarge'], purpose: 'training', maxNodes: 2 },
+      // Small models share L4s: 4 pods per GPU, advertised as nvidia.com/gpu.shared (no memory isolation).
+      {
+        name: 'l4-inference',
+        instanceTypes: ['g6.xlarge', 'g6.2xlarge'],
+        capacityType: 'spot',
+        maxNodes: 4,
+        sharing: Sharing.timeSlicing(4),
+      },
+      // H100s cut into 7 isolated 1g.10gb MIG slices each, with EFA in one zone and a placement group.
+      {
+        name: 'h100-training',
+        instanceTypes: ['p5.48xlarge'],
+        purpose: 'training',
+        maxNodes: 2,
+        zones: ['us-east-1a'],
+        sharing: Sharing.mig('all-1g.10gb'),
+      },
     ],
   });
 
@@ -37,8 +53,8 @@ export function buildApp(outdir?: string): App {
   });
   // Tolerate the pool's taint and require its label: no label key or taint spelled here.
   platform.pool('l4-inference').schedule(server);
-  // One GPU per replica (cdk8s-plus-28 cannot express extended resources itself).
-  addGpuLimit(server, { count: 1 });
+  // One shared GPU per replica (cdk8s-plus-28 cannot express extended resources itself).
+  addGpuLimit(server, { count: 1, resource: 'nvidia.com/gpu.shared' });
   return app;
 }
 

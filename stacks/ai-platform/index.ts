@@ -48,7 +48,7 @@ const platform = new AiPlatform(new App(), 'platform', {
 
 const managedNodeRole = nodeRole('managed-nodes', tags, {});
 const system = new SystemNodeGroup('system', {
-  clusterName: cluster.clusterName,
+  cluster: cluster.cluster,
   nodeRoleArn: managedNodeRole.arn,
   subnetIds: network.privateSubnetIds,
   tags,
@@ -59,14 +59,22 @@ const gpuNodeGroups = config.pools
     (pool) =>
       new GpuNodeGroup(`gpu-${pool.name}`, {
         pool,
-        clusterName: cluster.clusterName,
+        cluster: cluster.cluster,
+        clusterName,
         nodeRoleArn: managedNodeRole.arn,
-        subnetIds: network.privateSubnetIds,
+        subnetIdsByZone: network.privateSubnetIdsByZone,
+        securityGroupIds: [cluster.clusterSecurityGroupId],
         tags,
       }),
   );
 const karpenter = platform.karpenter
-  ? new KarpenterInfra('karpenter', { clusterName, cluster: cluster.cluster, region: config.region, tags })
+  ? new KarpenterInfra('karpenter', {
+      clusterName,
+      cluster: cluster.cluster,
+      region: config.region,
+      pools: platform.pools.map((p) => p.pool),
+      tags,
+    })
   : undefined;
 
 new PlatformDeployment('platform', {

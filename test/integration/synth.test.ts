@@ -91,7 +91,7 @@ describe('aiready synth', () => {
   test('the example requests a GPU on its pool', () => {
     const objs = objectsIn(path.join(a, 'examples/gpu-inference/manifests'));
     const dep = objs.find((o) => o.kind === 'Deployment');
-    expect(dep.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
+    expect(dep.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu.shared']).toBe(1);
     expect(dep.spec.template.spec.tolerations).toContainEqual({
       key: 'nvidia.com/gpu',
       operator: 'Exists',

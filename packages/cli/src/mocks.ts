@@ -44,6 +44,9 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
     case 'aws:ec2/launchTemplate:LaunchTemplate':
       state.latestVersion = 1;
       break;
+    case 'aws:eks/nodeGroup:NodeGroup':
+      state.resources = [{ autoscalingGroups: [{ name: `eks-${name}-asg` }] }];
+      break;
     case 'aws:sqs/queue:Queue':
       state.url = `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${String(inputs.name ?? name)}`;
       break;

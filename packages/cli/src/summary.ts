@@ -97,7 +97,28 @@ export function renderSummary(input: SummaryInput): string {
       `At full size the pools cost at most about $${total.toFixed(2)}/h on demand (us-east-1 list prices as of ${p.pricesAsOf}; spot and reserved capacity cost less).`,
       '',
     );
-    out.push('AMIs: ' + p.pools.map((x) => `${x.name} \`${x.ami}\``).join(', ') + '.', '');
+    out.push('### Sharing and schedulable resources', '');
+    out.push(
+      table(
+        ['pool', 'sharing', 'per node (largest type)', 'EFA', 'zones', 'AMI'],
+        p.pools.map((x) => {
+          const total = (t: string) => Object.values(x.resourcesPerNode[t]).reduce((a, b) => a + b, 0);
+          const largest = Object.keys(x.resourcesPerNode).reduce((a, b) => (total(b) > total(a) ? b : a));
+          const resources = Object.entries(x.resourcesPerNode[largest])
+            .map(([r, n]) => `${n} x \`${r}\``)
+            .join(', ');
+          return [
+            x.name,
+            x.sharing,
+            `${largest}: ${resources}`,
+            x.efaInterfaces || 'no',
+            x.zones.join(', ') || 'any',
+            `\`${x.ami}\``,
+          ];
+        }),
+      ),
+      '',
+    );
     out.push('## Components and versions', '');
     out.push(
       `Releases are installed by: **${p.releaseMaterializer === 'argocd' ? 'Argo CD Applications (in manifests/)' : 'Pulumi helm.v3.Release (see plan.json)'}**, lower install order first.`,

@@ -4,6 +4,8 @@ export * from './catalogue/gpu-models';
 export * from './catalogue/instance-types';
 export * from './catalogue/ami-families';
 export * from './versions/version-lock';
+export * from './spec/gpu-pool-types';
+export * from './spec/gpu-sharing';
 export * from './spec/gpu-pool-spec';
 export * from './plan/pool-plan';
 export * from './util/kubernetes-names';

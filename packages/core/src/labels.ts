@@ -75,6 +75,15 @@ export function gpuOperatorDeployLabel(operand: 'driver' | 'container-toolkit' |
   return `nvidia.com/gpu.deploy.${operand}`;
 }
 
+/** Node label selecting a pool's entry in the device plugin's config map (sharing, MIG strategy). */
+export const DEVICE_PLUGIN_CONFIG_LABEL = 'nvidia.com/device-plugin.config';
+/** Node label selecting the mig-parted layout the MIG manager applies to a node's GPUs. */
+export const MIG_CONFIG_LABEL = 'nvidia.com/mig.config';
+/** The mig-parted layout that turns MIG off. */
+export const MIG_DISABLED_LAYOUT = 'all-disabled';
+/** The EFA extended resource. */
+export const EFA_RESOURCE = 'vpc.amazonaws.com/efa';
+
 /** Karpenter's well-known node labels (karpenter.k8s.aws/...). */
 export const KARPENTER_LABELS = {
   nodePool: 'karpenter.sh/nodepool',

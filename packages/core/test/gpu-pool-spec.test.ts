@@ -67,7 +67,13 @@ describe('normalizeGpuPool', () => {
   });
 
   test('a floating AMI on a training pool is a warning, not an error', () => {
-    const pool = normalizeGpuPool({ name: 't', instanceTypes: ['p5.48xlarge'], purpose: 'training', amiRelease: 'latest' });
+    const pool = normalizeGpuPool({
+      name: 't',
+      instanceTypes: ['p5.48xlarge'],
+      purpose: 'training',
+      zones: ['us-east-1a'],
+      amiRelease: 'latest',
+    });
     expect(pool.amiAlias).toBe('al2023@latest');
     expect(pool.warnings).toEqual([expect.objectContaining({ path: 'spec.amiRelease' })]);
   });
@@ -96,7 +102,7 @@ describe('normalizeGpuPool', () => {
       'spec.minNodes',
       'minNodes <= maxNodes',
     ],
-    ['maxNodes is zero', { name: 'x', instanceTypes: ['g6.xlarge'], maxNodes: 0 }, 'spec.maxNodes', '>= 1'],
+    ['maxNodes is zero', { name: 'x', instanceTypes: ['g6.xlarge'], maxNodes: 0 }, 'spec.maxNodes', 'at least 1'],
     ['minNodes is fractional', { name: 'x', instanceTypes: ['g6.xlarge'], minNodes: 0.5 }, 'spec.minNodes', 'whole number'],
     [
       'the GPU limit is below one node',
@@ -228,7 +234,7 @@ describe('properties', () => {
   test('every valid spec normalizes, and its limit covers the largest node', () => {
     fc.assert(
       fc.property(validSpec, ({ extra, ...s }) => {
-        const pool = normalizeGpuPool({ ...s, maxNodes: s.minNodes + extra + 1 });
+        const pool = normalizeGpuPool({ ...s, efa: false, maxNodes: s.minNodes + extra + 1 });
         expect(pool.gpuLimit).toBeGreaterThanOrEqual(pool.maxGpusPerNode);
         expect(pool.nodeLabels['aiready.dev/pool']).toBe(s.name);
         expect(pool.taints[0]).toEqual(GPU_TAINT);

@@ -8,6 +8,7 @@ describe('pool plan', () => {
       'aiready.dev/purpose': 'inference',
       'k8s.amazonaws.com/accelerator': 'nvidia-h100',
       'nvidia.com/gpu.present': 'true',
+      'nvidia.com/mig.config': 'all-disabled',
     });
   });
 

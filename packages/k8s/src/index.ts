@@ -20,3 +20,4 @@ export * as karpenterAws from './imports/karpenter.k8s.aws';
 export * as monitoring from './imports/monitoring.coreos.com';
 export * from './platform/platform-summary';
 export * from './workloads/gpu-request';
+export * from './gpu/gpu-sharing-plan';

@@ -11,6 +11,7 @@ const POOLS: AiPlatformProps['pools'] = [
     purpose: 'training',
     amiFamily: 'bottlerocket',
     maxNodes: 2,
+    zones: ['us-east-1a'],
     taints: [{ key: 'example.com/team', effect: 'NoSchedule' }],
   },
 ];

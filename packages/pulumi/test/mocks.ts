@@ -25,6 +25,8 @@ export function captureResources(): Captured[] {
           state.vpcConfig = { ...args.inputs.vpcConfig, clusterSecurityGroupId: 'sg-1' };
         }
         if (args.type === 'aws:ec2/launchTemplate:LaunchTemplate') state.latestVersion = 3;
+        if (args.type === 'aws:eks/nodeGroup:NodeGroup')
+          state.resources = [{ autoscalingGroups: [{ name: `asg-${args.name}` }] }];
         if (args.type === 'aws:sqs/queue:Queue') state.url = 'https://sqs/q';
         return { id: `${args.name}-id`, state };
       },

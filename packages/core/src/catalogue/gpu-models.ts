@@ -3,7 +3,8 @@
 // Karpenter's generated instance-type reference).
 
 /** Identifier of a GPU model in the aiready catalogue. */
-export type GpuModelId = 't4' | 'a10g' | 'l4' | 'l40s' | 'a100-40gb' | 'a100-80gb' | 'h100' | 'h200' | 'b200' | 'b300';
+export type GpuModelId =
+  't4' | 'a10g' | 'l4' | 'l40s' | 'a100-40gb' | 'a100-80gb' | 'h100' | 'h200' | 'b200' | 'b300' | 'rtx-pro-6000';
 
 /** One MIG profile of a GPU: how many compute and memory slices an instance takes, and how many fit. */
 export interface MigProfile {
@@ -35,6 +36,8 @@ export interface GpuModel {
   readonly karpenterName: string;
   /** Memory per GPU in MiB, as EC2 reports it (and Karpenter's `instance-gpu-memory`). */
   readonly memoryMiB: number;
+  /** Memory per GPU in GB as NVIDIA markets it (the "24" of "24 GB"). */
+  readonly memoryGB: number;
   readonly architecture: 'Turing' | 'Ampere' | 'Ada Lovelace' | 'Hopper' | 'Blackwell' | 'Blackwell Ultra';
   /** CUDA compute capability. */
   readonly computeCapability: string;
@@ -68,12 +71,21 @@ function sevenSliceGeometry(unit: number, double: number, quad: number, full: nu
 }
 
 const MODELS: readonly GpuModel[] = [
-  { id: 't4', displayName: 'NVIDIA T4', karpenterName: 't4', memoryMiB: 16384, architecture: 'Turing', computeCapability: '7.5' },
+  {
+    id: 't4',
+    displayName: 'NVIDIA T4',
+    karpenterName: 't4',
+    memoryMiB: 16384,
+    memoryGB: 16,
+    architecture: 'Turing',
+    computeCapability: '7.5',
+  },
   {
     id: 'a10g',
     displayName: 'NVIDIA A10G',
     karpenterName: 'a10g',
     memoryMiB: 22888,
+    memoryGB: 24,
     architecture: 'Ampere',
     computeCapability: '8.6',
   },
@@ -82,6 +94,7 @@ const MODELS: readonly GpuModel[] = [
     displayName: 'NVIDIA L4',
     karpenterName: 'l4',
     memoryMiB: 22888,
+    memoryGB: 24,
     architecture: 'Ada Lovelace',
     computeCapability: '8.9',
   },
@@ -90,6 +103,7 @@ const MODELS: readonly GpuModel[] = [
     displayName: 'NVIDIA L40S',
     karpenterName: 'l40s',
     memoryMiB: 45776,
+    memoryGB: 48,
     architecture: 'Ada Lovelace',
     computeCapability: '8.9',
   },
@@ -98,6 +112,7 @@ const MODELS: readonly GpuModel[] = [
     displayName: 'NVIDIA A100 40GB',
     karpenterName: 'a100',
     memoryMiB: 40960,
+    memoryGB: 40,
     architecture: 'Ampere',
     computeCapability: '8.0',
     mig: sevenSliceGeometry(5, 10, 20, 40),
@@ -107,6 +122,7 @@ const MODELS: readonly GpuModel[] = [
     displayName: 'NVIDIA A100 80GB',
     karpenterName: 'a100',
     memoryMiB: 81920,
+    memoryGB: 80,
     architecture: 'Ampere',
     computeCapability: '8.0',
     mig: sevenSliceGeometry(10, 20, 40, 80),
@@ -116,6 +132,7 @@ const MODELS: readonly GpuModel[] = [
     displayName: 'NVIDIA H100 80GB',
     karpenterName: 'h100',
     memoryMiB: 81920,
+    memoryGB: 80,
     architecture: 'Hopper',
     computeCapability: '9.0',
     mig: sevenSliceGeometry(10, 20, 40, 80),
@@ -125,6 +142,7 @@ const MODELS: readonly GpuModel[] = [
     displayName: 'NVIDIA H200 141GB',
     karpenterName: 'h200',
     memoryMiB: 144384,
+    memoryGB: 141,
     architecture: 'Hopper',
     computeCapability: '9.0',
     mig: sevenSliceGeometry(18, 35, 71, 141),
@@ -134,6 +152,7 @@ const MODELS: readonly GpuModel[] = [
     displayName: 'NVIDIA B200',
     karpenterName: 'b200',
     memoryMiB: 183359,
+    memoryGB: 180,
     architecture: 'Blackwell',
     computeCapability: '10.0',
     mig: sevenSliceGeometry(23, 45, 90, 180),
@@ -143,9 +162,31 @@ const MODELS: readonly GpuModel[] = [
     displayName: 'NVIDIA B300',
     karpenterName: 'b300',
     memoryMiB: 275040,
+    memoryGB: 288,
     architecture: 'Blackwell Ultra',
     computeCapability: '10.3',
     mig: sevenSliceGeometry(34, 67, 135, 269),
+  },
+  {
+    // RTX PRO 6000 Blackwell Server Edition (g7e): 4 compute and 4 memory slices of 24 GB. Its
+    // graphics/media variants (+gfx, -me, +me.all) are not modelled. Karpenter label value unverified.
+    id: 'rtx-pro-6000',
+    displayName: 'NVIDIA RTX PRO 6000 Blackwell',
+    karpenterName: 'rtx-pro-6000',
+    memoryMiB: 98304,
+    memoryGB: 96,
+    architecture: 'Blackwell',
+    computeCapability: '12.0',
+    mig: {
+      computeSlices: 4,
+      memorySlices: 4,
+      profiles: [
+        { name: '1g.24gb', computeSlices: 1, memorySlices: 1, maxInstances: 4 },
+        { name: '2g.48gb', computeSlices: 2, memorySlices: 2, maxInstances: 2 },
+        { name: '4g.96gb', computeSlices: 4, memorySlices: 4, maxInstances: 1 },
+      ],
+      balanced: { '1g.24gb': 2, '2g.48gb': 1 },
+    },
   },
 ];
 
@@ -153,6 +194,11 @@ const MODELS: readonly GpuModel[] = [
 export const GPU_MODELS: Readonly<Record<GpuModelId, GpuModel>> = Object.freeze(
   Object.fromEntries(MODELS.map((m) => [m.id, m])) as Record<GpuModelId, GpuModel>,
 );
+
+/** The MIG profile `name` of a GPU model, if the model has it. */
+export function migProfile(model: GpuModel, name: string): MigProfile | undefined {
+  return model.mig?.profiles.find((p) => p.name === name);
+}
 
 /** The GPU model with this id. */
 export function gpuModel(id: GpuModelId): GpuModel {

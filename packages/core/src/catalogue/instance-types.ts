@@ -1,7 +1,7 @@
 // AWS GPU instance types. Source: ../shared/reference/ai-stack-facts.md section E (Karpenter's
 // generated instance-type reference, from EC2 API data) and versions-and-prices.md part 2 (on-demand
 // prices, us-east-1, Linux, from Karpenter's generated Price List table of 2026-07-20).
-import { GpuModelId } from './gpu-models';
+import { GPU_MODELS, GpuModelId } from './gpu-models';
 
 /** CPU architecture, spelled as Kubernetes' `kubernetes.io/arch` label. */
 export type Architecture = 'amd64' | 'arm64';
@@ -91,6 +91,17 @@ const ROWS: readonly Row[] = [
   ['p5en.48xlarge', 'h200', 8, 192, 2048, 16, 3200, 63.296],
   ['p6-b200.48xlarge', 'b200', 8, 192, 2048, 8, 3200, 113.9328],
   ['p6-b300.48xlarge', 'b300', 8, 192, 4096, 16, 6400, 142.416],
+  // gr6: graphics-optimized L4 sizes; EFA counts not verified (none assumed).
+  ['gr6.4xlarge', 'l4', 1, 16, 128, 0, 25],
+  ['gr6.8xlarge', 'l4', 1, 32, 256, 0, 25],
+  // g7e: RTX PRO 6000 (96 GB). The reference gives "EFA up to 4" for the family; per-size EFA counts
+  // below the 48xlarge are not verified.
+  ['g7e.2xlarge', 'rtx-pro-6000', 1, 8, 64, 0, 50, 3.36312],
+  ['g7e.4xlarge', 'rtx-pro-6000', 1, 16, 128, 0, 50, 3.99816],
+  ['g7e.8xlarge', 'rtx-pro-6000', 1, 32, 256, 1, 100, 5.26824],
+  ['g7e.12xlarge', 'rtx-pro-6000', 2, 48, 512, 1, 400, 8.28608],
+  ['g7e.24xlarge', 'rtx-pro-6000', 4, 96, 1024, 2, 800, 16.57216],
+  ['g7e.48xlarge', 'rtx-pro-6000', 8, 192, 2048, 4, 1600, 33.14432],
 ];
 
 function toInstanceType([name, gpuModel, gpuCount, vcpu, memoryGiB, efaInterfaces, networkGbps, price]: Row): GpuInstanceType {
@@ -118,6 +129,38 @@ export const GPU_INSTANCE_TYPE_NAMES: readonly string[] = Object.keys(GPU_INSTAN
 
 /** Instance families that carry GPUs. A CPU node pool excludes these. */
 export const GPU_INSTANCE_FAMILIES: readonly string[] = [...new Set(ROWS.map((r) => r[0].slice(0, r[0].indexOf('.'))))].sort();
+
+/** What to look for in the catalogue. Every given criterion must hold. */
+export interface InstanceQuery {
+  /** GPU models (`'h100'`). */
+  readonly gpuModels?: readonly GpuModelId[];
+  /** At least this many GPUs per instance. */
+  readonly minGpus?: number;
+  /** At most this many GPUs per instance. */
+  readonly maxGpus?: number;
+  /** At least this much memory per GPU, in GB as marketed (24 matches the 24 GB L4 and A10G). */
+  readonly minGpuMemoryGB?: number;
+  /** Only instances with (true) or without (false) EFA. */
+  readonly efa?: boolean;
+  readonly architecture?: Architecture;
+}
+
+/** Catalogued instance types matching `query`, sorted by GPU count, then price, then name. */
+export function findInstanceTypes(query: InstanceQuery): GpuInstanceType[] {
+  return Object.values(GPU_INSTANCE_TYPES)
+    .filter((t) => !query.gpuModels || query.gpuModels.includes(t.gpuModel))
+    .filter((t) => query.minGpus === undefined || t.gpuCount >= query.minGpus)
+    .filter((t) => query.maxGpus === undefined || t.gpuCount <= query.maxGpus)
+    .filter((t) => query.minGpuMemoryGB === undefined || GPU_MODELS[t.gpuModel].memoryGB >= query.minGpuMemoryGB)
+    .filter((t) => query.efa === undefined || t.efaInterfaces > 0 === query.efa)
+    .filter((t) => !query.architecture || t.architecture === query.architecture)
+    .sort(
+      (a, b) =>
+        a.gpuCount - b.gpuCount ||
+        (a.onDemandPrice?.usdPerHour ?? Infinity) - (b.onDemandPrice?.usdPerHour ?? Infinity) ||
+        a.name.localeCompare(b.name),
+    );
+}
 
 /** The catalogue entry for an instance type, or undefined when it is not a catalogued GPU type. */
 export function findInstanceType(name: string): GpuInstanceType | undefined {

@@ -1,6 +1,7 @@
 // Decisions about a pool that both the Kubernetes and the cloud side need, as pure functions.
-import { ACCELERATOR_LABEL, Taint } from '../labels';
-import { GpuPool } from '../spec/gpu-pool-spec';
+import { ACCELERATOR_LABEL, EFA_RESOURCE, Taint } from '../labels';
+import { schedulableResources } from '../spec/gpu-sharing';
+import { GpuPool } from '../spec/gpu-pool-types';
 
 /**
  * Labels of a pool's EKS managed node group: the pool's node labels plus the accelerator label the
@@ -62,4 +63,54 @@ export function poolCapacity(pool: GpuPool): PoolCapacity {
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
+}
+
+/** The tag prefix the cluster autoscaler reads node templates from, for scale-from-zero. */
+export const CA_NODE_TEMPLATE = 'k8s.io/cluster-autoscaler/node-template';
+
+/**
+ * The Auto Scaling group tags that let the cluster autoscaler scale a managed node group up from
+ * zero: auto-discovery, and a node template (labels, taints, GPU/EFA resources) of the group's first
+ * instance type, which is the one the autoscaler models. EKS does not copy node group labels and
+ * taints to the ASG, so these go on the ASG itself.
+ */
+export function clusterAutoscalerTags(pool: GpuPool, clusterName: string): Record<string, string> {
+  const tags: Record<string, string> = {
+    'k8s.io/cluster-autoscaler/enabled': 'true',
+    [`k8s.io/cluster-autoscaler/${clusterName}`]: 'owned',
+  };
+  for (const [k, v] of Object.entries(managedNodeGroupLabels(pool))) tags[`${CA_NODE_TEMPLATE}/label/${k}`] = v;
+  for (const t of pool.taints) tags[`${CA_NODE_TEMPLATE}/taint/${t.key}`] = `${t.value ?? ''}:${t.effect}`;
+  const first = pool.instanceTypes[0];
+  for (const [resource, n] of Object.entries(schedulableResources(pool.sharing, first)))
+    tags[`${CA_NODE_TEMPLATE}/resources/${resource}`] = String(n);
+  if (pool.efaInterfaces > 0) tags[`${CA_NODE_TEMPLATE}/resources/${EFA_RESOURCE}`] = String(pool.efaInterfaces);
+  return Object.fromEntries(Object.entries(tags).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** One EFA network interface of a node: card, device index, and whether it carries IP traffic too. */
+export interface EfaInterface {
+  readonly networkCardIndex: number;
+  readonly deviceIndex: number;
+  /** `interface`: the primary ENA (IP traffic); `efa-only`: EFA without IP, one per network card. */
+  readonly interfaceType: 'interface' | 'efa-only';
+}
+
+/**
+ * The network interfaces of an EFA node: the primary interface on card 0, and one EFA-only interface
+ * on every network card (device index 1 on card 0, 0 on the others), as EC2 recommends for P-family
+ * instances.
+ */
+export function efaInterfaces(pool: GpuPool): EfaInterface[] {
+  if (pool.efaInterfaces === 0) return [];
+  const out: EfaInterface[] = [{ networkCardIndex: 0, deviceIndex: 0, interfaceType: 'interface' }];
+  for (let card = 0; card < pool.efaInterfaces; card++) {
+    out.push({ networkCardIndex: card, deviceIndex: card === 0 ? 1 : 0, interfaceType: 'efa-only' });
+  }
+  return out;
+}
+
+/** The placement group an EFA pool's nodes share (created by the cloud side). */
+export function placementGroupName(clusterName: string, pool: GpuPool): string | undefined {
+  return pool.efaInterfaces > 0 ? `${clusterName}-${pool.name}` : undefined;
 }

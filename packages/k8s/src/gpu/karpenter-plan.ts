@@ -1,5 +1,14 @@
 // Pure planning of Karpenter objects: what the NodePool and EC2NodeClass specs of a pool are.
-import { GpuPool, KARPENTER_LABELS, NVIDIA_GPU_RESOURCE, POOL_LABEL, Taint, WELL_KNOWN_LABELS } from '@aiready/core';
+import {
+  efaInterfaces,
+  GpuPool,
+  KARPENTER_LABELS,
+  NVIDIA_GPU_RESOURCE,
+  placementGroupName,
+  POOL_LABEL,
+  Taint,
+  WELL_KNOWN_LABELS,
+} from '@aiready/core';
 import {
   Ec2NodeClassSpec,
   Ec2NodeClassSpecBlockDeviceMappings,
@@ -8,6 +17,7 @@ import {
   Ec2NodeClassSpecMetadataOptionsHttpEndpoint,
   Ec2NodeClassSpecMetadataOptionsHttpProtocolIPv6,
   Ec2NodeClassSpecMetadataOptionsHttpTokens,
+  Ec2NodeClassSpecNetworkInterfacesInterfaceType,
 } from '../imports/karpenter.k8s.aws';
 import {
   NodePoolSpec,
@@ -39,7 +49,12 @@ export const IMDS_V2_HOP_LIMIT_1: Ec2NodeClassSpecMetadataOptions = {
 };
 
 /** An encrypted gp3 volume mapping. */
-export function encryptedGp3(deviceName: string, sizeGiB: number, rootVolume: boolean): Ec2NodeClassSpecBlockDeviceMappings {
+export function encryptedGp3(
+  deviceName: string,
+  sizeGiB: number,
+  rootVolume: boolean,
+  throughputMiBps?: number,
+): Ec2NodeClassSpecBlockDeviceMappings {
   return {
     deviceName,
     ...(rootVolume ? { rootVolume: true } : {}),
@@ -48,6 +63,7 @@ export function encryptedGp3(deviceName: string, sizeGiB: number, rootVolume: bo
       volumeType: Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType.GP3,
       encrypted: true,
       deleteOnTermination: true,
+      ...(throughputMiBps === undefined ? {} : { throughput: throughputMiBps }),
     },
   };
 }
@@ -76,9 +92,6 @@ const DISRUPTION: Record<GpuPool['purpose'], { policy: Consolidation; after: str
   interactive: { policy: Consolidation.WHEN_EMPTY, after: '30m', grace: '8h' },
 };
 
-/** Root (or data) volume size of GPU nodes: CUDA images are large. */
-const GPU_IMAGE_VOLUME_GIB = 200;
-
 function karpenterTaint(t: Taint): NodePoolSpecTemplateSpecTaints {
   return {
     key: t.key,
@@ -100,6 +113,7 @@ export function planNodePool(pool: GpuPool): NodePoolSpec {
           requirement(KARPENTER_LABELS.capacityType, 'In', [pool.capacityType]),
           requirement(WELL_KNOWN_LABELS.arch, 'In', [pool.architecture]),
           requirement(WELL_KNOWN_LABELS.os, 'In', ['linux']),
+          ...(pool.zones.length ? [requirement(WELL_KNOWN_LABELS.zone, 'In', pool.zones)] : []),
         ],
         taints: pool.taints.map(karpenterTaint),
         expireAfter: '720h',
@@ -108,20 +122,44 @@ export function planNodePool(pool: GpuPool): NodePoolSpec {
     },
     disruption: { consolidationPolicy: d.policy, consolidateAfter: d.after, budgets: [{ nodes: '10%' }] },
     limits: { [NVIDIA_GPU_RESOURCE]: NodePoolSpecLimits.fromNumber(pool.gpuLimit) },
+    ...(pool.weight === undefined ? {} : { weight: pool.weight }),
   };
 }
 
-/** The EC2NodeClass spec of a GPU pool: pinned AMI, IMDSv2 with hop limit 1, encrypted gp3 volumes. */
+/**
+ * The EC2NodeClass spec of a GPU pool: pinned AMI, IMDSv2 with hop limit 1, encrypted gp3 volumes,
+ * reservations of reserved pools, and for EFA pools an EFA interface per network card and the pool's
+ * cluster placement group.
+ */
 export function planNodeClass(pool: GpuPool, target: NodeClassTarget): Ec2NodeClassSpec {
   // Bottlerocket keeps the OS on /dev/xvda and container images on /dev/xvdb; AL2023 has one root volume.
   const volumes =
     pool.amiFamily.id === 'bottlerocket'
-      ? [encryptedGp3('/dev/xvda', 4, false), encryptedGp3('/dev/xvdb', GPU_IMAGE_VOLUME_GIB, false)]
-      : [encryptedGp3('/dev/xvda', GPU_IMAGE_VOLUME_GIB, true)];
+      ? [encryptedGp3('/dev/xvda', 4, false), encryptedGp3('/dev/xvdb', pool.imageVolumeGiB, false, pool.volumeThroughputMiBps)]
+      : [encryptedGp3('/dev/xvda', pool.imageVolumeGiB, true, pool.volumeThroughputMiBps)];
+  const reservation = pool.capacityReservation;
+  const placementGroup = placementGroupName(target.clusterName, pool);
   return {
     ...nodeClassBase(target),
     amiSelectorTerms: [{ alias: pool.amiAlias }],
     blockDeviceMappings: volumes,
+    ...(reservation
+      ? {
+          capacityReservationSelectorTerms: reservation.ids?.length
+            ? reservation.ids.map((id) => ({ id }))
+            : [{ tags: { ...reservation.tags } }],
+        }
+      : {}),
+    ...(pool.efaInterfaces > 0
+      ? {
+          networkInterfaces: efaInterfaces(pool).map((i) => ({
+            networkCardIndex: i.networkCardIndex,
+            deviceIndex: i.deviceIndex,
+            interfaceType: i.interfaceType as Ec2NodeClassSpecNetworkInterfacesInterfaceType,
+          })),
+          placementGroupSelector: { name: placementGroup },
+        }
+      : {}),
     tags: { [POOL_LABEL]: pool.name },
   };
 }

@@ -6,6 +6,14 @@ import { ownedNamespace } from '../private/namespace';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
 import { planGpuOperatorValues } from './gpu-operator-plan';
+import {
+  DEVICE_PLUGIN_CONFIG_MAP,
+  MIG_PARTED_CONFIG_MAP,
+  planDevicePluginConfigMap,
+  planMigPartedConfig,
+} from './gpu-sharing-plan';
+import { componentLabels } from '../private/metadata';
+import * as kplus from 'cdk8s-plus-28';
 import { IGpuPool } from './gpu-node-pool';
 
 export interface NvidiaGpuOperatorProps {
@@ -58,6 +66,22 @@ export class NvidiaGpuOperator extends Construct {
     }
     const pools = props.pools.map((p) => p.pool);
     this.namespaceObject = ownedNamespace(this, this.namespace, 'gpu-operator', 'privileged');
+    const devicePluginData = planDevicePluginConfigMap(pools);
+    const migParted = planMigPartedConfig(pools);
+    const labels = componentLabels('gpu-operator');
+    if (devicePluginData) {
+      new kplus.k8s.KubeConfigMap(this, 'DevicePluginConfig', {
+        metadata: { name: DEVICE_PLUGIN_CONFIG_MAP, namespace: this.namespace, labels },
+        data: devicePluginData,
+      });
+    }
+    if (migParted) {
+      new kplus.k8s.KubeConfigMap(this, 'MigPartedConfig', {
+        metadata: { name: MIG_PARTED_CONFIG_MAP, namespace: this.namespace, labels },
+        // The MIG manager reads the key config.yaml.
+        data: { 'config.yaml': migParted },
+      });
+    }
     this.release = new HelmRelease(this, 'Release', {
       pin: CHARTS.gpuOperator,
       component: 'gpu-operator',
@@ -66,5 +90,17 @@ export class NvidiaGpuOperator extends Construct {
       overrides: props.values,
       materializer: props.releaseMaterializer ?? ReleaseMaterializer.argoCd(),
     });
+    const devicePlugin = this.release.spec.values.devicePlugin as { enabled?: boolean } | undefined;
+    const sharing = pools.filter((p) => p.sharing.mode === 'time-slicing' || p.sharing.mode === 'mps');
+    if (devicePlugin?.enabled === false && sharing.length) {
+      throw new AireadyValidationError(this.node.path, [
+        {
+          path: 'values.devicePlugin.enabled',
+          value: false,
+          problem: `pools ${sharing.map((p) => p.name).join(', ')} share GPUs, which only the operator's device plugin can configure`,
+          fix: 'keep devicePlugin.enabled, or remove sharing from those pools',
+        },
+      ]);
+    }
   }
 }

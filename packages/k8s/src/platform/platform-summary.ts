@@ -1,4 +1,4 @@
-import { GpuPool, poolCapacity, PRICES_AS_OF, ValidationWarning } from '@aiready/core';
+import { GpuPool, PoolSharing, poolCapacity, PRICES_AS_OF, schedulableResources, ValidationWarning } from '@aiready/core';
 import { HelmRelease } from '../release/helm-release';
 import { AiPlatform } from './ai-platform';
 
@@ -19,6 +19,14 @@ export interface PoolSummary {
   /** Indicative on-demand $/h at full size, or null when no instance type has a verified price. */
   readonly maxUsdPerHour: number | null;
   readonly ami: string;
+  /** Sharing in words (`none`, `time-slicing x4`, `MIG mixed aiready-h100-balanced`). */
+  readonly sharing: string;
+  /** What one node of each instance type advertises to the scheduler. */
+  readonly resourcesPerNode: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** EFA interfaces per node (0 without EFA). */
+  readonly efaInterfaces: number;
+  /** Zones the pool may use; empty means any. */
+  readonly zones: readonly string[];
 }
 
 /** One Helm release in the review summary. */
@@ -41,6 +49,12 @@ export interface PlatformSummary {
   readonly warnings: readonly ValidationWarning[];
 }
 
+function describeSharing(s: PoolSharing): string {
+  if (s.mode === 'mig') return `MIG ${s.migStrategy} ${s.migLayout!.name}`;
+  if (s.mode === 'time-slicing' || s.mode === 'mps') return `${s.mode} x${s.replicas}`;
+  return 'none';
+}
+
 /** Summary row of one pool. */
 export function summarizePool(pool: GpuPool): PoolSummary {
   const capacity = poolCapacity(pool);
@@ -60,6 +74,10 @@ export function summarizePool(pool: GpuPool): PoolSummary {
     maxGpuHoursPerDay: capacity.maxGpuHoursPerDay,
     maxUsdPerHour: capacity.maxUsdPerHour ?? null,
     ami: pool.amiAlias,
+    sharing: describeSharing(pool.sharing),
+    resourcesPerNode: Object.fromEntries(pool.instanceTypes.map((t) => [t.name, schedulableResources(pool.sharing, t)])),
+    efaInterfaces: pool.efaInterfaces,
+    zones: pool.zones,
   };
 }
 

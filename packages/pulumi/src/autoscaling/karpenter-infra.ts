@@ -1,3 +1,4 @@
+import { GpuPool, placementGroupName } from '@aiready/core';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { nodeRole } from '../node-groups/node-role';
@@ -10,6 +11,11 @@ export interface KarpenterInfraArgs {
   /** The cluster itself: access entries and the Pod Identity association wait for it. */
   readonly cluster: aws.eks.Cluster;
   readonly region: string;
+  /**
+   * The pools Karpenter provisions; EFA pools get their cluster placement group here.
+   * @default - none
+   */
+  readonly pools?: readonly GpuPool[];
   /**
    * Namespace and service account of the controller, for the Pod Identity association.
    * @default - namespace 'kube-system', service account 'karpenter' (the chart's defaults)
@@ -137,7 +143,15 @@ export class KarpenterInfra extends pulumi.ComponentResource {
       },
       child,
     );
-    this.ready = [nodeAccess, association];
+    const placementGroups = (args.pools ?? [])
+      .filter((p) => p.provisioner === 'karpenter')
+      .flatMap((p) => {
+        const groupName = placementGroupName(args.clusterName, p);
+        return groupName
+          ? [new aws.ec2.PlacementGroup(`${name}-pg-${p.name}`, { name: groupName, strategy: 'cluster', tags }, child)]
+          : [];
+      });
+    this.ready = [nodeAccess, association, ...placementGroups];
     this.registerOutputs({});
   }
 }

@@ -32,6 +32,8 @@ export interface NetworkArgs {
 export class Network extends pulumi.ComponentResource {
   public readonly vpcId: pulumi.Output<string>;
   public readonly privateSubnetIds: pulumi.Output<string>[];
+  /** Private subnet per availability zone. */
+  public readonly privateSubnetIdsByZone: Record<string, pulumi.Output<string>>;
   public readonly publicSubnetIds: pulumi.Output<string>[];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -130,6 +132,7 @@ export class Network extends pulumi.ComponentResource {
 
     this.vpcId = vpc.id;
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
+    this.privateSubnetIdsByZone = Object.fromEntries(args.availabilityZones.map((z, i) => [z, privateSubnets[i].id]));
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, publicSubnetIds: this.publicSubnetIds });
   }

@@ -1,23 +1,36 @@
 import {
   AireadyValidationError,
+  clusterAutoscalerTags,
+  efaInterfaces,
   eksTaintEffect,
   GpuPool,
   GpuPoolSpec,
   managedNodeGroupAmiType,
   managedNodeGroupLabels,
   normalizeGpuPool,
+  placementGroupName,
   POOL_LABEL,
+  ValidationProblem,
 } from '@aiready/core';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { nodeLaunchTemplate, NodeVolume } from './launch-template';
 
 export interface GpuNodeGroupArgs {
-  /** The pool, the same spec the Kubernetes side uses. */
+  /** The pool, the same spec the Kubernetes side uses (`provisioner: 'managed-node-group'`). */
   readonly pool: GpuPoolSpec;
-  readonly clusterName: pulumi.Input<string>;
+  /** The cluster to join. */
+  readonly cluster: aws.eks.Cluster;
+  /** The cluster's name (tags are keyed by it). */
+  readonly clusterName: string;
   readonly nodeRoleArn: pulumi.Input<string>;
-  readonly subnetIds: pulumi.Input<string>[];
+  /** Private subnets by availability zone; a pool with `zones` uses only those. */
+  readonly subnetIdsByZone: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
+   * Security groups of the node interfaces; required for EFA pools (EFA interfaces carry their own).
+   * @default - the cluster security group EKS attaches
+   */
+  readonly securityGroupIds?: pulumi.Input<string>[];
   /**
    * Tags on every resource.
    * @default - none beyond the aiready tags
@@ -27,48 +40,100 @@ export interface GpuNodeGroupArgs {
 
 /** Volumes of a GPU node: large enough for CUDA images. */
 export function gpuNodeVolumes(pool: GpuPool): NodeVolume[] {
+  const images = { sizeGiB: pool.imageVolumeGiB, throughputMiBps: pool.volumeThroughputMiBps };
   return pool.amiFamily.id === 'bottlerocket'
     ? [
         { deviceName: '/dev/xvda', sizeGiB: 4 },
-        { deviceName: '/dev/xvdb', sizeGiB: 200 },
+        { deviceName: '/dev/xvdb', ...images },
       ]
-    : [{ deviceName: '/dev/xvda', sizeGiB: 200 }];
+    : [{ deviceName: '/dev/xvda', ...images }];
+}
+
+/** EKS `capacityType` of a pool. */
+export function managedCapacityType(pool: GpuPool): 'ON_DEMAND' | 'SPOT' | 'CAPACITY_BLOCK' {
+  if (pool.capacityType === 'spot') return 'SPOT';
+  if (pool.capacityType === 'reserved' && pool.capacityReservation?.capacityBlock) return 'CAPACITY_BLOCK';
+  return 'ON_DEMAND';
 }
 
 /**
  * A GPU pool as an EKS managed node group: the NVIDIA AMI type of the pool's family and architecture,
- * the same taints and labels as the Karpenter side (plus `k8s.amazonaws.com/accelerator` for the
- * cluster autoscaler), IMDSv2 with hop limit 1.
+ * the same taints and labels as the Karpenter side (plus `k8s.amazonaws.com/accelerator`), IMDSv2
+ * with hop limit 1, EFA interfaces and a cluster placement group for EFA pools, and the cluster
+ * autoscaler's node-template tags on the Auto Scaling group so it can scale from zero.
  */
 export class GpuNodeGroup extends pulumi.ComponentResource {
   public readonly pool: GpuPool;
   public readonly nodeGroup: aws.eks.NodeGroup;
+  public readonly placementGroup?: aws.ec2.PlacementGroup;
 
   constructor(name: string, args: GpuNodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aiready:nodes:GpuNodeGroup', name, {}, opts);
     this.pool = normalizeGpuPool(args.pool, name);
     const pool = this.pool;
+    const problems: ValidationProblem[] = [];
     if (pool.provisioner !== 'managed-node-group') {
-      throw new AireadyValidationError(name, [
-        {
-          path: 'pool.provisioner',
-          value: pool.provisioner,
-          problem: `pool '${pool.name}' is provisioned by Karpenter; a managed node group would scale the same pool twice`,
-          fix: "set provisioner: 'managed-node-group' on the pool, or let Karpenter alone provision it",
-        },
-      ]);
+      problems.push({
+        path: 'pool.provisioner',
+        value: pool.provisioner,
+        problem: `pool '${pool.name}' is provisioned by Karpenter; a managed node group would scale the same pool twice`,
+        fix: "set provisioner: 'managed-node-group' on the pool, or let Karpenter alone provision it",
+      });
     }
+    const zones = pool.zones.length ? pool.zones : Object.keys(args.subnetIdsByZone).sort();
+    const missing = zones.filter((z) => !(z in args.subnetIdsByZone));
+    if (missing.length || zones.length === 0) {
+      problems.push({
+        path: 'pool.zones',
+        value: pool.zones,
+        problem: `no private subnet in ${missing.join(', ') || 'any zone'}`,
+        fix: `use zones of the network: ${Object.keys(args.subnetIdsByZone).sort().join(', ')}`,
+      });
+    }
+    if (pool.efaInterfaces > 0 && !args.securityGroupIds?.length) {
+      problems.push({
+        path: 'securityGroupIds',
+        value: args.securityGroupIds,
+        problem: 'EFA interfaces need their security groups',
+        fix: 'pass the cluster security group id',
+      });
+    }
+    if (problems.length) throw new AireadyValidationError(name, problems);
+
     const tags = { ...args.tags, [POOL_LABEL]: pool.name };
-    const child = { parent: this };
-    const lt = nodeLaunchTemplate(`${name}-lt`, gpuNodeVolumes(pool), tags, child);
+    const child = { parent: this, dependsOn: [args.cluster] };
+    const groupName = placementGroupName(args.clusterName, pool);
+    if (groupName) {
+      this.placementGroup = new aws.ec2.PlacementGroup(`${name}-pg`, { name: groupName, strategy: 'cluster', tags }, child);
+    }
+    const lt = nodeLaunchTemplate(
+      `${name}-lt`,
+      {
+        volumes: gpuNodeVolumes(pool),
+        tags,
+        ...(this.placementGroup
+          ? {
+              efa: {
+                interfaces: efaInterfaces(pool),
+                securityGroupIds: args.securityGroupIds!,
+                placementGroup: this.placementGroup.name,
+              },
+            }
+          : {}),
+        ...(pool.capacityType === 'reserved' && !pool.capacityReservation?.capacityBlock
+          ? { capacityReservationId: pool.capacityReservation!.ids![0] }
+          : {}),
+      },
+      child,
+    );
     this.nodeGroup = new aws.eks.NodeGroup(
       `${name}-ng`,
       {
-        clusterName: args.clusterName,
+        clusterName: args.cluster.name,
         nodeRoleArn: args.nodeRoleArn,
-        subnetIds: args.subnetIds,
+        subnetIds: zones.map((z) => args.subnetIdsByZone[z]),
         amiType: managedNodeGroupAmiType(pool),
-        capacityType: pool.capacityType === 'spot' ? 'SPOT' : 'ON_DEMAND',
+        capacityType: managedCapacityType(pool),
         instanceTypes: pool.instanceTypes.map((t) => t.name),
         scalingConfig: { minSize: pool.minNodes, maxSize: pool.maxNodes, desiredSize: pool.minNodes },
         labels: managedNodeGroupLabels(pool),
@@ -79,6 +144,15 @@ export class GpuNodeGroup extends pulumi.ComponentResource {
       },
       { ...child, ignoreChanges: ['scalingConfig.desiredSize'] },
     );
+    // EKS does not copy node group labels and taints to the Auto Scaling group; the autoscaler reads them there.
+    const asgName = this.nodeGroup.resources.apply((r) => r[0]?.autoscalingGroups?.[0]?.name ?? '');
+    for (const [key, value] of Object.entries(clusterAutoscalerTags(pool, args.clusterName))) {
+      new aws.autoscaling.Tag(
+        `${name}-ca-${key.replace(/^k8s\.io\/cluster-autoscaler\//, '').replace(/[^A-Za-z0-9-]+/g, '-')}`,
+        { autoscalingGroupName: asgName, tag: { key, value, propagateAtLaunch: false } },
+        { parent: this },
+      );
+    }
     this.registerOutputs({});
   }
 }

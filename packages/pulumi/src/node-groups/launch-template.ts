@@ -1,3 +1,4 @@
+import { EfaInterface } from '@aiready/core';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 
@@ -5,28 +6,74 @@ import * as pulumi from '@pulumi/pulumi';
 export interface NodeVolume {
   readonly deviceName: string;
   readonly sizeGiB: number;
+  /** gp3 throughput, MiB/s. */
+  readonly throughputMiBps?: number;
+}
+
+/** What a node launch template holds beyond the secure defaults. */
+export interface NodeLaunchOptions {
+  readonly volumes: readonly NodeVolume[];
+  readonly tags: Record<string, string>;
+  /** EFA interfaces, one per network card (card 0 carries the primary ENA+EFA interface). */
+  readonly efa?: {
+    readonly interfaces: readonly EfaInterface[];
+    readonly securityGroupIds: pulumi.Input<string>[];
+    readonly placementGroup: pulumi.Input<string>;
+  };
+  /** An On-Demand Capacity Reservation to launch into. */
+  readonly capacityReservationId?: string;
 }
 
 /**
- * A launch template for managed node groups: IMDSv2 required with hop limit 1 (pods cannot reach
- * the node's instance credentials), encrypted gp3 volumes, and tags on instances and volumes.
+ * A launch template for managed node groups: IMDSv2 required with hop limit 1 (pods cannot reach the
+ * node's instance credentials), encrypted gp3 volumes, tags on instances and volumes, and, for EFA
+ * pools, the EFA interfaces and the cluster placement group.
  */
 export function nodeLaunchTemplate(
   name: string,
-  volumes: readonly NodeVolume[],
-  tags: Record<string, string>,
+  options: NodeLaunchOptions,
   opts: pulumi.CustomResourceOptions,
 ): aws.ec2.LaunchTemplate {
+  const { efa } = options;
   return new aws.ec2.LaunchTemplate(
     name,
     {
       metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
-      blockDeviceMappings: volumes.map((v) => ({
+      blockDeviceMappings: options.volumes.map((v) => ({
         deviceName: v.deviceName,
-        ebs: { volumeSize: v.sizeGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
+        ebs: {
+          volumeSize: v.sizeGiB,
+          volumeType: 'gp3',
+          encrypted: 'true',
+          deleteOnTermination: 'true',
+          ...(v.throughputMiBps === undefined ? {} : { throughput: v.throughputMiBps }),
+        },
       })),
-      tagSpecifications: ['instance', 'volume'].map((resourceType) => ({ resourceType, tags })),
-      tags,
+      ...(efa
+        ? {
+            // A launch template's EFA primary is type 'efa' (ENA and EFA on card 0, device 0); every
+            // other card gets one EFA-only interface at device index 1.
+            networkInterfaces: efa.interfaces
+              .filter((i) => !(i.networkCardIndex === 0 && i.interfaceType === 'efa-only'))
+              .map((i) => ({
+                networkCardIndex: i.networkCardIndex,
+                deviceIndex: i.networkCardIndex === 0 ? 0 : 1,
+                interfaceType: i.networkCardIndex === 0 ? 'efa' : 'efa-only',
+                securityGroups: efa.securityGroupIds,
+                deleteOnTermination: 'true',
+              })),
+            placement: { groupName: efa.placementGroup },
+          }
+        : {}),
+      ...(options.capacityReservationId
+        ? {
+            capacityReservationSpecification: {
+              capacityReservationTarget: { capacityReservationId: options.capacityReservationId },
+            },
+          }
+        : {}),
+      tagSpecifications: ['instance', 'volume'].map((resourceType) => ({ resourceType, tags: options.tags })),
+      tags: options.tags,
     },
     opts,
   );

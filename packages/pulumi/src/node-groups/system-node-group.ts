@@ -8,7 +8,7 @@ export const SYSTEM_POOL_NAME = 'system';
 
 export interface SystemNodeGroupArgs {
   /** The cluster to join. */
-  readonly clusterName: pulumi.Input<string>;
+  readonly cluster: aws.eks.Cluster;
   /** Node IAM role ARN. */
   readonly nodeRoleArn: pulumi.Input<string>;
   /** Private subnets. */
@@ -64,12 +64,16 @@ export class SystemNodeGroup extends pulumi.ComponentResource {
     if (problems.length) throw new AireadyValidationError(name, problems);
 
     const tags = { ...args.tags, [POOL_LABEL]: SYSTEM_POOL_NAME };
-    const child = { parent: this };
-    const lt = nodeLaunchTemplate(`${name}-lt`, [{ deviceName: '/dev/xvda', sizeGiB: args.diskSizeGiB ?? 50 }], tags, child);
+    const child = { parent: this, dependsOn: [args.cluster] };
+    const lt = nodeLaunchTemplate(
+      `${name}-lt`,
+      { volumes: [{ deviceName: '/dev/xvda', sizeGiB: args.diskSizeGiB ?? 50 }], tags },
+      child,
+    );
     this.nodeGroup = new aws.eks.NodeGroup(
       `${name}-ng`,
       {
-        clusterName: args.clusterName,
+        clusterName: args.cluster.name,
         nodeRoleArn: args.nodeRoleArn,
         subnetIds: args.subnetIds,
         amiType: 'AL2023_x86_64_STANDARD',
