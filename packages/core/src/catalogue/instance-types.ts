@@ -145,7 +145,7 @@ export interface InstanceQuery {
   readonly architecture?: Architecture;
 }
 
-/** Catalogued instance types matching `query`, sorted by GPU count, then price, then name. */
+/** Catalogued instance types matching `query`, sorted by GPU count, then price (unpriced last), then vCPUs. */
 export function findInstanceTypes(query: InstanceQuery): GpuInstanceType[] {
   return Object.values(GPU_INSTANCE_TYPES)
     .filter((t) => !query.gpuModels || query.gpuModels.includes(t.gpuModel))
@@ -158,6 +158,7 @@ export function findInstanceTypes(query: InstanceQuery): GpuInstanceType[] {
       (a, b) =>
         a.gpuCount - b.gpuCount ||
         (a.onDemandPrice?.usdPerHour ?? Infinity) - (b.onDemandPrice?.usdPerHour ?? Infinity) ||
+        a.vcpu - b.vcpu ||
         a.name.localeCompare(b.name),
     );
 }
