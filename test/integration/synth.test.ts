@@ -4,11 +4,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { crdValidator } from './crd-schema';
+import { CRDS, crdValidator } from '../support/crd-schema';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'packages/cli/bin/aiready.js');
-const CRDS = path.resolve(ROOT, '../shared/crds');
 
 function synth(out: string, cwd = ROOT) {
   return spawnSync(process.execPath, [BIN, 'synth', '--out', out], { cwd, encoding: 'utf8' });

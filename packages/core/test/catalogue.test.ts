@@ -100,3 +100,9 @@ describe('AMI families', () => {
     for (const f of Object.values(AMI_FAMILIES)) expect(f.pinnedAlias).not.toContain('latest');
   });
 });
+
+describe('architectures and unsupported accelerators', () => {
+  test('g5g is ARM and gets the ARM NVIDIA AMI', () => {
+    expect(findInstanceType('g5g.16xlarge')).toMatchObject({ architecture: 'arm64', gpuModel: 't4g', gpuCount: 2 });
+  });
+});

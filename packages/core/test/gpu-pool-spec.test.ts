@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import {
   AireadyValidationError,
+  findInstanceType,
   GPU_INSTANCE_TYPE_NAMES,
   GPU_TAINT,
   GpuPoolSpec,
@@ -223,7 +224,13 @@ describe('normalizeGpuPools', () => {
 describe('properties', () => {
   const validSpec = fc.record({
     name: fc.stringMatching(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/),
-    instanceTypes: fc.uniqueArray(fc.constantFrom(...GPU_INSTANCE_TYPE_NAMES), { minLength: 1, maxLength: 4 }),
+    instanceTypes: fc.uniqueArray(
+      fc.constantFrom(...GPU_INSTANCE_TYPE_NAMES.filter((n) => findInstanceType(n)!.architecture === 'amd64')),
+      {
+        minLength: 1,
+        maxLength: 4,
+      },
+    ),
     minNodes: fc.integer({ min: 0, max: 3 }),
     extra: fc.integer({ min: 0, max: 5 }),
     capacityType: fc.constantFrom('on-demand' as const, 'spot' as const),

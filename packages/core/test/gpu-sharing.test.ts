@@ -310,6 +310,14 @@ describe('capacity rules', () => {
       'spec.instanceSelector',
       'gpuModels',
     ],
+    ['an AMD GPU instance is asked for', { name: 'g', instanceTypes: ['g4ad.xlarge'] }, 'spec.instanceTypes[0]', 'AMD Radeon'],
+    ['a Neuron instance is asked for', { name: 'g', instanceTypes: ['trn1.32xlarge'] }, 'spec.instanceTypes[0]', 'Trainium'],
+    [
+      'x86 and ARM instances are mixed',
+      { name: 'g', instanceTypes: ['g6.xlarge', 'g5g.xlarge'] },
+      'spec.instanceTypes',
+      'one pool per architecture',
+    ],
     ['the weight is out of range', { name: 'g', instanceTypes: ['g6.xlarge'], weight: 101 }, 'spec.weight', 'from 1 to 100'],
     [
       'the image volume is too small',

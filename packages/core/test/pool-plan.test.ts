@@ -40,3 +40,12 @@ describe('pool plan', () => {
     expect(poolCapacity(pool).maxUsdPerHour).toBeUndefined();
   });
 });
+
+describe('ARM pools', () => {
+  test.each([
+    ['al2023', 'AL2023_ARM_64_NVIDIA'],
+    ['bottlerocket', 'BOTTLEROCKET_ARM_64_NVIDIA'],
+  ] as const)('%s ARM pools use %s', (amiFamily, amiType) => {
+    expect(managedNodeGroupAmiType(normalizeGpuPool({ name: 'a', instanceTypes: ['g5g.xlarge'], amiFamily }))).toBe(amiType);
+  });
+});

@@ -4,7 +4,7 @@
 
 /** Identifier of a GPU model in the aiready catalogue. */
 export type GpuModelId =
-  't4' | 'a10g' | 'l4' | 'l40s' | 'a100-40gb' | 'a100-80gb' | 'h100' | 'h200' | 'b200' | 'b300' | 'rtx-pro-6000';
+  't4' | 't4g' | 'a10g' | 'l4' | 'l40s' | 'a100-40gb' | 'a100-80gb' | 'h100' | 'h200' | 'b200' | 'b300' | 'rtx-pro-6000';
 
 /** One MIG profile of a GPU: how many compute and memory slices an instance takes, and how many fit. */
 export interface MigProfile {
@@ -75,6 +75,16 @@ const MODELS: readonly GpuModel[] = [
     id: 't4',
     displayName: 'NVIDIA T4',
     karpenterName: 't4',
+    memoryMiB: 16384,
+    memoryGB: 16,
+    architecture: 'Turing',
+    computeCapability: '7.5',
+  },
+  {
+    // g5g: ARM (Graviton2) hosts with T4G GPUs; served by the AL2023 and Bottlerocket ARM NVIDIA AMIs.
+    id: 't4g',
+    displayName: 'NVIDIA T4G',
+    karpenterName: 't4g',
     memoryMiB: 16384,
     memoryGB: 16,
     architecture: 'Turing',

@@ -35,6 +35,9 @@ export interface GpuInstanceType {
 }
 
 const PRICE_REGION = 'us-east-1';
+/** Families that are ARM (Graviton) hosts; everything else in the catalogue is x86_64. */
+const ARM_FAMILIES = new Set(['g5g']);
+
 /** The date of the price table the catalogue's prices come from. */
 export const PRICES_AS_OF = '2026-07-20';
 
@@ -102,7 +105,27 @@ const ROWS: readonly Row[] = [
   ['g7e.12xlarge', 'rtx-pro-6000', 2, 48, 512, 1, 400, 8.28608],
   ['g7e.24xlarge', 'rtx-pro-6000', 4, 96, 1024, 2, 800, 16.57216],
   ['g7e.48xlarge', 'rtx-pro-6000', 8, 192, 2048, 4, 1600, 33.14432],
+  // g5g: Graviton2 with T4G; sizes from the EC2 family table, prices not verified.
+  ['g5g.xlarge', 't4g', 1, 4, 8, 0, 10],
+  ['g5g.2xlarge', 't4g', 1, 8, 16, 0, 10],
+  ['g5g.4xlarge', 't4g', 1, 16, 32, 0, 10],
+  ['g5g.8xlarge', 't4g', 1, 32, 64, 0, 12],
+  ['g5g.16xlarge', 't4g', 2, 64, 128, 0, 25],
+  ['g5g.metal', 't4g', 2, 64, 128, 0, 25],
 ];
+
+/**
+ * Accelerated families aiready refuses, with the reason: the error names it instead of only
+ * "not in the catalogue".
+ */
+export const UNSUPPORTED_FAMILIES: Readonly<Record<string, string>> = {
+  g4ad: 'g4ad instances carry AMD Radeon Pro V520 GPUs; aiready supports NVIDIA GPUs',
+  inf1: 'inf1 instances carry AWS Inferentia (Neuron) accelerators, not NVIDIA GPUs',
+  inf2: 'inf2 instances carry AWS Inferentia2 (Neuron) accelerators, not NVIDIA GPUs',
+  trn1: 'trn1 instances carry AWS Trainium (Neuron) accelerators, not NVIDIA GPUs',
+  trn2: 'trn2 instances carry AWS Trainium2 (Neuron) accelerators, not NVIDIA GPUs',
+  dl1: 'dl1 instances carry Habana Gaudi accelerators, not NVIDIA GPUs',
+};
 
 function toInstanceType([name, gpuModel, gpuCount, vcpu, memoryGiB, efaInterfaces, networkGbps, price]: Row): GpuInstanceType {
   return {
@@ -114,7 +137,7 @@ function toInstanceType([name, gpuModel, gpuCount, vcpu, memoryGiB, efaInterface
     memoryGiB,
     efaInterfaces,
     networkGbps,
-    architecture: 'amd64',
+    architecture: ARM_FAMILIES.has(name.slice(0, name.indexOf('.'))) ? 'arm64' : 'amd64',
     ...(price === undefined ? {} : { onDemandPrice: { usdPerHour: price, region: PRICE_REGION, asOf: PRICES_AS_OF } }),
   };
 }

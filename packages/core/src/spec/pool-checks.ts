@@ -6,6 +6,7 @@ import {
   GPU_INSTANCE_TYPE_NAMES,
   GpuInstanceType,
   InstanceQuery,
+  UNSUPPORTED_FAMILIES,
 } from '../catalogue/instance-types';
 import { ProblemCollector, ValidationWarning } from '../errors';
 import { AIREADY_PREFIX, GPU_TAINT, Taint } from '../labels';
@@ -110,6 +111,16 @@ export function checkInstanceTypes(
     }
     seen.add(name);
     const found = findInstanceType(name);
+    const unsupported = UNSUPPORTED_FAMILIES[String(name).split('.')[0]];
+    if (!found && unsupported) {
+      problems.add({
+        path: where,
+        value: name,
+        problem: unsupported,
+        fix: 'use an NVIDIA GPU instance type, e.g. g6.xlarge or p5.48xlarge',
+      });
+      return;
+    }
     if (!found) {
       problems.add({
         path: where,

@@ -1,7 +1,10 @@
-// Validates objects against an upstream CRD with ajv, strict about unknown fields, for the one kind
-// ../shared/tools/kube-validate cannot compile: the PrometheusRule CRD uses Go's inline `(?i)` regex
-// flag, which JavaScript rejects. Here `(?i)` becomes the `i` flag; everything else is checked as the
-// API server would (unknown fields rejected, int-or-string honoured).
+// Validates objects against an upstream CRD with ajv, strict about unknown fields, inside jest (no
+// network, no subprocess), for property tests and for the one kind ../shared/tools/kube-validate cannot
+// compile: the PrometheusRule CRD uses Go's inline `(?i)` regex flag, which JavaScript rejects. Here
+// `(?i)` becomes the `i` flag; otherwise objects are checked as the API server's structural schema
+// would (unknown fields rejected, int-or-string honoured). CEL rules are not evaluated; CI runs
+// kube-validate on every synthesized object as well.
+import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
 import * as fs from 'fs';
 import * as YAML from 'yaml';
@@ -40,3 +43,6 @@ export function crdValidator(file: string, version: string): ValidateFunction {
   );
   return new Ajv({ strict: false, allErrors: true, code: { regExp } }).compile(schema);
 }
+
+/** The shared CRD folder, if this checkout has one beside it. */
+export const CRDS = path.resolve(__dirname, '../../../shared/crds');
