@@ -47,7 +47,7 @@ describe('aiready synth', () => {
 
   test('writes every stack config and example', () => {
     expect(fs.readdirSync(a).sort()).toEqual(['ai-platform-dev', 'ai-platform-prod', 'examples']);
-    expect(fs.readdirSync(path.join(a, 'examples'))).toEqual(['gpu-inference']);
+    expect(fs.readdirSync(path.join(a, 'examples'))).toEqual(['gpu-inference', 'mixed-gpu-cluster']);
   });
 
   test('is deterministic: two runs give byte-identical trees', () => {
@@ -100,6 +100,20 @@ describe('aiready synth', () => {
     expect(plan.counts['aws:ec2/natGateway:NatGateway']).toBe(3);
     const l4 = plan.resources.find((r: { name: string }) => r.name === 'gpu-l4-batch-ng');
     expect(l4.inputs.labels['nvidia.com/device-plugin.config']).toBe('l4-batch');
+  });
+
+  test('the mixed cluster: one operator, each pool served the right way', () => {
+    const objs = objectsIn(path.join(a, 'examples/mixed-gpu-cluster/manifests'));
+    const values = objs.find((o) => o.kind === 'Application' && o.metadata.name === 'gpu-operator').spec.source.helm.valuesObject;
+    expect(values.driver.enabled).toBe(false);
+    expect(values.mig.strategy).toBe('mixed');
+    const dp = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'aiready-device-plugin-config');
+    // h100-mig needs its MIG strategy entry; the Bottlerocket pool is configured through user data instead.
+    expect(Object.keys(dp.data).sort()).toEqual(['default', 'h100-mig']);
+    const br = objs.find((o) => o.kind === 'EC2NodeClass' && o.metadata.name === 'l4-shared');
+    expect(br.spec.userData).toContain('device-sharing-strategy = "time-slicing"');
+    const brPool = objs.find((o) => o.kind === 'NodePool' && o.metadata.name === 'l4-shared');
+    expect(brPool.spec.template.metadata.labels['nvidia.com/gpu.deploy.device-plugin']).toBe('false');
   });
 
   test('the example requests a GPU on its pool', () => {

@@ -10,3 +10,4 @@ export * from './spec/gpu-pool-spec';
 export * from './plan/pool-plan';
 export * from './util/kubernetes-names';
 export * from './util/suggest';
+export * from './monitoring/dcgm-metrics';

@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import {
   AireadyValidationError,
+  bottlerocketSettings,
   findInstanceTypes,
   GPU_INSTANCE_TYPES,
   GPU_MODELS,
@@ -132,6 +133,31 @@ describe('time-slicing and MPS', () => {
     expect(pool.nodeLabels['nvidia.com/mig.config']).toBeUndefined();
   });
 
+  test('Bottlerocket pools time-slice through their own device plugin settings, not the config map label', () => {
+    const pool = normalizeGpuPool({
+      name: 'br',
+      instanceTypes: ['g6.xlarge'],
+      amiFamily: 'bottlerocket',
+      sharing: Sharing.timeSlicing(4),
+    });
+    expect(pool.nodeLabels['nvidia.com/device-plugin.config']).toBeUndefined();
+    expect(bottlerocketSettings(pool)).toBe(
+      [
+        '[settings.kubelet-device-plugins.nvidia]',
+        'device-sharing-strategy = "time-slicing"',
+        '',
+        '[settings.kubelet-device-plugins.nvidia.time-slicing]',
+        'replicas = 4',
+        'rename-by-default = true',
+        'fail-requests-greater-than-one = true',
+        '',
+      ].join('\n'),
+    );
+    expect(
+      bottlerocketSettings(normalizeGpuPool({ name: 'al', instanceTypes: ['g6.xlarge'], sharing: Sharing.timeSlicing(4) })),
+    ).toBeUndefined();
+  });
+
   test('renameByDefault false keeps nvidia.com/gpu', () => {
     const pool = normalizeGpuPool({ name: 'l4', instanceTypes: ['g6.xlarge'], sharing: Sharing.timeSlicing(3, false) });
     expect(schedulableResources(pool.sharing, GPU_INSTANCE_TYPES['g6.xlarge'])).toEqual({ 'nvidia.com/gpu': 3 });
@@ -233,10 +259,10 @@ describe('capacity rules', () => {
       "'al2023'",
     ],
     [
-      'time-slicing is asked on Bottlerocket',
-      { name: 'l4', instanceTypes: ['g6.xlarge'], amiFamily: 'bottlerocket', sharing: Sharing.timeSlicing(2) },
+      'MPS is asked on Bottlerocket',
+      { name: 'l4', instanceTypes: ['g6.xlarge'], amiFamily: 'bottlerocket', sharing: Sharing.mps(2) },
       'spec.sharing.mode',
-      "'al2023'",
+      'time-slicing on Bottlerocket',
     ],
     [
       'EFA is asked of an instance without EFA',

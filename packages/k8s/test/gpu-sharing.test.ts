@@ -81,7 +81,7 @@ describe('NvidiaGpuOperator with sharing', () => {
   });
 
   test('throws when time-slicing is asked while the device plugin is disabled', () => {
-    expect(() => operator([TS], { devicePlugin: { enabled: false } })).toThrow(/values\.devicePlugin\.enabled.*l4/);
+    expect(() => operator([TS], { devicePlugin: { enabled: false } })).toThrow(/values\.devicePlugin\.enabled.*l4 share GPUs/);
   });
 });
 

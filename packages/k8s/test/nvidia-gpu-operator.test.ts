@@ -1,6 +1,6 @@
-import { GpuPoolSpec } from '@aiready/core';
+import { dcgmMetricsIn, GpuPoolSpec, Sharing } from '@aiready/core';
 import { Testing } from 'cdk8s';
-import { GpuNodePool, NvidiaGpuOperator, ReleaseMaterializer } from '../src';
+import { gpuAlerts, GpuNodePool, NvidiaGpuOperator, ReleaseMaterializer } from '../src';
 import { only, releaseValues, synth } from './util';
 
 function operatorFor(specs: GpuPoolSpec[], values?: Record<string, unknown>) {
@@ -67,7 +67,7 @@ describe('NvidiaGpuOperator', () => {
     expect(app.spec.destination.namespace).toBe('gpu-operator');
   });
 
-  test('with an external materialiser only the namespace is emitted', () => {
+  test('with an external materialiser only the native objects are emitted', () => {
     const chart = Testing.chart();
     const pool = new GpuNodePool(chart, 'p', { name: 'g', instanceTypes: ['g6.xlarge'], clusterName: 'c1' });
     const op = new NvidiaGpuOperator(chart, 'op', { pools: [pool], releaseMaterializer: ReleaseMaterializer.external() });
@@ -75,8 +75,117 @@ describe('NvidiaGpuOperator', () => {
       synth(chart)
         .map((o) => o.kind)
         .sort(),
-    ).toEqual(['EC2NodeClass', 'Namespace', 'NodePool']);
+    ).toEqual(['ConfigMap', 'EC2NodeClass', 'Namespace', 'NodePool']);
     expect(op.release.spec.values).toMatchObject({ driver: { enabled: false } });
+  });
+
+  test.each([
+    ['time-slicing', { sharing: Sharing.timeSlicing(4) }],
+    ['MPS', { sharing: Sharing.mps(2) }],
+    ['MIG', { instanceTypes: ['p5.48xlarge'], efa: false, sharing: Sharing.mig('all-balanced') }],
+  ])('values with %s pools (snapshot)', (_mode, extra) => {
+    expect(releaseValues(operatorFor([{ name: 'g', instanceTypes: ['g6.xlarge'], ...extra }]), 'gpu-operator')).toMatchSnapshot();
+  });
+
+  test('the DCGM exporter maps pods and collects every DCGM metric the alerts use', () => {
+    const objs = operatorFor([{ name: 'g', instanceTypes: ['g6.xlarge'] }]);
+    const values = releaseValues(objs, 'gpu-operator');
+    expect(values.dcgmExporter.env).toContainEqual({ name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' });
+    expect(values.dcgmExporter.config).toEqual({ name: 'aiready-dcgm-metrics' });
+    const csv: string = only(objs, 'ConfigMap', 'aiready-dcgm-metrics').data['dcgm-metrics.csv'];
+    const collected = new Set(
+      csv
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .map((l) => l.split(',')[0]),
+    );
+    const used = gpuAlerts({ dcgmJob: 'j', temperatureCelsius: 85, idleWindow: '30m' }).flatMap((a) => dcgmMetricsIn(a.expr));
+    expect(used.length).toBeGreaterThan(0);
+    for (const m of used) expect(collected).toContain(m);
+    expect(collected).toContain('DCGM_FI_PROF_GR_ENGINE_ACTIVE');
+  });
+
+  test('an existing node-feature-discovery turns the bundled one off', () => {
+    const chart = Testing.chart();
+    const pool = new GpuNodePool(chart, 'p', { name: 'g', instanceTypes: ['g6.xlarge'], clusterName: 'c1' });
+    new NvidiaGpuOperator(chart, 'op', {
+      pools: [pool],
+      nodeFeatureDiscovery: 'existing',
+      gfd: false,
+      nodeStatusExporter: true,
+      priorityClassName: 'gpu-critical',
+    });
+    const values = releaseValues(synth(chart), 'gpu-operator');
+    expect(values.nfd).toEqual({ enabled: false });
+    expect(values.gfd).toEqual({ enabled: false });
+    expect(values.nodeStatusExporter).toEqual({ enabled: true });
+    expect(values.daemonsets.priorityClassName).toBe('gpu-critical');
+  });
+
+  test('gpu-cluster mode deploys the GPUCluster instead of the ClusterPolicy', () => {
+    const chart = Testing.chart();
+    const pool = new GpuNodePool(chart, 'p', { name: 'g', instanceTypes: ['g6.xlarge'], clusterName: 'c1' });
+    new NvidiaGpuOperator(chart, 'op', { pools: [pool], mode: 'gpu-cluster' });
+    const values = releaseValues(synth(chart), 'gpu-operator');
+    expect(values.clusterPolicy).toEqual({ deployCR: false });
+    expect(values.gpuCluster).toEqual({ deployCR: true });
+  });
+
+  test('forced per-pool drivers become NVIDIADriver objects on their pools', () => {
+    const chart = Testing.chart();
+    const pool = new GpuNodePool(chart, 'p', { name: 'g', instanceTypes: ['g6.xlarge'], clusterName: 'c1' });
+    new NvidiaGpuOperator(chart, 'op', { pools: [pool], driver: { enabled: true, force: true, perPool: { g: '595.91.07' } } });
+    const objs = synth(chart);
+    const driver = only(objs, 'NVIDIADriver', 'aiready-g');
+    expect(driver.spec).toMatchObject({ version: '595.91.07', nodeSelector: { 'aiready.dev/pool': 'g' }, default: false });
+    expect(releaseValues(objs, 'gpu-operator').driver).toEqual({
+      enabled: true,
+      nvidiaDriverCRD: { enabled: true, deployDefaultCR: false },
+    });
+  });
+
+  const bad: [string, object, RegExp][] = [
+    ['the driver is enabled on AMIs that ship one', { driver: { enabled: true } }, /driver\.enabled = true.*driver\.force/],
+    ['the driver version is malformed', { driver: { enabled: true, force: true, version: 'latest' } }, /driver\.version/],
+    [
+      'a per-pool driver names no pool',
+      { driver: { enabled: true, force: true, perPool: { nope: '595.91.07' } } },
+      /driver\.perPool\["nope"\].*use one of g/,
+    ],
+    [
+      'per-pool drivers are asked while the operator installs none',
+      { driver: { perPool: { g: '595.91.07' } } },
+      /driver\.perPool = .*set driver\.enabled/,
+    ],
+    [
+      'the device plugin is disabled for AMIs without one',
+      { values: { devicePlugin: { enabled: false } } },
+      /values\.devicePlugin\.enabled.*never be advertised/,
+    ],
+    [
+      'a GPUCluster is deployed next to the ClusterPolicy',
+      { values: { gpuCluster: { deployCR: true } } },
+      /values\.gpuCluster\.deployCR.*invalid/,
+    ],
+    ['the NFD choice is unknown', { nodeFeatureDiscovery: 'both' }, /nodeFeatureDiscovery/],
+  ];
+  test.each(bad)('throws when %s', (_why, props, message) => {
+    const chart = Testing.chart();
+    const pool = new GpuNodePool(chart, 'p', { name: 'g', instanceTypes: ['g6.xlarge'], clusterName: 'c1' });
+    expect(() => new NvidiaGpuOperator(chart, 'op', { pools: [pool], ...props })).toThrow(message);
+  });
+
+  test('throws when gpu-cluster mode is asked for shared pools', () => {
+    const chart = Testing.chart();
+    const pool = new GpuNodePool(chart, 'p', {
+      name: 'g',
+      instanceTypes: ['g6.xlarge'],
+      clusterName: 'c1',
+      sharing: Sharing.timeSlicing(2),
+    });
+    expect(() => new NvidiaGpuOperator(chart, 'op', { pools: [pool], mode: 'gpu-cluster' })).toThrow(
+      /mode = "gpu-cluster".*'cluster-policy'/,
+    );
   });
 
   test('throws when it serves no pool', () => {

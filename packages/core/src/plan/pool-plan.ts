@@ -114,3 +114,22 @@ export function efaInterfaces(pool: GpuPool): EfaInterface[] {
 export function placementGroupName(clusterName: string, pool: GpuPool): string | undefined {
   return pool.efaInterfaces > 0 ? `${clusterName}-${pool.name}` : undefined;
 }
+
+/**
+ * Bottlerocket settings (TOML user data) a pool needs, or undefined. Bottlerocket runs its own NVIDIA
+ * device plugin, configured through its settings API rather than the GPU operator's config map, so
+ * time-slicing on Bottlerocket pools is written here.
+ */
+export function bottlerocketSettings(pool: GpuPool): string | undefined {
+  if (pool.amiFamily.id !== 'bottlerocket' || pool.sharing.mode !== 'time-slicing') return undefined;
+  return [
+    '[settings.kubelet-device-plugins.nvidia]',
+    'device-sharing-strategy = "time-slicing"',
+    '',
+    '[settings.kubelet-device-plugins.nvidia.time-slicing]',
+    `replicas = ${pool.sharing.replicas}`,
+    `rename-by-default = ${pool.sharing.renameByDefault}`,
+    'fail-requests-greater-than-one = true',
+    '',
+  ].join('\n');
+}

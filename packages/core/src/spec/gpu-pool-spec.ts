@@ -26,9 +26,15 @@ import {
 } from './pool-checks';
 
 /** The node labels that select a pool's sharing config and MIG layout. */
-function sharingLabels(poolName: string, sharing: PoolSharing, migCapable: boolean): Record<string, string> {
+function sharingLabels(
+  poolName: string,
+  sharing: PoolSharing,
+  migCapable: boolean,
+  operatorDevicePlugin: boolean,
+): Record<string, string> {
   const labels: Record<string, string> = {};
-  if (sharing.mode !== 'none') labels[DEVICE_PLUGIN_CONFIG_LABEL] = poolName;
+  // Only the operator's device plugin reads the config map; Bottlerocket's is set through user data.
+  if (sharing.mode !== 'none' && operatorDevicePlugin) labels[DEVICE_PLUGIN_CONFIG_LABEL] = poolName;
   // MIG-capable GPUs are put in a known state either way, so a layout left from another use is undone.
   if (sharing.mode === 'mig') labels[MIG_CONFIG_LABEL] = sharing.migLayout!.name;
   else if (migCapable) labels[MIG_CONFIG_LABEL] = MIG_DISABLED_LAYOUT;
@@ -157,6 +163,7 @@ export function checkGpuPool(spec: GpuPoolSpec, path: string, problems: ProblemC
       spec.name,
       sharing,
       gpuModels.every((m) => m.mig !== undefined),
+      !amiFamily.preinstalled.devicePlugin,
     ),
     [POOL_LABEL]: spec.name,
     [PURPOSE_LABEL]: purpose,

@@ -219,12 +219,14 @@ export function checkSharing(
         fix: "set replicas >= 2, or use mode 'none' for whole GPUs",
       });
     }
-    if (ctx.amiFamily.preinstalled.devicePlugin) {
+    // Bottlerocket's own device plugin does time-slicing through its settings API (aiready writes the
+    // settings into the node user data), but has no MPS setting.
+    if (ctx.amiFamily.preinstalled.devicePlugin && spec.mode === 'mps') {
       problems.add({
         path: `${path}.mode`,
         value: spec.mode,
-        problem: `${ctx.amiFamily.displayName} runs its own device plugin, which does not read the GPU operator's sharing config`,
-        fix: "use amiFamily 'al2023' for shared GPUs",
+        problem: `${ctx.amiFamily.displayName} runs its own device plugin, which has no MPS setting`,
+        fix: "use time-slicing on Bottlerocket, or amiFamily 'al2023' for MPS",
       });
     }
     if (problems.problems.length > before) return undefined;

@@ -1,5 +1,5 @@
-// Pure planning of the NVIDIA GPU operator's chart values from the pools it serves.
-import { GpuPool, MIG_DISABLED_LAYOUT, tolerationsFor } from '@aiready/core';
+// Pure planning of the NVIDIA GPU operator's chart values from the pools it serves and typed options.
+import { GpuPool, MIG_DISABLED_LAYOUT, ProblemCollector, tolerationsFor } from '@aiready/core';
 import { Values } from '../private/merge';
 import {
   DEFAULT_DEVICE_PLUGIN_ENTRY,
@@ -9,14 +9,164 @@ import {
   planMigPartedConfig,
 } from './gpu-sharing-plan';
 
-/** Options of the operator values that do not come from the pools. */
-export interface GpuOperatorPlanOptions {
+/** Name of the config map holding the DCGM exporter's metrics list. */
+export const DCGM_METRICS_CONFIG_MAP = 'aiready-dcgm-metrics';
+/** Key of the metrics list in that config map, and where the exporter reads it. */
+export const DCGM_METRICS_FILE = 'dcgm-metrics.csv';
+
+/** Who installs the NVIDIA kernel driver. */
+export interface GpuDriverOptions {
   /**
-   * Whether the operator's own dcgm-exporter ServiceMonitor is created. aiready's `GpuMonitoring`
-   * defines its own (with pod-label mapping and the platform's Prometheus selector labels), so it is
-   * off by default to avoid scraping twice.
+   * Let the operator install the driver. The EKS NVIDIA AMIs ship it, and a second driver breaks the
+   * node, so turning this on for such pools needs `force`.
+   * @default - false when every pool's AMI ships the driver (all EKS NVIDIA AMIs do)
    */
-  readonly dcgmServiceMonitor: boolean;
+  readonly enabled?: boolean;
+  /**
+   * Driver version the operator installs (e.g. '595.91.07').
+   * @default - the operator's default for its version
+   */
+  readonly version?: string;
+  /**
+   * Install the operator's driver even though the AMI ships one.
+   * @default false
+   */
+  readonly force?: boolean;
+  /**
+   * Per-pool driver versions, as NVIDIADriver objects (one per pool), instead of one cluster-wide
+   * driver. Needs `enabled`.
+   * @default - one driver for every pool
+   */
+  readonly perPool?: Readonly<Record<string, string>>;
+}
+
+/** Typed options of the operator, mapped to chart values. */
+export interface GpuOperatorOptions {
+  /** @default - derived from the pools, see {@link GpuDriverOptions} */
+  readonly driver?: GpuDriverOptions;
+  /**
+   * Create the operator's own dcgm-exporter ServiceMonitor. aiready's `GpuMonitoring` defines one
+   * (with pod labels and the platform's Prometheus selector), so this is off by default to avoid
+   * scraping twice.
+   * @default false
+   */
+  readonly dcgmServiceMonitor?: boolean;
+  /**
+   * Use the node-feature-discovery the operator bundles, or one already in the cluster (running two
+   * is not supported).
+   * @default 'bundled'
+   */
+  readonly nodeFeatureDiscovery?: 'bundled' | 'existing';
+  /**
+   * GPU feature discovery (node labels describing the GPUs).
+   * @default true
+   */
+  readonly gfd?: boolean;
+  /**
+   * The node status exporter (operator health metrics per node).
+   * @default false
+   */
+  readonly nodeStatusExporter?: boolean;
+  /**
+   * GPUDirect Storage and GDRCopy kernel modules.
+   * @default false
+   */
+  readonly gds?: boolean;
+  /** @default false */
+  readonly gdrcopy?: boolean;
+  /**
+   * Container Device Interface for GPU injection.
+   * @default true
+   */
+  readonly cdi?: boolean;
+  /**
+   * Priority class of the operator's DaemonSets.
+   * @default 'system-node-critical'
+   */
+  readonly priorityClassName?: string;
+  /**
+   * `cluster-policy` (the classic ClusterPolicy) or `gpu-cluster` (the experimental DRA-based
+   * GPUCluster). The two are exclusive.
+   * @default 'cluster-policy'
+   */
+  readonly mode?: 'cluster-policy' | 'gpu-cluster';
+}
+
+/**
+ * Checks the options against the pools and returns the resolved driver setting. All problems at once.
+ */
+export function checkGpuOperatorOptions(
+  scope: string,
+  pools: readonly GpuPool[],
+  o: GpuOperatorOptions,
+): { driverEnabled: boolean } {
+  const problems = new ProblemCollector(scope);
+  const preinstalled = pools.filter((p) => p.amiFamily.preinstalled.driver);
+  const driverEnabled = o.driver?.enabled ?? preinstalled.length !== pools.length;
+  if (driverEnabled && preinstalled.length && !o.driver?.force) {
+    problems.add({
+      path: 'driver.enabled',
+      value: true,
+      problem: `pools ${preinstalled.map((p) => p.name).join(', ')} run AMIs that ship the NVIDIA driver; a second driver breaks the nodes`,
+      fix: 'leave driver.enabled unset, or set driver.force if the AMI really has no driver',
+    });
+  }
+  if (o.driver?.version !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(o.driver.version)) {
+    problems.add({
+      path: 'driver.version',
+      value: o.driver.version,
+      problem: 'not a driver version',
+      fix: "use e.g. '595.91.07'",
+    });
+  }
+  for (const [pool, version] of Object.entries(o.driver?.perPool ?? {})) {
+    if (!pools.some((p) => p.name === pool)) {
+      problems.add({
+        path: `driver.perPool["${pool}"]`,
+        value: pool,
+        problem: 'no such pool',
+        fix: `use one of ${pools.map((p) => p.name).join(', ')}`,
+      });
+    }
+    if (!/^\d+\.\d+(\.\d+)?$/.test(version)) {
+      problems.add({
+        path: `driver.perPool["${pool}"]`,
+        value: version,
+        problem: 'not a driver version',
+        fix: "use e.g. '595.91.07'",
+      });
+    }
+  }
+  if (o.driver?.perPool && !driverEnabled) {
+    problems.add({
+      path: 'driver.perPool',
+      value: o.driver.perPool,
+      problem: 'per-pool drivers while the operator installs no driver',
+      fix: 'set driver.enabled (and force on EKS NVIDIA AMIs), or remove perPool',
+    });
+  }
+  if (o.nodeFeatureDiscovery !== undefined && !['bundled', 'existing'].includes(o.nodeFeatureDiscovery)) {
+    problems.add({
+      path: 'nodeFeatureDiscovery',
+      value: o.nodeFeatureDiscovery,
+      problem: 'not a choice',
+      fix: "use 'bundled' or 'existing'",
+    });
+  }
+  if (o.mode !== undefined && !['cluster-policy', 'gpu-cluster'].includes(o.mode)) {
+    problems.add({ path: 'mode', value: o.mode, problem: 'not an operator mode', fix: "use 'cluster-policy' or 'gpu-cluster'" });
+  }
+  if (o.mode === 'gpu-cluster' && pools.some((p) => p.sharing.mode !== 'none')) {
+    problems.add({
+      path: 'mode',
+      value: 'gpu-cluster',
+      problem:
+        'the DRA-based GPUCluster does not use the device plugin, so the pools’ MIG and time-slicing settings would be ignored',
+      fix: "use mode 'cluster-policy' with shared pools",
+    });
+  }
+  problems.throwIfAny();
+  return { driverEnabled };
 }
 
 /**
@@ -31,35 +181,83 @@ export interface GpuOperatorPlanOptions {
  * - Sharing: the device plugin and MIG manager read aiready's config maps (`config.name`, never only
  *   `config.default`, the mistake that silently disables time-slicing); each pool's nodes pick their
  *   entry through the `nvidia.com/device-plugin.config` and `nvidia.com/mig.config` labels.
+ * - DCGM exporter: pod/namespace mapping on, and aiready's metrics list, which includes the profiling
+ *   metrics idle detection needs.
  */
-export function planGpuOperatorValues(pools: readonly GpuPool[], options: GpuOperatorPlanOptions): Values {
+export function planGpuOperatorValues(pools: readonly GpuPool[], o: GpuOperatorOptions, driverEnabled: boolean): Values {
   const tolerations = tolerationsFor(pools.flatMap((p) => p.taints));
-  const driverPreinstalled = pools.every((p) => p.amiFamily.preinstalled.driver);
   const toolkitPreinstalled = pools.every((p) => p.amiFamily.preinstalled.containerToolkit);
   const sharedConfig = planDevicePluginConfigMap(pools) !== undefined;
   const migConfig = planMigPartedConfig(pools) !== undefined;
   const mixed = pools.some((p) => p.sharing.migStrategy === 'mixed');
+  const gpuCluster = o.mode === 'gpu-cluster';
   return {
     operator: { defaultRuntime: 'containerd' },
-    driver: { enabled: !driverPreinstalled },
-    toolkit: { enabled: !toolkitPreinstalled },
+    driver: {
+      enabled: driverEnabled,
+      ...(o.driver?.version ? { version: o.driver.version } : {}),
+      ...(o.driver?.perPool ? { nvidiaDriverCRD: { enabled: true, deployDefaultCR: false } } : {}),
+    },
+    toolkit: { enabled: driverEnabled || !toolkitPreinstalled },
     devicePlugin: {
       enabled: true,
       ...(sharedConfig
         ? { config: { name: DEVICE_PLUGIN_CONFIG_MAP, default: DEFAULT_DEVICE_PLUGIN_ENTRY, create: false } }
         : {}),
     },
-    gfd: { enabled: true },
+    gfd: { enabled: o.gfd ?? true },
     mig: { strategy: mixed ? 'mixed' : 'single' },
     migManager: {
       enabled: true,
       ...(migConfig ? { config: { name: MIG_PARTED_CONFIG_MAP, default: MIG_DISABLED_LAYOUT, create: false } } : {}),
     },
-    cdi: { enabled: true },
-    nfd: { enabled: true },
+    cdi: { enabled: o.cdi ?? true },
+    nfd: { enabled: (o.nodeFeatureDiscovery ?? 'bundled') === 'bundled' },
+    nodeStatusExporter: { enabled: o.nodeStatusExporter ?? false },
+    gds: { enabled: o.gds ?? false },
+    gdrcopy: { enabled: o.gdrcopy ?? false },
     dcgm: { enabled: false },
-    dcgmExporter: { enabled: true, serviceMonitor: { enabled: options.dcgmServiceMonitor } },
-    daemonsets: { tolerations, priorityClassName: 'system-node-critical' },
+    dcgmExporter: {
+      enabled: true,
+      config: { name: DCGM_METRICS_CONFIG_MAP },
+      // The chart's env list is replaced, not merged, so the defaults are restated.
+      env: [
+        { name: 'DCGM_EXPORTER_LISTEN', value: ':9400' },
+        { name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' },
+        { name: 'DCGM_EXPORTER_COLLECTORS', value: `/etc/dcgm-exporter/${DCGM_METRICS_FILE}` },
+      ],
+      serviceMonitor: { enabled: o.dcgmServiceMonitor ?? false, honorLabels: true },
+    },
+    daemonsets: { tolerations, priorityClassName: o.priorityClassName ?? 'system-node-critical' },
     'node-feature-discovery': { worker: { tolerations } },
+    clusterPolicy: { deployCR: !gpuCluster },
+    gpuCluster: { deployCR: gpuCluster },
   };
+}
+
+/** Rules on the merged values (after raw overrides), which typed options cannot see. */
+export function checkMergedOperatorValues(scope: string, pools: readonly GpuPool[], values: Values): void {
+  const problems = new ProblemCollector(scope);
+  const get = (path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v as Values | undefined)?.[k], values);
+  const needsOperatorPlugin = pools.filter((p) => !p.amiFamily.preinstalled.devicePlugin);
+  if (get('devicePlugin.enabled') === false && needsOperatorPlugin.length) {
+    const sharing = needsOperatorPlugin.filter((p) => p.sharing.mode !== 'none');
+    problems.add({
+      path: 'values.devicePlugin.enabled',
+      value: false,
+      problem: sharing.length
+        ? `pools ${sharing.map((p) => p.name).join(', ')} share GPUs, which only the operator's device plugin can configure`
+        : `pools ${needsOperatorPlugin.map((p) => p.name).join(', ')} run AMIs without a device plugin, so their GPUs would never be advertised`,
+      fix: 'keep devicePlugin.enabled, or install another device plugin and say so by removing these pools',
+    });
+  }
+  if (get('clusterPolicy.deployCR') !== false && get('gpuCluster.deployCR') === true) {
+    problems.add({
+      path: 'values.gpuCluster.deployCR',
+      value: true,
+      problem: 'a GPUCluster and a ClusterPolicy together is an invalid operator configuration',
+      fix: "use mode: 'gpu-cluster' (which turns the ClusterPolicy off), or remove gpuCluster.deployCR",
+    });
+  }
+  problems.throwIfAny();
 }

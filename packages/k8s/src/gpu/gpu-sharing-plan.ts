@@ -36,7 +36,8 @@ export function devicePluginConfig(pool: GpuPool): Values {
 
 /** Config map data: the default entry plus one per pool with sharing or MIG; undefined when no pool needs one. */
 export function planDevicePluginConfigMap(pools: readonly GpuPool[]): Record<string, string> | undefined {
-  const sharing = pools.filter((p) => p.sharing.mode !== 'none');
+  // Pools whose AMI runs its own device plugin (Bottlerocket) are configured through user data instead.
+  const sharing = pools.filter((p) => p.sharing.mode !== 'none' && !p.amiFamily.preinstalled.devicePlugin);
   if (sharing.length === 0) return undefined;
   const data: Record<string, string> = {
     [DEFAULT_DEVICE_PLUGIN_ENTRY]: YAML.stringify({ version: 'v1', flags: { migStrategy: 'none' } }),

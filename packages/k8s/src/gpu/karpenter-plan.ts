@@ -1,5 +1,6 @@
 // Pure planning of Karpenter objects: what the NodePool and EC2NodeClass specs of a pool are.
 import {
+  bottlerocketSettings,
   efaInterfaces,
   GpuPool,
   KARPENTER_LABELS,
@@ -160,6 +161,7 @@ export function planNodeClass(pool: GpuPool, target: NodeClassTarget): Ec2NodeCl
           placementGroupSelector: { name: placementGroup },
         }
       : {}),
+    ...(bottlerocketSettings(pool) ? { userData: bottlerocketSettings(pool) } : {}),
     tags: { [POOL_LABEL]: pool.name },
   };
 }

@@ -1,23 +1,30 @@
-import { AireadyValidationError, CHARTS } from '@aiready/core';
+import { AireadyValidationError, CHARTS, dcgmMetricsCsv, POOL_LABEL, tolerationsFor } from '@aiready/core';
 import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Values } from '../private/merge';
+import { componentLabels } from '../private/metadata';
 import { ownedNamespace } from '../private/namespace';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
-import { planGpuOperatorValues } from './gpu-operator-plan';
+import { IGpuPool } from './gpu-node-pool';
+import {
+  checkGpuOperatorOptions,
+  checkMergedOperatorValues,
+  DCGM_METRICS_CONFIG_MAP,
+  DCGM_METRICS_FILE,
+  GpuOperatorOptions,
+  planGpuOperatorValues,
+} from './gpu-operator-plan';
 import {
   DEVICE_PLUGIN_CONFIG_MAP,
   MIG_PARTED_CONFIG_MAP,
   planDevicePluginConfigMap,
   planMigPartedConfig,
 } from './gpu-sharing-plan';
-import { componentLabels } from '../private/metadata';
-import * as kplus from 'cdk8s-plus-28';
-import { IGpuPool } from './gpu-node-pool';
 
-export interface NvidiaGpuOperatorProps {
-  /** The GPU pools the operator serves; driver settings and tolerations are derived from them. At least one. */
+export interface NvidiaGpuOperatorProps extends GpuOperatorOptions {
+  /** The GPU pools the operator serves; driver settings, tolerations and sharing come from them. At least one. */
   readonly pools: readonly IGpuPool[];
   /**
    * Namespace of the operator. aiready creates it with Pod Security `privileged`, which the
@@ -25,11 +32,6 @@ export interface NvidiaGpuOperatorProps {
    * @default 'gpu-operator'
    */
   readonly namespace?: string;
-  /**
-   * Create the operator's own dcgm-exporter ServiceMonitor.
-   * @default false - aiready's GpuMonitoring defines the ServiceMonitor
-   */
-  readonly dcgmServiceMonitor?: boolean;
   /**
    * Raw chart values deep-merged last.
    * @default - none
@@ -44,7 +46,8 @@ export interface NvidiaGpuOperatorProps {
 
 /**
  * The NVIDIA GPU operator (chart gpu-operator, version from the version lock), configured from the
- * pools it serves: AMI-aware driver settings and tolerations that match every pool taint.
+ * pools it serves: AMI-aware driver settings, tolerations that match every pool taint, per-pool
+ * sharing config maps, and a DCGM exporter with pod labels and the metrics aiready's alerts use.
  */
 export class NvidiaGpuOperator extends Construct {
   public readonly namespace: string;
@@ -53,7 +56,6 @@ export class NvidiaGpuOperator extends Construct {
 
   constructor(scope: Construct, id: string, props: NvidiaGpuOperatorProps) {
     super(scope, id);
-    this.namespace = props.namespace ?? CHARTS.gpuOperator.namespace;
     if (props.pools.length === 0) {
       throw new AireadyValidationError(this.node.path, [
         {
@@ -64,17 +66,20 @@ export class NvidiaGpuOperator extends Construct {
         },
       ]);
     }
+    this.namespace = props.namespace ?? CHARTS.gpuOperator.namespace;
     const pools = props.pools.map((p) => p.pool);
-    this.namespaceObject = ownedNamespace(this, this.namespace, 'gpu-operator', 'privileged');
-    const devicePluginData = planDevicePluginConfigMap(pools);
-    const migParted = planMigPartedConfig(pools);
+    const { driverEnabled } = checkGpuOperatorOptions(this.node.path, pools, props);
     const labels = componentLabels('gpu-operator');
+    this.namespaceObject = ownedNamespace(this, this.namespace, 'gpu-operator', 'privileged');
+
+    const devicePluginData = planDevicePluginConfigMap(pools);
     if (devicePluginData) {
       new kplus.k8s.KubeConfigMap(this, 'DevicePluginConfig', {
         metadata: { name: DEVICE_PLUGIN_CONFIG_MAP, namespace: this.namespace, labels },
         data: devicePluginData,
       });
     }
+    const migParted = planMigPartedConfig(pools);
     if (migParted) {
       new kplus.k8s.KubeConfigMap(this, 'MigPartedConfig', {
         metadata: { name: MIG_PARTED_CONFIG_MAP, namespace: this.namespace, labels },
@@ -82,25 +87,37 @@ export class NvidiaGpuOperator extends Construct {
         data: { 'config.yaml': migParted },
       });
     }
+    new kplus.k8s.KubeConfigMap(this, 'DcgmMetrics', {
+      metadata: { name: DCGM_METRICS_CONFIG_MAP, namespace: this.namespace, labels },
+      data: { [DCGM_METRICS_FILE]: dcgmMetricsCsv() },
+    });
+    for (const [poolName, version] of Object.entries(props.driver?.perPool ?? {}).sort()) {
+      const pool = pools.find((p) => p.name === poolName)!;
+      new ApiObject(this, `Driver-${poolName}`, {
+        apiVersion: 'nvidia.com/v1alpha1',
+        kind: 'NVIDIADriver',
+        metadata: { name: `aiready-${poolName}`, labels },
+        spec: {
+          // Not the cluster default: each object serves only its pool's nodes.
+          default: false,
+          driverType: 'gpu',
+          image: 'driver',
+          repository: 'nvcr.io/nvidia',
+          version,
+          nodeSelector: { [POOL_LABEL]: poolName },
+          tolerations: tolerationsFor(pool.taints),
+        },
+      });
+    }
+
     this.release = new HelmRelease(this, 'Release', {
       pin: CHARTS.gpuOperator,
       component: 'gpu-operator',
       namespace: this.namespace,
-      values: planGpuOperatorValues(pools, { dcgmServiceMonitor: props.dcgmServiceMonitor ?? false }),
+      values: planGpuOperatorValues(pools, props, driverEnabled),
       overrides: props.values,
       materializer: props.releaseMaterializer ?? ReleaseMaterializer.argoCd(),
     });
-    const devicePlugin = this.release.spec.values.devicePlugin as { enabled?: boolean } | undefined;
-    const sharing = pools.filter((p) => p.sharing.mode === 'time-slicing' || p.sharing.mode === 'mps');
-    if (devicePlugin?.enabled === false && sharing.length) {
-      throw new AireadyValidationError(this.node.path, [
-        {
-          path: 'values.devicePlugin.enabled',
-          value: false,
-          problem: `pools ${sharing.map((p) => p.name).join(', ')} share GPUs, which only the operator's device plugin can configure`,
-          fix: 'keep devicePlugin.enabled, or remove sharing from those pools',
-        },
-      ]);
-    }
+    checkMergedOperatorValues(this.node.path, pools, this.release.spec.values);
   }
 }

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { CpuNodePool } from '../autoscaling/cpu-node-pool';
 import { Karpenter } from '../autoscaling/karpenter';
 import { GpuNodePool, IGpuPool } from '../gpu/gpu-node-pool';
+import { GpuOperatorOptions } from '../gpu/gpu-operator-plan';
 import { NvidiaGpuOperator } from '../gpu/nvidia-gpu-operator';
 import { GpuMonitoring, GpuMonitoringProps } from '../monitoring/gpu-monitoring';
 import { Values } from '../private/merge';
@@ -30,6 +31,11 @@ export interface AiPlatformProps extends ChartProps {
    * @default - `KarpenterNodeRole-<clusterName>`
    */
   readonly nodeRole?: string;
+  /**
+   * Options of the NVIDIA GPU operator (driver, DCGM exporter, NFD, mode...).
+   * @default - NvidiaGpuOperator defaults, derived from the pools
+   */
+  readonly gpuOperator?: GpuOperatorOptions;
   /**
    * Install Karpenter and a default CPU NodePool (GPU instance types excluded).
    * @default - true when any pool is provisioned by Karpenter
@@ -114,6 +120,7 @@ export class AiPlatform extends Chart {
         : GpuNodePool.fromManagedNodeGroup(this, `pool-${spec.name}`, spec),
     );
     this.gpuOperator = new NvidiaGpuOperator(this, 'gpu-operator', {
+      ...props.gpuOperator,
       pools: this.pools,
       values: props.values?.gpuOperator,
       releaseMaterializer: materializer,

@@ -1,5 +1,6 @@
 import {
   AireadyValidationError,
+  bottlerocketSettings,
   clusterAutoscalerTags,
   efaInterfaces,
   eksTaintEffect,
@@ -111,6 +112,7 @@ export class GpuNodeGroup extends pulumi.ComponentResource {
       {
         volumes: gpuNodeVolumes(pool),
         tags,
+        userData: bottlerocketSettings(pool),
         ...(this.placementGroup
           ? {
               efa: {

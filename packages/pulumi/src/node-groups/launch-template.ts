@@ -22,6 +22,8 @@ export interface NodeLaunchOptions {
   };
   /** An On-Demand Capacity Reservation to launch into. */
   readonly capacityReservationId?: string;
+  /** User data (Bottlerocket settings TOML), merged by EKS with its own bootstrap settings. */
+  readonly userData?: string;
 }
 
 /**
@@ -72,6 +74,7 @@ export function nodeLaunchTemplate(
             },
           }
         : {}),
+      ...(options.userData ? { userData: Buffer.from(options.userData).toString('base64') } : {}),
       tagSpecifications: ['instance', 'volume'].map((resourceType) => ({ resourceType, tags: options.tags })),
       tags: options.tags,
     },
