@@ -2,6 +2,7 @@
 // settings come from Pulumi.<stack>.yaml and are validated once by readPlatformConfig.
 import { AiPlatform, ReleaseMaterializer, summarizePlatform } from '@aiready/k8s';
 import {
+  EksAddons,
   EksCluster,
   GpuNodeGroup,
   KarpenterInfra,
@@ -11,6 +12,7 @@ import {
   PlatformDeployment,
   readPlatformConfig,
   SystemNodeGroup,
+  unpinnedAddonWarnings,
 } from '@aiready/pulumi';
 import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
@@ -53,6 +55,7 @@ const system = new SystemNodeGroup('system', {
   subnetIds: network.privateSubnetIds,
   tags,
 });
+new EksAddons('addons', { cluster: cluster.cluster, version: config.kubernetesVersion, tags, dependsOn: [system] });
 const gpuNodeGroups = config.pools
   .filter((pool) => pool.provisioner === 'managed-node-group')
   .map(
@@ -88,4 +91,4 @@ export const endpoint = cluster.endpoint;
 export const kubeconfig = cluster.kubeconfig;
 export const vpc_id = network.vpcId;
 export const summary = summarizePlatform(platform);
-export const warnings = config.warnings;
+export const warnings = [...config.warnings, ...unpinnedAddonWarnings(config.kubernetesVersion)];

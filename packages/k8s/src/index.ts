@@ -21,3 +21,4 @@ export * as monitoring from './imports/monitoring.coreos.com';
 export * from './platform/platform-summary';
 export * from './workloads/gpu-request';
 export * from './gpu/gpu-sharing-plan';
+export * from './platform/storage-class';

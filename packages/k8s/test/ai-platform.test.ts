@@ -63,8 +63,19 @@ describe('AiPlatform', () => {
     });
   });
 
-  test('workflows and monitoring can be left out', () => {
-    const { objs } = platform({ workflows: 'none', monitoring: false });
+  test('a default, encrypted gp3 StorageClass', () => {
+    const sc = only(platform().objs, 'StorageClass', 'gp3');
+    expect(sc).toMatchObject({
+      provisioner: 'ebs.csi.aws.com',
+      parameters: { type: 'gp3', encrypted: 'true' },
+      volumeBindingMode: 'WaitForFirstConsumer',
+    });
+    expect(sc.metadata.annotations['storageclass.kubernetes.io/is-default-class']).toBe('true');
+  });
+
+  test('workflows, monitoring and the StorageClass can be left out', () => {
+    const { objs } = platform({ workflows: 'none', monitoring: false, storageClass: false });
+    expect(objs.find((o) => o.kind === 'StorageClass')).toBeUndefined();
     expect(objs.find((o) => o.metadata.name === 'argo-workflows')).toBeUndefined();
     expect(objs.find((o) => o.kind === 'ServiceMonitor')).toBeUndefined();
   });

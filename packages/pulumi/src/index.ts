@@ -1,6 +1,7 @@
 export * from './network/subnet-plan';
 export * from './network/network';
 export * from './cluster/kubeconfig';
+export * from './cluster/eks-addons';
 export * from './cluster/eks-cluster';
 export * from './node-groups/launch-template';
 export * from './node-groups/node-role';

@@ -180,3 +180,36 @@ export const SUPPORTED_KUBERNETES_VERSIONS = ['1.34', '1.35', '1.36'] as const;
 export type KubernetesVersion = (typeof SUPPORTED_KUBERNETES_VERSIONS)[number];
 /** The Kubernetes version new clusters get unless the user picks another. */
 export const DEFAULT_KUBERNETES_VERSION: KubernetesVersion = '1.36';
+
+/** An EKS-managed add-on aiready installs on every cluster. */
+export interface EksAddonPin {
+  /** Exact `addonName`. */
+  readonly name: string;
+  /**
+   * `addonVersion` per Kubernetes minor. A minor without a verified version gets the EKS default for
+   * that minor at creation (EKS never upgrades an add-on by itself), and the summary says so.
+   */
+  readonly versions: Partial<Record<KubernetesVersion, string>>;
+  /** Service account that needs AWS permissions through Pod Identity, with the AWS-managed policy. */
+  readonly podIdentity?: { readonly namespace: string; readonly serviceAccount: string; readonly managedPolicy: string };
+}
+
+/**
+ * The EKS add-ons of every cluster. No `-eksbuild` version string for 1.34–1.36 could be verified
+ * offline (see versions-and-prices.md 1.5), so none is pinned yet: add a verified string here to pin.
+ */
+export const EKS_ADDONS: readonly EksAddonPin[] = [
+  { name: 'vpc-cni', versions: {} },
+  { name: 'coredns', versions: {} },
+  { name: 'kube-proxy', versions: {} },
+  { name: 'eks-pod-identity-agent', versions: {} },
+  {
+    name: 'aws-ebs-csi-driver',
+    versions: {},
+    podIdentity: {
+      namespace: 'kube-system',
+      serviceAccount: 'ebs-csi-controller-sa',
+      managedPolicy: 'service-role/AmazonEBSCSIDriverPolicy',
+    },
+  },
+];

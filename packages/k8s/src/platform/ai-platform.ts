@@ -11,6 +11,7 @@ import { Values } from '../private/merge';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
 import { ArgoWorkflows, ArgoWorkflowsProps } from '../workflows/argo-workflows';
+import { Gp3StorageClass } from './storage-class';
 
 const PLATFORM_SYMBOL = Symbol.for('@aiready/k8s.AiPlatform');
 
@@ -41,6 +42,11 @@ export interface AiPlatformProps extends ChartProps {
    * @default - true when any pool is provisioned by Karpenter
    */
   readonly karpenter?: boolean;
+  /**
+   * An encrypted gp3 StorageClass (EBS CSI), marked default; `false` for none.
+   * @default true
+   */
+  readonly storageClass?: boolean;
   /**
    * Workflow engine. `'none'` installs none.
    * @default 'argo-workflows'
@@ -133,6 +139,7 @@ export class AiPlatform extends Chart {
       });
       this.cpuPool = new CpuNodePool(this, 'cpu-pool', { clusterName: props.clusterName, nodeRole: props.nodeRole });
     }
+    if (props.storageClass ?? true) new Gp3StorageClass(this, 'storage-class');
     if ((props.workflows ?? 'argo-workflows') === 'argo-workflows') {
       this.workflows = new ArgoWorkflows(this, 'argo-workflows', {
         ...props.argoWorkflows,
