@@ -96,6 +96,16 @@ describe('AiPlatform', () => {
     expect(() => platform({ pools: [POOLS[0], POOLS[0]] })).toThrow(/pools\[1\]\.name/);
   });
 
+  test('says that monitoring needs a Prometheus the platform does not install', () => {
+    expect(platform().p.warnings.map((w) => w.path)).toContain('monitoring');
+    expect(platform({ monitoring: false }).p.warnings.map((w) => w.path)).not.toContain('monitoring');
+  });
+
+  test('throws when the operator would add a second DCGM ServiceMonitor', () => {
+    expect(() => platform({ gpuOperator: { dcgmServiceMonitor: true } })).toThrow(/gpuOperator\.dcgmServiceMonitor.*twice/);
+    expect(() => platform({ gpuOperator: { dcgmServiceMonitor: true }, monitoring: false })).not.toThrow();
+  });
+
   test('throws when there is no pool', () => {
     expect(() => platform({ pools: [] })).toThrow(AireadyValidationError);
   });

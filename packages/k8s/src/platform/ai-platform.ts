@@ -116,7 +116,19 @@ export class AiPlatform extends Chart {
     }
     // Validate every pool together first, so all problems (duplicate names included) surface at once.
     const normalized = normalizeGpuPools(props.pools, this.node.path);
-    this.warnings = normalized.flatMap((p) => p.warnings);
+    const warnings: ValidationWarning[] = normalized.flatMap((p) => p.warnings);
+    this.warnings = warnings;
+    if (props.monitoring !== false && props.gpuOperator?.dcgmServiceMonitor) {
+      throw new AireadyValidationError(this.node.path, [
+        {
+          path: 'gpuOperator.dcgmServiceMonitor',
+          value: true,
+          problem:
+            "the platform's GPU monitoring already defines a ServiceMonitor for the DCGM exporter; two would scrape every GPU twice",
+          fix: 'leave dcgmServiceMonitor unset, or set monitoring: false',
+        },
+      ]);
+    }
     const materializer = props.releaseMaterializer ?? ReleaseMaterializer.argoCd();
     this.releaseMaterializer = materializer;
 
@@ -149,6 +161,13 @@ export class AiPlatform extends Chart {
     }
     if (props.monitoring !== false) {
       this.monitoring = new GpuMonitoring(this, 'gpu-monitoring', { ...props.monitoring, namespace: this.gpuOperator.namespace });
+      // aiready does not install a Prometheus yet: the ServiceMonitor and rules need one in the cluster.
+      warnings.push({
+        path: 'monitoring',
+        message: `the DCGM ServiceMonitor and GPU alerts need the Prometheus operator CRDs and a Prometheus selecting ${JSON.stringify(
+          props.monitoring?.prometheusSelectorLabels ?? { release: 'kube-prometheus-stack' },
+        )}; the platform does not install one`,
+      });
     }
   }
 
