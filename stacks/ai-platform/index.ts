@@ -2,6 +2,7 @@
 // settings come from Pulumi.<stack>.yaml and are validated once by readPlatformConfig.
 import { AiPlatform, ReleaseMaterializer, summarizePlatform } from '@aiready/k8s';
 import {
+  ClusterAutoscalerInfra,
   EksAddons,
   EksCluster,
   GpuNodeGroup,
@@ -45,6 +46,9 @@ const platform = new AiPlatform(new App(), 'platform', {
   nodeRole: karpenterNodeRoleName(clusterName),
   workflows: config.workflows,
   monitoring: config.monitoring ? {} : false,
+  clusterAutoscaler: config.pools.some((p) => p.provisioner === 'managed-node-group')
+    ? { region: config.region, kubernetesVersion: config.kubernetesVersion }
+    : false,
   releaseMaterializer: ReleaseMaterializer.external(),
 });
 
@@ -80,10 +84,14 @@ const karpenter = platform.karpenter
     })
   : undefined;
 
+const clusterAutoscaler = platform.clusterAutoscaler
+  ? new ClusterAutoscalerInfra('cluster-autoscaler', { clusterName, cluster: cluster.cluster, region: config.region, tags })
+  : undefined;
+
 new PlatformDeployment('platform', {
   platform,
   provider: cluster.provider,
-  dependsOn: [system, ...gpuNodeGroups, ...(karpenter?.ready ?? [])],
+  dependsOn: [system, ...gpuNodeGroups, ...(karpenter?.ready ?? []), ...(clusterAutoscaler?.ready ?? [])],
 });
 
 export const cluster_name = cluster.clusterName;

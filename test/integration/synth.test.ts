@@ -63,7 +63,7 @@ describe('aiready synth', () => {
       'aws:eks/nodeGroup:NodeGroup': 2,
       'aws:ec2/natGateway:NatGateway': 1,
       'aws:sqs/queue:Queue': 1,
-      'kubernetes:helm.sh/v3:Release': 4,
+      'kubernetes:helm.sh/v3:Release': 5,
       'kubernetes:yaml/v2:ConfigGroup': 2,
     });
     const cluster = plan.resources.find((r: { type: string }) => r.type === 'aws:eks/cluster:Cluster');

@@ -30,11 +30,14 @@ function diagram(summary: PlatformSummary): string {
   lines.push('  end');
   const operator = summary.releases.find((r) => r.chart === 'gpu-operator');
   const karpenter = summary.releases.find((r) => r.chart === 'karpenter');
+  const autoscaler = summary.releases.find((r) => r.chart === 'cluster-autoscaler');
   for (const p of summary.pools) {
     if (operator)
       lines.push(`  ${mermaidId(`r_${operator.releaseName}`)} -->|drivers, device plugin, DCGM| ${mermaidId(`p_${p.name}`)}`);
     if (karpenter && p.provisioner === 'karpenter')
       lines.push(`  ${mermaidId(`r_${karpenter.releaseName}`)} -->|provisions| ${mermaidId(`p_${p.name}`)}`);
+    if (autoscaler && p.provisioner === 'managed-node-group')
+      lines.push(`  ${mermaidId(`r_${autoscaler.releaseName}`)} -->|scales| ${mermaidId(`p_${p.name}`)}`);
   }
   lines.push('```');
   return lines.join('\n');

@@ -22,3 +22,4 @@ export * from './platform/platform-summary';
 export * from './workloads/gpu-request';
 export * from './gpu/gpu-sharing-plan';
 export * from './platform/storage-class';
+export * from './autoscaling/cluster-autoscaler';

@@ -11,3 +11,4 @@ export * from './platform/platform-deployment';
 export * from './stack/platform-config';
 export * from './autoscaling/karpenter-policy';
 export * from './autoscaling/karpenter-infra';
+export * from './autoscaling/cluster-autoscaler-infra';

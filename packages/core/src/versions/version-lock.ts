@@ -213,3 +213,13 @@ export const EKS_ADDONS: readonly EksAddonPin[] = [
     },
   },
 ];
+
+/**
+ * cluster-autoscaler image per Kubernetes minor: the image must match the cluster's minor, and the
+ * chart's default (v1.35.0) does not. Patch releases tagged 2026-07-22 (versions-and-prices.md 1.1).
+ */
+export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<KubernetesVersion, string>> = {
+  '1.34': 'v1.34.5',
+  '1.35': 'v1.35.2',
+  '1.36': 'v1.36.1',
+};

@@ -1,6 +1,7 @@
 import { AireadyValidationError, GpuPoolSpec, normalizeGpuPools, PART_OF_LABEL, ValidationWarning } from '@aiready/core';
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ClusterAutoscaler, ClusterAutoscalerProps } from '../autoscaling/cluster-autoscaler';
 import { CpuNodePool } from '../autoscaling/cpu-node-pool';
 import { Karpenter } from '../autoscaling/karpenter';
 import { GpuNodePool, IGpuPool } from '../gpu/gpu-node-pool';
@@ -48,6 +49,12 @@ export interface AiPlatformProps extends ChartProps {
    */
   readonly storageClass?: boolean;
   /**
+   * The cluster autoscaler for the pools of managed node groups (Karpenter provisions the others).
+   * `false` for none.
+   * @default - none; pools of managed node groups then only scale by hand, and the summary warns
+   */
+  readonly clusterAutoscaler?: false | Omit<ClusterAutoscalerProps, 'clusterName' | 'pools' | 'values' | 'releaseMaterializer'>;
+  /**
    * Workflow engine. `'none'` installs none.
    * @default 'argo-workflows'
    */
@@ -94,6 +101,7 @@ export class AiPlatform extends Chart {
   public readonly gpuOperator: NvidiaGpuOperator;
   public readonly karpenter?: Karpenter;
   public readonly cpuPool?: CpuNodePool;
+  public readonly clusterAutoscaler?: ClusterAutoscaler;
   public readonly workflows?: ArgoWorkflows;
   public readonly monitoring?: GpuMonitoring;
   public readonly releaseMaterializer: ReleaseMaterializer;
@@ -150,6 +158,20 @@ export class AiPlatform extends Chart {
         releaseMaterializer: materializer,
       });
       this.cpuPool = new CpuNodePool(this, 'cpu-pool', { clusterName: props.clusterName, nodeRole: props.nodeRole });
+    }
+    const managed = this.pools.filter((p) => p.pool.provisioner === 'managed-node-group');
+    if (props.clusterAutoscaler) {
+      this.clusterAutoscaler = new ClusterAutoscaler(this, 'cluster-autoscaler', {
+        ...props.clusterAutoscaler,
+        clusterName: props.clusterName,
+        pools: managed,
+        releaseMaterializer: materializer,
+      });
+    } else if (managed.length && props.clusterAutoscaler === undefined) {
+      warnings.push({
+        path: 'clusterAutoscaler',
+        message: `pools ${managed.map((p) => p.pool.name).join(', ')} are managed node groups but no cluster autoscaler is configured; they scale only by hand`,
+      });
     }
     if (props.storageClass ?? true) new Gp3StorageClass(this, 'storage-class');
     if ((props.workflows ?? 'argo-workflows') === 'argo-workflows') {

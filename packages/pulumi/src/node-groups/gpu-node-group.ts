@@ -132,6 +132,8 @@ export class GpuNodeGroup extends pulumi.ComponentResource {
       `${name}-ng`,
       {
         clusterName: args.cluster.name,
+        // Named after the pool, so the autoscaler's priority expander can match its ASG (eks-<name>-<uuid>).
+        nodeGroupName: pool.name,
         nodeRoleArn: args.nodeRoleArn,
         subnetIds: zones.map((z) => args.subnetIdsByZone[z]),
         amiType: managedNodeGroupAmiType(pool),
