@@ -1,7 +1,7 @@
 // A team's cdk8s app, written the way it would be in the team's own IaC repository: it imports the
 // aiready constructs, describes its GPU pools once, and places its own inference service on a pool.
 import { Sharing } from '@aiready/core';
-import { addGpuLimit, AiPlatform } from '@aiready/k8s';
+import { addGpuLimit, AiPlatform, GpuInferenceScaler, GpuScalingSignal } from '@aiready/k8s';
 import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 
@@ -10,6 +10,7 @@ export function buildApp(outdir?: string): App {
 
   const platform = new AiPlatform(app, 'platform', {
     clusterName: 'team-ai',
+    keda: true,
     pools: [
       // Small models share L4s: 4 pods per GPU, advertised as nvidia.com/gpu.shared (no memory isolation).
       {
@@ -55,6 +56,14 @@ export function buildApp(outdir?: string): App {
   platform.pool('l4-inference').schedule(server);
   // One shared GPU per replica (cdk8s-plus-28 cannot express extended resources itself).
   addGpuLimit(server, { count: 1, resource: 'nvidia.com/gpu.shared' });
+  // Add replicas while the GPUs are more than 60% busy, up to 8.
+  new GpuInferenceScaler(team, 'llm-scaler', {
+    deployment: { name: server.name, namespace: namespace.name },
+    pool: platform.pool('l4-inference'),
+    prometheusAddress: 'http://prometheus-operated.monitoring:9090',
+    signal: GpuScalingSignal.engineActivity(0.6),
+    maxReplicas: 8,
+  });
   return app;
 }
 

@@ -130,7 +130,10 @@ describe('aiready synth', () => {
         .filter((o) => o.kind === 'Application')
         .map((o) => o.metadata.name)
         .sort(),
-    ).toEqual(['argo-workflows', 'gpu-operator', 'karpenter', 'karpenter-crd']);
+    ).toEqual(['argo-workflows', 'gpu-operator', 'karpenter', 'karpenter-crd', 'keda']);
+    const so = objs.find((o) => o.kind === 'ScaledObject');
+    expect(so.spec.scaleTargetRef.name).toBe(dep.metadata.name);
+    expect(so.spec.triggers[0].metadata.query).toContain('DCGM_FI_PROF_GR_ENGINE_ACTIVE');
   });
 
   const prometheusRules = fs.existsSync(CRDS) ? test : test.skip;

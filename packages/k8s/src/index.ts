@@ -23,3 +23,5 @@ export * from './workloads/gpu-request';
 export * from './gpu/gpu-sharing-plan';
 export * from './platform/storage-class';
 export * from './autoscaling/cluster-autoscaler';
+export * from './autoscaling/keda';
+export * from './autoscaling/gpu-inference-scaler';

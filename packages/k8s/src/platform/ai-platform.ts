@@ -3,6 +3,7 @@ import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterAutoscaler, ClusterAutoscalerProps } from '../autoscaling/cluster-autoscaler';
 import { CpuNodePool } from '../autoscaling/cpu-node-pool';
+import { Keda } from '../autoscaling/keda';
 import { Karpenter } from '../autoscaling/karpenter';
 import { GpuNodePool, IGpuPool } from '../gpu/gpu-node-pool';
 import { GpuOperatorOptions } from '../gpu/gpu-operator-plan';
@@ -55,6 +56,11 @@ export interface AiPlatformProps extends ChartProps {
    */
   readonly clusterAutoscaler?: false | Omit<ClusterAutoscalerProps, 'clusterName' | 'pools' | 'values' | 'releaseMaterializer'>;
   /**
+   * KEDA, for scaling inference deployments on GPU activity (`GpuInferenceScaler`).
+   * @default false
+   */
+  readonly keda?: boolean;
+  /**
    * Workflow engine. `'none'` installs none.
    * @default 'argo-workflows'
    */
@@ -102,6 +108,7 @@ export class AiPlatform extends Chart {
   public readonly karpenter?: Karpenter;
   public readonly cpuPool?: CpuNodePool;
   public readonly clusterAutoscaler?: ClusterAutoscaler;
+  public readonly keda?: Keda;
   public readonly workflows?: ArgoWorkflows;
   public readonly monitoring?: GpuMonitoring;
   public readonly releaseMaterializer: ReleaseMaterializer;
@@ -173,6 +180,7 @@ export class AiPlatform extends Chart {
         message: `pools ${managed.map((p) => p.pool.name).join(', ')} are managed node groups but no cluster autoscaler is configured; they scale only by hand`,
       });
     }
+    if (props.keda) this.keda = new Keda(this, 'keda', { releaseMaterializer: materializer });
     if (props.storageClass ?? true) new Gp3StorageClass(this, 'storage-class');
     if ((props.workflows ?? 'argo-workflows') === 'argo-workflows') {
       this.workflows = new ArgoWorkflows(this, 'argo-workflows', {
