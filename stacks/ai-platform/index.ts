@@ -1,5 +1,6 @@
 // The ai-platform stack: composition only. Every decision lives in @aiready/* and is unit tested;
 // settings come from Pulumi.<stack>.yaml and are validated once by readPlatformConfig.
+import { POOL_LABEL } from '@aiready/core';
 import { AiPlatform, ReleaseMaterializer, summarizePlatform } from '@aiready/k8s';
 import {
   ClusterAutoscalerInfra,
@@ -12,6 +13,7 @@ import {
   nodeRole,
   PlatformDeployment,
   readPlatformConfig,
+  SYSTEM_POOL_NAME,
   SystemNodeGroup,
   unpinnedAddonWarnings,
 } from '@aiready/pulumi';
@@ -44,6 +46,7 @@ const platform = new AiPlatform(new App(), 'platform', {
   clusterName,
   pools: config.pools,
   nodeRole: karpenterNodeRoleName(clusterName),
+  controllerNodeSelector: { [POOL_LABEL]: SYSTEM_POOL_NAME },
   workflows: config.workflows,
   monitoring: config.monitoring ? {} : false,
   clusterAutoscaler: config.pools.some((p) => p.provisioner === 'managed-node-group')

@@ -344,6 +344,36 @@ describe('capacity rules', () => {
       'spec.instanceTypes',
       'one pool per architecture',
     ],
+    [
+      'a budget blocks every disruption forever',
+      { name: 'g', instanceTypes: ['g6.xlarge'], disruptionBudgets: [{ nodes: '0' }] },
+      'spec.disruptionBudgets',
+      'allowNoDisruption',
+    ],
+    [
+      'a budget schedule has no duration',
+      { name: 'g', instanceTypes: ['g6.xlarge'], disruptionBudgets: [{ nodes: '1', schedule: '0 22 * * *' }] },
+      'spec.disruptionBudgets[0]',
+      'go together',
+    ],
+    [
+      'a budget schedule is not cron',
+      { name: 'g', instanceTypes: ['g6.xlarge'], disruptionBudgets: [{ nodes: '1', schedule: 'nightly', duration: '8h' }] },
+      'spec.disruptionBudgets[0].schedule',
+      '5-field',
+    ],
+    [
+      'a budget reason is unknown',
+      { name: 'g', instanceTypes: ['g6.xlarge'], disruptionBudgets: [{ nodes: '1', reasons: ['Expired' as never] }] },
+      'spec.disruptionBudgets[0].reasons[0]',
+      'Drifted',
+    ],
+    [
+      'a budget node count is malformed',
+      { name: 'g', instanceTypes: ['g6.xlarge'], disruptionBudgets: [{ nodes: 'ten' }] },
+      'spec.disruptionBudgets[0].nodes',
+      '10%',
+    ],
     ['the weight is out of range', { name: 'g', instanceTypes: ['g6.xlarge'], weight: 101 }, 'spec.weight', 'from 1 to 100'],
     [
       'the image volume is too small',
@@ -368,6 +398,22 @@ describe('capacity rules', () => {
     const pool = normalizeGpuPool({ name: 'p', instanceTypes: ['p5.48xlarge'], purpose: 'training', zones: ['us-east-1a'] });
     expect(pool.efaInterfaces).toBe(32);
     expect(normalizeGpuPool({ name: 'p', instanceTypes: ['p5.48xlarge'] }).efaInterfaces).toBe(0);
+  });
+
+  test('budgets: drift only at night; a full freeze only when allowed', () => {
+    const night = normalizeGpuPool({
+      name: 'g',
+      instanceTypes: ['g6.xlarge'],
+      disruptionBudgets: [
+        { nodes: '0', reasons: ['Drifted'] },
+        { nodes: '1', reasons: ['Drifted'], schedule: '0 22 * * *', duration: '8h' },
+      ],
+    });
+    expect(night.disruptionBudgets).toHaveLength(2);
+    expect(normalizeGpuPool({ name: 'g', instanceTypes: ['g6.xlarge'] }).disruptionBudgets).toEqual([{ nodes: '10%' }]);
+    expect(() =>
+      normalizeGpuPool({ name: 'g', instanceTypes: ['g6.xlarge'], disruptionBudgets: [{ nodes: '0' }], allowNoDisruption: true }),
+    ).not.toThrow();
   });
 
   test('reserved pools are preferred by default (weight 50)', () => {

@@ -131,3 +131,17 @@ describe('AiPlatform', () => {
     expect(a).toEqual(b);
   });
 });
+
+describe('AiPlatform under Argo CD', () => {
+  test('custom resources sync after the Applications that install their CRDs', () => {
+    const objs = new AiPlatform(new App(), 'platform', { clusterName: 'c1', pools: POOLS }).toJson() as Obj[];
+    for (const o of objs.filter((x) => ['NodePool', 'EC2NodeClass', 'ServiceMonitor', 'PrometheusRule'].includes(x.kind))) {
+      expect(o.metadata.annotations).toMatchObject({
+        'argocd.argoproj.io/sync-wave': '1',
+        'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
+      });
+    }
+    const ns = objs.find((o) => o.kind === 'Namespace');
+    expect(ns.metadata.annotations['argocd.argoproj.io/sync-options']).toBeUndefined();
+  });
+});

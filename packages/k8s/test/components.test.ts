@@ -13,7 +13,11 @@ describe('Karpenter', () => {
     expect(Number(crds.metadata.annotations['argocd.argoproj.io/sync-wave'])).toBeLessThan(
       Number(controller.metadata.annotations['argocd.argoproj.io/sync-wave']),
     );
-    expect(releaseValues(objs, 'karpenter').settings).toEqual({ clusterName: 'c1', interruptionQueue: 'c1' });
+    expect(releaseValues(objs, 'karpenter').settings).toEqual({
+      clusterName: 'c1',
+      interruptionQueue: 'c1',
+      featureGates: { spotToSpotConsolidation: false },
+    });
   });
 
   test('OCI charts get one repository declaration without credentials', () => {
@@ -111,5 +115,25 @@ describe('GpuMonitoring', () => {
     ['prometheusSelectorLabels', { prometheusSelectorLabels: { 'bad key': 'x' } }],
   ])('throws when %s is invalid', (field, props) => {
     expect(() => new GpuMonitoring(Testing.chart(), 'mon', props)).toThrow(new RegExp(`${field}.* = .*Fix:`));
+  });
+});
+
+describe('Karpenter settings', () => {
+  test('spot-to-spot consolidation is off unless asked; the controller can be pinned to system nodes', () => {
+    const chart = Testing.chart();
+    new Karpenter(chart, 'k', {
+      clusterName: 'c1',
+      featureGates: { nodeRepair: true },
+      controllerNodeSelector: { 'aiready.dev/pool': 'system' },
+    });
+    const values = releaseValues(synth(chart), 'karpenter');
+    expect(values.settings.featureGates).toEqual({ spotToSpotConsolidation: false, nodeRepair: true });
+    expect(values.nodeSelector).toEqual({ 'aiready.dev/pool': 'system' });
+  });
+
+  test('throws when interruption handling points at no queue', () => {
+    expect(() => new Karpenter(Testing.chart(), 'k', { clusterName: 'c1', interruptionQueue: '' })).toThrow(
+      /interruptionQueue = "".*watch nothing/,
+    );
   });
 });

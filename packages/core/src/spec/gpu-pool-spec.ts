@@ -16,6 +16,7 @@ import { checkSharing, PoolSharing } from './gpu-sharing';
 import { CAPACITY_TYPES, GpuPool, GpuPoolSpec, POOL_PROVISIONERS, POOL_PURPOSES } from './gpu-pool-types';
 import {
   checkAmiRelease,
+  checkBudgets,
   checkCapacityReservation,
   checkEfa,
   checkInstanceTypes,
@@ -149,6 +150,7 @@ export function checkGpuPool(spec: GpuPoolSpec, path: string, problems: ProblemC
         ? 50
         : undefined
       : wholeNumber(problems, `${path}.weight`, spec.weight, 1, 100, 1);
+  const disruptionBudgets = checkBudgets(spec.disruptionBudgets, spec.allowNoDisruption ?? false, path, problems);
   const userLabels = spec.labels ?? {};
   checkLabels(userLabels, path, problems, warnings);
   const extraTaints = spec.taints ?? [];
@@ -192,6 +194,7 @@ export function checkGpuPool(spec: GpuPoolSpec, path: string, problems: ProblemC
     imageVolumeGiB,
     volumeThroughputMiBps,
     ...(weight === undefined ? {} : { weight }),
+    disruptionBudgets,
     nodeLabels,
     taints: [GPU_TAINT, ...extraTaints],
     warnings,

@@ -19,6 +19,30 @@ export const POOL_PROVISIONERS: readonly PoolProvisioner[] = ['karpenter', 'mana
 export type PoolPurpose = 'training' | 'inference' | 'interactive';
 export const POOL_PURPOSES: readonly PoolPurpose[] = ['training', 'inference', 'interactive'];
 
+/** Why Karpenter may disrupt a node. */
+export type DisruptionReason = 'Underutilized' | 'Empty' | 'Drifted';
+
+/** A Karpenter disruption budget: at most `nodes` nodes disrupted at once, for `reasons`, during a window. */
+export interface DisruptionBudget {
+  /** A count (`'1'`) or percentage (`'10%'`). `'0'` blocks disruption. */
+  readonly nodes: string;
+  /**
+   * The reasons the budget limits.
+   * @default - all reasons
+   */
+  readonly reasons?: readonly DisruptionReason[];
+  /**
+   * Cron schedule (UTC) of the window the budget is active in; needs `duration`.
+   * @default - always active
+   */
+  readonly schedule?: string;
+  /**
+   * How long the window lasts (`'8h'`, `'30m'`).
+   * @default - always active
+   */
+  readonly duration?: string;
+}
+
 /** Which capacity reservations a `reserved` pool launches into. */
 export interface CapacityReservationSpec {
   /**
@@ -73,6 +97,17 @@ export interface GpuPoolSpec {
    * @default 'inference'
    */
   readonly purpose?: PoolPurpose;
+  /**
+   * Karpenter disruption budgets. Budgets that block every disruption forever are refused unless
+   * `allowNoDisruption` says so, since such a pool never picks up new AMIs or frees idle GPUs.
+   * @default - 10% of nodes at a time
+   */
+  readonly disruptionBudgets?: readonly DisruptionBudget[];
+  /**
+   * Allow budgets that block every disruption forever.
+   * @default false
+   */
+  readonly allowNoDisruption?: boolean;
   /**
    * Minimum nodes (managed node groups; Karpenter always scales from zero).
    * @default 0
@@ -173,6 +208,7 @@ export interface GpuPool {
   readonly imageVolumeGiB: number;
   readonly volumeThroughputMiBps: number;
   readonly weight?: number;
+  readonly disruptionBudgets: readonly DisruptionBudget[];
   /** Every label the pool's nodes carry, sorted by key. */
   readonly nodeLabels: Readonly<Record<string, string>>;
   /** Every taint the pool's nodes carry; the GPU taint first. */

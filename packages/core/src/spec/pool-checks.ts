@@ -12,7 +12,7 @@ import { ProblemCollector, ValidationWarning } from '../errors';
 import { AIREADY_PREFIX, GPU_TAINT, Taint } from '../labels';
 import { isLabelKey, isLabelValue } from '../util/kubernetes-names';
 import { nearest } from '../util/suggest';
-import { CapacityReservationSpec, CapacityType } from './gpu-pool-types';
+import { CapacityReservationSpec, CapacityType, DisruptionBudget } from './gpu-pool-types';
 
 const RESERVED_LABEL_DOMAINS = [AIREADY_PREFIX, 'karpenter.sh', 'karpenter.k8s.aws', 'kubernetes.io', 'k8s.io'];
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
@@ -331,4 +331,72 @@ export function checkTaints(taints: readonly Taint[], path: string, problems: Pr
       });
     }
   });
+}
+
+const REASONS = ['Underutilized', 'Empty', 'Drifted'];
+const BUDGET_NODES = /^((100|[0-9]{1,2})%|[0-9]+)$/;
+const DURATION = /^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/;
+
+/** Karpenter disruption budgets: valid fields, schedule with duration, and no silent freeze. */
+export function checkBudgets(
+  budgets: readonly DisruptionBudget[] | undefined,
+  allowNoDisruption: boolean,
+  path: string,
+  problems: ProblemCollector,
+): readonly DisruptionBudget[] {
+  if (budgets === undefined) return [{ nodes: '10%' }];
+  budgets.forEach((b, i) => {
+    const where = `${path}.disruptionBudgets[${i}]`;
+    if (typeof b?.nodes !== 'string' || !BUDGET_NODES.test(b.nodes)) {
+      problems.add({
+        path: `${where}.nodes`,
+        value: b?.nodes,
+        problem: 'not a node count or percentage',
+        fix: "use e.g. '1' or '10%'",
+      });
+    }
+    (b?.reasons ?? []).forEach((r, j) => {
+      if (!REASONS.includes(r))
+        problems.add({
+          path: `${where}.reasons[${j}]`,
+          value: r,
+          problem: 'not a disruption reason',
+          fix: `use ${REASONS.join(', ')}`,
+        });
+    });
+    if ((b?.schedule === undefined) !== (b?.duration === undefined)) {
+      problems.add({
+        path: where,
+        value: b,
+        problem: 'schedule and duration go together',
+        fix: "give both, e.g. schedule: '0 22 * * *', duration: '8h'",
+      });
+    }
+    if (b?.schedule !== undefined && b.schedule.trim().split(/\s+/).length !== 5) {
+      problems.add({
+        path: `${where}.schedule`,
+        value: b.schedule,
+        problem: 'not a 5-field cron schedule',
+        fix: "use e.g. '0 22 * * mon-fri'",
+      });
+    }
+    if (b?.duration !== undefined && !DURATION.test(b.duration)) {
+      problems.add({
+        path: `${where}.duration`,
+        value: b.duration,
+        problem: 'not a duration in hours and minutes',
+        fix: "use e.g. '8h' or '1h30m'",
+      });
+    }
+  });
+  const freezesForever = budgets.length > 0 && budgets.some((b) => b.nodes === '0' && !b.schedule && !b.reasons?.length);
+  if (freezesForever && !allowNoDisruption) {
+    problems.add({
+      path: `${path}.disruptionBudgets`,
+      value: budgets,
+      problem: 'blocks every disruption forever: the pool never frees idle GPUs or takes new AMIs',
+      fix: "limit the '0' budget to some reasons or a schedule, or set allowNoDisruption: true",
+    });
+  }
+  return budgets;
 }

@@ -18,6 +18,19 @@ export interface KarpenterProps {
    */
   readonly namespace?: string;
   /**
+   * Karpenter feature gates.
+   * @default - spotToSpotConsolidation off (replacing a spot node with a cheaper one interrupts its pods), the chart's other defaults
+   */
+  readonly featureGates?: Readonly<
+    Partial<Record<'spotToSpotConsolidation' | 'nodeRepair' | 'reservedCapacity' | 'staticCapacity', boolean>>
+  >;
+  /**
+   * Node selector of the controller, e.g. the system node group's label. Karpenter must not run on
+   * nodes it manages (its default affinity already keeps it off them).
+   * @default - none
+   */
+  readonly controllerNodeSelector?: Readonly<Record<string, string>>;
+  /**
    * Controller replicas.
    * @default 2
    */
@@ -62,6 +75,14 @@ export class Karpenter extends Construct {
         fix: 'set replicas: 2',
       });
     }
+    if (props.interruptionQueue !== undefined && !/^[A-Za-z0-9_-]{1,80}$/.test(props.interruptionQueue)) {
+      problems.push({
+        path: 'interruptionQueue',
+        value: props.interruptionQueue,
+        problem: 'not an SQS queue name; interruption handling would watch nothing',
+        fix: "use the queue's name (1 to 80 letters, digits, '-' or '_'), e.g. the cluster name",
+      });
+    }
     if (problems.length) throw new AireadyValidationError(this.node.path, problems);
 
     const namespace = props.namespace ?? CHARTS.karpenter.namespace;
@@ -82,7 +103,9 @@ export class Karpenter extends Construct {
         settings: {
           clusterName: props.clusterName,
           interruptionQueue: props.interruptionQueue ?? props.clusterName,
+          featureGates: { spotToSpotConsolidation: false, ...props.featureGates },
         },
+        ...(props.controllerNodeSelector ? { nodeSelector: { ...props.controllerNodeSelector } } : {}),
         // Karpenter's docs run the controller with requests equal to limits.
         controller: { resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } },
         podDisruptionBudget: { name: 'karpenter', maxUnavailable: 1 },

@@ -22,6 +22,7 @@ import {
 } from '../imports/karpenter.k8s.aws';
 import {
   NodePoolSpec,
+  NodePoolSpecDisruptionBudgetsReasons,
   NodePoolSpecDisruptionConsolidationPolicy as Consolidation,
   NodePoolSpecLimits,
   NodePoolSpecTemplateSpecRequirements,
@@ -121,7 +122,15 @@ export function planNodePool(pool: GpuPool): NodePoolSpec {
         terminationGracePeriod: d.grace,
       },
     },
-    disruption: { consolidationPolicy: d.policy, consolidateAfter: d.after, budgets: [{ nodes: '10%' }] },
+    disruption: {
+      consolidationPolicy: d.policy,
+      consolidateAfter: d.after,
+      budgets: pool.disruptionBudgets.map((b) => ({
+        nodes: b.nodes,
+        ...(b.reasons?.length ? { reasons: b.reasons.map((r) => r as NodePoolSpecDisruptionBudgetsReasons) } : {}),
+        ...(b.schedule ? { schedule: b.schedule, duration: b.duration } : {}),
+      })),
+    },
     limits: { [NVIDIA_GPU_RESOURCE]: NodePoolSpecLimits.fromNumber(pool.gpuLimit) },
     ...(pool.weight === undefined ? {} : { weight: pool.weight }),
   };

@@ -1,5 +1,14 @@
-import { AireadyValidationError, GpuPoolSpec, normalizeGpuPools, PART_OF_LABEL, ValidationWarning } from '@aiready/core';
-import { Chart, ChartProps } from 'cdk8s';
+import {
+  AireadyValidationError,
+  ARGOCD_SYNC_OPTIONS,
+  ARGOCD_SYNC_WAVE,
+  GpuPoolSpec,
+  normalizeGpuPools,
+  PART_OF_LABEL,
+  ValidationWarning,
+} from '@aiready/core';
+import { ApiObject, Chart, ChartProps } from 'cdk8s';
+import { ArgoCdApplication } from '../gitops/argocd-application';
 import { Construct } from 'constructs';
 import { ClusterAutoscaler, ClusterAutoscalerProps } from '../autoscaling/cluster-autoscaler';
 import { CpuNodePool } from '../autoscaling/cpu-node-pool';
@@ -39,6 +48,12 @@ export interface AiPlatformProps extends ChartProps {
    * @default - NvidiaGpuOperator defaults, derived from the pools
    */
   readonly gpuOperator?: GpuOperatorOptions;
+  /**
+   * Node selector of platform controllers (Karpenter), e.g. `{ 'aiready.dev/pool': 'system' }` for
+   * the system node group.
+   * @default - none
+   */
+  readonly controllerNodeSelector?: Readonly<Record<string, string>>;
   /**
    * Install Karpenter and a default CPU NodePool (GPU instance types excluded).
    * @default - true when any pool is provisioned by Karpenter
@@ -161,6 +176,7 @@ export class AiPlatform extends Chart {
     if (props.karpenter ?? normalized.some((p) => p.provisioner === 'karpenter')) {
       this.karpenter = new Karpenter(this, 'karpenter', {
         clusterName: props.clusterName,
+        controllerNodeSelector: props.controllerNodeSelector,
         values: props.values?.karpenter,
         releaseMaterializer: materializer,
       });
@@ -198,6 +214,21 @@ export class AiPlatform extends Chart {
           props.monitoring?.prometheusSelectorLabels ?? { release: 'kube-prometheus-stack' },
         )}; the platform does not install one`,
       });
+    }
+    if (materializer.kind === 'argocd') this.orderCustomResourcesAfterCrds();
+  }
+
+  /**
+   * Under Argo CD, custom resources (NodePools, ServiceMonitors, ScaledObjects...) sync after the
+   * Applications that install their CRDs, and a missing CRD at dry-run does not fail the sync.
+   */
+  private orderCustomResourcesAfterCrds(): void {
+    for (const obj of this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
+      const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
+      const builtIn = group === '' || !group.includes('.') || group.endsWith('.k8s.io');
+      if (builtIn || obj.kind === ArgoCdApplication.GVK.kind) continue;
+      obj.metadata.addAnnotation(ARGOCD_SYNC_WAVE, '1');
+      obj.metadata.addAnnotation(ARGOCD_SYNC_OPTIONS, 'SkipDryRunOnMissingResource=true');
     }
   }
 
