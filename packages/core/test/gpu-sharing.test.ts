@@ -345,12 +345,6 @@ describe('capacity rules', () => {
       'one pool per architecture',
     ],
     [
-      'a budget blocks every disruption forever',
-      { name: 'g', instanceTypes: ['g6.xlarge'], disruptionBudgets: [{ nodes: '0' }] },
-      'spec.disruptionBudgets',
-      'allowNoDisruption',
-    ],
-    [
       'a budget schedule has no duration',
       { name: 'g', instanceTypes: ['g6.xlarge'], disruptionBudgets: [{ nodes: '1', schedule: '0 22 * * *' }] },
       'spec.disruptionBudgets[0]',

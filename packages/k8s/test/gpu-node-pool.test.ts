@@ -79,6 +79,23 @@ describe('GpuNodePool', () => {
     ]);
   });
 
+  test('schedule() on a training pool protects the pods from voluntary disruption', () => {
+    const chart = Testing.chart();
+    const pool = new GpuNodePool(chart, 'pool', {
+      name: 't',
+      instanceTypes: ['g6e.xlarge'],
+      purpose: 'training',
+      clusterName: 'c1',
+    });
+    const job = new kplus.Job(chart, 'train', { containers: [{ image: 'trainer:1' }] });
+    pool.schedule(job);
+    expect(only(synth(chart), 'Job').spec.template.metadata.annotations).toEqual({ 'karpenter.sh/do-not-disrupt': 'true' });
+    const inference = new GpuNodePool(chart, 'pool2', { name: 'i', instanceTypes: ['g6e.xlarge'], clusterName: 'c1' });
+    const dep = new kplus.Deployment(chart, 'serve', { containers: [{ image: 'server:1' }] });
+    inference.schedule(dep);
+    expect(only(synth(chart), 'Deployment').spec.template.metadata.annotations).toBeUndefined();
+  });
+
   test('throws when the spec is invalid, naming the construct path', () => {
     const chart = Testing.chart();
     expect(() => new GpuNodePool(chart, 'pool', { name: 'x', instanceTypes: ['g6.xlarg'], clusterName: 'c1' })).toThrow(

@@ -150,7 +150,7 @@ export function checkGpuPool(spec: GpuPoolSpec, path: string, problems: ProblemC
         ? 50
         : undefined
       : wholeNumber(problems, `${path}.weight`, spec.weight, 1, 100, 1);
-  const disruptionBudgets = checkBudgets(spec.disruptionBudgets, spec.allowNoDisruption ?? false, path, problems);
+  const disruptionBudgets = checkBudgets(spec.disruptionBudgets, spec.allowNoDisruption ?? false, path, problems, warnings);
   const userLabels = spec.labels ?? {};
   checkLabels(userLabels, path, problems, warnings);
   const extraTaints = spec.taints ?? [];

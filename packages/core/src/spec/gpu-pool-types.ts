@@ -98,13 +98,13 @@ export interface GpuPoolSpec {
    */
   readonly purpose?: PoolPurpose;
   /**
-   * Karpenter disruption budgets. Budgets that block every disruption forever are refused unless
+   * Karpenter disruption budgets. Budgets that block every disruption forever raise a warning unless
    * `allowNoDisruption` says so, since such a pool never picks up new AMIs or frees idle GPUs.
    * @default - 10% of nodes at a time
    */
   readonly disruptionBudgets?: readonly DisruptionBudget[];
   /**
-   * Allow budgets that block every disruption forever.
+   * Say that budgets blocking every disruption forever are meant (silences the warning).
    * @default false
    */
   readonly allowNoDisruption?: boolean;

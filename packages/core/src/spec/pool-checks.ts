@@ -337,12 +337,13 @@ const REASONS = ['Underutilized', 'Empty', 'Drifted'];
 const BUDGET_NODES = /^((100|[0-9]{1,2})%|[0-9]+)$/;
 const DURATION = /^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/;
 
-/** Karpenter disruption budgets: valid fields, schedule with duration, and no silent freeze. */
+/** Karpenter disruption budgets: valid fields, schedule with duration; a permanent freeze is a warning unless opted into. */
 export function checkBudgets(
   budgets: readonly DisruptionBudget[] | undefined,
   allowNoDisruption: boolean,
   path: string,
   problems: ProblemCollector,
+  warnings: ValidationWarning[],
 ): readonly DisruptionBudget[] {
   if (budgets === undefined) return [{ nodes: '10%' }];
   budgets.forEach((b, i) => {
@@ -391,11 +392,10 @@ export function checkBudgets(
   });
   const freezesForever = budgets.length > 0 && budgets.some((b) => b.nodes === '0' && !b.schedule && !b.reasons?.length);
   if (freezesForever && !allowNoDisruption) {
-    problems.add({
+    warnings.push({
       path: `${path}.disruptionBudgets`,
-      value: budgets,
-      problem: 'blocks every disruption forever: the pool never frees idle GPUs or takes new AMIs',
-      fix: "limit the '0' budget to some reasons or a schedule, or set allowNoDisruption: true",
+      message:
+        "a '0' budget for every reason, always, blocks every disruption: the pool never frees idle GPUs or takes new AMIs; limit it to some reasons or a schedule, or set allowNoDisruption: true to say it is meant",
     });
   }
   return budgets;

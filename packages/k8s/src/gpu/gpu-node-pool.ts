@@ -1,5 +1,6 @@
 import {
   AireadyValidationError,
+  DO_NOT_DISRUPT_ANNOTATION,
   GpuPool,
   GpuPoolSpec,
   normalizeGpuPool,
@@ -34,7 +35,7 @@ export interface IGpuPool {
   readonly tolerations: readonly Toleration[];
   /** Node selector that pins a pod to this pool. */
   readonly nodeSelector: Readonly<Record<string, string>>;
-  /** Lets `workload` run on this pool: tolerates the pool's taints and requires its pool label. */
+  /** Lets `workload` run on this pool (tolerations, pool affinity; do-not-disrupt on training pools). */
   schedule(workload: kplus.Pod | kplus.Workload): void;
 }
 
@@ -50,7 +51,16 @@ abstract class GpuPoolBase extends Construct implements IGpuPool {
     return { [POOL_LABEL]: this.pool.name };
   }
 
+  /**
+   * Lets `workload` run on this pool: tolerates the pool's taints and requires its pool label. On
+   * training pools it also marks the pods `karpenter.sh/do-not-disrupt`, so no voluntary disruption
+   * (consolidation, drift) stops a running job.
+   */
   public schedule(workload: kplus.Pod | kplus.Workload): void {
+    if (this.pool.purpose === 'training') {
+      const meta = workload instanceof kplus.Pod ? workload.metadata : (workload as kplus.Workload).podMetadata;
+      meta.addAnnotation(DO_NOT_DISRUPT_ANNOTATION, 'true');
+    }
     for (const t of this.pool.taints) {
       workload.scheduling.tolerate(
         kplus.Node.tainted(kplus.NodeTaintQuery.exists(t.key, { effect: t.effect as kplus.TaintEffect })),
