@@ -63,7 +63,7 @@ describe('aiready synth', () => {
       'aws:eks/nodeGroup:NodeGroup': 2,
       'aws:ec2/natGateway:NatGateway': 1,
       'aws:sqs/queue:Queue': 1,
-      'kubernetes:helm.sh/v3:Release': 5,
+      'kubernetes:helm.sh/v3:Release': 6,
       'kubernetes:yaml/v2:ConfigGroup': 2,
     });
     const cluster = plan.resources.find((r: { type: string }) => r.type === 'aws:eks/cluster:Cluster');
@@ -130,7 +130,7 @@ describe('aiready synth', () => {
         .filter((o) => o.kind === 'Application')
         .map((o) => o.metadata.name)
         .sort(),
-    ).toEqual(['argo-workflows', 'gpu-operator', 'karpenter', 'karpenter-crd', 'keda']);
+    ).toEqual(['argo-workflows', 'gpu-operator', 'karpenter', 'karpenter-crd', 'keda', 'kube-prometheus-stack']);
     const so = objs.find((o) => o.kind === 'ScaledObject');
     expect(so.spec.scaleTargetRef.name).toBe(dep.metadata.name);
     expect(so.spec.triggers[0].metadata.query).toContain('DCGM_FI_PROF_GR_ENGINE_ACTIVE');

@@ -83,7 +83,13 @@ describe('AiPlatform', () => {
   test('the external materialiser emits no Applications but keeps every release as data', () => {
     const { p, objs } = platform({ releaseMaterializer: ReleaseMaterializer.external() });
     expect(objs.find((o) => o.kind === 'Application')).toBeUndefined();
-    expect(p.releases.map((r) => r.spec.releaseName)).toEqual(['argo-workflows', 'gpu-operator', 'karpenter-crd', 'karpenter']);
+    expect(p.releases.map((r) => r.spec.releaseName)).toEqual([
+      'argo-workflows',
+      'gpu-operator',
+      'karpenter-crd',
+      'kube-prometheus-stack',
+      'karpenter',
+    ]);
   });
 
   test('pool() finds a pool, and throws with the valid names otherwise', () => {
@@ -96,9 +102,18 @@ describe('AiPlatform', () => {
     expect(() => platform({ pools: [POOLS[0], POOLS[0]] })).toThrow(/pools\[1\]\.name/);
   });
 
-  test('says that monitoring needs a Prometheus the platform does not install', () => {
-    expect(platform().p.warnings.map((w) => w.path)).toContain('monitoring');
-    expect(platform({ monitoring: false }).p.warnings.map((w) => w.path)).not.toContain('monitoring');
+  test('installs kube-prometheus-stack and points the GPU monitors at it', () => {
+    const { p, objs } = platform();
+    expect(p.releases.map((r) => r.spec.releaseName)).toContain('kube-prometheus-stack');
+    expect(only(objs, 'ServiceMonitor').metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(only(objs, 'PrometheusRule').metadata.labels.release).toBe('kube-prometheus-stack');
+  });
+
+  test('an existing Prometheus: its selector labels are used, and what it must provide is said', () => {
+    const { p, objs } = platform({ monitoring: { prometheus: { existing: { selectorLabels: { prometheus: 'main' } } } } });
+    expect(p.releases.map((r) => r.spec.releaseName)).not.toContain('kube-prometheus-stack');
+    expect(only(objs, 'ServiceMonitor').metadata.labels.prometheus).toBe('main');
+    expect(p.warnings.map((w) => w.path)).toContain('monitoring.prometheus.existing');
   });
 
   test('throws when the operator would add a second DCGM ServiceMonitor', () => {

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { ArgoWorkflows, GpuMonitoring, Karpenter, CpuNodePool } from '../src';
+import { ArgoWorkflows, Karpenter, CpuNodePool } from '../src';
 import { only, releaseValues, synth } from './util';
 
 describe('Karpenter', () => {
@@ -80,41 +80,6 @@ describe('ArgoWorkflows', () => {
     ['parallelism', { parallelism: 0 }],
   ])('throws when %s is invalid', (field, props) => {
     expect(() => new ArgoWorkflows(Testing.chart(), 'argo', props)).toThrow(new RegExp(`${field} = .*Fix:`));
-  });
-});
-
-describe('GpuMonitoring', () => {
-  test('defaults', () => {
-    const chart = Testing.chart();
-    new GpuMonitoring(chart, 'mon');
-    expect(synth(chart)).toMatchSnapshot();
-  });
-
-  test('the ServiceMonitor keeps pod labels and carries the Prometheus selector labels', () => {
-    const chart = Testing.chart();
-    new GpuMonitoring(chart, 'mon', { prometheusSelectorLabels: { prometheus: 'main' } });
-    const objs = synth(chart);
-    const sm = only(objs, 'ServiceMonitor');
-    expect(sm.metadata.labels.prometheus).toBe('main');
-    expect(sm.spec.endpoints[0]).toMatchObject({ port: 'gpu-metrics', honorLabels: true });
-    expect(only(objs, 'PrometheusRule').metadata.labels.prometheus).toBe('main');
-  });
-
-  test('alerts use the configured thresholds', () => {
-    const chart = Testing.chart();
-    new GpuMonitoring(chart, 'mon', { temperatureAlertCelsius: 80, idleWindow: '1h' });
-    const rules = only(synth(chart), 'PrometheusRule').spec.groups[0].rules;
-    expect(rules.find((r: { alert: string }) => r.alert === 'GpuTemperatureHigh').expr).toContain('> 80');
-    expect(rules.find((r: { alert: string }) => r.alert === 'GpuAllocatedIdle').expr).toContain('[1h]');
-  });
-
-  test.each([
-    ['scrapeInterval', { scrapeInterval: '15 seconds' }],
-    ['idleWindow', { idleWindow: 'soon' }],
-    ['temperatureAlertCelsius', { temperatureAlertCelsius: 500 }],
-    ['prometheusSelectorLabels', { prometheusSelectorLabels: { 'bad key': 'x' } }],
-  ])('throws when %s is invalid', (field, props) => {
-    expect(() => new GpuMonitoring(Testing.chart(), 'mon', props)).toThrow(new RegExp(`${field}.* = .*Fix:`));
   });
 });
 

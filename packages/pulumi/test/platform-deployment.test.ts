@@ -19,7 +19,13 @@ describe('PlatformDeployment', () => {
     new PlatformDeployment('pd', { platform: platform(), provider });
     await settle();
     const releases = ofType(captured, 'kubernetes:helm.sh/v3:Release');
-    expect(releases.map((r) => r.inputs.name).sort()).toEqual(['argo-workflows', 'gpu-operator', 'karpenter', 'karpenter-crd']);
+    expect(releases.map((r) => r.inputs.name).sort()).toEqual([
+      'argo-workflows',
+      'gpu-operator',
+      'karpenter',
+      'karpenter-crd',
+      'kube-prometheus-stack',
+    ]);
     const karpenter = releases.find((r) => r.inputs.name === 'karpenter')!;
     expect(karpenter.inputs).toMatchObject({
       chart: 'oci://public.ecr.aws/karpenter/karpenter',
@@ -47,6 +53,7 @@ describe('PlatformDeployment', () => {
       'argo-workflows': [],
       'gpu-operator': [],
       'karpenter-crd': [],
+      'kube-prometheus-stack': [],
       karpenter: ['karpenter-crd'],
     });
   });

@@ -18,6 +18,7 @@ import { GpuNodePool, IGpuPool } from '../gpu/gpu-node-pool';
 import { GpuOperatorOptions } from '../gpu/gpu-operator-plan';
 import { NvidiaGpuOperator } from '../gpu/nvidia-gpu-operator';
 import { GpuMonitoring, GpuMonitoringProps } from '../monitoring/gpu-monitoring';
+import { KubePrometheusStack, KubePrometheusStackProps } from '../monitoring/kube-prometheus-stack';
 import { Values } from '../private/merge';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
@@ -25,6 +26,19 @@ import { ArgoWorkflows, ArgoWorkflowsProps } from '../workflows/argo-workflows';
 import { Gp3StorageClass } from './storage-class';
 
 const PLATFORM_SYMBOL = Symbol.for('@aiready/k8s.AiPlatform');
+
+/** Monitoring options of a platform. */
+export interface PlatformMonitoringOptions extends Omit<GpuMonitoringProps, 'namespace' | 'pools' | 'prometheusSelectorLabels'> {
+  /**
+   * Install kube-prometheus-stack with these options, or use an existing Prometheus that selects
+   * monitors and rules by `selectorLabels` (its kube-state-metrics must export the node labels
+   * `aiready.dev/pool` and `node.kubernetes.io/instance-type` for the per-pool rules).
+   * @default - install kube-prometheus-stack with its defaults
+   */
+  readonly prometheus?:
+    | Omit<KubePrometheusStackProps, 'releaseMaterializer'>
+    | { readonly existing: { readonly selectorLabels: Readonly<Record<string, string>> } };
+}
 
 /** Raw chart values per component, deep-merged last. */
 export interface PlatformValueOverrides {
@@ -86,10 +100,11 @@ export interface AiPlatformProps extends ChartProps {
    */
   readonly argoWorkflows?: Omit<ArgoWorkflowsProps, 'releaseMaterializer' | 'values'>;
   /**
-   * GPU monitoring (DCGM ServiceMonitor and GPU alerts); `false` for none. Needs the Prometheus operator CRDs.
-   * @default - on, selected by a kube-prometheus-stack Prometheus (`release: kube-prometheus-stack`)
+   * GPU monitoring: kube-prometheus-stack (or an existing Prometheus), the DCGM ServiceMonitor,
+   * recording rules, alerts and dashboards. `false` for none.
+   * @default - on, installing kube-prometheus-stack with its defaults
    */
-  readonly monitoring?: false | Omit<GpuMonitoringProps, 'namespace'>;
+  readonly monitoring?: false | PlatformMonitoringOptions;
   /**
    * How Helm releases are installed.
    * @default ReleaseMaterializer.argoCd()
@@ -126,6 +141,7 @@ export class AiPlatform extends Chart {
   public readonly keda?: Keda;
   public readonly workflows?: ArgoWorkflows;
   public readonly monitoring?: GpuMonitoring;
+  public readonly prometheus?: KubePrometheusStack;
   public readonly releaseMaterializer: ReleaseMaterializer;
   /** Soft issues found in the pools; the summary lists them. */
   public readonly warnings: readonly ValidationWarning[];
@@ -206,13 +222,23 @@ export class AiPlatform extends Chart {
       });
     }
     if (props.monitoring !== false) {
-      this.monitoring = new GpuMonitoring(this, 'gpu-monitoring', { ...props.monitoring, namespace: this.gpuOperator.namespace });
-      // aiready does not install a Prometheus yet: the ServiceMonitor and rules need one in the cluster.
-      warnings.push({
-        path: 'monitoring',
-        message: `the DCGM ServiceMonitor and GPU alerts need the Prometheus operator CRDs and a Prometheus selecting ${JSON.stringify(
-          props.monitoring?.prometheusSelectorLabels ?? { release: 'kube-prometheus-stack' },
-        )}; the platform does not install one`,
+      const { prometheus, ...options } = props.monitoring ?? {};
+      let selectorLabels: Readonly<Record<string, string>>;
+      if (prometheus && 'existing' in prometheus) {
+        selectorLabels = prometheus.existing.selectorLabels;
+        warnings.push({
+          path: 'monitoring.prometheus.existing',
+          message: `the existing Prometheus must select ${JSON.stringify(selectorLabels)} and its kube-state-metrics must export the node labels aiready.dev/pool and node.kubernetes.io/instance-type`,
+        });
+      } else {
+        this.prometheus = new KubePrometheusStack(this, 'monitoring', { ...prometheus, releaseMaterializer: materializer });
+        selectorLabels = this.prometheus.selectorLabels;
+      }
+      this.monitoring = new GpuMonitoring(this, 'gpu-monitoring', {
+        ...options,
+        pools: this.pools,
+        prometheusSelectorLabels: selectorLabels,
+        namespace: this.gpuOperator.namespace,
       });
     }
     if (materializer.kind === 'argocd') this.orderCustomResourcesAfterCrds();
