@@ -134,6 +134,17 @@ export function renderSummary(input: SummaryInput): string {
       ),
       '',
     );
+    if (p.alerts?.length) {
+      out.push('## GPU alerts', '');
+      out.push(
+        table(
+          ['alert', 'severity', 'meaning'],
+          p.alerts.map((a) => [a.alert, a.severity, a.summary]),
+        ),
+        '',
+      );
+      out.push('Runbooks: `docs/runbooks/gpu-alerts.md`.', '');
+    }
     out.push('## Diagram', '', diagram(p), '');
   }
   out.push('## Warnings', '');

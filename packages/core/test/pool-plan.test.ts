@@ -35,6 +35,24 @@ describe('pool plan', () => {
     expect(poolCapacity(pool)).toMatchObject({ maxGpus: 4, maxUsdPerHour: 3.2192 });
   });
 
+  test('a pool price overrides the list price in every cost figure', () => {
+    const pool = normalizeGpuPool({
+      name: 'x',
+      instanceTypes: ['p5.48xlarge'],
+      maxNodes: 2,
+      pricePerHour: { 'p5.48xlarge': 40 },
+    });
+    expect(poolCapacity(pool).maxUsdPerHour).toBe(80);
+    expect(pool.instanceTypes[0].onDemandPrice).toEqual({ usdPerHour: 40, region: 'user', asOf: 'user-provided' });
+  });
+
+  test.each([
+    ['the type is not in the pool', { 'g6.xlarge': 1 }],
+    ['the price is not positive', { 'p5.48xlarge': 0 }],
+  ])('throws when a price override is wrong: %s', (_why, pricePerHour) => {
+    expect(() => normalizeGpuPool({ name: 'x', instanceTypes: ['p5.48xlarge'], pricePerHour })).toThrow(/pricePerHour/);
+  });
+
   test('no price, no cost figure', () => {
     const pool = normalizeGpuPool({ name: 'x', instanceTypes: ['p5e.48xlarge'] });
     expect(poolCapacity(pool).maxUsdPerHour).toBeUndefined();

@@ -150,6 +150,29 @@ export function checkGpuPool(spec: GpuPoolSpec, path: string, problems: ProblemC
         ? 50
         : undefined
       : wholeNumber(problems, `${path}.weight`, spec.weight, 1, 100, 1);
+  for (const [type, price] of Object.entries(spec.pricePerHour ?? {})) {
+    if (!types.some((t) => t.name === type)) {
+      problems.add({
+        path: `${path}.pricePerHour["${type}"]`,
+        value: type,
+        problem: 'not an instance type of this pool',
+        fix: `use one of ${types.map((t) => t.name).join(', ')}`,
+      });
+    }
+    if (!(typeof price === 'number' && price > 0 && Number.isFinite(price))) {
+      problems.add({
+        path: `${path}.pricePerHour["${type}"]`,
+        value: price,
+        problem: 'not a price',
+        fix: 'give US dollars per instance-hour, e.g. 40.5',
+      });
+    }
+  }
+  const pricedTypes = types.map((t) =>
+    spec.pricePerHour?.[t.name] === undefined
+      ? t
+      : { ...t, onDemandPrice: { usdPerHour: spec.pricePerHour[t.name], region: 'user', asOf: 'user-provided' } },
+  );
   const disruptionBudgets = checkBudgets(spec.disruptionBudgets, spec.allowNoDisruption ?? false, path, problems, warnings);
   const userLabels = spec.labels ?? {};
   checkLabels(userLabels, path, problems, warnings);
@@ -173,7 +196,7 @@ export function checkGpuPool(spec: GpuPoolSpec, path: string, problems: ProblemC
   });
   return {
     name: spec.name,
-    instanceTypes: types,
+    instanceTypes: pricedTypes,
     gpuModels,
     architecture: types[0].architecture,
     provisioner,

@@ -166,6 +166,12 @@ export interface GpuPoolSpec {
    */
   readonly weight?: number;
   /**
+   * Your price per instance-hour (negotiated, Savings Plan, another region) by instance type, used
+   * for every cost figure instead of the catalogue's us-east-1 on-demand list price.
+   * @default - the catalogue's list price
+   */
+  readonly pricePerHour?: Readonly<Record<string, number>>;
+  /**
    * Extra node labels. Keys under aiready.dev/, karpenter.sh/, karpenter.k8s.aws/ and kubernetes.io/ are reserved.
    * @default - none beyond the pool, purpose and GPU labels aiready sets
    */

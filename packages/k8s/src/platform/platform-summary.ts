@@ -47,6 +47,8 @@ export interface PlatformSummary {
   readonly releaseMaterializer: string;
   readonly pricesAsOf: string;
   readonly warnings: readonly ValidationWarning[];
+  /** The GPU alerts the platform ships, with their meaning. */
+  readonly alerts: readonly { readonly alert: string; readonly severity: string; readonly summary: string }[];
 }
 
 function describeSharing(s: PoolSharing): string {
@@ -97,5 +99,6 @@ export function summarizePlatform(platform: AiPlatform): PlatformSummary {
     releaseMaterializer: platform.releaseMaterializer.kind,
     pricesAsOf: PRICES_AS_OF,
     warnings: platform.warnings,
+    alerts: (platform.monitoring?.alerts ?? []).map((a) => ({ alert: a.alert, severity: a.severity, summary: a.summary })),
   };
 }
