@@ -47,7 +47,7 @@ describe('aiready synth', () => {
 
   test('writes every stack config and example', () => {
     expect(fs.readdirSync(a).sort()).toEqual(['ai-platform-dev', 'ai-platform-prod', 'examples']);
-    expect(fs.readdirSync(path.join(a, 'examples'))).toEqual(['gpu-inference', 'mixed-gpu-cluster']);
+    expect(fs.readdirSync(path.join(a, 'examples'))).toEqual(['gpu-inference', 'mixed-gpu-cluster', 'ml-teams']);
   });
 
   test('is deterministic: two runs give byte-identical trees', () => {
@@ -116,6 +116,16 @@ describe('aiready synth', () => {
     expect(brPool.spec.template.metadata.labels['nvidia.com/gpu.deploy.device-plugin']).toBe('false');
   });
 
+  test('the teams example: quotas, a training job and an inference service on their pools', () => {
+    const objs = objectsIn(path.join(a, 'examples/ml-teams/manifests'));
+    const quota = objs.find((o) => o.kind === 'ResourceQuota' && o.metadata.namespace === 'research');
+    expect(quota.spec.hard['requests.nvidia.com/gpu']).toBe(16);
+    expect(objs.find((o) => o.kind === 'Job').spec.template.spec.containers[0].resources.limits['vpc.amazonaws.com/efa']).toBe(
+      32,
+    );
+    expect(objs.find((o) => o.kind === 'ScaledObject').metadata.namespace).toBe('serving');
+  });
+
   test('the example requests a GPU on its pool', () => {
     const objs = objectsIn(path.join(a, 'examples/gpu-inference/manifests'));
     const dep = objs.find((o) => o.kind === 'Deployment');
@@ -140,10 +150,14 @@ describe('aiready synth', () => {
   if (!fs.existsSync(CRDS)) process.stderr.write(`SKIPPED: PrometheusRule schema check, ${CRDS} not found\n`);
   prometheusRules('PrometheusRules validate against the upstream CRD', () => {
     const validate = crdValidator(path.join(CRDS, 'prometheus-operator/monitoring.coreos.com_prometheusrules.yaml'), 'v1');
-    const rules = [
-      ...objectsIn(path.join(a, 'ai-platform-dev/manifests')),
-      ...objectsIn(path.join(a, 'examples/gpu-inference/manifests')),
-    ].filter((o) => o.kind === 'PrometheusRule');
+    // Every target's rules (kube-validate in CI checks everything else).
+    const dirs = files(a)
+      .filter((f) => f.endsWith('prometheusrule.yaml'))
+      .map((f) => path.join(a, f));
+    expect(dirs.length).toBe(5);
+    const rules = dirs
+      .flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJS()))
+      .filter((o) => o.kind === 'PrometheusRule');
     expect(rules.length).toBeGreaterThan(0);
     for (const r of rules) {
       expect(validate(r) ? [] : validate.errors).toEqual([]);

@@ -28,3 +28,8 @@ export * from './autoscaling/cluster-autoscaler';
 export * from './autoscaling/keda';
 export * from './autoscaling/gpu-inference-scaler';
 export * from './monitoring/kube-prometheus-stack';
+export * from './workloads/gpu';
+export * from './teams/team';
+export * from './workloads/pod-parts';
+export * from './workloads/gpu-training-job';
+export * from './workloads/gpu-inference-service';

@@ -5,6 +5,8 @@ import {
   GpuPoolSpec,
   normalizeGpuPools,
   PART_OF_LABEL,
+  poolCapacity,
+  ValidationProblem,
   ValidationWarning,
 } from '@aiready/core';
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
@@ -24,6 +26,7 @@ import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
 import { ArgoWorkflows, ArgoWorkflowsProps } from '../workflows/argo-workflows';
 import { Gp3StorageClass } from './storage-class';
+import { Team, TeamOptions } from '../teams/team';
 
 const PLATFORM_SYMBOL = Symbol.for('@aiready/k8s.AiPlatform');
 
@@ -142,6 +145,8 @@ export class AiPlatform extends Chart {
   public readonly workflows?: ArgoWorkflows;
   public readonly monitoring?: GpuMonitoring;
   public readonly prometheus?: KubePrometheusStack;
+  /** The teams added with `addTeam`. */
+  public readonly teams: Team[] = [];
   public readonly releaseMaterializer: ReleaseMaterializer;
   /** Soft issues found in the pools; the summary lists them. */
   public readonly warnings: readonly ValidationWarning[];
@@ -256,6 +261,38 @@ export class AiPlatform extends Chart {
       obj.metadata.addAnnotation(ARGOCD_SYNC_WAVE, '1');
       obj.metadata.addAnnotation(ARGOCD_SYNC_OPTIONS, 'SkipDryRunOnMissingResource=true');
     }
+  }
+
+  /**
+   * Adds a team: its namespace, GPU quota, RBAC and network policies. GPU quotas are checked against
+   * what the pools can ever supply, together with every other team's: over-promising is an error
+   * that names the teams and the pool.
+   */
+  public addTeam(options: TeamOptions): Team {
+    const team = new Team(this, `team-${options.name}`, {
+      ...options,
+      pools: this.pools,
+      workflows: this.workflows !== undefined,
+      ...(this.prometheus ? { monitoringNamespace: this.prometheus.namespace } : {}),
+    });
+    const teams = [...this.teams, team];
+    const problems: ValidationProblem[] = [];
+    for (const pool of this.pools.map((p) => p.pool)) {
+      const asks = teams.filter((t) => (t.gpuQuota[pool.name] ?? 0) > 0);
+      const promised = asks.reduce((sum, t) => sum + t.gpuQuota[pool.name], 0);
+      const supply = poolCapacity(pool).maxGpus;
+      if (promised > supply) {
+        problems.push({
+          path: `teams.gpuQuota["${pool.name}"]`,
+          value: Object.fromEntries(asks.map((t) => [t.namespace, t.gpuQuota[pool.name]])),
+          problem: `teams ${asks.map((t) => t.namespace).join(', ')} are promised ${promised} GPUs of pool '${pool.name}', which can hold at most ${supply}`,
+          fix: `lower the quotas to ${supply} in total, or raise the pool's maxNodes or gpuLimit`,
+        });
+      }
+    }
+    if (problems.length) throw new AireadyValidationError(`${this.node.path}/team-${options.name}`, problems);
+    this.teams.push(team);
+    return team;
   }
 
   /** Every Helm release of the platform, CRD owners first. */

@@ -1,0 +1,60 @@
+// Two teams on one platform, the way a platform team hands out GPUs: quotas per pool that the pools
+// can actually supply, and workloads that land on the right pool without repeating a label or taint.
+import { AiPlatform, Gpu, GpuInferenceService, GpuScalingSignal, GpuTrainingJob } from '@aiready/k8s';
+import { App, Chart } from 'cdk8s';
+
+export function buildApp(outdir?: string): App {
+  const app = new App({ outdir });
+  const platform = new AiPlatform(app, 'platform', {
+    clusterName: 'ml',
+    keda: true,
+    pools: [
+      { name: 'h100-training', instanceTypes: ['p5.48xlarge'], purpose: 'training', zones: ['us-east-1a'], maxNodes: 4 },
+      { name: 'l40s-inference', instanceTypes: ['g6e.xlarge', 'g6e.2xlarge'], maxNodes: 8 },
+    ],
+  });
+
+  // Research may hold 16 of the pool's 32 H100s; serving 6 of the 8 L40S.
+  const research = platform.addTeam({ name: 'research', gpuQuota: { 'h100-training': 16 }, editGroups: ['research-engineers'] });
+  const serving = platform.addTeam({
+    name: 'serving',
+    gpuQuota: { 'l40s-inference': 6 },
+    editGroups: ['serving-engineers'],
+    viewGroups: ['sre'],
+  });
+
+  // A two-node fine-tune: 8 H100s per node over EFA, checkpoints on a volume the team created.
+  new GpuTrainingJob(new Chart(app, 'research-jobs'), 'finetune', {
+    name: 'llama-finetune',
+    team: research,
+    pool: platform.pool('h100-training'),
+    gpusPerNode: Gpu.whole(8),
+    nodes: 2,
+    image: 'nvcr.io/nvidia/pytorch:25.08-py3',
+    command: ['torchrun'],
+    args: ['--nnodes=2', '--nproc-per-node=8', '--rdzv-backend=static', 'train.py'],
+    checkpointClaim: 'checkpoints',
+  });
+
+  // An autoscaled LLM server: one L40S per replica, more replicas while the GPUs are over 60% busy.
+  new GpuInferenceService(new Chart(app, 'serving-apps'), 'llm', {
+    name: 'llm',
+    team: serving,
+    pool: platform.pool('l40s-inference'),
+    gpusPerReplica: Gpu.whole(1),
+    image: 'vllm/vllm-openai:v0.11.0',
+    args: ['--model', 'Qwen/Qwen2.5-7B-Instruct'],
+    port: 8000,
+    replicas: 2,
+    autoscaling: {
+      signal: GpuScalingSignal.engineActivity(0.6),
+      prometheusAddress: 'http://kube-prometheus-stack-prometheus.monitoring:9090',
+      maxReplicas: 6,
+    },
+  });
+  return app;
+}
+
+if (require.main === module) {
+  buildApp().synth();
+}

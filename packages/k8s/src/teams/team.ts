@@ -1,0 +1,270 @@
+import {
+  AireadyValidationError,
+  GpuPool,
+  isDnsLabel,
+  POD_SECURITY_LABELS,
+  schedulableResources,
+  ValidationProblem,
+} from '@aiready/core';
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { IGpuPool } from '../gpu/gpu-node-pool';
+import { componentLabels } from '../private/metadata';
+
+/** What a team asks for; `AiPlatform.addTeam` takes this. */
+export interface TeamOptions {
+  /** Team name; also its namespace. A DNS label. */
+  readonly name: string;
+  /**
+   * GPUs (physical, per pool) the team may request at once. Under MIG or sharing, the quota covers
+   * the slices or shares those GPUs provide.
+   * @default - no GPU: the quota allows none
+   */
+  readonly gpuQuota?: Readonly<Record<string, number>>;
+  /**
+   * CPU cores and memory (GiB) the team may request.
+   * @default - 64 cores and 512 GiB
+   */
+  readonly computeQuota?: { readonly cpu?: number; readonly memoryGiB?: number };
+  /**
+   * Groups (as your cluster authenticator names them) bound to the `edit` ClusterRole in the namespace.
+   * @default - none
+   */
+  readonly editGroups?: readonly string[];
+  /**
+   * Groups bound to the `view` ClusterRole.
+   * @default - none
+   */
+  readonly viewGroups?: readonly string[];
+  /**
+   * Pod Security level enforced. `baseline` allows containers running as root, which many CUDA images
+   * expect; it needs `podSecurityReason`, recorded on the namespace.
+   * @default 'restricted'
+   */
+  readonly podSecurity?: 'restricted' | 'baseline';
+  /**
+   * Why the team needs `baseline`.
+   * @default - none (required with baseline)
+   */
+  readonly podSecurityReason?: string;
+  /**
+   * Let pods open HTTPS connections anywhere (the API server, S3, model hubs, registries). Everything
+   * else leaving the namespace is denied.
+   * @default true
+   */
+  readonly allowEgressHttps?: boolean;
+}
+
+export interface TeamProps extends TeamOptions {
+  /** The platform's pools (quota names must be among them). */
+  readonly pools: readonly IGpuPool[];
+  /**
+   * Namespace of the Prometheus that scrapes the team's pods.
+   * @default - no scraping allowance
+   */
+  readonly monitoringNamespace?: string;
+  /**
+   * Argo Workflows is installed: the team gets a `workflow` service account its steps run as.
+   * @default false
+   */
+  readonly workflows?: boolean;
+}
+
+/** The quota resources of `gpus` physical GPUs of `pool`. */
+export function gpuQuotaResources(pool: GpuPool, gpus: number): Record<string, number> {
+  const oneGpu = { ...pool.instanceTypes[0], gpuCount: 1 };
+  return Object.fromEntries(Object.entries(schedulableResources(pool.sharing, oneGpu)).map(([r, n]) => [r, n * gpus]));
+}
+
+/**
+ * A team: a namespace with Pod Security enforced, a ResourceQuota that includes its GPUs (MIG slices
+ * and shares included), a LimitRange, RBAC for its groups, default-deny NetworkPolicies with the
+ * allowances the platform needs (DNS, traffic inside the namespace, Prometheus scraping, HTTPS out),
+ * and a workflow service account when Argo Workflows is installed.
+ */
+export class Team extends Construct {
+  public readonly namespace: string;
+  public readonly gpuQuota: Readonly<Record<string, number>>;
+  public readonly podSecurity: 'restricted' | 'baseline';
+  public readonly namespaceObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: TeamProps) {
+    super(scope, id);
+    const pools = props.pools.map((p) => p.pool);
+    const quota = props.gpuQuota ?? {};
+    const level = props.podSecurity ?? 'restricted';
+    const cpu = props.computeQuota?.cpu ?? 64;
+    const memory = props.computeQuota?.memoryGiB ?? 512;
+    const problems: ValidationProblem[] = [];
+    if (!isDnsLabel(props.name ?? '')) {
+      problems.push({
+        path: 'name',
+        value: props.name,
+        problem: 'a team name is its namespace: a DNS label',
+        fix: "use e.g. 'ml-research'",
+      });
+    }
+    for (const [pool, gpus] of Object.entries(quota)) {
+      if (!pools.some((p) => p.name === pool)) {
+        problems.push({
+          path: `gpuQuota["${pool}"]`,
+          value: pool,
+          problem: 'no such pool',
+          fix: `use one of ${pools.map((p) => p.name).join(', ')}`,
+        });
+      }
+      if (!Number.isInteger(gpus) || gpus < 0)
+        problems.push({ path: `gpuQuota["${pool}"]`, value: gpus, problem: 'must be a whole number of GPUs', fix: 'use e.g. 8' });
+    }
+    if (level !== 'restricted' && level !== 'baseline') {
+      problems.push({
+        path: 'podSecurity',
+        value: level,
+        problem: 'not a level a team may have',
+        fix: "use 'restricted', or 'baseline' with a podSecurityReason",
+      });
+    }
+    if (level === 'baseline' && !props.podSecurityReason?.trim()) {
+      problems.push({
+        path: 'podSecurityReason',
+        value: props.podSecurityReason,
+        problem: 'baseline lets containers run as root; say why',
+        fix: "e.g. podSecurityReason: 'vendor CUDA image runs as root'",
+      });
+    }
+    if (!(cpu > 0) || !(memory > 0))
+      problems.push({
+        path: 'computeQuota',
+        value: props.computeQuota,
+        problem: 'must be positive',
+        fix: 'e.g. { cpu: 64, memoryGiB: 512 }',
+      });
+    if (problems.length) throw new AireadyValidationError(this.node.path, problems);
+
+    this.namespace = props.name;
+    this.gpuQuota = quota;
+    this.podSecurity = level;
+    const labels = componentLabels('team');
+    const ns = this.namespace;
+    this.namespaceObject = new kplus.k8s.KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name: ns,
+        labels: {
+          ...labels,
+          [POD_SECURITY_LABELS.enforce]: level,
+          [POD_SECURITY_LABELS.warn]: 'restricted',
+          [POD_SECURITY_LABELS.audit]: 'restricted',
+        },
+        ...(level === 'baseline' ? { annotations: { 'aiready.dev/pod-security-reason': props.podSecurityReason! } } : {}),
+      },
+    });
+
+    const gpuHard: Record<string, number> = {};
+    for (const [poolName, gpus] of Object.entries(quota)) {
+      for (const [r, n] of Object.entries(
+        gpuQuotaResources(
+          pools.find((p) => p.name === poolName)!,
+          gpus,
+        ),
+      ))
+        gpuHard[r] = (gpuHard[r] ?? 0) + n;
+    }
+    // Extended resources are quota'd by requests only; a resource absent from the quota would be unlimited,
+    // so every GPU resource of every pool is listed, at zero when the team has none of it.
+    for (const p of pools) for (const r of Object.keys(gpuQuotaResources(p, 0))) gpuHard[r] ??= 0;
+    new kplus.k8s.KubeResourceQuota(this, 'Quota', {
+      metadata: { name: 'team-quota', namespace: ns, labels },
+      spec: {
+        hard: {
+          'requests.cpu': kplus.k8s.Quantity.fromString(String(cpu)),
+          'requests.memory': kplus.k8s.Quantity.fromString(`${memory}Gi`),
+          ...Object.fromEntries(
+            Object.entries(gpuHard)
+              .sort()
+              .map(([r, n]) => [`requests.${r}`, kplus.k8s.Quantity.fromNumber(n)]),
+          ),
+        },
+      },
+    });
+    new kplus.k8s.KubeLimitRange(this, 'Limits', {
+      metadata: { name: 'team-defaults', namespace: ns, labels },
+      spec: {
+        limits: [
+          {
+            type: 'Container',
+            defaultRequest: { cpu: kplus.k8s.Quantity.fromString('250m'), memory: kplus.k8s.Quantity.fromString('256Mi') },
+            default: { memory: kplus.k8s.Quantity.fromString('1Gi') },
+          },
+        ],
+      },
+    });
+    for (const [role, groups] of [
+      ['edit', props.editGroups ?? []],
+      ['view', props.viewGroups ?? []],
+    ] as const) {
+      if (groups.length === 0) continue;
+      new kplus.k8s.KubeRoleBinding(this, `Binding-${role}`, {
+        metadata: { name: `team-${role}`, namespace: ns, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+        subjects: [...groups].sort().map((name) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name })),
+      });
+    }
+    const policy = (name: string, spec: Record<string, unknown>) =>
+      new kplus.k8s.KubeNetworkPolicy(this, `Policy-${name}`, { metadata: { name, namespace: ns, labels }, spec: spec as never });
+    policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    policy('allow-same-namespace', {
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [{ podSelector: {} }] }],
+      egress: [{ to: [{ podSelector: {} }] }],
+    });
+    policy('allow-dns', {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+            },
+          ],
+          ports: [
+            { protocol: 'UDP', port: 53 },
+            { protocol: 'TCP', port: 53 },
+          ],
+        },
+      ],
+    });
+    if (props.monitoringNamespace) {
+      policy('allow-prometheus', {
+        podSelector: {},
+        policyTypes: ['Ingress'],
+        ingress: [
+          { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.monitoringNamespace } } }] },
+        ],
+      });
+    }
+    if (props.allowEgressHttps ?? true) {
+      policy('allow-https-egress', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ ports: [{ protocol: 'TCP', port: 443 }] }],
+      });
+    }
+    if (props.workflows) {
+      new kplus.k8s.KubeServiceAccount(this, 'WorkflowAccount', { metadata: { name: 'workflow', namespace: ns, labels } });
+      // Argo v4's executor reports step results through WorkflowTaskResults; nothing more.
+      new kplus.k8s.KubeRole(this, 'WorkflowRole', {
+        metadata: { name: 'workflow', namespace: ns, labels },
+        rules: [{ apiGroups: ['argoproj.io'], resources: ['workflowtaskresults'], verbs: ['create', 'patch'] }],
+      });
+      new kplus.k8s.KubeRoleBinding(this, 'WorkflowBinding', {
+        metadata: { name: 'workflow', namespace: ns, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'workflow' },
+        subjects: [{ kind: 'ServiceAccount', name: 'workflow', namespace: ns }],
+      });
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import { AireadyValidationError, ValidationProblem } from '@aiready/core';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { IGpuPool } from '../gpu/gpu-node-pool';
+import { componentLabels } from '../private/metadata';
+import { Team } from '../teams/team';
+import { Gpu } from './gpu';
+import { containerSecurity, GpuContainerOptions, gpuPodLimits, poolPlacement } from './pod-parts';
+
+export interface GpuTrainingJobProps extends GpuContainerOptions {
+  /** Job name (DNS label). */
+  readonly name: string;
+  readonly team: Team;
+  readonly pool: IGpuPool;
+  /** GPUs per node (per pod). */
+  readonly gpusPerNode: Gpu;
+  /**
+   * Nodes (pods), one rank each.
+   * @default 1
+   */
+  readonly nodes?: number;
+  /**
+   * Use the pool's EFA interfaces for NCCL.
+   * @default - true on EFA pools
+   */
+  readonly efa?: boolean;
+  /**
+   * Size of /dev/shm in GiB; NCCL and data loaders need far more than the container default of 64 MiB.
+   * @default 32
+   */
+  readonly sharedMemoryGiB?: number;
+  /**
+   * A PersistentVolumeClaim mounted at /checkpoints.
+   * @default - none
+   */
+  readonly checkpointClaim?: string;
+  /**
+   * Retries of the whole job.
+   * @default 0 - a distributed job that lost a rank restarts from its checkpoint, not in place
+   */
+  readonly backoffLimit?: number;
+}
+
+/**
+ * A distributed PyTorch-style training job as an indexed Job: one pod per node with a stable DNS name
+ * (a headless Service), `MASTER_ADDR`, `MASTER_PORT`, `NNODES` and `NODE_RANK` set, GPUs (and EFA)
+ * requested in the pool's own resource, /dev/shm sized for NCCL, and `karpenter.sh/do-not-disrupt`.
+ */
+export class GpuTrainingJob extends Construct {
+  public readonly job: kplus.k8s.KubeJob;
+  public readonly service: kplus.k8s.KubeService;
+
+  constructor(scope: Construct, id: string, props: GpuTrainingJobProps) {
+    super(scope, id);
+    const nodes = props.nodes ?? 1;
+    const shm = props.sharedMemoryGiB ?? 32;
+    const efa = props.efa ?? props.pool.pool.efaInterfaces > 0;
+    const problems: ValidationProblem[] = [];
+    if (!/^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/.test(props.name ?? ''))
+      problems.push({
+        path: 'name',
+        value: props.name,
+        problem: 'not a DNS label of at most 52 characters',
+        fix: "use e.g. 'llama-finetune'",
+      });
+    if (!Number.isInteger(nodes) || nodes < 1)
+      problems.push({ path: 'nodes', value: nodes, problem: 'must be a whole number of at least 1', fix: 'use e.g. 2' });
+    if (nodes > props.pool.pool.maxNodes)
+      problems.push({
+        path: 'nodes',
+        value: nodes,
+        problem: `pool '${props.pool.pool.name}' has at most ${props.pool.pool.maxNodes} nodes`,
+        fix: 'use fewer nodes or raise the pool maxNodes',
+      });
+    if (!(shm > 0)) problems.push({ path: 'sharedMemoryGiB', value: shm, problem: 'must be positive', fix: 'use e.g. 32' });
+    if (problems.length) throw new AireadyValidationError(this.node.path, problems);
+    const limits = gpuPodLimits(this.node.path, props.team, props.pool, props.gpusPerNode, { ...props, efa });
+    const placement = poolPlacement(props.pool, true);
+    const ns = props.team.namespace;
+    const labels = { ...componentLabels('training'), 'aiready.dev/job': props.name };
+
+    this.service = new kplus.k8s.KubeService(this, 'Ranks', {
+      metadata: { name: props.name, namespace: ns, labels },
+      spec: { clusterIp: 'None', selector: { 'aiready.dev/job': props.name }, ports: [{ name: 'rendezvous', port: 29500 }] },
+    });
+    const env: kplus.k8s.EnvVar[] = [
+      { name: 'MASTER_ADDR', value: `${props.name}-0.${props.name}` },
+      { name: 'MASTER_PORT', value: '29500' },
+      { name: 'NNODES', value: String(nodes) },
+      {
+        name: 'NODE_RANK',
+        valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } },
+      },
+      ...Object.entries(props.env ?? {})
+        .sort()
+        .map(([name, value]) => ({ name, value })),
+    ];
+    this.job = new kplus.k8s.KubeJob(this, 'Resource', {
+      metadata: { name: props.name, namespace: ns, labels },
+      spec: {
+        completionMode: 'Indexed',
+        completions: nodes,
+        parallelism: nodes,
+        backoffLimit: props.backoffLimit ?? 0,
+        template: {
+          metadata: { labels, annotations: placement.annotations },
+          spec: {
+            subdomain: props.name,
+            restartPolicy: 'Never',
+            nodeSelector: placement.nodeSelector,
+            tolerations: placement.tolerations,
+            securityContext: { fsGroup: 1000 },
+            containers: [
+              {
+                name: 'trainer',
+                image: props.image,
+                ...(props.command ? { command: [...props.command] } : {}),
+                ...(props.args ? { args: [...props.args] } : {}),
+                env,
+                resources: { limits },
+                securityContext: containerSecurity(props.runAsRoot ?? false),
+                volumeMounts: [
+                  { name: 'dshm', mountPath: '/dev/shm' },
+                  ...(props.checkpointClaim ? [{ name: 'checkpoints', mountPath: '/checkpoints' }] : []),
+                ],
+              },
+            ],
+            volumes: [
+              { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: kplus.k8s.Quantity.fromString(`${shm}Gi`) } },
+              ...(props.checkpointClaim
+                ? [{ name: 'checkpoints', persistentVolumeClaim: { claimName: props.checkpointClaim } }]
+                : []),
+            ],
+          },
+        },
+      },
+    });
+  }
+}

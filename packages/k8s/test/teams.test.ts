@@ -1,0 +1,213 @@
+import { GpuPoolSpec, Sharing } from '@aiready/core';
+import { App, Chart } from 'cdk8s';
+import {
+  AiPlatform,
+  AiPlatformProps,
+  Gpu,
+  GpuInferenceService,
+  GpuScalingSignal,
+  GpuTrainingJob,
+  Team,
+  TeamOptions,
+} from '../src';
+import { Obj, only } from './util';
+
+const POOLS: GpuPoolSpec[] = [
+  { name: 'h100', instanceTypes: ['p5.48xlarge'], purpose: 'training', zones: ['us-east-1a'], maxNodes: 2 },
+  { name: 'mig', instanceTypes: ['p4de.24xlarge'], efa: false, maxNodes: 1, sharing: Sharing.mig('all-balanced') },
+  { name: 'shared', instanceTypes: ['g6.xlarge'], maxNodes: 4, sharing: Sharing.timeSlicing(4) },
+  { name: 'l40s', instanceTypes: ['g6e.xlarge'], maxNodes: 4 },
+];
+
+function platform(props: Partial<AiPlatformProps> = {}) {
+  const app = new App();
+  return { app, p: new AiPlatform(app, 'platform', { clusterName: 'c1', pools: POOLS, ...props }) };
+}
+
+function teamObjects(p: AiPlatform, team: Team): Obj[] {
+  return (p.toJson() as Obj[]).filter((o) => o.metadata.namespace === team.namespace || o.metadata.name === team.namespace);
+}
+
+describe('Team', () => {
+  test('defaults', () => {
+    const { p } = platform();
+    const team = p.addTeam({ name: 'research' });
+    expect(
+      teamObjects(p, team)
+        .map((o) => `${o.kind}/${o.metadata.name}`)
+        .sort(),
+    ).toMatchSnapshot();
+  });
+
+  test('the quota covers the GPUs, MIG slices and shares the team gets, and zero of every other GPU resource', () => {
+    const { p } = platform();
+    const team = p.addTeam({ name: 'a', gpuQuota: { h100: 8, mig: 2, shared: 1 } });
+    const hard = only(teamObjects(p, team), 'ResourceQuota').spec.hard;
+    expect(hard).toMatchObject({
+      'requests.nvidia.com/gpu': 8,
+      'requests.nvidia.com/mig-1g.10gb': 4,
+      'requests.nvidia.com/mig-2g.20gb': 2,
+      'requests.nvidia.com/mig-3g.40gb': 2,
+      'requests.nvidia.com/gpu.shared': 4,
+      'requests.cpu': '64',
+      'requests.memory': '512Gi',
+    });
+  });
+
+  test('Pod Security restricted by default; baseline needs a reason, recorded', () => {
+    const { p } = platform();
+    const ns = only(teamObjects(p, p.addTeam({ name: 'a' })), 'Namespace', 'a');
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    const b = only(
+      teamObjects(p, p.addTeam({ name: 'b', podSecurity: 'baseline', podSecurityReason: 'vendor image runs as root' })),
+      'Namespace',
+      'b',
+    );
+    expect(b.metadata.annotations['aiready.dev/pod-security-reason']).toBe('vendor image runs as root');
+  });
+
+  test('default-deny with DNS, in-namespace, Prometheus and HTTPS allowances; workflow account; RBAC', () => {
+    const { p } = platform();
+    const objs = teamObjects(p, p.addTeam({ name: 'a', editGroups: ['eng'], viewGroups: ['sre'] }));
+    expect(
+      objs
+        .filter((o) => o.kind === 'NetworkPolicy')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['allow-dns', 'allow-https-egress', 'allow-prometheus', 'allow-same-namespace', 'default-deny']);
+    expect(only(objs, 'ServiceAccount', 'workflow')).toBeDefined();
+    expect(only(objs, 'RoleBinding', 'team-edit').subjects).toEqual([
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'eng' },
+    ]);
+  });
+
+  test('throws when the teams are promised more GPUs than a pool can hold, naming teams and pool', () => {
+    const { p } = platform();
+    p.addTeam({ name: 'a', gpuQuota: { h100: 10 } });
+    expect(() => p.addTeam({ name: 'b', gpuQuota: { h100: 7 } })).toThrow(
+      /teams a, b are promised 17 GPUs of pool 'h100', which can hold at most 16/,
+    );
+  });
+
+  const bad: [string, TeamOptions, RegExp][] = [
+    ['the name is not a DNS label', { name: 'Research Team' }, /name = "Research Team"/],
+    ['a quota names no pool', { name: 'a', gpuQuota: { a100: 1 } }, /gpuQuota\["a100"\].*use one of h100, mig, shared, l40s/],
+    ['a quota is negative', { name: 'a', gpuQuota: { h100: -1 } }, /gpuQuota\["h100"\] = -1/],
+    ['baseline has no reason', { name: 'a', podSecurity: 'baseline' }, /podSecurityReason/],
+  ];
+  test.each(bad)('throws when %s', (_why, options, message) => {
+    expect(() => platform().p.addTeam(options)).toThrow(message);
+  });
+});
+
+describe('GPU requests against the pool sharing mode', () => {
+  const cases: [string, string, Gpu, RegExp | string][] = [
+    ['whole GPUs on a pool without sharing', 'l40s', Gpu.whole(1), 'nvidia.com/gpu'],
+    ['a MIG slice on a mixed MIG pool', 'mig', Gpu.mig('2g.20gb'), 'nvidia.com/mig-2g.20gb'],
+    ['a share on a time-sliced pool', 'shared', Gpu.shared(2), 'nvidia.com/gpu.shared'],
+    ['whole GPUs on a MIG pool', 'mig', Gpu.whole(1), /no whole GPUs.*Gpu\.mig/],
+    ['a MIG slice on a time-sliced pool', 'shared', Gpu.mig('1g.10gb'), /does not use MIG.*Gpu\.shared/],
+    ['a share on a pool without sharing', 'l40s', Gpu.shared(1), /does not share.*Gpu\.whole/],
+    ['a MIG profile the layout lacks', 'mig', Gpu.mig('7g.80gb'), /no 7g\.80gb slices.*1g\.10gb, 2g\.20gb, 3g\.40gb/],
+    ['more GPUs than the largest instance has', 'l40s', Gpu.whole(2), /at most 1 x nvidia\.com\/gpu/],
+    ['zero GPUs', 'l40s', Gpu.whole(0), /at least 1/],
+  ];
+  test.each(cases)('%s', (_why, pool, gpu, expected) => {
+    const { p } = platform();
+    const run = () => gpu.resourceOn(p.pool(pool).pool, 'test');
+    if (typeof expected === 'string') expect(run().resource).toBe(expected);
+    else expect(run).toThrow(expected);
+  });
+});
+
+describe('workloads', () => {
+  function training(
+    extra: Partial<ConstructorParameters<typeof GpuTrainingJob>[2]> = {},
+    teamOptions: TeamOptions = { name: 'research' },
+  ) {
+    const { app, p } = platform();
+    const team = p.addTeam(teamOptions);
+    const chart = new Chart(app, 'jobs');
+    new GpuTrainingJob(chart, 'job', {
+      name: 'ft',
+      team,
+      pool: p.pool('h100'),
+      gpusPerNode: Gpu.whole(8),
+      nodes: 2,
+      image: 'trainer:1',
+      ...extra,
+    });
+    return chart.toJson() as Obj[];
+  }
+
+  test('a distributed training job: indexed pods, rendezvous, EFA, shared memory, do-not-disrupt, restricted security', () => {
+    const objs = training();
+    const job = only(objs, 'Job', 'ft');
+    expect(job.spec).toMatchObject({ completionMode: 'Indexed', completions: 2, parallelism: 2, backoffLimit: 0 });
+    const pod = job.spec.template.spec;
+    expect(job.spec.template.metadata.annotations).toEqual({ 'karpenter.sh/do-not-disrupt': 'true' });
+    expect(pod.nodeSelector).toEqual({ 'aiready.dev/pool': 'h100' });
+    expect(pod.containers[0].resources.limits).toEqual({ 'nvidia.com/gpu': 8, 'vpc.amazonaws.com/efa': 32 });
+    expect(pod.containers[0].env.slice(0, 3)).toEqual([
+      { name: 'MASTER_ADDR', value: 'ft-0.ft' },
+      { name: 'MASTER_PORT', value: '29500' },
+      { name: 'NNODES', value: '2' },
+    ]);
+    expect(pod.volumes[0]).toEqual({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '32Gi' } });
+    expect(pod.containers[0].securityContext).toMatchObject({
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(only(objs, 'Service', 'ft').spec.clusterIP).toBe('None');
+  });
+
+  test.each([
+    ['EFA is asked on a pool without EFA', { pool: 'l40s', efa: true }, /efa = true.*no EFA/],
+    ['root is asked in a restricted team', { runAsRoot: true }, /runAsRoot.*restricted/],
+    ['more nodes than the pool has', { nodes: 3 }, /nodes = 3.*at most 2/],
+  ])('throws when %s', (_why, extra, message) => {
+    const { app, p } = platform();
+    const team = p.addTeam({ name: 'research' });
+    const { pool, ...rest } = { pool: 'h100', ...extra } as { pool: string } & Record<string, unknown>;
+    expect(
+      () =>
+        new GpuTrainingJob(new Chart(app, 'jobs'), 'job', {
+          name: 'ft',
+          team,
+          pool: p.pool(pool),
+          gpusPerNode: Gpu.whole(1),
+          nodes: 2,
+          image: 'trainer:1',
+          ...rest,
+        }),
+    ).toThrow(message);
+  });
+
+  test('root is allowed in a baseline team', () => {
+    expect(() =>
+      training({ runAsRoot: true }, { name: 'r', podSecurity: 'baseline', podSecurityReason: 'image needs root' }),
+    ).not.toThrow();
+  });
+
+  test('an inference service: probes, Service, PDB, KEDA scaler', () => {
+    const { app, p } = platform({ keda: true });
+    const team = p.addTeam({ name: 'serving' });
+    const chart = new Chart(app, 'apps');
+    new GpuInferenceService(chart, 'llm', {
+      name: 'llm',
+      team,
+      pool: p.pool('shared'),
+      gpusPerReplica: Gpu.shared(1),
+      image: 'server:1',
+      port: 8000,
+      autoscaling: { signal: GpuScalingSignal.engineActivity(0.7), prometheusAddress: 'http://prom:9090', maxReplicas: 5 },
+    });
+    const objs = chart.toJson() as Obj[];
+    const container = only(objs, 'Deployment', 'llm').spec.template.spec.containers[0];
+    expect(container.resources.limits).toEqual({ 'nvidia.com/gpu.shared': 1 });
+    expect(container.startupProbe).toMatchObject({ httpGet: { path: '/health', port: 8000 }, failureThreshold: 60 });
+    expect(only(objs, 'PodDisruptionBudget', 'llm').spec.maxUnavailable).toBe(1);
+    expect(only(objs, 'ScaledObject', 'llm').spec.maxReplicaCount).toBe(5);
+  });
+});
