@@ -55,6 +55,8 @@ const platform = new AiPlatform(new App(), 'platform', {
   releaseMaterializer: ReleaseMaterializer.external(),
 });
 
+for (const team of config.teams) platform.addTeam(team);
+
 const managedNodeRole = nodeRole('managed-nodes', tags, {});
 const system = new SystemNodeGroup('system', {
   cluster: cluster.cluster,

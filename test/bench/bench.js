@@ -23,8 +23,8 @@ const TYPES = [
   'g6e.12xlarge',
 ];
 
-/** A throwaway repository root with one stack (the real program) and a config of `pools` pools. */
-function generatedRoot(pools) {
+/** A throwaway repository root with one stack (the real program), `pools` pools and `teams` teams. */
+function generatedRoot(pools, teams = 0) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `aiready-bench-${pools}-`));
   const dir = path.join(root, 'stacks/ai-platform');
   fs.mkdirSync(dir, { recursive: true });
@@ -42,7 +42,14 @@ function generatedRoot(pools) {
     lines.push(`      instanceTypes: [${TYPES[i % TYPES.length]}]`);
     // Every fourth pool is a managed node group, the rest Karpenter NodePools.
     lines.push(`      provisioner: ${i % 4 === 3 ? 'managed-node-group' : 'karpenter'}`);
-    lines.push(`      maxNodes: ${1 + (i % 3)}`);
+    lines.push(`      maxNodes: ${2 + (i % 3)}`);
+  }
+  if (teams > 0) lines.push('  ai-platform:teams:');
+  for (let i = 0; i < teams; i++) {
+    // Each team gets one GPU of one pool, so quotas never exceed what the pools hold.
+    lines.push(`    - name: team-${String(i).padStart(3, '0')}`);
+    lines.push(`      gpuQuota: { pool-${String(i % pools).padStart(3, '0')}: 1 }`);
+    lines.push(`      editGroups: [team-${i}]`);
   }
   fs.writeFileSync(path.join(dir, 'Pulumi.bench.yaml'), `${lines.join('\n')}\n`);
   return root;
@@ -80,10 +87,17 @@ function scenario(label, cwd, onlyArgs) {
 }
 
 const rows = [scenario('reference stack (ai-platform dev)', ROOT, ['--only', 'ai-platform-dev'])];
-for (const pools of [1, 20, 50, 200]) {
-  const root = generatedRoot(pools);
+for (const [pools, teams] of [
+  [1, 0],
+  [20, 0],
+  [50, 0],
+  [200, 0],
+  [50, 20],
+  [50, 100],
+]) {
+  const root = generatedRoot(pools, teams);
   try {
-    rows.push(scenario(`generated stack, ${pools} GPU pools`, root, []));
+    rows.push(scenario(`generated stack, ${pools} GPU pools, ${teams} teams`, root, []));
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

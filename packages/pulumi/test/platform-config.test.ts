@@ -19,6 +19,7 @@ describe('readPlatformConfig', () => {
       adminPrincipalArns: [],
       publicAccessCidrs: [],
       pools: [{ name: 'l4', instanceTypes: ['g6.xlarge'] }],
+      teams: [],
       workflows: 'argo-workflows',
       monitoring: true,
       warnings: [],
@@ -37,6 +38,7 @@ describe('readPlatformConfig', () => {
     ['ai-platform:pools', '[]', 'at least one GPU pool'],
     ['ai-platform:monitoring', 'yes', 'true or false'],
     ['ai-platform:adminPrincipalArns', '"arn"', 'list of strings'],
+    ['ai-platform:teams', '"research"', 'list of team objects'],
   ])('throws when %s is %s', (key, value, fix) => {
     expect(() => readPlatformConfig('ai-platform', { ...base, [key]: value })).toThrow(
       new RegExp(`${key}.*${fix.replace(/[.]/g, '\\.')}`),

@@ -8,6 +8,7 @@ import {
   ValidationProblem,
   ValidationWarning,
 } from '@aiready/core';
+import type { TeamOptions } from '@aiready/k8s';
 import { NatGateways } from '../network/network';
 
 /** Everything the ai-platform stack reads from `Pulumi.<stack>.yaml`, validated, with defaults. */
@@ -22,6 +23,7 @@ export interface PlatformStackConfig {
   readonly adminPrincipalArns: readonly string[];
   readonly publicAccessCidrs: readonly string[];
   readonly pools: readonly GpuPoolSpec[];
+  readonly teams: readonly TeamOptions[];
   readonly workflows: 'argo-workflows' | 'none';
   readonly monitoring: boolean;
   readonly warnings: readonly ValidationWarning[];
@@ -38,6 +40,7 @@ export const PLATFORM_CONFIG_KEYS = {
   adminPrincipalArns: 'IAM principal ARNs granted cluster admin; default none',
   publicAccessCidrs: 'CIDRs allowed to reach the public API endpoint; default none (private endpoint)',
   pools: 'list of GPU pool specs (required, at least one)',
+  teams: 'list of teams ({ name, gpuQuota, editGroups, viewGroups, ... }); default none',
   workflows: "'argo-workflows' or 'none'; default 'argo-workflows'",
   monitoring: 'true or false; default true',
 } as const;
@@ -179,6 +182,16 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
     });
   }
 
+  const teamsRaw = parse(raw, 'teams');
+  if (teamsRaw !== undefined && (!Array.isArray(teamsRaw) || teamsRaw.some((t) => typeof t !== 'object' || t === null))) {
+    problems.push({
+      path: `${project}:teams`,
+      value: teamsRaw,
+      problem: 'must be a list of team objects',
+      fix: '- { name: research, gpuQuota: { h100: 8 } }',
+    });
+  }
+
   if (problems.length) throw new AireadyValidationError(`stack config (${project})`, problems);
   return {
     clusterName,
@@ -191,6 +204,7 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
     adminPrincipalArns,
     publicAccessCidrs,
     pools: poolsRaw as GpuPoolSpec[],
+    teams: (teamsRaw as TeamOptions[] | undefined) ?? [],
     workflows,
     monitoring: monitoringRaw === undefined ? true : (monitoringRaw as boolean),
     warnings,
