@@ -8,6 +8,8 @@ export function buildApp(outdir?: string): App {
   const platform = new AiPlatform(app, 'platform', {
     clusterName: 'ml',
     keda: true,
+    // Jobs wait in their team's queue and are admitted all-or-nothing; idle quota is lent across teams.
+    kueue: true,
     pools: [
       { name: 'h100-training', instanceTypes: ['p5.48xlarge'], purpose: 'training', zones: ['us-east-1a'], maxNodes: 4 },
       { name: 'l40s-inference', instanceTypes: ['g6e.xlarge', 'g6e.2xlarge'], maxNodes: 8 },

@@ -33,3 +33,4 @@ export * from './teams/team';
 export * from './workloads/pod-parts';
 export * from './workloads/gpu-training-job';
 export * from './workloads/gpu-inference-service';
+export * from './queueing/kueue';

@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 import { ClusterAutoscaler, ClusterAutoscalerProps } from '../autoscaling/cluster-autoscaler';
 import { CpuNodePool } from '../autoscaling/cpu-node-pool';
 import { Keda } from '../autoscaling/keda';
+import { Kueue, TEAM_LOCAL_QUEUE } from '../queueing/kueue';
 import { Karpenter } from '../autoscaling/karpenter';
 import { GpuNodePool, IGpuPool } from '../gpu/gpu-node-pool';
 import { GpuOperatorOptions } from '../gpu/gpu-operator-plan';
@@ -88,6 +89,12 @@ export interface AiPlatformProps extends ChartProps {
    */
   readonly clusterAutoscaler?: false | Omit<ClusterAutoscalerProps, 'clusterName' | 'pools' | 'values' | 'releaseMaterializer'>;
   /**
+   * Kueue: a ResourceFlavor per pool, and a ClusterQueue and LocalQueue per team, with all-or-nothing
+   * admission.
+   * @default false
+   */
+  readonly kueue?: boolean;
+  /**
    * KEDA, for scaling inference deployments on GPU activity (`GpuInferenceScaler`).
    * @default false
    */
@@ -142,6 +149,7 @@ export class AiPlatform extends Chart {
   public readonly cpuPool?: CpuNodePool;
   public readonly clusterAutoscaler?: ClusterAutoscaler;
   public readonly keda?: Keda;
+  public readonly kueue?: Kueue;
   public readonly workflows?: ArgoWorkflows;
   public readonly monitoring?: GpuMonitoring;
   public readonly prometheus?: KubePrometheusStack;
@@ -218,6 +226,7 @@ export class AiPlatform extends Chart {
       });
     }
     if (props.keda) this.keda = new Keda(this, 'keda', { releaseMaterializer: materializer });
+    if (props.kueue) this.kueue = new Kueue(this, 'kueue', normalized, { releaseMaterializer: materializer });
     if (props.storageClass ?? true) new Gp3StorageClass(this, 'storage-class');
     if ((props.workflows ?? 'argo-workflows') === 'argo-workflows') {
       this.workflows = new ArgoWorkflows(this, 'argo-workflows', {
@@ -290,7 +299,26 @@ export class AiPlatform extends Chart {
         });
       }
     }
+    if (this.kueue && options.queue === false) {
+      problems.push({
+        path: 'queue',
+        value: false,
+        problem: "the platform runs Kueue, which admits a team's jobs only through a queue",
+        fix: 'leave queue unset, or run the platform without kueue',
+      });
+    }
     if (problems.length) throw new AireadyValidationError(`${this.node.path}/team-${options.name}`, problems);
+    if (this.kueue) {
+      const spec = (t: Team) => ({
+        namespace: t.namespace,
+        gpuQuota: t.gpuQuota,
+        cpu: t.cpu,
+        memoryGiB: t.memoryGiB,
+        borrowGpus: t === team ? options.borrowGpus : undefined,
+      });
+      this.kueue.addTeamQueue(team, spec(team), teams.map(spec));
+      team.queueName = TEAM_LOCAL_QUEUE;
+    }
     this.teams.push(team);
     return team;
   }

@@ -49,6 +49,17 @@ export interface TeamOptions {
    */
   readonly podSecurityReason?: string;
   /**
+   * GPUs per pool the team may borrow from the other teams' idle quota (with Kueue).
+   * @default - as many as its own quota
+   */
+  readonly borrowGpus?: Readonly<Record<string, number>>;
+  /**
+   * Give the team a Kueue queue. With Kueue in the platform every team needs one: its jobs are only
+   * admitted through a queue.
+   * @default true
+   */
+  readonly queue?: boolean;
+  /**
    * Let pods open HTTPS connections anywhere (the API server, S3, model hubs, registries). Everything
    * else leaving the namespace is denied.
    * @default true
@@ -87,6 +98,10 @@ export class Team extends Construct {
   public readonly namespace: string;
   public readonly gpuQuota: Readonly<Record<string, number>>;
   public readonly podSecurity: 'restricted' | 'baseline';
+  public readonly cpu: number;
+  public readonly memoryGiB: number;
+  /** The Kueue LocalQueue its jobs go to, when the platform has Kueue. */
+  public queueName?: string;
   public readonly namespaceObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: TeamProps) {
@@ -145,6 +160,8 @@ export class Team extends Construct {
     this.namespace = props.name;
     this.gpuQuota = quota;
     this.podSecurity = level;
+    this.cpu = cpu;
+    this.memoryGiB = memory;
     const labels = componentLabels('team');
     const ns = this.namespace;
     this.namespaceObject = new kplus.k8s.KubeNamespace(this, 'Namespace', {

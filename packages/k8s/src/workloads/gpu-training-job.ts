@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IGpuPool } from '../gpu/gpu-node-pool';
 import { componentLabels } from '../private/metadata';
+import { KUEUE_QUEUE_LABEL } from '../queueing/kueue';
 import { Team } from '../teams/team';
 import { Gpu } from './gpu';
 import { containerSecurity, GpuContainerOptions, gpuPodLimits, poolPlacement } from './pod-parts';
@@ -96,7 +97,12 @@ export class GpuTrainingJob extends Construct {
         .map(([name, value]) => ({ name, value })),
     ];
     this.job = new kplus.k8s.KubeJob(this, 'Resource', {
-      metadata: { name: props.name, namespace: ns, labels },
+      // In a Kueue platform the job waits in the team's queue and is admitted whole or not at all.
+      metadata: {
+        name: props.name,
+        namespace: ns,
+        labels: { ...labels, ...(props.team.queueName ? { [KUEUE_QUEUE_LABEL]: props.team.queueName } : {}) },
+      },
       spec: {
         completionMode: 'Indexed',
         completions: nodes,

@@ -1,0 +1,66 @@
+import { GpuPoolSpec, Sharing } from '@aiready/core';
+import { App, Chart } from 'cdk8s';
+import { AiPlatform, Gpu, GpuTrainingJob } from '../src';
+import { Obj, only } from './util';
+
+const POOLS: GpuPoolSpec[] = [
+  { name: 'h100', instanceTypes: ['p5.48xlarge'], purpose: 'training', zones: ['us-east-1a'], maxNodes: 2 },
+  { name: 'mig', instanceTypes: ['p4de.24xlarge'], efa: false, maxNodes: 1, sharing: Sharing.mig('all-balanced') },
+];
+
+function platform() {
+  const app = new App();
+  return { app, p: new AiPlatform(app, 'platform', { clusterName: 'c1', pools: POOLS, kueue: true }) };
+}
+
+describe('Kueue', () => {
+  test('a flavor per pool that carries its label, taints and the tolerations Kueue adds to admitted pods', () => {
+    const { p } = platform();
+    const flavor = only(p.toJson() as Obj[], 'ResourceFlavor', 'h100');
+    expect(flavor.spec).toEqual({
+      nodeLabels: { 'aiready.dev/pool': 'h100' },
+      nodeTaints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }],
+      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+    });
+    expect((p.toJson() as Obj[]).filter((o) => o.kind === 'WorkloadPriorityClass').map((o) => o.value)).toEqual([1000, 100, 10]);
+    expect(p.releases.map((r) => r.spec.releaseName)).toContain('kueue');
+  });
+
+  test('a ClusterQueue per team in one cohort, with GPU quotas per pool (MIG slices included) and a LocalQueue', () => {
+    const { p } = platform();
+    p.addTeam({ name: 'a', gpuQuota: { h100: 8, mig: 1 } });
+    const objs = p.toJson() as Obj[];
+    const cq = only(objs, 'ClusterQueue', 'a');
+    expect(cq.spec.cohortName).toBe('aiready');
+    const h100 = cq.spec.resourceGroups[0].flavors.find((f: { name: string }) => f.name === 'h100');
+    expect(h100.resources.find((r: { name: string }) => r.name === 'nvidia.com/gpu')).toEqual({
+      name: 'nvidia.com/gpu',
+      nominalQuota: 8,
+      borrowingLimit: 8,
+    });
+    const mig = cq.spec.resourceGroups[0].flavors.find((f: { name: string }) => f.name === 'mig');
+    expect(mig.resources.find((r: { name: string }) => r.name === 'nvidia.com/mig-1g.10gb').nominalQuota).toBe(2);
+    expect(only(objs, 'LocalQueue', 'default').spec.clusterQueue).toBe('a');
+  });
+
+  test("a team's training jobs go to its queue", () => {
+    const { app, p } = platform();
+    const team = p.addTeam({ name: 'a', gpuQuota: { h100: 8 } });
+    const chart = new Chart(app, 'jobs');
+    new GpuTrainingJob(chart, 'j', { name: 'ft', team, pool: p.pool('h100'), gpusPerNode: Gpu.whole(8), image: 'trainer:1' });
+    expect(only(chart.toJson() as Obj[], 'Job').metadata.labels['kueue.x-k8s.io/queue-name']).toBe('default');
+  });
+
+  test('throws when a team opts out of a queue while Kueue runs', () => {
+    expect(() => platform().p.addTeam({ name: 'a', queue: false })).toThrow(/queue = false.*only through a queue/);
+  });
+
+  test('throws when a team would borrow more than the rest of the cohort holds', () => {
+    const { p } = platform();
+    p.addTeam({ name: 'a', gpuQuota: { h100: 4 } });
+    expect(() => p.addTeam({ name: 'b', gpuQuota: { h100: 4 }, borrowGpus: { h100: 8 } })).toThrow(
+      /borrowGpus\["h100"\] = 8.*hold 4 GPUs/,
+    );
+    expect(() => p.addTeam({ name: 'c', borrowGpus: { a100: 1 } })).toThrow(/borrowGpus\["a100"\].*no such pool/);
+  });
+});
