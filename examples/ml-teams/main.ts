@@ -10,6 +10,8 @@ export function buildApp(outdir?: string): App {
     keda: true,
     // Jobs wait in their team's queue and are admitted all-or-nothing; idle quota is lent across teams.
     kueue: true,
+    // Training jobs run as Kubeflow TrainJobs on a torch runtime per pool.
+    kubeflowTrainer: true,
     pools: [
       { name: 'h100-training', instanceTypes: ['p5.48xlarge'], purpose: 'training', zones: ['us-east-1a'], maxNodes: 4 },
       { name: 'l40s-inference', instanceTypes: ['g6e.xlarge', 'g6e.2xlarge'], maxNodes: 8 },
@@ -25,7 +27,7 @@ export function buildApp(outdir?: string): App {
     viewGroups: ['sre'],
   });
 
-  // A two-node fine-tune: 8 H100s per node over EFA, checkpoints on a volume the team created.
+  // A two-node fine-tune: 8 H100s per node over EFA, checkpoints to object storage.
   new GpuTrainingJob(new Chart(app, 'research-jobs'), 'finetune', {
     name: 'llama-finetune',
     team: research,
@@ -34,8 +36,8 @@ export function buildApp(outdir?: string): App {
     nodes: 2,
     image: 'nvcr.io/nvidia/pytorch:25.08-py3',
     command: ['torchrun'],
-    args: ['--nnodes=2', '--nproc-per-node=8', '--rdzv-backend=static', 'train.py'],
-    checkpointClaim: 'checkpoints',
+    args: ['--nproc-per-node=8', 'train.py'],
+    env: { CHECKPOINT_URI: 's3://research-checkpoints/llama-finetune' },
   });
 
   // An autoscaled LLM server: one L40S per replica, more replicas while the GPUs are over 60% busy.

@@ -120,9 +120,12 @@ describe('aiready synth', () => {
     const objs = objectsIn(path.join(a, 'examples/ml-teams/manifests'));
     const quota = objs.find((o) => o.kind === 'ResourceQuota' && o.metadata.namespace === 'research');
     expect(quota.spec.hard['requests.nvidia.com/gpu']).toBe(16);
-    expect(objs.find((o) => o.kind === 'Job').spec.template.spec.containers[0].resources.limits['vpc.amazonaws.com/efa']).toBe(
-      32,
-    );
+    const trainJob = objs.find((o) => o.kind === 'TrainJob');
+    expect(trainJob.spec.trainer.resourcesPerNode.limits).toEqual({ 'nvidia.com/gpu': 8, 'vpc.amazonaws.com/efa': 32 });
+    expect(trainJob.metadata.labels['kueue.x-k8s.io/queue-name']).toBe('default');
+    expect(
+      objs.find((o) => o.kind === 'ClusterTrainingRuntime' && o.metadata.name === trainJob.spec.runtimeRef.name),
+    ).toBeDefined();
     expect(objs.find((o) => o.kind === 'ScaledObject').metadata.namespace).toBe('serving');
   });
 

@@ -34,3 +34,4 @@ export * from './workloads/pod-parts';
 export * from './workloads/gpu-training-job';
 export * from './workloads/gpu-inference-service';
 export * from './queueing/kueue';
+export * from './training/kubeflow-trainer';

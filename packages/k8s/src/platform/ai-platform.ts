@@ -16,6 +16,7 @@ import { ClusterAutoscaler, ClusterAutoscalerProps } from '../autoscaling/cluste
 import { CpuNodePool } from '../autoscaling/cpu-node-pool';
 import { Keda } from '../autoscaling/keda';
 import { Kueue, TEAM_LOCAL_QUEUE } from '../queueing/kueue';
+import { KubeflowTrainer } from '../training/kubeflow-trainer';
 import { Karpenter } from '../autoscaling/karpenter';
 import { GpuNodePool, IGpuPool } from '../gpu/gpu-node-pool';
 import { GpuOperatorOptions } from '../gpu/gpu-operator-plan';
@@ -95,6 +96,11 @@ export interface AiPlatformProps extends ChartProps {
    */
   readonly kueue?: boolean;
   /**
+   * Kubeflow Trainer v2 with a torch runtime per pool; `GpuTrainingJob`s become TrainJobs.
+   * @default false
+   */
+  readonly kubeflowTrainer?: boolean;
+  /**
    * KEDA, for scaling inference deployments on GPU activity (`GpuInferenceScaler`).
    * @default false
    */
@@ -150,6 +156,7 @@ export class AiPlatform extends Chart {
   public readonly clusterAutoscaler?: ClusterAutoscaler;
   public readonly keda?: Keda;
   public readonly kueue?: Kueue;
+  public readonly trainer?: KubeflowTrainer;
   public readonly workflows?: ArgoWorkflows;
   public readonly monitoring?: GpuMonitoring;
   public readonly prometheus?: KubePrometheusStack;
@@ -226,6 +233,8 @@ export class AiPlatform extends Chart {
       });
     }
     if (props.keda) this.keda = new Keda(this, 'keda', { releaseMaterializer: materializer });
+    if (props.kubeflowTrainer)
+      this.trainer = new KubeflowTrainer(this, 'kubeflow-trainer', normalized, { releaseMaterializer: materializer });
     if (props.kueue) this.kueue = new Kueue(this, 'kueue', normalized, { releaseMaterializer: materializer });
     if (props.storageClass ?? true) new Gp3StorageClass(this, 'storage-class');
     if ((props.workflows ?? 'argo-workflows') === 'argo-workflows') {
@@ -319,6 +328,7 @@ export class AiPlatform extends Chart {
       this.kueue.addTeamQueue(team, spec(team), teams.map(spec));
       team.queueName = TEAM_LOCAL_QUEUE;
     }
+    team.trainer = this.trainer !== undefined;
     this.teams.push(team);
     return team;
   }

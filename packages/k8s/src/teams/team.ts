@@ -102,6 +102,8 @@ export class Team extends Construct {
   public readonly memoryGiB: number;
   /** The Kueue LocalQueue its jobs go to, when the platform has Kueue. */
   public queueName?: string;
+  /** The platform runs Kubeflow Trainer: training jobs become TrainJobs on the pools' runtimes. */
+  public trainer = false;
   public readonly namespaceObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: TeamProps) {

@@ -4,6 +4,8 @@ import { Construct } from 'constructs';
 import { IGpuPool } from '../gpu/gpu-node-pool';
 import { componentLabels } from '../private/metadata';
 import { KUEUE_QUEUE_LABEL } from '../queueing/kueue';
+import { torchRuntimeName } from '../training/kubeflow-trainer';
+import { ApiObject } from 'cdk8s';
 import { Team } from '../teams/team';
 import { Gpu } from './gpu';
 import { containerSecurity, GpuContainerOptions, gpuPodLimits, poolPlacement } from './pod-parts';
@@ -48,8 +50,10 @@ export interface GpuTrainingJobProps extends GpuContainerOptions {
  * requested in the pool's own resource, /dev/shm sized for NCCL, and `karpenter.sh/do-not-disrupt`.
  */
 export class GpuTrainingJob extends Construct {
-  public readonly job: kplus.k8s.KubeJob;
-  public readonly service: kplus.k8s.KubeService;
+  /** The indexed Job, or the Kubeflow TrainJob when the platform runs Trainer. */
+  public readonly job: ApiObject;
+  /** The headless Service of the ranks (indexed Job form only). */
+  public readonly service?: kplus.k8s.KubeService;
 
   constructor(scope: Construct, id: string, props: GpuTrainingJobProps) {
     super(scope, id);
@@ -75,10 +79,51 @@ export class GpuTrainingJob extends Construct {
       });
     if (!(shm > 0)) problems.push({ path: 'sharedMemoryGiB', value: shm, problem: 'must be positive', fix: 'use e.g. 32' });
     if (problems.length) throw new AireadyValidationError(this.node.path, problems);
+    if (props.team.trainer && props.checkpointClaim) {
+      throw new AireadyValidationError(this.node.path, [
+        {
+          path: 'checkpointClaim',
+          value: props.checkpointClaim,
+          problem: 'aiready does not yet mount volumes into Kubeflow TrainJobs',
+          fix: 'write checkpoints to object storage, or run without Trainer to get the indexed Job form',
+        },
+      ]);
+    }
     const limits = gpuPodLimits(this.node.path, props.team, props.pool, props.gpusPerNode, { ...props, efa });
     const placement = poolPlacement(props.pool, true);
     const ns = props.team.namespace;
     const labels = { ...componentLabels('training'), 'aiready.dev/job': props.name };
+    const queue: Record<string, string> = props.team.queueName ? { [KUEUE_QUEUE_LABEL]: props.team.queueName } : {};
+    if (props.team.trainer) {
+      // Trainer runs the ranks (JobSet) from the pool's runtime, which carries placement and /dev/shm.
+      this.job = new ApiObject(this, 'Resource', {
+        apiVersion: 'trainer.kubeflow.org/v1alpha1',
+        kind: 'TrainJob',
+        metadata: { name: props.name, namespace: ns, labels: { ...labels, ...queue } },
+        spec: {
+          runtimeRef: {
+            apiGroup: 'trainer.kubeflow.org',
+            kind: 'ClusterTrainingRuntime',
+            name: torchRuntimeName(props.pool.pool),
+          },
+          trainer: {
+            image: props.image,
+            ...(props.command ? { command: [...props.command] } : {}),
+            ...(props.args ? { args: [...props.args] } : {}),
+            ...(props.env
+              ? {
+                  env: Object.entries(props.env)
+                    .sort()
+                    .map(([name, value]) => ({ name, value })),
+                }
+              : {}),
+            numNodes: nodes,
+            resourcesPerNode: { limits: Object.fromEntries(Object.entries(limits).map(([k, v]) => [k, v.value])) },
+          },
+        },
+      });
+      return;
+    }
 
     this.service = new kplus.k8s.KubeService(this, 'Ranks', {
       metadata: { name: props.name, namespace: ns, labels },

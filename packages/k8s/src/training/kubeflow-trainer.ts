@@ -1,0 +1,91 @@
+import { CHARTS, DO_NOT_DISRUPT_ANNOTATION, GpuPool, POOL_LABEL, tolerationsFor } from '@aiready/core';
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Values } from '../private/merge';
+import { componentLabels } from '../private/metadata';
+import { ownedNamespace } from '../private/namespace';
+import { HelmRelease } from '../release/helm-release';
+import { ReleaseMaterializer } from '../release/release-materializer';
+
+/** The PyTorch image of aiready's training runtimes (pinned, like every version). */
+export const TORCH_RUNTIME_IMAGE = 'pytorch/pytorch:2.8.0-cuda12.8-cudnn9-runtime';
+
+/** Name of the torch ClusterTrainingRuntime of a pool. */
+export function torchRuntimeName(pool: GpuPool): string {
+  return `aiready-torch-${pool.name}`;
+}
+
+export interface KubeflowTrainerProps {
+  /** Raw chart values deep-merged last. @default - none */
+  readonly values?: Values;
+  /** How the Helm release is installed. @default ReleaseMaterializer.argoCd() */
+  readonly releaseMaterializer?: ReleaseMaterializer;
+}
+
+/**
+ * Kubeflow Trainer v2 (chart from the version lock, with the JobSet it needs) and, per GPU pool, a
+ * torch `ClusterTrainingRuntime` whose pods already carry the pool's node selector and tolerations.
+ * The chart installs its default runtimes through a post-install hook, which some materialisers drop;
+ * aiready turns those off and renders its runtimes as ordinary objects instead, so they exist under
+ * every materialiser.
+ */
+export class KubeflowTrainer extends Construct {
+  public readonly release: HelmRelease;
+  public readonly namespaceObject: ApiObject;
+
+  constructor(scope: Construct, id: string, pools: readonly GpuPool[], props: KubeflowTrainerProps = {}) {
+    super(scope, id);
+    const labels = componentLabels('kubeflow-trainer');
+    this.namespaceObject = ownedNamespace(this, CHARTS.kubeflowTrainer.namespace, 'kubeflow-trainer', 'baseline');
+    this.release = new HelmRelease(this, 'Release', {
+      pin: CHARTS.kubeflowTrainer,
+      component: 'kubeflow-trainer',
+      values: { crds: { enabled: true }, jobset: { install: true }, runtimes: { defaultEnabled: false } },
+      overrides: props.values,
+      materializer: props.releaseMaterializer ?? ReleaseMaterializer.argoCd(),
+    });
+    for (const pool of pools) {
+      new ApiObject(this, `Runtime-${pool.name}`, {
+        apiVersion: 'trainer.kubeflow.org/v1alpha1',
+        kind: 'ClusterTrainingRuntime',
+        metadata: { name: torchRuntimeName(pool), labels: { ...labels, 'trainer.kubeflow.org/framework': 'torch' } },
+        spec: {
+          mlPolicy: { numNodes: 1, torch: {} },
+          template: {
+            spec: {
+              replicatedJobs: [
+                {
+                  name: 'node',
+                  template: {
+                    metadata: { labels: { 'trainer.kubeflow.org/trainjob-ancestor-step': 'trainer' } },
+                    spec: {
+                      template: {
+                        ...(pool.purpose === 'training'
+                          ? { metadata: { annotations: { [DO_NOT_DISRUPT_ANNOTATION]: 'true' } } }
+                          : {}),
+                        spec: {
+                          nodeSelector: { [POOL_LABEL]: pool.name },
+                          tolerations: tolerationsFor(pool.taints).map((t) => ({ ...t })),
+                          containers: [
+                            {
+                              name: 'node',
+                              image: TORCH_RUNTIME_IMAGE,
+                              command: ['torchrun'],
+                              volumeMounts: [{ name: 'dshm', mountPath: '/dev/shm' }],
+                            },
+                          ],
+                          // NCCL needs far more shared memory than the container default.
+                          volumes: [{ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '32Gi' } }],
+                        },
+                      },
+                    },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      });
+    }
+  }
+}
