@@ -1,6 +1,6 @@
 // Two teams on one platform, the way a platform team hands out GPUs: quotas per pool that the pools
 // can actually supply, and workloads that land on the right pool without repeating a label or taint.
-import { AiPlatform, Gpu, GpuInferenceService, GpuScalingSignal, GpuTrainingJob } from '@aiready/k8s';
+import { AiPlatform, Gpu, GpuInferenceService, GpuScalingSignal, GpuTrainingJob, GpuWorkflowTemplate } from '@aiready/k8s';
 import { App, Chart } from 'cdk8s';
 
 export function buildApp(outdir?: string): App {
@@ -38,6 +38,29 @@ export function buildApp(outdir?: string): App {
     command: ['torchrun'],
     args: ['--nproc-per-node=8', 'train.py'],
     env: { CHECKPOINT_URI: 's3://research-checkpoints/llama-finetune' },
+  });
+
+  // A train → evaluate pipeline for Argo Workflows: training on H100s, evaluation on one L40S.
+  new GpuWorkflowTemplate(new Chart(app, 'research-pipelines'), 'train-evaluate', {
+    name: 'train-evaluate',
+    team: research,
+    steps: [
+      {
+        name: 'train',
+        pool: platform.pool('h100-training'),
+        gpu: Gpu.whole(8),
+        image: 'nvcr.io/nvidia/pytorch:25.08-py3',
+        command: ['python', 'train.py'],
+      },
+      {
+        name: 'evaluate',
+        pool: platform.pool('l40s-inference'),
+        gpu: Gpu.whole(1),
+        image: 'nvcr.io/nvidia/pytorch:25.08-py3',
+        command: ['python', 'eval.py'],
+        after: ['train'],
+      },
+    ],
   });
 
   // An autoscaled LLM server: one L40S per replica, more replicas while the GPUs are over 60% busy.

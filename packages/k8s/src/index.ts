@@ -35,3 +35,4 @@ export * from './workloads/gpu-training-job';
 export * from './workloads/gpu-inference-service';
 export * from './queueing/kueue';
 export * from './training/kubeflow-trainer';
+export * from './workflows/gpu-workflow-template';

@@ -18,6 +18,10 @@ export interface ArgoCdApplicationSpec {
   readonly syncPolicy: {
     readonly automated?: { readonly prune: boolean; readonly selfHeal: boolean };
     readonly syncOptions: readonly string[];
+    readonly retry?: {
+      readonly limit: number;
+      readonly backoff: { readonly duration: string; readonly factor: number; readonly maxDuration: string };
+    };
   };
 }
 

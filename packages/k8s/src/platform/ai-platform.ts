@@ -237,13 +237,7 @@ export class AiPlatform extends Chart {
       this.trainer = new KubeflowTrainer(this, 'kubeflow-trainer', normalized, { releaseMaterializer: materializer });
     if (props.kueue) this.kueue = new Kueue(this, 'kueue', normalized, { releaseMaterializer: materializer });
     if (props.storageClass ?? true) new Gp3StorageClass(this, 'storage-class');
-    if ((props.workflows ?? 'argo-workflows') === 'argo-workflows') {
-      this.workflows = new ArgoWorkflows(this, 'argo-workflows', {
-        ...props.argoWorkflows,
-        values: props.values?.argoWorkflows,
-        releaseMaterializer: materializer,
-      });
-    }
+    let monitorLabels: Readonly<Record<string, string>> | undefined;
     if (props.monitoring !== false) {
       const { prometheus, ...options } = props.monitoring ?? {};
       let selectorLabels: Readonly<Record<string, string>>;
@@ -257,11 +251,20 @@ export class AiPlatform extends Chart {
         this.prometheus = new KubePrometheusStack(this, 'monitoring', { ...prometheus, releaseMaterializer: materializer });
         selectorLabels = this.prometheus.selectorLabels;
       }
+      monitorLabels = selectorLabels;
       this.monitoring = new GpuMonitoring(this, 'gpu-monitoring', {
         ...options,
         pools: this.pools,
         prometheusSelectorLabels: selectorLabels,
         namespace: this.gpuOperator.namespace,
+      });
+    }
+    if ((props.workflows ?? 'argo-workflows') === 'argo-workflows') {
+      this.workflows = new ArgoWorkflows(this, 'argo-workflows', {
+        ...(monitorLabels ? { serviceMonitorLabels: monitorLabels } : {}),
+        ...props.argoWorkflows,
+        values: props.values?.argoWorkflows,
+        releaseMaterializer: materializer,
       });
     }
     if (materializer.kind === 'argocd') this.orderCustomResourcesAfterCrds();

@@ -106,8 +106,11 @@ class ArgoCdMaterializer extends ReleaseMaterializer {
         },
         syncPolicy: {
           ...(this.automated ? { automated: { prune: true, selfHeal: true } } : {}),
-          // Large CRDs (argo-workflows v4 full CRDs, Prometheus) exceed the client-side apply annotation limit.
-          syncOptions: ['ServerSideApply=true'],
+          // Large CRDs (argo-workflows v4 full CRDs, Prometheus) exceed the client-side apply annotation
+          // limit; a chart's own custom resources may name CRDs another Application is still installing,
+          // so a missing CRD at dry-run is not fatal and the sync retries.
+          syncOptions: ['ServerSideApply=true', 'SkipDryRunOnMissingResource=true'],
+          retry: { limit: 10, backoff: { duration: '30s', factor: 2, maxDuration: '10m' } },
         },
       },
     });

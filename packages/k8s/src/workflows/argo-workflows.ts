@@ -27,6 +27,39 @@ export interface ArgoWorkflowsProps {
    */
   readonly parallelism?: number;
   /**
+   * SSO of the Argo Server (needed when `authModes` includes `sso`): the OIDC issuer, and where the
+   * client id and secret are (Secret references, never values).
+   * @default - none
+   */
+  readonly sso?: {
+    readonly issuer: string;
+    readonly redirectUrl: string;
+    readonly clientId: { readonly name: string; readonly key: string };
+    readonly clientSecret: { readonly name: string; readonly key: string };
+  };
+  /**
+   * Watch only the controller's own namespace (a namespaced install); cluster-wide otherwise. The CRDs
+   * stay cluster-scoped either way.
+   * @default false
+   */
+  readonly namespaced?: boolean;
+  /**
+   * Instance ID: the controller handles only workflows labelled with it, so it can run next to another
+   * Argo Workflows controller (for example the one Kubeflow Pipelines bundles).
+   * @default - none: the controller handles every workflow it sees
+   */
+  readonly instanceId?: string;
+  /**
+   * Artifact repository on S3, reached with the pod's AWS identity (`useSDKCreds`), never static keys.
+   * @default - none
+   */
+  readonly artifacts?: { readonly bucket: string; readonly region: string; readonly keyFormat?: string };
+  /**
+   * A ServiceMonitor for the controller's metrics, with these Prometheus selector labels.
+   * @default - none
+   */
+  readonly serviceMonitorLabels?: Readonly<Record<string, string>>;
+  /**
    * Raw chart values deep-merged last.
    * @default - none
    */
@@ -73,6 +106,36 @@ export class ArgoWorkflows extends Construct {
         fix: 'set parallelism to e.g. 20, or leave it unset',
       });
     }
+    if (authModes.includes('sso') && !props.sso) {
+      problems.push({
+        path: 'sso',
+        value: undefined,
+        problem: "authModes includes 'sso' but no SSO is configured",
+        fix: 'give sso: { issuer, redirectUrl, clientId, clientSecret } with Secret references',
+      });
+    }
+    for (const key of ['clientId', 'clientSecret'] as const) {
+      const ref = props.sso?.[key];
+      if (props.sso && (typeof ref !== 'object' || !ref?.name || !ref?.key)) {
+        problems.push({
+          path: `sso.${key}`,
+          value: typeof ref === 'string' ? '[a literal value, not shown]' : ref,
+          problem: 'not a Secret reference; aiready never writes credentials into manifests',
+          fix: "give { name: '<secret>', key: '<key>' }",
+        });
+      }
+    }
+    if (props.instanceId !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(props.instanceId)) {
+      problems.push({ path: 'instanceId', value: props.instanceId, problem: 'not a label value', fix: "use e.g. 'platform'" });
+    }
+    if (props.artifacts && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.artifacts.bucket)) {
+      problems.push({
+        path: 'artifacts.bucket',
+        value: props.artifacts.bucket,
+        problem: 'not an S3 bucket name',
+        fix: "use e.g. 'ml-artifacts-prod'",
+      });
+    }
     if (problems.length) throw new AireadyValidationError(this.node.path, problems);
 
     this.namespace = props.namespace ?? CHARTS.argoWorkflows.namespace;
@@ -83,11 +146,44 @@ export class ArgoWorkflows extends Construct {
       namespace: this.namespace,
       values: {
         crds: { install: true, full: true, keep: true },
-        server: { enabled: true, authModes: [...authModes] },
+        server: {
+          enabled: true,
+          authModes: [...authModes],
+          ...(props.sso
+            ? {
+                sso: {
+                  enabled: true,
+                  issuer: props.sso.issuer,
+                  redirectUrl: props.sso.redirectUrl,
+                  clientId: { ...props.sso.clientId },
+                  clientSecret: { ...props.sso.clientSecret },
+                },
+              }
+            : {}),
+        },
         controller: {
           ...(props.parallelism === undefined ? {} : { parallelism: props.parallelism }),
           metricsConfig: { enabled: true },
+          ...(props.instanceId ? { instanceID: { enabled: true, explicitID: props.instanceId } } : {}),
+          ...(props.serviceMonitorLabels
+            ? { serviceMonitor: { enabled: true, additionalLabels: { ...props.serviceMonitorLabels } } }
+            : {}),
         },
+        ...(props.namespaced ? { singleNamespace: true } : {}),
+        ...(props.artifacts
+          ? {
+              artifactRepository: {
+                archiveLogs: true,
+                s3: {
+                  bucket: props.artifacts.bucket,
+                  endpoint: 's3.amazonaws.com',
+                  region: props.artifacts.region,
+                  keyFormat: props.artifacts.keyFormat ?? '{{workflow.namespace}}/{{workflow.name}}/{{pod.name}}',
+                  useSDKCreds: true,
+                },
+              },
+            }
+          : {}),
         // Artifact access goes through the pod's IAM identity, never static keys.
         useStaticCredentials: false,
       },

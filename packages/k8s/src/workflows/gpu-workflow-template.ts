@@ -1,0 +1,113 @@
+import { AireadyValidationError, ValidationProblem } from '@aiready/core';
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IGpuPool } from '../gpu/gpu-node-pool';
+import { componentLabels } from '../private/metadata';
+import { Team } from '../teams/team';
+import { Gpu } from '../workloads/gpu';
+import { containerSecurity, gpuPodLimits, poolPlacement } from '../workloads/pod-parts';
+
+/** One GPU step of a workflow. */
+export interface GpuWorkflowStep {
+  /** Step name (a DNS label). */
+  readonly name: string;
+  readonly pool: IGpuPool;
+  readonly gpu: Gpu;
+  readonly image: string;
+  /** @default - the image's entrypoint */
+  readonly command?: readonly string[];
+  /** @default - the image's arguments */
+  readonly args?: readonly string[];
+  /**
+   * Steps that must finish first.
+   * @default - none: starts at once
+   */
+  readonly after?: readonly string[];
+}
+
+export interface GpuWorkflowTemplateProps {
+  /** Template name (a DNS label). */
+  readonly name: string;
+  readonly team: Team;
+  /** The steps, a DAG through `after`. */
+  readonly steps: readonly GpuWorkflowStep[];
+}
+
+/**
+ * An Argo `WorkflowTemplate` of GPU steps (e.g. train → evaluate) in a team's namespace: each step
+ * lands on its pool with the pool's tolerations and node selector, requests GPUs in the pool's own
+ * resource, runs as the team's `workflow` service account with restricted security.
+ */
+export class GpuWorkflowTemplate extends Construct {
+  public readonly template: ApiObject;
+
+  constructor(scope: Construct, id: string, props: GpuWorkflowTemplateProps) {
+    super(scope, id);
+    const names = props.steps.map((s) => s.name);
+    const problems: ValidationProblem[] = [];
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.name ?? ''))
+      problems.push({ path: 'name', value: props.name, problem: 'not a DNS label', fix: "use e.g. 'train-evaluate'" });
+    if (props.steps.length === 0)
+      problems.push({ path: 'steps', value: [], problem: 'a workflow needs at least one step', fix: 'add a step' });
+    props.steps.forEach((step, i) => {
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(step.name) || names.indexOf(step.name) !== i) {
+        problems.push({
+          path: `steps[${i}].name`,
+          value: step.name,
+          problem: 'not a unique DNS label',
+          fix: 'name every step uniquely, e.g. train, evaluate',
+        });
+      }
+      for (const dep of step.after ?? []) {
+        if (!names.includes(dep) || dep === step.name)
+          problems.push({
+            path: `steps[${i}].after`,
+            value: dep,
+            problem: 'no other step has this name',
+            fix: `use one of ${names.filter((n) => n !== step.name).join(', ')}`,
+          });
+      }
+    });
+    if (problems.length) throw new AireadyValidationError(this.node.path, problems);
+
+    const templates = props.steps.map((step) => {
+      const limits = gpuPodLimits(`${this.node.path}/${step.name}`, props.team, step.pool, step.gpu, step);
+      const placement = poolPlacement(step.pool, step.pool.pool.purpose === 'training');
+      return {
+        name: step.name,
+        ...(Object.keys(placement.annotations).length ? { metadata: { annotations: placement.annotations } } : {}),
+        nodeSelector: placement.nodeSelector,
+        tolerations: placement.tolerations,
+        container: {
+          image: step.image,
+          ...(step.command ? { command: [...step.command] } : {}),
+          ...(step.args ? { args: [...step.args] } : {}),
+          resources: { limits: Object.fromEntries(Object.entries(limits).map(([k, v]) => [k, v.value])) },
+          securityContext: containerSecurity(false),
+        },
+      };
+    });
+    this.template = new ApiObject(this, 'Resource', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'WorkflowTemplate',
+      metadata: { name: props.name, namespace: props.team.namespace, labels: componentLabels('workflows') },
+      spec: {
+        entrypoint: 'main',
+        serviceAccountName: 'workflow',
+        templates: [
+          {
+            name: 'main',
+            dag: {
+              tasks: props.steps.map((s) => ({
+                name: s.name,
+                template: s.name,
+                ...(s.after?.length ? { dependencies: [...s.after] } : {}),
+              })),
+            },
+          },
+          ...templates,
+        ],
+      },
+    });
+  }
+}

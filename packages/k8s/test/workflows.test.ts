@@ -1,0 +1,121 @@
+import { App, Chart, Testing } from 'cdk8s';
+import { AiPlatform, ArgoWorkflows, ArgoWorkflowsProps, Gpu, GpuWorkflowTemplate, GpuWorkflowStep } from '../src';
+import { Obj, only, releaseValues, synth } from './util';
+
+describe('ArgoWorkflows options', () => {
+  function values(props: ArgoWorkflowsProps) {
+    const chart = Testing.chart();
+    new ArgoWorkflows(chart, 'argo', props);
+    return releaseValues(synth(chart), 'argo-workflows');
+  }
+
+  test('SSO from Secret references, namespaced install, instance ID, S3 artifacts with the pod identity', () => {
+    const v = values({
+      authModes: ['sso'],
+      sso: {
+        issuer: 'https://idp.example.com',
+        redirectUrl: 'https://argo.example.com/oauth2/callback',
+        clientId: { name: 'argo-sso', key: 'id' },
+        clientSecret: { name: 'argo-sso', key: 'secret' },
+      },
+      namespaced: true,
+      instanceId: 'platform',
+      artifacts: { bucket: 'ml-artifacts', region: 'us-east-1' },
+    });
+    expect(v.server.sso).toMatchObject({ enabled: true, clientSecret: { name: 'argo-sso', key: 'secret' } });
+    expect(v.singleNamespace).toBe(true);
+    expect(v.controller.instanceID).toEqual({ enabled: true, explicitID: 'platform' });
+    expect(v.artifactRepository.s3).toMatchObject({ bucket: 'ml-artifacts', useSDKCreds: true });
+    expect(JSON.stringify(v)).not.toMatch(/accessKey|secretKey/);
+  });
+
+  test('the platform points the controller ServiceMonitor at its Prometheus', () => {
+    const p = new AiPlatform(new App(), 'p', { clusterName: 'c1', pools: [{ name: 'g', instanceTypes: ['g6.xlarge'] }] });
+    const v = releaseValues(p.toJson() as Obj[], 'argo-workflows');
+    expect(v.controller.serviceMonitor).toEqual({ enabled: true, additionalLabels: { release: 'kube-prometheus-stack' } });
+  });
+
+  test.each([
+    ['SSO is asked without its configuration', { authModes: ['sso'] }, /sso = undefined/],
+    [
+      'an SSO secret is given as a value',
+      { authModes: ['sso'], sso: { issuer: 'i', redirectUrl: 'r', clientId: { name: 'a', key: 'b' }, clientSecret: 'hunter2' } },
+      /sso\.clientSecret.*never writes credentials/,
+    ],
+    ['the instance ID is not a label value', { instanceId: 'Not Valid' }, /instanceId/],
+    ['the bucket name is invalid', { artifacts: { bucket: 'My_Bucket', region: 'us-east-1' } }, /artifacts\.bucket/],
+  ])('throws when %s', (_why, props, message) => {
+    expect(() => values(props as ArgoWorkflowsProps)).toThrow(message);
+  });
+
+  test('a secret value never appears in the error', () => {
+    expect(() =>
+      values({
+        authModes: ['sso'],
+        sso: { issuer: 'i', redirectUrl: 'r', clientId: { name: 'a', key: 'b' }, clientSecret: 'hunter2' as never },
+      }),
+    ).toThrow(/^(?![\s\S]*hunter2)/);
+  });
+});
+
+describe('GpuWorkflowTemplate', () => {
+  function build(steps: (p: AiPlatform) => GpuWorkflowStep[]) {
+    const app = new App();
+    const p = new AiPlatform(app, 'platform', {
+      clusterName: 'c1',
+      pools: [
+        { name: 'h100', instanceTypes: ['p5.48xlarge'], purpose: 'training', zones: ['us-east-1a'] },
+        { name: 'l40s', instanceTypes: ['g6e.xlarge'] },
+      ],
+    });
+    const team = p.addTeam({ name: 'research' });
+    const chart = new Chart(app, 'wf');
+    new GpuWorkflowTemplate(chart, 't', { name: 'train-evaluate', team, steps: steps(p) });
+    return chart.toJson() as Obj[];
+  }
+
+  test('train on H100s, then evaluate on an L40S: each step on its pool, as the team workflow account', () => {
+    const wt = only(
+      build((p) => [
+        { name: 'train', pool: p.pool('h100'), gpu: Gpu.whole(8), image: 'trainer:1' },
+        { name: 'evaluate', pool: p.pool('l40s'), gpu: Gpu.whole(1), image: 'trainer:1', after: ['train'] },
+      ]),
+      'WorkflowTemplate',
+    );
+    expect(wt.metadata.namespace).toBe('research');
+    expect(wt.spec.serviceAccountName).toBe('workflow');
+    expect(wt.spec.templates[0].dag.tasks).toEqual([
+      { name: 'train', template: 'train' },
+      { name: 'evaluate', template: 'evaluate', dependencies: ['train'] },
+    ]);
+    const train = wt.spec.templates.find((t: { name: string }) => t.name === 'train');
+    expect(train.nodeSelector).toEqual({ 'aiready.dev/pool': 'h100' });
+    expect(train.metadata.annotations).toEqual({ 'karpenter.sh/do-not-disrupt': 'true' });
+    expect(train.container.resources.limits).toEqual({ 'nvidia.com/gpu': 8 });
+  });
+
+  test.each([
+    [
+      'a step waits for a step that does not exist',
+      (p: AiPlatform) => [{ name: 'a', pool: p.pool('l40s'), gpu: Gpu.whole(1), image: 'x:1', after: ['b'] }],
+      /after = "b"/,
+    ],
+    [
+      'two steps share a name',
+      (p: AiPlatform) => [0, 1].map(() => ({ name: 'a', pool: p.pool('l40s'), gpu: Gpu.whole(1), image: 'x:1' })),
+      /steps\[1\]\.name/,
+    ],
+    [
+      'a step targets a pool that does not exist',
+      (p: AiPlatform) => [{ name: 'a', pool: p.pool('a100'), gpu: Gpu.whole(1), image: 'x:1' }],
+      /pool = "a100".*use one of h100, l40s/,
+    ],
+    [
+      'a step asks more GPUs than its pool has per node',
+      (p: AiPlatform) => [{ name: 'a', pool: p.pool('l40s'), gpu: Gpu.whole(4), image: 'x:1' }],
+      /at most 1/,
+    ],
+  ])('throws when %s', (_why, steps, message) => {
+    expect(() => build(steps)).toThrow(message);
+  });
+});
