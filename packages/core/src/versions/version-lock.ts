@@ -1,3 +1,4 @@
+import type { ValidationProblem } from '../errors';
 // The version lock: every upstream chart aiready installs, pinned in one place.
 // Source: ../shared/reference/versions-and-prices.md part 1 (each row verified from a Chart.yaml at a
 // tag or a published Helm index). To upgrade a component, change its row here and nothing else.
@@ -223,3 +224,14 @@ export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<KubernetesVersion, s
   '1.35': 'v1.35.2',
   '1.36': 'v1.36.1',
 };
+
+/** The problem with a Kubernetes version outside the supported range, if it is. */
+export function kubernetesVersionProblem(path: string, version: string): ValidationProblem | undefined {
+  if ((SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(version)) return undefined;
+  return {
+    path,
+    value: version,
+    problem: 'outside the supported Kubernetes range',
+    fix: `use one of ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}`,
+  };
+}

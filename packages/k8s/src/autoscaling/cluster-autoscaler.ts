@@ -5,7 +5,7 @@ import {
   DEFAULT_KUBERNETES_VERSION,
   GpuPool,
   KubernetesVersion,
-  SUPPORTED_KUBERNETES_VERSIONS,
+  kubernetesVersionProblem,
   ValidationProblem,
 } from '@aiready/core';
 import { Construct } from 'constructs';
@@ -87,14 +87,8 @@ export class ClusterAutoscaler extends Construct {
         fix: 'give the cluster autoscaler only managed-node-group pools',
       });
     }
-    if (!SUPPORTED_KUBERNETES_VERSIONS.includes(version)) {
-      problems.push({
-        path: 'kubernetesVersion',
-        value: version,
-        problem: 'outside the supported range',
-        fix: `use one of ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}`,
-      });
-    }
+    const versionProblem = kubernetesVersionProblem('kubernetesVersion', version);
+    if (versionProblem) problems.push(versionProblem);
     if (!(threshold > 0 && threshold < 1)) {
       problems.push({
         path: 'scaleDownGpuUtilizationThreshold',

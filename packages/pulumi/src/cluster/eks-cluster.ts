@@ -3,7 +3,7 @@ import {
   DEFAULT_KUBERNETES_VERSION,
   isDnsLabel,
   KubernetesVersion,
-  SUPPORTED_KUBERNETES_VERSIONS,
+  kubernetesVersionProblem,
   ValidationProblem,
 } from '@aiready/core';
 import * as aws from '@pulumi/aws';
@@ -81,14 +81,8 @@ export class EksCluster extends pulumi.ComponentResource {
         fix: "use lower-case letters, digits and '-', e.g. 'ai-prod'",
       });
     }
-    if (!SUPPORTED_KUBERNETES_VERSIONS.includes(version)) {
-      problems.push({
-        path: 'version',
-        value: version,
-        problem: 'outside the supported Kubernetes range',
-        fix: `use one of ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}`,
-      });
-    }
+    const versionProblem = kubernetesVersionProblem('version', version);
+    if (versionProblem) problems.push(versionProblem);
     publicCidrs.forEach((cidr, i) => {
       if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr)) {
         problems.push({
