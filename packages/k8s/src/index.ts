@@ -36,3 +36,4 @@ export * from './workloads/gpu-inference-service';
 export * from './queueing/kueue';
 export * from './training/kubeflow-trainer';
 export * from './workflows/gpu-workflow-template';
+export * from './serving/kserve';

@@ -172,6 +172,27 @@ export const CHARTS = Object.freeze({
     ownsCrds: true,
     hooks: NO_HOOKS,
   },
+  kserveCrd: {
+    id: 'kserve-crd',
+    chart: 'kserve-crd',
+    repository: 'oci://ghcr.io/kserve/charts',
+    version: 'v0.20.0',
+    appVersion: 'v0.20.0',
+    namespace: 'kserve',
+    ownsCrds: true,
+    hooks: NO_HOOKS,
+  },
+  kserve: {
+    id: 'kserve-resources',
+    // The chart was named `kserve` up to v0.16; since v0.17 it is `kserve-resources`.
+    chart: 'kserve-resources',
+    repository: 'oci://ghcr.io/kserve/charts',
+    version: 'v0.20.0',
+    appVersion: 'v0.20.0',
+    namespace: 'kserve',
+    ownsCrds: false,
+    hooks: NO_HOOKS,
+  },
 } satisfies Record<string, ChartPin>);
 
 export type ChartKey = keyof typeof CHARTS;

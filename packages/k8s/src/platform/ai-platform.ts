@@ -17,6 +17,7 @@ import { CpuNodePool } from '../autoscaling/cpu-node-pool';
 import { Keda } from '../autoscaling/keda';
 import { Kueue, TEAM_LOCAL_QUEUE } from '../queueing/kueue';
 import { KubeflowTrainer } from '../training/kubeflow-trainer';
+import { KServe, KServeProps } from '../serving/kserve';
 import { Karpenter } from '../autoscaling/karpenter';
 import { GpuNodePool, IGpuPool } from '../gpu/gpu-node-pool';
 import { GpuOperatorOptions } from '../gpu/gpu-operator-plan';
@@ -101,6 +102,11 @@ export interface AiPlatformProps extends ChartProps {
    */
   readonly kubeflowTrainer?: boolean;
   /**
+   * KServe; `GpuInferenceService`s then become KServe InferenceServices.
+   * @default - none
+   */
+  readonly kserve?: Omit<KServeProps, 'releaseMaterializer'>;
+  /**
    * KEDA, for scaling inference deployments on GPU activity (`GpuInferenceScaler`).
    * @default false
    */
@@ -157,6 +163,7 @@ export class AiPlatform extends Chart {
   public readonly keda?: Keda;
   public readonly kueue?: Kueue;
   public readonly trainer?: KubeflowTrainer;
+  public readonly kserve?: KServe;
   public readonly workflows?: ArgoWorkflows;
   public readonly monitoring?: GpuMonitoring;
   public readonly prometheus?: KubePrometheusStack;
@@ -235,6 +242,7 @@ export class AiPlatform extends Chart {
     if (props.keda) this.keda = new Keda(this, 'keda', { releaseMaterializer: materializer });
     if (props.kubeflowTrainer)
       this.trainer = new KubeflowTrainer(this, 'kubeflow-trainer', normalized, { releaseMaterializer: materializer });
+    if (props.kserve) this.kserve = new KServe(this, 'kserve', { ...props.kserve, releaseMaterializer: materializer });
     if (props.kueue) this.kueue = new Kueue(this, 'kueue', normalized, { releaseMaterializer: materializer });
     if (props.storageClass ?? true) new Gp3StorageClass(this, 'storage-class');
     let monitorLabels: Readonly<Record<string, string>> | undefined;
@@ -332,6 +340,7 @@ export class AiPlatform extends Chart {
       team.queueName = TEAM_LOCAL_QUEUE;
     }
     team.trainer = this.trainer !== undefined;
+    team.kserve = this.kserve !== undefined;
     this.teams.push(team);
     return team;
   }

@@ -104,6 +104,8 @@ export class Team extends Construct {
   public queueName?: string;
   /** The platform runs Kubeflow Trainer: training jobs become TrainJobs on the pools' runtimes. */
   public trainer = false;
+  /** The platform runs KServe: inference services become KServe InferenceServices. */
+  public kserve = false;
   public readonly namespaceObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: TeamProps) {

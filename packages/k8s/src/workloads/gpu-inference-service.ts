@@ -1,4 +1,5 @@
 import { AireadyValidationError, ValidationProblem } from '@aiready/core';
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GpuInferenceScaler, GpuScalingSignal } from '../autoscaling/gpu-inference-scaler';
@@ -50,8 +51,10 @@ export interface GpuInferenceServiceProps extends GpuContainerOptions {
  * at a time, and optional KEDA scaling on GPU activity or queue depth.
  */
 export class GpuInferenceService extends Construct {
-  public readonly deployment: kplus.k8s.KubeDeployment;
-  public readonly service: kplus.k8s.KubeService;
+  /** The Deployment, or the KServe InferenceService when the platform runs KServe. */
+  public readonly deployment: ApiObject;
+  /** The Service (Deployment form only; KServe makes its own). */
+  public readonly service?: kplus.k8s.KubeService;
 
   constructor(scope: Construct, id: string, props: GpuInferenceServiceProps) {
     super(scope, id);
@@ -73,6 +76,42 @@ export class GpuInferenceService extends Construct {
     const ns = props.team.namespace;
     const selector = { 'aiready.dev/inference': props.name };
     const labels = { ...componentLabels('inference'), ...selector };
+    if (props.team.kserve) {
+      if (props.autoscaling) {
+        throw new AireadyValidationError(this.node.path, [
+          {
+            path: 'autoscaling',
+            value: 'KEDA',
+            problem: 'KServe scales its InferenceServices itself',
+            fix: 'use minReplicas/maxReplicas of the InferenceService (replicas), or run without KServe',
+          },
+        ]);
+      }
+      this.deployment = new ApiObject(this, 'Resource', {
+        apiVersion: 'serving.kserve.io/v1beta1',
+        kind: 'InferenceService',
+        metadata: { name: props.name, namespace: ns, labels },
+        spec: {
+          predictor: {
+            minReplicas: replicas,
+            nodeSelector: placement.nodeSelector,
+            tolerations: placement.tolerations,
+            containers: [
+              {
+                name: 'kserve-container',
+                image: props.image,
+                ...(props.command ? { command: [...props.command] } : {}),
+                ...(props.args ? { args: [...props.args] } : {}),
+                ports: [{ containerPort: props.port, protocol: 'TCP' }],
+                resources: { limits: Object.fromEntries(Object.entries(limits).map(([k, v]) => [k, v.value])) },
+                securityContext: containerSecurity(props.runAsRoot ?? false),
+              },
+            ],
+          },
+        },
+      });
+      return;
+    }
     const probe = (periodSeconds: number, failureThreshold: number): kplus.k8s.Probe => ({
       httpGet: { path: health, port: kplus.k8s.IntOrString.fromNumber(props.port) },
       periodSeconds,
