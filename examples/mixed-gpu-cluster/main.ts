@@ -29,7 +29,10 @@ export function buildApp(outdir?: string): App {
       },
       // Whole GPUs, no sharing.
       { name: 'l40s', instanceTypes: ['g6e.xlarge', 'g6e.2xlarge'], maxNodes: 4 },
+      // An EKS managed node group instead of Karpenter, scaled from zero by the cluster autoscaler.
+      { name: 'a10g-batch', instanceTypes: ['g5.xlarge'], provisioner: 'managed-node-group', capacityType: 'spot', maxNodes: 6 },
     ],
+    clusterAutoscaler: { region: 'us-east-1', kubernetesVersion: '1.36' },
     workflows: 'none',
   });
   return app;

@@ -49,6 +49,8 @@ const platform = new AiPlatform(new App(), 'platform', {
   controllerNodeSelector: { [POOL_LABEL]: SYSTEM_POOL_NAME },
   workflows: config.workflows,
   monitoring: config.monitoring ? {} : false,
+  kueue: config.kueue,
+  kubeflowTrainer: config.kubeflowTrainer,
   clusterAutoscaler: config.pools.some((p) => p.provisioner === 'managed-node-group')
     ? { region: config.region, kubernetesVersion: config.kubernetesVersion }
     : false,

@@ -209,5 +209,8 @@ describe('workloads', () => {
     expect(container.startupProbe).toMatchObject({ httpGet: { path: '/health', port: 8000 }, failureThreshold: 60 });
     expect(only(objs, 'PodDisruptionBudget', 'llm').spec.maxUnavailable).toBe(1);
     expect(only(objs, 'ScaledObject', 'llm').spec.maxReplicaCount).toBe(5);
+    const monitor = only(objs, 'ServiceMonitor', 'llm');
+    expect(monitor.metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(monitor.spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s' }]);
   });
 });

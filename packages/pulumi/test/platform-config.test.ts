@@ -22,6 +22,8 @@ describe('readPlatformConfig', () => {
       teams: [],
       workflows: 'argo-workflows',
       monitoring: true,
+      kueue: false,
+      kubeflowTrainer: false,
       warnings: [],
     });
   });
@@ -39,6 +41,7 @@ describe('readPlatformConfig', () => {
     ['ai-platform:monitoring', 'yes', 'true or false'],
     ['ai-platform:adminPrincipalArns', '"arn"', 'list of strings'],
     ['ai-platform:teams', '"research"', 'list of team objects'],
+    ['ai-platform:kueue', '"yes"', 'true or false'],
   ])('throws when %s is %s', (key, value, fix) => {
     expect(() => readPlatformConfig('ai-platform', { ...base, [key]: value })).toThrow(
       new RegExp(`${key}.*${fix.replace(/[.]/g, '\\.')}`),

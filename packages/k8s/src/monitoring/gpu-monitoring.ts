@@ -87,6 +87,8 @@ export class GpuMonitoring extends Construct {
   public readonly serviceMonitor: ServiceMonitor;
   public readonly rules: PrometheusRule;
   public readonly alerts: readonly GpuAlert[];
+  /** The labels the platform's Prometheus selects monitors and rules by. */
+  public readonly selectorLabels: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: GpuMonitoringProps = {}) {
     super(scope, id);
@@ -98,6 +100,7 @@ export class GpuMonitoring extends Construct {
     const pendingMinutes = props.pendingMinutes ?? 15;
     const runbooks = props.runbookBaseUrl ?? 'docs/runbooks/gpu-alerts.md';
     const pools = (props.pools ?? []).map((p) => p.pool);
+    this.selectorLabels = selector;
 
     const problems: ValidationProblem[] = [];
     for (const [k, v] of Object.entries(selector)) {

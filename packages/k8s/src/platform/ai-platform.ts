@@ -341,6 +341,7 @@ export class AiPlatform extends Chart {
     }
     team.trainer = this.trainer !== undefined;
     team.kserve = this.kserve !== undefined;
+    team.monitorLabels = this.monitoring?.selectorLabels;
     this.teams.push(team);
     return team;
   }

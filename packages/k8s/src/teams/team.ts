@@ -106,6 +106,8 @@ export class Team extends Construct {
   public trainer = false;
   /** The platform runs KServe: inference services become KServe InferenceServices. */
   public kserve = false;
+  /** Labels the platform's Prometheus selects monitors by, when it has monitoring. */
+  public monitorLabels?: Readonly<Record<string, string>>;
   public readonly namespaceObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: TeamProps) {

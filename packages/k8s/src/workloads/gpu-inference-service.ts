@@ -4,6 +4,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GpuInferenceScaler, GpuScalingSignal } from '../autoscaling/gpu-inference-scaler';
 import { IGpuPool } from '../gpu/gpu-node-pool';
+import { ServiceMonitor } from '../imports/monitoring.coreos.com';
 import { componentLabels } from '../private/metadata';
 import { Team } from '../teams/team';
 import { Gpu } from './gpu';
@@ -23,6 +24,12 @@ export interface GpuInferenceServiceProps extends GpuContainerOptions {
    * @default '/health'
    */
   readonly healthPath?: string;
+  /**
+   * Path of the server's Prometheus metrics; a ServiceMonitor scrapes it when the platform has
+   * monitoring. `false` for none.
+   * @default '/metrics'
+   */
+  readonly metricsPath?: string | false;
   /**
    * Replicas when not autoscaled.
    * @default 1
@@ -158,6 +165,13 @@ export class GpuInferenceService extends Construct {
       metadata: { name: props.name, namespace: ns, labels },
       spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
     });
+    const metricsPath = props.metricsPath ?? '/metrics';
+    if (metricsPath !== false && props.team.monitorLabels) {
+      new ServiceMonitor(this, 'Monitor', {
+        metadata: { name: props.name, namespace: ns, labels: { ...labels, ...props.team.monitorLabels } },
+        spec: { selector: { matchLabels: selector }, endpoints: [{ port: 'http', path: metricsPath, interval: '30s' }] },
+      });
+    }
     if (props.autoscaling) {
       new GpuInferenceScaler(this, 'Scaler', {
         deployment: { name: props.name, namespace: ns },

@@ -26,6 +26,8 @@ export interface PlatformStackConfig {
   readonly teams: readonly TeamOptions[];
   readonly workflows: 'argo-workflows' | 'none';
   readonly monitoring: boolean;
+  readonly kueue: boolean;
+  readonly kubeflowTrainer: boolean;
   readonly warnings: readonly ValidationWarning[];
 }
 
@@ -43,6 +45,8 @@ export const PLATFORM_CONFIG_KEYS = {
   teams: 'list of teams ({ name, gpuQuota, editGroups, viewGroups, ... }); default none',
   workflows: "'argo-workflows' or 'none'; default 'argo-workflows'",
   monitoring: 'true or false; default true',
+  kueue: 'true or false: Kueue queues per team; default false',
+  kubeflowTrainer: 'true or false: Kubeflow Trainer with a torch runtime per pool; default false',
 } as const;
 
 type Raw = Readonly<Record<string, string>>;
@@ -172,6 +176,16 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
       fix: 'set monitoring: true',
     });
   }
+  const flag = (key: 'kueue' | 'kubeflowTrainer'): boolean => {
+    const v = parse(raw, key);
+    if (v !== undefined && typeof v !== 'boolean') {
+      problems.push({ path: `${project}:${key}`, value: v, problem: 'must be true or false', fix: `set ${key}: true` });
+      return false;
+    }
+    return v === true;
+  };
+  const kueue = flag('kueue');
+  const kubeflowTrainer = flag('kubeflowTrainer');
   const poolsRaw = parse(raw, 'pools');
   if (!Array.isArray(poolsRaw) || poolsRaw.length === 0) {
     problems.push({
@@ -207,6 +221,8 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
     teams: (teamsRaw as TeamOptions[] | undefined) ?? [],
     workflows,
     monitoring: monitoringRaw === undefined ? true : (monitoringRaw as boolean),
+    kueue,
+    kubeflowTrainer,
     warnings,
   };
 }
