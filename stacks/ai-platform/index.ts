@@ -3,6 +3,7 @@
 import { POOL_LABEL } from '@aiready/core';
 import { AiPlatform, ReleaseMaterializer, summarizePlatform } from '@aiready/k8s';
 import {
+  ArtifactStore,
   ClusterAutoscalerInfra,
   EksAddons,
   EksCluster,
@@ -48,6 +49,7 @@ const platform = new AiPlatform(new App(), 'platform', {
   nodeRole: karpenterNodeRoleName(clusterName),
   controllerNodeSelector: { [POOL_LABEL]: SYSTEM_POOL_NAME },
   workflows: config.workflows,
+  ...(config.artifactBucket ? { argoWorkflows: { artifacts: { bucket: config.artifactBucket, region: config.region } } } : {}),
   monitoring: config.monitoring ? {} : false,
   kueue: config.kueue,
   kubeflowTrainer: config.kubeflowTrainer,
@@ -57,7 +59,15 @@ const platform = new AiPlatform(new App(), 'platform', {
   releaseMaterializer: ReleaseMaterializer.external(),
 });
 
-for (const team of config.teams) platform.addTeam(team);
+const teams = config.teams.map((team) => platform.addTeam(team));
+if (config.artifactBucket) {
+  new ArtifactStore('artifacts', {
+    bucketName: config.artifactBucket,
+    cluster: cluster.cluster,
+    teamNamespaces: teams.map((t) => t.namespace),
+    tags,
+  });
+}
 
 const managedNodeRole = nodeRole('managed-nodes', tags, {});
 const system = new SystemNodeGroup('system', {

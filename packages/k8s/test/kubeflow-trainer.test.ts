@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import { AiPlatform, Gpu, GpuTrainingJob } from '../src';
+import { normalizeGpuPools } from '@aiready/core';
+import { AiPlatform, Gpu, GpuTrainingJob, KubeflowTrainer } from '../src';
 import { Obj, only, releaseValues } from './util';
 
 function platform() {
@@ -74,5 +75,23 @@ describe('KubeflowTrainer', () => {
           checkpointClaim: 'ckpt',
         }),
     ).toThrow(/checkpointClaim.*object storage/);
+  });
+});
+
+describe('KubeflowTrainer rules', () => {
+  test('throws when JobSet would not be installed', () => {
+    const app = new App();
+    const pools = [{ name: 'g', instanceTypes: ['g6.xlarge'] }];
+    const chart = new Chart(app, 'c');
+    expect(() => new KubeflowTrainer(chart, 't', normalizeGpuPools(pools), { values: { jobset: { install: false } } })).toThrow(
+      /values\.jobset\.install.*JobSet/,
+    );
+    expect(
+      () =>
+        new KubeflowTrainer(chart, 't2', normalizeGpuPools(pools), {
+          values: { jobset: { install: false } },
+          jobsetInstalledSeparately: true,
+        }),
+    ).not.toThrow();
   });
 });

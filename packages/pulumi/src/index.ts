@@ -12,3 +12,4 @@ export * from './stack/platform-config';
 export * from './autoscaling/karpenter-policy';
 export * from './autoscaling/karpenter-infra';
 export * from './autoscaling/cluster-autoscaler-infra';
+export * from './platform/artifact-store';

@@ -59,6 +59,14 @@ describe('readPlatformConfig', () => {
     expect(readPlatformConfig('ai-platform', open).warnings).toHaveLength(1);
   });
 
+  test('an artifact bucket needs Argo Workflows', () => {
+    const withBucket = { ...base, 'ai-platform:artifactBucket': 'acme-artifacts' };
+    expect(readPlatformConfig('ai-platform', withBucket).artifactBucket).toBe('acme-artifacts');
+    expect(() => readPlatformConfig('ai-platform', { ...withBucket, 'ai-platform:workflows': 'none' })).toThrow(
+      /ai-platform:artifactBucket.*workflows is 'none'/,
+    );
+  });
+
   test('other namespaces are ignored', () => {
     expect(() => readPlatformConfig('ai-platform', { ...base, 'kubernetes:context': 'x' })).not.toThrow();
   });

@@ -1,4 +1,4 @@
-import { CHARTS, DO_NOT_DISRUPT_ANNOTATION, GpuPool, POOL_LABEL, tolerationsFor } from '@aiready/core';
+import { AireadyValidationError, CHARTS, DO_NOT_DISRUPT_ANNOTATION, GpuPool, POOL_LABEL, tolerationsFor } from '@aiready/core';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Values } from '../private/merge';
@@ -16,6 +16,11 @@ export function torchRuntimeName(pool: GpuPool): string {
 }
 
 export interface KubeflowTrainerProps {
+  /**
+   * Confirms JobSet is installed separately, when `values` turn off the JobSet the chart bundles.
+   * @default false
+   */
+  readonly jobsetInstalledSeparately?: boolean;
   /** Raw chart values deep-merged last. @default - none */
   readonly values?: Values;
   /** How the Helm release is installed. @default ReleaseMaterializer.argoCd() */
@@ -44,6 +49,17 @@ export class KubeflowTrainer extends Construct {
       overrides: props.values,
       materializer: props.releaseMaterializer ?? ReleaseMaterializer.argoCd(),
     });
+    const jobset = (this.release.spec.values.jobset as { install?: boolean } | undefined)?.install;
+    if (jobset === false && !props.jobsetInstalledSeparately) {
+      throw new AireadyValidationError(this.node.path, [
+        {
+          path: 'values.jobset.install',
+          value: false,
+          problem: 'Trainer runs every TrainJob as a JobSet, and JobSet would not be installed',
+          fix: 'keep jobset.install, or install JobSet yourself and set jobsetInstalledSeparately: true',
+        },
+      ]);
+    }
     for (const pool of pools) {
       new ApiObject(this, `Runtime-${pool.name}`, {
         apiVersion: 'trainer.kubeflow.org/v1alpha1',

@@ -28,6 +28,8 @@ export interface PlatformStackConfig {
   readonly monitoring: boolean;
   readonly kueue: boolean;
   readonly kubeflowTrainer: boolean;
+  /** S3 bucket for Argo Workflows artifacts, created by the stack. */
+  readonly artifactBucket?: string;
   readonly warnings: readonly ValidationWarning[];
 }
 
@@ -47,6 +49,7 @@ export const PLATFORM_CONFIG_KEYS = {
   monitoring: 'true or false; default true',
   kueue: 'true or false: Kueue queues per team; default false',
   kubeflowTrainer: 'true or false: Kubeflow Trainer with a torch runtime per pool; default false',
+  artifactBucket: "S3 bucket name the stack creates for Argo Workflows artifacts, e.g. 'acme-ml-artifacts-prod'; default none",
 } as const;
 
 type Raw = Readonly<Record<string, string>>;
@@ -186,6 +189,15 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
   };
   const kueue = flag('kueue');
   const kubeflowTrainer = flag('kubeflowTrainer');
+  const artifactBucket = raw.artifactBucket === undefined ? undefined : str('artifactBucket');
+  if (artifactBucket !== undefined && workflows === 'none') {
+    problems.push({
+      path: `${project}:artifactBucket`,
+      value: artifactBucket,
+      problem: "is for Argo Workflows' artifacts, and workflows is 'none'",
+      fix: `remove ${project}:artifactBucket, or set ${project}:workflows to argo-workflows`,
+    });
+  }
   const poolsRaw = parse(raw, 'pools');
   if (!Array.isArray(poolsRaw) || poolsRaw.length === 0) {
     problems.push({
@@ -223,6 +235,7 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
     monitoring: monitoringRaw === undefined ? true : (monitoringRaw as boolean),
     kueue,
     kubeflowTrainer,
+    ...(artifactBucket !== undefined ? { artifactBucket } : {}),
     warnings,
   };
 }

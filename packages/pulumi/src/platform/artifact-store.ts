@@ -1,0 +1,109 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { serviceTrustPolicy } from '../private/iam';
+
+export interface ArtifactStoreArgs {
+  /** Bucket name (globally unique), the same the platform's Argo Workflows `artifacts.bucket` names. */
+  readonly bucketName: string;
+  readonly cluster: aws.eks.Cluster;
+  /** Team namespaces whose `workflow` service account reads and writes artifacts. */
+  readonly teamNamespaces: readonly string[];
+  /**
+   * Tags on every resource.
+   * @default - none
+   */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * The S3 bucket behind Argo Workflows' artifact repository: encrypted, versioned, public access
+ * blocked, TLS only; and one role, limited to this bucket, bound through Pod Identity to each team's
+ * `workflow` service account, so steps use their pod's identity (`useSDKCreds`) and no key exists.
+ */
+export class ArtifactStore extends pulumi.ComponentResource {
+  public readonly bucket: aws.s3.Bucket;
+  public readonly role: aws.iam.Role;
+
+  constructor(name: string, args: ArtifactStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('aiready:platform:ArtifactStore', name, {}, opts);
+    const tags = args.tags ?? {};
+    const child = { parent: this };
+    this.bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: args.bucketName, forceDestroy: false, tags }, child);
+    new aws.s3.BucketPublicAccessBlock(
+      `${name}-public-access`,
+      {
+        bucket: this.bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      child,
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-encryption`,
+      {
+        bucket: this.bucket.id,
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms' }, bucketKeyEnabled: true }],
+      },
+      child,
+    );
+    new aws.s3.BucketVersioning(
+      `${name}-versioning`,
+      { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } },
+      child,
+    );
+    new aws.s3.BucketPolicy(
+      `${name}-tls-only`,
+      {
+        bucket: this.bucket.id,
+        policy: this.bucket.arn.apply((arn) =>
+          JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'DenyInsecureTransport',
+                Effect: 'Deny',
+                Principal: '*',
+                Action: 's3:*',
+                Resource: [arn, `${arn}/*`],
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              },
+            ],
+          }),
+        ),
+      },
+      child,
+    );
+    this.role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com'), tags }, child);
+    new aws.iam.RolePolicy(
+      `${name}-access`,
+      {
+        role: this.role.id,
+        policy: this.bucket.arn.apply((arn) =>
+          JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              { Sid: 'ListBucket', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: arn },
+              {
+                Sid: 'ReadWriteArtifacts',
+                Effect: 'Allow',
+                Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+                Resource: `${arn}/*`,
+              },
+            ],
+          }),
+        ),
+      },
+      child,
+    );
+    for (const ns of [...args.teamNamespaces].sort()) {
+      new aws.eks.PodIdentityAssociation(
+        `${name}-${ns}`,
+        { clusterName: args.cluster.name, namespace: ns, serviceAccount: 'workflow', roleArn: this.role.arn, tags },
+        child,
+      );
+    }
+    this.registerOutputs({ bucket: this.bucket.bucket });
+  }
+}

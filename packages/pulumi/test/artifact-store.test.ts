@@ -1,0 +1,40 @@
+import { captureResources, ofType, settle } from './mocks';
+const captured = captureResources();
+import * as aws from '@pulumi/aws';
+import { ArtifactStore } from '../src';
+
+describe('ArtifactStore', () => {
+  beforeAll(async () => {
+    const cluster = new aws.eks.Cluster('c', { name: 'c1', roleArn: 'r', vpcConfig: { subnetIds: [] } });
+    new ArtifactStore('art', { bucketName: 'acme-artifacts', cluster, teamNamespaces: ['serving', 'research'] });
+    await settle();
+  });
+
+  test('the bucket is private, encrypted, versioned and refuses plain HTTP', () => {
+    expect(ofType(captured, 'aws:s3/bucket:Bucket')[0].inputs).toMatchObject({ bucket: 'acme-artifacts', forceDestroy: false });
+    expect(ofType(captured, 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock')[0].inputs).toMatchObject({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    const sse = ofType(captured, 'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration')[0];
+    expect(sse.inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm).toBe('aws:kms');
+    expect(ofType(captured, 'aws:s3/bucketVersioning:BucketVersioning')[0].inputs.versioningConfiguration.status).toBe('Enabled');
+    const deny = JSON.parse(ofType(captured, 'aws:s3/bucketPolicy:BucketPolicy')[0].inputs.policy).Statement[0];
+    expect(deny).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+  });
+
+  test('the role reaches only this bucket and is bound to each team workflow account', () => {
+    const policy = JSON.parse(ofType(captured, 'aws:iam/rolePolicy:RolePolicy')[0].inputs.policy);
+    for (const s of policy.Statement) {
+      for (const a of s.Action) expect(a).not.toContain('*');
+      expect(String(s.Resource)).toMatch(/^arn:aws:mock:::art-bucket/);
+    }
+    expect(
+      ofType(captured, 'aws:eks/podIdentityAssociation:PodIdentityAssociation').map(
+        (p) => `${p.inputs.namespace}/${p.inputs.serviceAccount}`,
+      ),
+    ).toEqual(['research/workflow', 'serving/workflow']);
+  });
+});
