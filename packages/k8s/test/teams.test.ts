@@ -10,6 +10,7 @@ import {
   Team,
   TeamOptions,
 } from '../src';
+import * as YAML from 'yaml';
 import { Obj, only } from './util';
 
 const POOLS: GpuPoolSpec[] = [
@@ -29,6 +30,27 @@ function teamObjects(p: AiPlatform, team: Team): Obj[] {
 }
 
 describe('Team', () => {
+  test("the platform's S3 artifact repository is each team namespace's default", () => {
+    const { p } = platform({ argoWorkflows: { artifacts: { bucket: 'ml-artifacts', region: 'us-east-1' } } });
+    const objs = teamObjects(p, p.addTeam({ name: 'research' }));
+    const cm = only(objs, 'ConfigMap', 'artifact-repositories');
+    expect(cm.metadata.annotations).toEqual({ 'workflows.argoproj.io/default-artifact-repository': 'default-v1' });
+    expect(YAML.parse(cm.data['default-v1'])).toEqual({
+      archiveLogs: true,
+      s3: {
+        bucket: 'ml-artifacts',
+        endpoint: 's3.amazonaws.com',
+        region: 'us-east-1',
+        keyFormat: '{{workflow.namespace}}/{{workflow.name}}/{{pod.name}}',
+        useSDKCreds: true,
+      },
+    });
+    const { p: plain } = platform();
+    expect(teamObjects(plain, plain.addTeam({ name: 'research' })).some((o) => o.metadata.name === 'artifact-repositories')).toBe(
+      false,
+    );
+  });
+
   test('defaults', () => {
     const { p } = platform();
     const team = p.addTeam({ name: 'research' });

@@ -302,6 +302,7 @@ export class AiPlatform extends Chart {
       ...options,
       pools: this.pools,
       workflows: this.workflows !== undefined,
+      ...(this.workflows?.artifactRepository ? { artifactRepository: this.workflows.artifactRepository } : {}),
       ...(this.prometheus ? { monitoringNamespace: this.prometheus.namespace } : {}),
     });
     const teams = [...this.teams, team];

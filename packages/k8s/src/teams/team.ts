@@ -9,8 +9,10 @@ import {
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import * as YAML from 'yaml';
 import { IGpuPool } from '../gpu/gpu-node-pool';
 import { componentLabels } from '../private/metadata';
+import type { ArgoArtifactRepository } from '../workflows/argo-workflows';
 
 /** What a team asks for; `AiPlatform.addTeam` takes this. */
 export interface TeamOptions {
@@ -67,6 +69,9 @@ export interface TeamOptions {
   readonly allowEgressHttps?: boolean;
 }
 
+const ARGO_DEFAULT_REPOSITORY_ANNOTATION = 'workflows.argoproj.io/default-artifact-repository';
+const ARGO_DEFAULT_REPOSITORY_KEY = 'default-v1';
+
 export interface TeamProps extends TeamOptions {
   /** The platform's pools (quota names must be among them). */
   readonly pools: readonly IGpuPool[];
@@ -80,6 +85,11 @@ export interface TeamProps extends TeamOptions {
    * @default false
    */
   readonly workflows?: boolean;
+  /**
+   * The platform's Argo artifact repository, made the team namespace's default (`artifact-repositories`).
+   * @default - none
+   */
+  readonly artifactRepository?: ArgoArtifactRepository;
 }
 
 /** The quota resources of `gpus` physical GPUs of `pool`. */
@@ -92,7 +102,7 @@ export function gpuQuotaResources(pool: GpuPool, gpus: number): Record<string, n
  * A team: a namespace with Pod Security enforced, a ResourceQuota that includes its GPUs (MIG slices
  * and shares included), a LimitRange, RBAC for its groups, default-deny NetworkPolicies with the
  * allowances the platform needs (DNS, traffic inside the namespace, Prometheus scraping, HTTPS out),
- * and a workflow service account when Argo Workflows is installed.
+ * and a workflow service account (with the platform's artifact repository as its namespace default) when Argo Workflows is installed.
  */
 export class Team extends Construct {
   public readonly namespace: string;
@@ -288,6 +298,18 @@ export class Team extends Construct {
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'workflow' },
         subjects: [{ kind: 'ServiceAccount', name: 'workflow', namespace: ns }],
       });
+      if (props.artifactRepository) {
+        // Workflows in the namespace without an explicit artifactRepositoryRef use this one.
+        new kplus.k8s.KubeConfigMap(this, 'ArtifactRepositories', {
+          metadata: {
+            name: 'artifact-repositories',
+            namespace: ns,
+            labels,
+            annotations: { [ARGO_DEFAULT_REPOSITORY_ANNOTATION]: ARGO_DEFAULT_REPOSITORY_KEY },
+          },
+          data: { [ARGO_DEFAULT_REPOSITORY_KEY]: YAML.stringify(props.artifactRepository) },
+        });
+      }
     }
   }
 }

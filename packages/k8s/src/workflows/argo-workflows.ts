@@ -71,6 +71,18 @@ export interface ArgoWorkflowsProps {
   readonly releaseMaterializer?: ReleaseMaterializer;
 }
 
+/** An S3 artifact repository as Argo Workflows reads it (controller config or `artifact-repositories`). */
+export interface ArgoArtifactRepository {
+  readonly archiveLogs: boolean;
+  readonly s3: {
+    readonly bucket: string;
+    readonly endpoint: string;
+    readonly region: string;
+    readonly keyFormat: string;
+    readonly useSDKCreds: true;
+  };
+}
+
 const AUTH_MODES: readonly ArgoServerAuthMode[] = ['client', 'server', 'sso'];
 
 /**
@@ -84,6 +96,8 @@ export class ArgoWorkflows extends Construct {
   public readonly namespace: string;
   public readonly release: HelmRelease;
   public readonly namespaceObject: ApiObject;
+  /** The S3 artifact repository, when `artifacts` is given; teams reference it as their default. */
+  public readonly artifactRepository?: ArgoArtifactRepository;
 
   constructor(scope: Construct, id: string, props: ArgoWorkflowsProps = {}) {
     super(scope, id);
@@ -138,6 +152,18 @@ export class ArgoWorkflows extends Construct {
     }
     if (problems.length) throw new AireadyValidationError(this.node.path, problems);
 
+    if (props.artifacts) {
+      this.artifactRepository = {
+        archiveLogs: true,
+        s3: {
+          bucket: props.artifacts.bucket,
+          endpoint: 's3.amazonaws.com',
+          region: props.artifacts.region,
+          keyFormat: props.artifacts.keyFormat ?? '{{workflow.namespace}}/{{workflow.name}}/{{pod.name}}',
+          useSDKCreds: true,
+        },
+      };
+    }
     this.namespace = props.namespace ?? CHARTS.argoWorkflows.namespace;
     this.namespaceObject = ownedNamespace(this, this.namespace, 'argo-workflows', 'baseline');
     this.release = new HelmRelease(this, 'Release', {
@@ -170,20 +196,7 @@ export class ArgoWorkflows extends Construct {
             : {}),
         },
         ...(props.namespaced ? { singleNamespace: true } : {}),
-        ...(props.artifacts
-          ? {
-              artifactRepository: {
-                archiveLogs: true,
-                s3: {
-                  bucket: props.artifacts.bucket,
-                  endpoint: 's3.amazonaws.com',
-                  region: props.artifacts.region,
-                  keyFormat: props.artifacts.keyFormat ?? '{{workflow.namespace}}/{{workflow.name}}/{{pod.name}}',
-                  useSDKCreds: true,
-                },
-              },
-            }
-          : {}),
+        ...(this.artifactRepository ? { artifactRepository: { archiveLogs: true, s3: { ...this.artifactRepository.s3 } } } : {}),
         // Artifact access goes through the pod's IAM identity, never static keys.
         useStaticCredentials: false,
       },
