@@ -48,7 +48,7 @@ const platform = new AiPlatform(new App(), 'platform', {
   pools: config.pools,
   nodeRole: karpenterNodeRoleName(clusterName),
   controllerNodeSelector: { [POOL_LABEL]: SYSTEM_POOL_NAME },
-  workflows: config.workflows,
+  workflows: config.workflows === 'argo-workflows' ? 'argo-workflows' : 'none',
   ...(config.artifactBucket ? { argoWorkflows: { artifacts: { bucket: config.artifactBucket, region: config.region } } } : {}),
   monitoring: config.monitoring ? {} : false,
   kueue: config.kueue,

@@ -170,17 +170,42 @@ describe('aiready synth', () => {
   });
 });
 
+/** A copy of the ai-platform stack whose dev config is changed by `edit`. */
+function stackCopy(edit: (config: string) => string): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-stack-'));
+  const stack = path.join(root, 'stacks/ai-platform');
+  fs.mkdirSync(stack, { recursive: true });
+  const real = path.join(ROOT, 'stacks/ai-platform');
+  fs.copyFileSync(path.join(real, 'Pulumi.yaml'), path.join(stack, 'Pulumi.yaml'));
+  fs.symlinkSync(path.join(real, 'lib'), path.join(stack, 'lib'));
+  fs.writeFileSync(path.join(stack, 'Pulumi.dev.yaml'), edit(fs.readFileSync(path.join(real, 'Pulumi.dev.yaml'), 'utf8')));
+  return root;
+}
+
+describe('the reference stack switches engines with one config value', () => {
+  test('workflows: kubeflow replaces Argo Workflows by Kubeflow Trainer', () => {
+    // GIVEN the dev stack with only its workflows value changed
+    const root = stackCopy((c) => c.replace('ai-platform:workflows: argo-workflows', 'ai-platform:workflows: kubeflow'));
+    const out = path.join(root, 'dist');
+    // WHEN
+    const run = synth(out, root);
+    // THEN
+    expect(run.status).toBe(0);
+    const plan = JSON.parse(fs.readFileSync(path.join(out, 'ai-platform-dev/plan.json'), 'utf8'));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const charts = plan.resources.filter((r: any) => r.type === 'kubernetes:helm.sh/v3:Release').map((r: any) => r.inputs.chart);
+    expect(charts).toContain('oci://ghcr.io/kubeflow/charts/kubeflow-trainer');
+    expect(charts).not.toContain('argo-workflows');
+    const kinds = objectsIn(path.join(out, 'ai-platform-dev/manifests')).map((o) => o.kind);
+    expect(kinds).toContain('ClusterTrainingRuntime');
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});
+
 describe('aiready synth with bad input', () => {
   test('fails with the field, the value and the fix, and writes nothing', () => {
     // GIVEN a copy of the ai-platform stack whose config has a misspelled instance type
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-bad-'));
-    const stack = path.join(root, 'stacks/ai-platform');
-    fs.mkdirSync(stack, { recursive: true });
-    const real = path.join(ROOT, 'stacks/ai-platform');
-    fs.copyFileSync(path.join(real, 'Pulumi.yaml'), path.join(stack, 'Pulumi.yaml'));
-    fs.symlinkSync(path.join(real, 'lib'), path.join(stack, 'lib'));
-    const config = fs.readFileSync(path.join(real, 'Pulumi.dev.yaml'), 'utf8').replace('g6e.xlarge', 'g6e.xlarg');
-    fs.writeFileSync(path.join(stack, 'Pulumi.dev.yaml'), config);
+    const root = stackCopy((c) => c.replace('g6e.xlarge', 'g6e.xlarg'));
     const out = path.join(root, 'dist');
     // WHEN
     const run = synth(out, root);

@@ -67,6 +67,14 @@ describe('readPlatformConfig', () => {
     );
   });
 
+  test('workflows: kubeflow switches Argo Workflows for Kubeflow Trainer in one value', () => {
+    const kubeflow = { ...base, 'ai-platform:workflows': 'kubeflow' };
+    expect(readPlatformConfig('ai-platform', kubeflow)).toMatchObject({ workflows: 'kubeflow', kubeflowTrainer: true });
+    expect(() => readPlatformConfig('ai-platform', { ...kubeflow, 'ai-platform:kubeflowTrainer': 'false' })).toThrow(
+      /ai-platform:kubeflowTrainer.*contradicts workflows: kubeflow/,
+    );
+  });
+
   test('other namespaces are ignored', () => {
     expect(() => readPlatformConfig('ai-platform', { ...base, 'kubernetes:context': 'x' })).not.toThrow();
   });

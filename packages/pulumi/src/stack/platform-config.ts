@@ -24,7 +24,8 @@ export interface PlatformStackConfig {
   readonly publicAccessCidrs: readonly string[];
   readonly pools: readonly GpuPoolSpec[];
   readonly teams: readonly TeamOptions[];
-  readonly workflows: 'argo-workflows' | 'none';
+  /** Which engine runs the teams' ML work: Argo Workflows, Kubeflow (Trainer), or neither. */
+  readonly workflows: 'argo-workflows' | 'kubeflow' | 'none';
   readonly monitoring: boolean;
   readonly kueue: boolean;
   readonly kubeflowTrainer: boolean;
@@ -45,7 +46,8 @@ export const PLATFORM_CONFIG_KEYS = {
   publicAccessCidrs: 'CIDRs allowed to reach the public API endpoint; default none (private endpoint)',
   pools: 'list of GPU pool specs (required, at least one)',
   teams: 'list of teams ({ name, gpuQuota, editGroups, viewGroups, ... }); default none',
-  workflows: "'argo-workflows' or 'none'; default 'argo-workflows'",
+  workflows:
+    "'argo-workflows', 'kubeflow' (Kubeflow Trainer instead of Argo: the one-value switch) or 'none'; default 'argo-workflows'",
   monitoring: 'true or false; default true',
   kueue: 'true or false: Kueue queues per team; default false',
   kubeflowTrainer: 'true or false: Kubeflow Trainer with a torch runtime per pool; default false',
@@ -149,7 +151,7 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
   const environment = choice('environment', ['dev', 'prod'] as const, 'dev');
   const kubernetesVersion = choice('kubernetesVersion', SUPPORTED_KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION);
   const natGateways = choice('natGateways', ['single', 'one-per-az'] as const, 'one-per-az');
-  const workflows = choice('workflows', ['argo-workflows', 'none'] as const, 'argo-workflows');
+  const workflows = choice('workflows', ['argo-workflows', 'kubeflow', 'none'] as const, 'argo-workflows');
   const vpcCidr = str('vpcCidr', '10.0.0.0/16');
   const zones = list('availabilityZones');
   const availabilityZones = zones.length ? zones : region ? ['a', 'b', 'c'].map((s) => `${region}${s}`) : [];
@@ -188,13 +190,21 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
     return v === true;
   };
   const kueue = flag('kueue');
-  const kubeflowTrainer = flag('kubeflowTrainer');
+  if (workflows === 'kubeflow' && parse(raw, 'kubeflowTrainer') === false) {
+    problems.push({
+      path: `${project}:kubeflowTrainer`,
+      value: false,
+      problem: 'contradicts workflows: kubeflow, which runs training through Kubeflow Trainer',
+      fix: `remove ${project}:kubeflowTrainer, or choose another workflows value`,
+    });
+  }
+  const kubeflowTrainer = flag('kubeflowTrainer') || workflows === 'kubeflow';
   const artifactBucket = raw.artifactBucket === undefined ? undefined : str('artifactBucket');
-  if (artifactBucket !== undefined && workflows === 'none') {
+  if (artifactBucket !== undefined && workflows !== 'argo-workflows') {
     problems.push({
       path: `${project}:artifactBucket`,
       value: artifactBucket,
-      problem: "is for Argo Workflows' artifacts, and workflows is 'none'",
+      problem: `is for Argo Workflows' artifacts, and workflows is '${workflows}'`,
       fix: `remove ${project}:artifactBucket, or set ${project}:workflows to argo-workflows`,
     });
   }
