@@ -28,8 +28,7 @@ const tags = { 'aiready.dev/environment': config.environment };
 const network = new Network('network', {
   clusterName,
   availabilityZones: config.availabilityZones,
-  cidrBlock: config.vpcCidr,
-  natGateways: config.natGateways,
+  ...(config.existingVpc ? { existing: config.existingVpc } : { cidrBlock: config.vpcCidr, natGateways: config.natGateways }),
   tags,
 });
 const cluster = new EksCluster('eks', {

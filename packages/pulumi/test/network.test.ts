@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { captureResources, ofType, settle } from './mocks';
+import { captureResources, ofType, promiseOf, settle } from './mocks';
 const captured = captureResources();
 import { Network, planSubnets } from '../src';
 
@@ -67,5 +67,51 @@ describe('Network', () => {
     expect(() => new Network('bad', { clusterName: 'c1', availabilityZones: ['a'], ...args })).toThrow(
       new RegExp(`${field} = .*Fix`),
     );
+  });
+
+  test('adopts an existing VPC: only discovery tags on its subnets, nothing else created', async () => {
+    // GIVEN
+    const before = captured.length;
+    const existing = {
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
+      privateSubnetIds: { 'us-east-1a': 'subnet-0000000000000000a', 'us-east-1b': 'subnet-0000000000000000b' },
+      publicSubnetIds: ['subnet-0000000000000000c'],
+    };
+    // WHEN
+    const net = new Network('adopt', { clusterName: 'c1', availabilityZones: ['us-east-1a', 'us-east-1b'], existing });
+    await settle();
+    // THEN
+    const made = captured.slice(before).filter((c) => !c.type.startsWith('aiready:'));
+    expect(new Set(made.map((c) => c.type))).toEqual(new Set(['aws:ec2/tag:Tag']));
+    expect(made.map((c) => `${c.inputs.resourceId} ${c.inputs.key}=${c.inputs.value}`).sort()).toEqual([
+      'subnet-0000000000000000a karpenter.sh/discovery=c1',
+      'subnet-0000000000000000a kubernetes.io/role/internal-elb=1',
+      'subnet-0000000000000000b karpenter.sh/discovery=c1',
+      'subnet-0000000000000000b kubernetes.io/role/internal-elb=1',
+      'subnet-0000000000000000c kubernetes.io/role/elb=1',
+    ]);
+    expect(await promiseOf(net.privateSubnetIdsByZone['us-east-1b'])).toBe('subnet-0000000000000000b');
+  });
+
+  test.each([
+    ['existing.vpcId', { vpcId: 'my-vpc' }],
+    ['existing.privateSubnetIds\\["us-east-1a"\\]', { privateSubnetIds: { 'us-east-1a': 'sn-1' } }],
+    ['existing.privateSubnetIds', { privateSubnetIds: { 'us-east-1b': 'subnet-0000000000000000b' } }],
+  ])('throws when %s of an existing VPC is wrong', (field, override) => {
+    const existing = {
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
+      privateSubnetIds: { 'us-east-1a': 'subnet-0000000000000000a' },
+      ...override,
+    };
+    expect(() => new Network('bad', { clusterName: 'c1', availabilityZones: ['us-east-1a'], existing })).toThrow(
+      new RegExp(`${field} = .*Fix`),
+    );
+  });
+
+  test('throws when an existing VPC is given settings it would ignore', () => {
+    const existing = { vpcId: 'vpc-0a1b2c3d4e5f60718', privateSubnetIds: { 'us-east-1a': 'subnet-0000000000000000a' } };
+    expect(
+      () => new Network('bad', { clusterName: 'c1', availabilityZones: ['us-east-1a'], existing, natGateways: 'single' }),
+    ).toThrow(/natGateways = "single".*no effect on an existing VPC/);
   });
 });

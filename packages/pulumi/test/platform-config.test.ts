@@ -75,6 +75,21 @@ describe('readPlatformConfig', () => {
     );
   });
 
+  test('an existing VPC sets the zones, and refuses the settings of a new VPC', () => {
+    const existingVpc = JSON.stringify({
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
+      privateSubnetIds: { 'us-east-1b': 'subnet-0000000000000000b', 'us-east-1a': 'subnet-0000000000000000a' },
+    });
+    const adopt = { ...base, 'ai-platform:existingVpc': existingVpc };
+    expect(readPlatformConfig('ai-platform', adopt).availabilityZones).toEqual(['us-east-1a', 'us-east-1b']);
+    expect(() => readPlatformConfig('ai-platform', { ...adopt, 'ai-platform:vpcCidr': '10.1.0.0/16' })).toThrow(
+      /ai-platform:vpcCidr = "10.1.0.0\/16".*no effect with existingVpc/,
+    );
+    expect(() => readPlatformConfig('ai-platform', { ...base, 'ai-platform:existingVpc': '"vpc-1"' })).toThrow(
+      /ai-platform:existingVpc.*not a VPC description/,
+    );
+  });
+
   test('other namespaces are ignored', () => {
     expect(() => readPlatformConfig('ai-platform', { ...base, 'kubernetes:context': 'x' })).not.toThrow();
   });

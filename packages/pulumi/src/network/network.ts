@@ -6,11 +6,29 @@ import { isNetworkCidr, planSubnets } from './subnet-plan';
 /** How many NAT gateways the network gets. */
 export type NatGateways = 'single' | 'one-per-az';
 
+/** A VPC you already run: aiready creates nothing in it but the discovery tags on its subnets. */
+export interface ExistingNetwork {
+  readonly vpcId: string;
+  /** The private subnet for nodes in each availability zone (`{ 'us-east-1a': 'subnet-0abc...' }`). */
+  readonly privateSubnetIds: Readonly<Record<string, string>>;
+  /**
+   * Public subnets, tagged for internet-facing load balancers.
+   * @default - none
+   */
+  readonly publicSubnetIds?: readonly string[];
+}
+
 export interface NetworkArgs {
   /** Name of the EKS cluster that will use the network; subnets are tagged for its load balancers and Karpenter. */
   readonly clusterName: string;
-  /** Availability zones, 1 to 3 (`us-east-1a`). */
+  /** Availability zones, 1 to 3 (`us-east-1a`). With `existing`, the zones of its private subnets. */
   readonly availabilityZones: readonly string[];
+  /**
+   * Adopt an existing VPC instead of creating one: its subnets get the load balancer and Karpenter
+   * discovery tags (as `aws.ec2.Tag`s, removed again on destroy); no VPC, subnet, route or NAT is made.
+   * @default - a new VPC
+   */
+  readonly existing?: ExistingNetwork;
   /**
    * VPC CIDR, /16 to /20.
    * @default '10.0.0.0/16'
@@ -60,10 +78,29 @@ export class Network extends pulumi.ComponentResource {
     if (nat !== 'single' && nat !== 'one-per-az') {
       problems.push({ path: 'natGateways', value: nat, problem: 'not a NAT layout', fix: "use 'single' or 'one-per-az'" });
     }
+    if (args.existing) problems.push(...existingNetworkProblems(args));
     if (problems.length) throw new AireadyValidationError(name, problems);
 
     const tags = { ...args.tags, 'aiready.dev/cluster': args.clusterName };
     const child = { parent: this };
+    if (args.existing) {
+      const { existing } = args;
+      const tag = (id: string, key: string, value: string) =>
+        new aws.ec2.Tag(`${name}-${id}-${key.replace(/[^a-z0-9]+/gi, '-')}`, { resourceId: id, key, value }, child);
+      for (const id of Object.values(existing.privateSubnetIds)) {
+        tag(id, 'kubernetes.io/role/internal-elb', '1');
+        tag(id, 'karpenter.sh/discovery', args.clusterName);
+      }
+      for (const id of existing.publicSubnetIds ?? []) tag(id, 'kubernetes.io/role/elb', '1');
+      this.vpcId = pulumi.output(existing.vpcId);
+      this.privateSubnetIdsByZone = Object.fromEntries(
+        args.availabilityZones.map((z) => [z, pulumi.output(existing.privateSubnetIds[z])]),
+      );
+      this.privateSubnetIds = Object.values(this.privateSubnetIdsByZone);
+      this.publicSubnetIds = (existing.publicSubnetIds ?? []).map((id) => pulumi.output(id));
+      this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, publicSubnetIds: this.publicSubnetIds });
+      return;
+    }
     const vpc = new aws.ec2.Vpc(
       `${name}-vpc`,
       { cidrBlock, enableDnsHostnames: true, enableDnsSupport: true, tags: { ...tags, Name: name } },
@@ -136,4 +173,47 @@ export class Network extends pulumi.ComponentResource {
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, publicSubnetIds: this.publicSubnetIds });
   }
+}
+
+/** What is wrong with an `existing` network: IDs that are not IDs, zones that do not match, settings it would ignore. */
+export function existingNetworkProblems(args: NetworkArgs): ValidationProblem[] {
+  const existing = args.existing!;
+  const problems: ValidationProblem[] = [];
+  if (!/^vpc-[0-9a-f]{8,17}$/.test(existing.vpcId)) {
+    problems.push({
+      path: 'existing.vpcId',
+      value: existing.vpcId,
+      problem: 'not a VPC ID',
+      fix: "use e.g. 'vpc-0a1b2c3d4e5f60718'",
+    });
+  }
+  const ids = [
+    ...Object.entries(existing.privateSubnetIds).map(([zone, id]) => [`existing.privateSubnetIds["${zone}"]`, id]),
+    ...(existing.publicSubnetIds ?? []).map((id, i) => [`existing.publicSubnetIds[${i}]`, id]),
+  ];
+  for (const [path, id] of ids) {
+    if (!/^subnet-[0-9a-f]{8,17}$/.test(id)) {
+      problems.push({ path, value: id, problem: 'not a subnet ID', fix: "use e.g. 'subnet-0a1b2c3d4e5f60718'" });
+    }
+  }
+  const zones = Object.keys(existing.privateSubnetIds).sort();
+  if (zones.join() !== [...args.availabilityZones].sort().join()) {
+    problems.push({
+      path: 'existing.privateSubnetIds',
+      value: zones,
+      problem: `has subnets for zones ${zones.join(', ') || 'none'}, but the network's zones are ${args.availabilityZones.join(', ')}`,
+      fix: 'give one private subnet per availability zone, and the same zones as availabilityZones',
+    });
+  }
+  for (const key of ['cidrBlock', 'natGateways'] as const) {
+    if (args[key] !== undefined) {
+      problems.push({
+        path: key,
+        value: args[key],
+        problem: 'has no effect on an existing VPC',
+        fix: `remove ${key}, or remove existing to create a new VPC`,
+      });
+    }
+  }
+  return problems;
 }

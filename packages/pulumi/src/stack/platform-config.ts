@@ -9,7 +9,7 @@ import {
   ValidationWarning,
 } from '@aiready/core';
 import type { TeamOptions } from '@aiready/k8s';
-import { NatGateways } from '../network/network';
+import { ExistingNetwork, NatGateways } from '../network/network';
 
 /** Everything the ai-platform stack reads from `Pulumi.<stack>.yaml`, validated, with defaults. */
 export interface PlatformStackConfig {
@@ -20,6 +20,8 @@ export interface PlatformStackConfig {
   readonly availabilityZones: readonly string[];
   readonly vpcCidr: string;
   readonly natGateways: NatGateways;
+  /** A VPC to adopt instead of creating one. */
+  readonly existingVpc?: ExistingNetwork;
   readonly adminPrincipalArns: readonly string[];
   readonly publicAccessCidrs: readonly string[];
   readonly pools: readonly GpuPoolSpec[];
@@ -42,6 +44,8 @@ export const PLATFORM_CONFIG_KEYS = {
   availabilityZones: 'list of 1-3 AZs; default <region>a, <region>b, <region>c',
   vpcCidr: "VPC CIDR, /16 to /20; default '10.0.0.0/16'",
   natGateways: "'single' or 'one-per-az'; default 'one-per-az'",
+  existingVpc:
+    "adopt a VPC: { vpcId, privateSubnetIds: { '<zone>': '<subnet id>' }, publicSubnetIds: [...] }; default none (a new VPC)",
   adminPrincipalArns: 'IAM principal ARNs granted cluster admin; default none',
   publicAccessCidrs: 'CIDRs allowed to reach the public API endpoint; default none (private endpoint)',
   pools: 'list of GPU pool specs (required, at least one)',
@@ -153,8 +157,47 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
   const natGateways = choice('natGateways', ['single', 'one-per-az'] as const, 'one-per-az');
   const workflows = choice('workflows', ['argo-workflows', 'kubeflow', 'none'] as const, 'argo-workflows');
   const vpcCidr = str('vpcCidr', '10.0.0.0/16');
+  const existingRaw = parse(raw, 'existingVpc');
+  let existingVpc: ExistingNetwork | undefined;
+  if (existingRaw !== undefined) {
+    const e = existingRaw as Partial<ExistingNetwork>;
+    const shaped =
+      typeof e === 'object' &&
+      e !== null &&
+      typeof e.vpcId === 'string' &&
+      typeof e.privateSubnetIds === 'object' &&
+      e.privateSubnetIds !== null &&
+      !Array.isArray(e.privateSubnetIds) &&
+      (e.publicSubnetIds === undefined || Array.isArray(e.publicSubnetIds));
+    if (!shaped) {
+      problems.push({
+        path: `${project}:existingVpc`,
+        value: existingRaw,
+        problem: 'not a VPC description',
+        fix: PLATFORM_CONFIG_KEYS.existingVpc,
+      });
+    } else {
+      existingVpc = e as ExistingNetwork;
+    }
+    for (const key of ['vpcCidr', 'natGateways'] as const) {
+      if (raw[key] !== undefined) {
+        problems.push({
+          path: `${project}:${key}`,
+          value: parse(raw, key),
+          problem: 'has no effect with existingVpc',
+          fix: `remove ${project}:${key}, or remove ${project}:existingVpc to create a new VPC`,
+        });
+      }
+    }
+  }
   const zones = list('availabilityZones');
-  const availabilityZones = zones.length ? zones : region ? ['a', 'b', 'c'].map((s) => `${region}${s}`) : [];
+  const availabilityZones = zones.length
+    ? zones
+    : existingVpc
+      ? Object.keys(existingVpc.privateSubnetIds).sort()
+      : region
+        ? ['a', 'b', 'c'].map((s) => `${region}${s}`)
+        : [];
   const adminPrincipalArns = list('adminPrincipalArns');
   const publicAccessCidrs = list('publicAccessCidrs');
   if (publicAccessCidrs.includes('0.0.0.0/0')) {
@@ -237,6 +280,7 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
     availabilityZones,
     vpcCidr,
     natGateways,
+    ...(existingVpc ? { existingVpc } : {}),
     adminPrincipalArns,
     publicAccessCidrs,
     pools: poolsRaw as GpuPoolSpec[],
