@@ -160,3 +160,14 @@ describe('AiPlatform under Argo CD', () => {
     expect(ns.metadata.annotations['argocd.argoproj.io/sync-options']).toBeUndefined();
   });
 });
+
+describe('AiPlatform next to Kubeflow Pipelines', () => {
+  test("throws when its Argo controller is not scoped apart from Kubeflow Pipelines' own", () => {
+    expect(() => platform({ kubeflowPipelinesInCluster: true })).toThrow(
+      /argoWorkflows = \{\}.*second cluster-wide Argo Workflows controller.*instanceId/,
+    );
+    expect(() => platform({ kubeflowPipelinesInCluster: true, argoWorkflows: { instanceId: 'platform' } })).not.toThrow();
+    expect(() => platform({ kubeflowPipelinesInCluster: true, argoWorkflows: { namespaced: true } })).not.toThrow();
+    expect(() => platform({ kubeflowPipelinesInCluster: true, workflows: 'none' })).not.toThrow();
+  });
+});

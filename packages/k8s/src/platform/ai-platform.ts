@@ -117,6 +117,13 @@ export interface AiPlatformProps extends ChartProps {
    */
   readonly workflows?: 'argo-workflows' | 'none';
   /**
+   * Kubeflow Pipelines (installed outside aiready) runs in this cluster. It brings its own Argo
+   * Workflows controller, so the platform's Argo controller must then be scoped apart from it
+   * (`argoWorkflows.instanceId` or `argoWorkflows.namespaced`).
+   * @default false
+   */
+  readonly kubeflowPipelinesInCluster?: boolean;
+  /**
    * Options of Argo Workflows.
    * @default - ArgoWorkflows defaults (client auth, namespace 'argo')
    */
@@ -268,6 +275,17 @@ export class AiPlatform extends Chart {
       });
     }
     if ((props.workflows ?? 'argo-workflows') === 'argo-workflows') {
+      if (props.kubeflowPipelinesInCluster && !props.argoWorkflows?.instanceId && !props.argoWorkflows?.namespaced) {
+        throw new AireadyValidationError(this.node.path, [
+          {
+            path: 'argoWorkflows',
+            value: props.argoWorkflows ?? {},
+            problem:
+              "is a second cluster-wide Argo Workflows controller next to Kubeflow Pipelines' own: both would run every workflow",
+            fix: "scope it apart with argoWorkflows.instanceId (e.g. 'platform') or argoWorkflows.namespaced: true, or set workflows: 'none' and use the one KFP brings",
+          },
+        ]);
+      }
       this.workflows = new ArgoWorkflows(this, 'argo-workflows', {
         ...(monitorLabels ? { serviceMonitorLabels: monitorLabels } : {}),
         ...props.argoWorkflows,
