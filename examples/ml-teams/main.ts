@@ -12,6 +12,9 @@ export function buildApp(outdir?: string): App {
     kueue: true,
     // Training jobs run as Kubeflow TrainJobs on a torch runtime per pool.
     kubeflowTrainer: true,
+    // Kubeflow Pipelines brings its own Argo controller; the platform's is scoped apart by instance ID.
+    kubeflowPipelines: true,
+    argoWorkflows: { instanceId: 'platform' },
     pools: [
       { name: 'h100-training', instanceTypes: ['p5.48xlarge'], purpose: 'training', zones: ['us-east-1a'], maxNodes: 4 },
       { name: 'l40s-inference', instanceTypes: ['g6e.xlarge', 'g6e.2xlarge'], maxNodes: 8 },

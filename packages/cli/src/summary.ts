@@ -134,6 +134,16 @@ export function renderSummary(input: SummaryInput): string {
       ),
       '',
     );
+    if (p.kustomizations?.length) {
+      out.push('Kustomize bases from pinned git tags, lower install order first:', '');
+      out.push(
+        table(
+          ['name', 'kustomize target', 'namespace', 'install order'],
+          p.kustomizations.map((k) => [k.name, k.url, k.namespace, k.wave]),
+        ),
+        '',
+      );
+    }
     if (p.alerts?.length) {
       out.push('## GPU alerts', '');
       out.push(

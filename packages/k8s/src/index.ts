@@ -1,5 +1,6 @@
 export * from './release/helm-release';
 export * from './release/release-materializer';
+export * from './release/kustomize-release';
 export * from './gitops/argocd-application';
 export * from './gpu/karpenter-plan';
 export * from './gpu/gpu-node-pool';
@@ -8,6 +9,7 @@ export * from './gpu/nvidia-gpu-operator';
 export * from './autoscaling/karpenter';
 export * from './autoscaling/cpu-node-pool';
 export * from './workflows/argo-workflows';
+export * from './workflows/kubeflow-pipelines';
 export * from './monitoring/gpu-rules';
 export * from './monitoring/gpu-dashboards';
 export * from './monitoring/promql';

@@ -171,3 +171,26 @@ describe('AiPlatform next to Kubeflow Pipelines', () => {
     expect(() => platform({ kubeflowPipelinesInCluster: true, workflows: 'none' })).not.toThrow();
   });
 });
+
+describe('AiPlatform with Kubeflow Pipelines', () => {
+  test('two Argo CD Applications from the pinned git tag, cluster-scoped resources first', () => {
+    const { objs } = platform({ kubeflowPipelines: true, workflows: 'none' });
+    const apps = objs.filter((o) => o.kind === 'Application' && o.metadata.name.startsWith('kubeflow-pipelines'));
+    expect(
+      apps.map((a) => [a.metadata.name, a.metadata.annotations['argocd.argoproj.io/sync-wave'], a.spec.source.path]),
+    ).toEqual([
+      ['kubeflow-pipelines-cluster', '-2', 'manifests/kustomize/cluster-scoped-resources'],
+      ['kubeflow-pipelines', '-1', 'manifests/kustomize/env/platform-agnostic'],
+    ]);
+    expect(apps[0].spec.source).toEqual({
+      repoURL: 'https://github.com/kubeflow/pipelines.git',
+      path: 'manifests/kustomize/cluster-scoped-resources',
+      targetRevision: '2.17.0',
+    });
+    expect(apps[1].spec.destination.namespace).toBe('kubeflow');
+  });
+
+  test('throws when the platform also runs an unscoped Argo controller', () => {
+    expect(() => platform({ kubeflowPipelines: true })).toThrow(/second cluster-wide Argo Workflows controller/);
+  });
+});

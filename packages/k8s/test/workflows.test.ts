@@ -119,3 +119,23 @@ describe('GpuWorkflowTemplate', () => {
     expect(() => build(steps)).toThrow(message);
   });
 });
+
+describe('GpuWorkflowTemplate under a controller scoped by instance ID', () => {
+  test('the template and the workflows it starts carry the instance label', () => {
+    const app = new App();
+    const p = new AiPlatform(app, 'platform', {
+      clusterName: 'c1',
+      pools: [{ name: 'l4', instanceTypes: ['g6.xlarge'] }],
+      argoWorkflows: { instanceId: 'platform' },
+    });
+    const team = p.addTeam({ name: 'research', gpuQuota: { l4: 1 } });
+    const t = new GpuWorkflowTemplate(new Chart(app, 'wf'), 'wf', {
+      name: 'one',
+      team,
+      steps: [{ name: 'train', pool: p.pool('l4'), gpu: Gpu.whole(1), image: 'nvcr.io/nvidia/pytorch:25.08-py3' }],
+    });
+    const obj = t.template.toJson();
+    expect(obj.metadata.labels['workflows.argoproj.io/controller-instanceid']).toBe('platform');
+    expect(obj.spec.workflowMetadata).toEqual({ labels: { 'workflows.argoproj.io/controller-instanceid': 'platform' } });
+  });
+});

@@ -65,3 +65,24 @@ describe('PlatformDeployment', () => {
     );
   });
 });
+
+describe('PlatformDeployment of Kubeflow Pipelines', () => {
+  test('its kustomize bases become kustomize.v2.Directory resources from the pinned tag', async () => {
+    const before = captured.length;
+    const provider = new k8s.Provider('k-kfp', { kubeconfig: '{}' });
+    const kfp = new AiPlatform(new App(), 'platform', {
+      clusterName: 'c1',
+      pools: [{ name: 'l4', instanceTypes: ['g6.xlarge'] }],
+      kubeflowPipelines: true,
+      workflows: 'none',
+      releaseMaterializer: ReleaseMaterializer.external(),
+    });
+    new PlatformDeployment('pd-kfp', { platform: kfp, provider });
+    await settle();
+    const dirs = ofType(captured.slice(before), 'kubernetes:kustomize/v2:Directory');
+    expect(dirs.map((d) => d.inputs.directory)).toEqual([
+      'github.com/kubeflow/pipelines/manifests/kustomize/cluster-scoped-resources?ref=2.17.0',
+      'github.com/kubeflow/pipelines/manifests/kustomize/env/platform-agnostic?ref=2.17.0',
+    ]);
+  });
+});

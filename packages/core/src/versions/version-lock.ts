@@ -197,6 +197,45 @@ export const CHARTS = Object.freeze({
 
 export type ChartKey = keyof typeof CHARTS;
 
+/** One kustomize base applied from a pinned git tag. */
+export interface KustomizeBasePin {
+  /** Name of what installs it (an Argo CD Application, a Pulumi `kustomize.v2.Directory`). */
+  readonly name: string;
+  /** Path of the kustomization in the repository. */
+  readonly path: string;
+  /** Whether the base installs CRDs the next base needs. */
+  readonly ownsCrds: boolean;
+}
+
+/** A component installed from kustomize bases rather than a Helm chart. */
+export interface KustomizePin {
+  readonly id: string;
+  /** Git repository (`https://github.com/...`). */
+  readonly repository: string;
+  /** Git tag. */
+  readonly ref: string;
+  /** The namespace the bases install into (hard-wired upstream). */
+  readonly namespace: string;
+  /** Bases in apply order. */
+  readonly bases: readonly KustomizeBasePin[];
+}
+
+/**
+ * Kubeflow Pipelines standalone 2.17.0 (versions-and-prices.md 1.4): cluster-scoped resources first
+ * (namespace, the Application CRD, Argo CRDs), then the platform-agnostic env (KFP, metadata, its own
+ * namespaced Argo Workflows v4.0.5 controller, SeaweedFS, MySQL). The namespace is fixed upstream.
+ */
+export const KUBEFLOW_PIPELINES: KustomizePin = Object.freeze({
+  id: 'kubeflow-pipelines',
+  repository: 'https://github.com/kubeflow/pipelines',
+  ref: '2.17.0',
+  namespace: 'kubeflow',
+  bases: [
+    { name: 'kubeflow-pipelines-cluster', path: 'manifests/kustomize/cluster-scoped-resources', ownsCrds: true },
+    { name: 'kubeflow-pipelines', path: 'manifests/kustomize/env/platform-agnostic', ownsCrds: false },
+  ],
+});
+
 /** Kubernetes minor versions aiready supports on EKS, oldest first. */
 export const SUPPORTED_KUBERNETES_VERSIONS = ['1.34', '1.35', '1.36'] as const;
 export type KubernetesVersion = (typeof SUPPORTED_KUBERNETES_VERSIONS)[number];

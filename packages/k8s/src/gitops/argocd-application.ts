@@ -11,10 +11,16 @@ export interface ArgoCdHelmSource {
   readonly helm: { readonly releaseName: string; readonly valuesObject: Record<string, unknown> };
 }
 
+export interface ArgoCdGitSource {
+  readonly repoURL: string;
+  readonly path: string;
+  readonly targetRevision: string;
+}
+
 export interface ArgoCdApplicationSpec {
   readonly project: string;
   readonly destination: { readonly server: string; readonly namespace: string };
-  readonly source: ArgoCdHelmSource;
+  readonly source: ArgoCdHelmSource | ArgoCdGitSource;
   readonly syncPolicy: {
     readonly automated?: { readonly prune: boolean; readonly selfHeal: boolean };
     readonly syncOptions: readonly string[];

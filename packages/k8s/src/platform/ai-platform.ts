@@ -28,6 +28,7 @@ import { Values } from '../private/merge';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
 import { ArgoWorkflows, ArgoWorkflowsProps } from '../workflows/argo-workflows';
+import { KubeflowPipelines } from '../workflows/kubeflow-pipelines';
 import { Gp3StorageClass } from './storage-class';
 import { Team, TeamOptions } from '../teams/team';
 
@@ -117,6 +118,12 @@ export interface AiPlatformProps extends ChartProps {
    */
   readonly workflows?: 'argo-workflows' | 'none';
   /**
+   * Kubeflow Pipelines standalone, from its pinned kustomize bases. It runs its own Argo Workflows
+   * controller, so the platform's must be scoped apart or turned off (`workflows: 'none'`).
+   * @default false
+   */
+  readonly kubeflowPipelines?: boolean;
+  /**
    * Kubeflow Pipelines (installed outside aiready) runs in this cluster. It brings its own Argo
    * Workflows controller, so the platform's Argo controller must then be scoped apart from it
    * (`argoWorkflows.instanceId` or `argoWorkflows.namespaced`).
@@ -170,6 +177,7 @@ export class AiPlatform extends Chart {
   public readonly keda?: Keda;
   public readonly kueue?: Kueue;
   public readonly trainer?: KubeflowTrainer;
+  public readonly pipelines?: KubeflowPipelines;
   public readonly kserve?: KServe;
   public readonly workflows?: ArgoWorkflows;
   public readonly monitoring?: GpuMonitoring;
@@ -247,6 +255,8 @@ export class AiPlatform extends Chart {
       });
     }
     if (props.keda) this.keda = new Keda(this, 'keda', { releaseMaterializer: materializer });
+    if (props.kubeflowPipelines)
+      this.pipelines = new KubeflowPipelines(this, 'kubeflow-pipelines', { releaseMaterializer: materializer });
     if (props.kubeflowTrainer)
       this.trainer = new KubeflowTrainer(this, 'kubeflow-trainer', normalized, { releaseMaterializer: materializer });
     if (props.kserve) this.kserve = new KServe(this, 'kserve', { ...props.kserve, releaseMaterializer: materializer });
@@ -275,7 +285,8 @@ export class AiPlatform extends Chart {
       });
     }
     if ((props.workflows ?? 'argo-workflows') === 'argo-workflows') {
-      if (props.kubeflowPipelinesInCluster && !props.argoWorkflows?.instanceId && !props.argoWorkflows?.namespaced) {
+      const kfp = props.kubeflowPipelines || props.kubeflowPipelinesInCluster;
+      if (kfp && !props.argoWorkflows?.instanceId && !props.argoWorkflows?.namespaced) {
         throw new AireadyValidationError(this.node.path, [
           {
             path: 'argoWorkflows',
@@ -360,6 +371,7 @@ export class AiPlatform extends Chart {
     }
     team.trainer = this.trainer !== undefined;
     team.kserve = this.kserve !== undefined;
+    team.argoInstanceId = this.workflows?.instanceId;
     team.monitorLabels = this.monitoring?.selectorLabels;
     this.teams.push(team);
     return team;

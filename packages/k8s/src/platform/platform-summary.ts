@@ -1,5 +1,6 @@
 import { GpuPool, PoolSharing, poolCapacity, PRICES_AS_OF, schedulableResources, ValidationWarning } from '@aiready/core';
 import { HelmRelease } from '../release/helm-release';
+import { KustomizeRelease, kustomizeUrl } from '../release/kustomize-release';
 import { AiPlatform } from './ai-platform';
 
 /** One pool in the review summary. */
@@ -44,6 +45,8 @@ export interface PlatformSummary {
   readonly clusterName: string;
   readonly pools: readonly PoolSummary[];
   readonly releases: readonly ReleaseSummary[];
+  /** Kustomize bases applied from pinned git tags (Kubeflow Pipelines). */
+  readonly kustomizations: readonly { name: string; url: string; namespace: string; wave: number }[];
   readonly releaseMaterializer: string;
   readonly pricesAsOf: string;
   readonly warnings: readonly ValidationWarning[];
@@ -93,6 +96,12 @@ export function summarizePlatform(platform: AiPlatform): PlatformSummary {
       chart: spec.chart,
       version: spec.version,
       repository: spec.repository,
+      namespace: spec.namespace,
+      wave: spec.wave,
+    })),
+    kustomizations: KustomizeRelease.all(platform).map(({ spec }) => ({
+      name: spec.name,
+      url: kustomizeUrl(spec),
       namespace: spec.namespace,
       wave: spec.wave,
     })),

@@ -1,8 +1,9 @@
 import { ARGOCD_SYNC_WAVE } from '@aiready/core';
 import { componentLabels } from '../private/metadata';
 import { ApiObject, Chart } from 'cdk8s';
-import { ArgoCdApplication } from '../gitops/argocd-application';
+import { ArgoCdApplication, ArgoCdApplicationSpec } from '../gitops/argocd-application';
 import { ReleaseSpec } from './helm-release';
+import { KustomizationSpec } from './kustomize-release';
 
 /** Options of the Argo CD materialiser. */
 export interface ArgoCdMaterializerOptions {
@@ -53,6 +54,9 @@ export abstract class ReleaseMaterializer {
 
   /** Emits whatever installs `release` under `scope`. */
   public abstract materialize(scope: ApiObjectScope, release: ReleaseSpec): void;
+
+  /** Emits whatever installs the kustomize base `kustomization` under `scope`. */
+  public abstract materializeKustomization(scope: ApiObjectScope, kustomization: KustomizationSpec): void;
 }
 
 type ApiObjectScope = ConstructorParameters<typeof ApiObject>[0];
@@ -60,6 +64,7 @@ type ApiObjectScope = ConstructorParameters<typeof ApiObject>[0];
 class ExternalMaterializer extends ReleaseMaterializer {
   public readonly kind = 'external' as const;
   public materialize(): void {}
+  public materializeKustomization(): void {}
 }
 
 /** Argo CD treats Helm OCI repositories as `host/path` plus a repository Secret with `enableOCI`. */
@@ -87,23 +92,42 @@ class ArgoCdMaterializer extends ReleaseMaterializer {
   public materialize(scope: ApiObjectScope, release: ReleaseSpec): void {
     const repo = argoRepo(release.repository);
     if (repo.oci) this.declareOciRepository(scope, repo.url);
+    this.application(scope, release.releaseName, release.component, release.wave, release.namespace, {
+      repoURL: repo.url,
+      chart: release.chart,
+      targetRevision: release.version,
+      helm: { releaseName: release.releaseName, valuesObject: release.values },
+    });
+  }
+
+  public materializeKustomization(scope: ApiObjectScope, k: KustomizationSpec): void {
+    this.application(scope, k.name, k.component, k.wave, k.namespace, {
+      repoURL: `${k.repository}.git`,
+      path: k.path,
+      targetRevision: k.ref,
+    });
+  }
+
+  private application(
+    scope: ApiObjectScope,
+    name: string,
+    component: string,
+    wave: number,
+    namespace: string,
+    source: ArgoCdApplicationSpec['source'],
+  ): void {
     new ArgoCdApplication(scope, 'Application', {
       metadata: {
-        name: release.releaseName,
+        name,
         namespace: this.namespace,
-        labels: componentLabels(release.component),
-        annotations: { [ARGOCD_SYNC_WAVE]: String(release.wave) },
+        labels: componentLabels(component),
+        annotations: { [ARGOCD_SYNC_WAVE]: String(wave) },
         finalizers: ['resources-finalizer.argocd.argoproj.io'],
       },
       spec: {
         project: this.project,
-        destination: { server: this.server, namespace: release.namespace },
-        source: {
-          repoURL: repo.url,
-          chart: release.chart,
-          targetRevision: release.version,
-          helm: { releaseName: release.releaseName, valuesObject: release.values },
-        },
+        destination: { server: this.server, namespace },
+        source,
         syncPolicy: {
           ...(this.automated ? { automated: { prune: true, selfHeal: true } } : {}),
           // Large CRDs (argo-workflows v4 full CRDs, Prometheus) exceed the client-side apply annotation

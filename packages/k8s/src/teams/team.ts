@@ -116,6 +116,8 @@ export class Team extends Construct {
   public trainer = false;
   /** The platform runs KServe: inference services become KServe InferenceServices. */
   public kserve = false;
+  /** Instance ID of the platform's Argo Workflows controller, when it is scoped by one. */
+  public argoInstanceId?: string;
   /** Labels the platform's Prometheus selects monitors by, when it has monitoring. */
   public monitorLabels?: Readonly<Record<string, string>>;
   public readonly namespaceObject: ApiObject;

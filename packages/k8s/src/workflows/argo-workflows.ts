@@ -98,6 +98,8 @@ export class ArgoWorkflows extends Construct {
   public readonly namespaceObject: ApiObject;
   /** The S3 artifact repository, when `artifacts` is given; teams reference it as their default. */
   public readonly artifactRepository?: ArgoArtifactRepository;
+  /** The controller's instance ID: it handles only workflows and templates labelled with it. */
+  public readonly instanceId?: string;
 
   constructor(scope: Construct, id: string, props: ArgoWorkflowsProps = {}) {
     super(scope, id);
@@ -164,6 +166,7 @@ export class ArgoWorkflows extends Construct {
         },
       };
     }
+    this.instanceId = props.instanceId;
     this.namespace = props.namespace ?? CHARTS.argoWorkflows.namespace;
     this.namespaceObject = ownedNamespace(this, this.namespace, 'argo-workflows', 'baseline');
     this.release = new HelmRelease(this, 'Release', {

@@ -25,6 +25,9 @@ export interface GpuWorkflowStep {
   readonly after?: readonly string[];
 }
 
+/** The label by which an Argo Workflows controller with an instance ID picks its workflows. */
+export const ARGO_INSTANCE_ID_LABEL = 'workflows.argoproj.io/controller-instanceid';
+
 export interface GpuWorkflowTemplateProps {
   /** Template name (a DNS label). */
   readonly name: string;
@@ -87,12 +90,15 @@ export class GpuWorkflowTemplate extends Construct {
         },
       };
     });
+    // A controller scoped by instance ID sees only templates and workflows that carry its label.
+    const instance = props.team.argoInstanceId ? { [ARGO_INSTANCE_ID_LABEL]: props.team.argoInstanceId } : undefined;
     this.template = new ApiObject(this, 'Resource', {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'WorkflowTemplate',
-      metadata: { name: props.name, namespace: props.team.namespace, labels: componentLabels('workflows') },
+      metadata: { name: props.name, namespace: props.team.namespace, labels: { ...componentLabels('workflows'), ...instance } },
       spec: {
         entrypoint: 'main',
+        ...(instance ? { workflowMetadata: { labels: instance } } : {}),
         serviceAccountName: 'workflow',
         templates: [
           {

@@ -1,5 +1,5 @@
 import { AireadyValidationError } from '@aiready/core';
-import { AiPlatform, HelmRelease, KubeObject, ReleaseSpec } from '@aiready/k8s';
+import { AiPlatform, HelmRelease, KubeObject, KustomizeRelease, kustomizeUrl, ReleaseSpec } from '@aiready/k8s';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 
@@ -52,6 +52,7 @@ export function splitObjects(objects: readonly KubeObject[]): { namespaces: Kube
  */
 export class PlatformDeployment extends pulumi.ComponentResource {
   public readonly releases: Record<string, k8s.helm.v3.Release>;
+  public readonly kustomizations: Record<string, k8s.kustomize.v2.Directory>;
   public readonly namespaces: k8s.yaml.v2.ConfigGroup;
   public readonly objects: k8s.yaml.v2.ConfigGroup;
 
@@ -94,6 +95,16 @@ export class PlatformDeployment extends pulumi.ComponentResource {
           waitForJobs: true,
         },
         { ...child, dependsOn: [this.namespaces, ...after.map((n) => this.releases[n])] },
+      );
+    }
+    // Kustomize bases (Kubeflow Pipelines) apply in their order: each waits for the one before it.
+    this.kustomizations = {};
+    let previous: pulumi.Resource | undefined;
+    for (const { spec } of KustomizeRelease.all(platform)) {
+      previous = this.kustomizations[spec.name] = new k8s.kustomize.v2.Directory(
+        `${name}-${spec.name}`,
+        { directory: kustomizeUrl(spec) },
+        { ...child, dependsOn: [this.namespaces, ...(previous ? [previous] : [])] },
       );
     }
     const crdOwners = releases.filter((r) => r.ownsCrds).map((r) => this.releases[r.releaseName]);

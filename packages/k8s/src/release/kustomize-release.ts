@@ -1,0 +1,65 @@
+import { KustomizeBasePin, KustomizePin } from '@aiready/core';
+import { Construct, IConstruct } from 'constructs';
+import type { ReleaseMaterializer } from './release-materializer';
+
+/** A kustomize base from a pinned git tag, as typed data; materialisers install it. */
+export interface KustomizationSpec {
+  /** Name of what installs it (Argo CD Application, Pulumi resource). */
+  readonly name: string;
+  readonly component: string;
+  /** Git repository, `https://...`. */
+  readonly repository: string;
+  /** Git tag. */
+  readonly ref: string;
+  /** Path of the kustomization in the repository. */
+  readonly path: string;
+  readonly namespace: string;
+  readonly ownsCrds: boolean;
+  /** Install order: lower first. */
+  readonly wave: number;
+}
+
+/** The kustomize remote-target URL of a base (`github.com/org/repo/path?ref=tag`), as `kubectl apply -k` takes it. */
+export function kustomizeUrl(spec: KustomizationSpec): string {
+  return `${spec.repository.replace(/^https:\/\//, '')}/${spec.path}?ref=${spec.ref}`;
+}
+
+const KUSTOMIZATION_SYMBOL = Symbol.for('@aiready/k8s.KustomizeRelease');
+
+/**
+ * A kustomize base inside a cdk8s tree. Like {@link HelmRelease} it emits nothing itself: the
+ * materialiser emits an Argo CD Application with a git source, and Pulumi's `PlatformDeployment`
+ * reads {@link KustomizeRelease.all} and applies each as a `kustomize.v2.Directory`.
+ */
+export class KustomizeRelease extends Construct {
+  /** Every kustomization under `scope`, by wave then name. */
+  public static all(scope: IConstruct): KustomizeRelease[] {
+    return scope.node
+      .findAll()
+      .filter((c): c is KustomizeRelease => KUSTOMIZATION_SYMBOL in c)
+      .sort((a, b) => a.spec.wave - b.spec.wave || a.spec.name.localeCompare(b.spec.name));
+  }
+
+  public readonly spec: KustomizationSpec;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { pin: KustomizePin; base: KustomizeBasePin; component: string; materializer: ReleaseMaterializer },
+  ) {
+    super(scope, id);
+    Object.defineProperty(this, KUSTOMIZATION_SYMBOL, { value: true });
+    const { pin, base } = props;
+    this.spec = {
+      name: base.name,
+      component: props.component,
+      repository: pin.repository,
+      ref: pin.ref,
+      path: base.path,
+      namespace: pin.namespace,
+      ownsCrds: base.ownsCrds,
+      wave: pin.bases.indexOf(base) - pin.bases.length,
+    };
+    props.materializer.materializeKustomization(this, this.spec);
+  }
+}
