@@ -190,6 +190,12 @@ describe('AiPlatform with Kubeflow Pipelines', () => {
     expect(apps[1].spec.destination.namespace).toBe('kubeflow');
   });
 
+  test('a scoped Argo next to it leaves the Argo CRDs to Kubeflow Pipelines', () => {
+    const { p } = platform({ kubeflowPipelines: true, argoWorkflows: { instanceId: 'platform' } });
+    expect(p.workflows!.release.spec.values.crds).toEqual({ install: false });
+    expect(platform().p.workflows!.release.spec.values.crds).toMatchObject({ install: true });
+  });
+
   test('throws when the platform also runs an unscoped Argo controller', () => {
     expect(() => platform({ kubeflowPipelines: true })).toThrow(/second cluster-wide Argo Workflows controller/);
   });

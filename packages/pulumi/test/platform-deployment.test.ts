@@ -74,12 +74,14 @@ describe('PlatformDeployment of Kubeflow Pipelines', () => {
       clusterName: 'c1',
       pools: [{ name: 'l4', instanceTypes: ['g6.xlarge'] }],
       kubeflowPipelines: true,
-      workflows: 'none',
+      argoWorkflows: { instanceId: 'platform' },
       releaseMaterializer: ReleaseMaterializer.external(),
     });
     new PlatformDeployment('pd-kfp', { platform: kfp, provider });
     await settle();
     const dirs = ofType(captured.slice(before), 'kubernetes:kustomize/v2:Directory');
+    const argo = planReleaseOrder(kfp.releases.map((r) => r.spec)).find((o) => o.release.releaseName === 'argo-workflows');
+    expect(argo?.after).toEqual(['kubeflow-pipelines-cluster']);
     expect(dirs.map((d) => d.inputs.directory)).toEqual([
       'github.com/kubeflow/pipelines/manifests/kustomize/cluster-scoped-resources?ref=2.17.0',
       'github.com/kubeflow/pipelines/manifests/kustomize/env/platform-agnostic?ref=2.17.0',

@@ -134,7 +134,7 @@ export interface AiPlatformProps extends ChartProps {
    * Options of Argo Workflows.
    * @default - ArgoWorkflows defaults (client auth, namespace 'argo')
    */
-  readonly argoWorkflows?: Omit<ArgoWorkflowsProps, 'releaseMaterializer' | 'values'>;
+  readonly argoWorkflows?: Omit<ArgoWorkflowsProps, 'releaseMaterializer' | 'values' | 'installCrds' | 'installAfter'>;
   /**
    * GPU monitoring: kube-prometheus-stack (or an existing Prometheus), the DCGM ServiceMonitor,
    * recording rules, alerts and dashboards. `false` for none.
@@ -300,6 +300,11 @@ export class AiPlatform extends Chart {
       this.workflows = new ArgoWorkflows(this, 'argo-workflows', {
         ...(monitorLabels ? { serviceMonitorLabels: monitorLabels } : {}),
         ...props.argoWorkflows,
+        // Kubeflow Pipelines applies the Argo CRDs (v4) itself; one writer, or they fight.
+        ...(kfp ? { installCrds: false } : {}),
+        ...(this.pipelines
+          ? { installAfter: this.pipelines.kustomizations.filter((k) => k.spec.ownsCrds).map((k) => k.spec.name) }
+          : {}),
         values: props.values?.argoWorkflows,
         releaseMaterializer: materializer,
       });

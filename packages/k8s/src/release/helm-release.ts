@@ -25,6 +25,8 @@ export interface ReleaseSpec {
   readonly needsHooks: boolean;
   /** Install order among releases: lower first. CRD owners get a lower wave. */
   readonly wave: number;
+  /** Names of releases or kustomizations that must be installed before this one (beyond waves). */
+  readonly after: readonly string[];
 }
 
 export interface HelmReleaseProps {
@@ -56,6 +58,11 @@ export interface HelmReleaseProps {
    * @default - -1 for charts that own CRDs, 0 otherwise
    */
   readonly wave?: number;
+  /**
+   * Releases or kustomizations (by name) to install before this one, e.g. the one providing its CRDs.
+   * @default - none
+   */
+  readonly after?: readonly string[];
 }
 
 const RELEASE_SYMBOL = Symbol.for('@aiready/k8s.HelmRelease');
@@ -95,6 +102,7 @@ export class HelmRelease extends Construct {
       ownsCrds: pin.ownsCrds,
       needsHooks: pin.hooks.essential,
       wave: props.wave ?? (pin.ownsCrds ? -1 : 0),
+      after: [...(props.after ?? [])],
     };
     props.materializer.materialize(this, this.spec);
   }

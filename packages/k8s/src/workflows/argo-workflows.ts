@@ -55,6 +55,17 @@ export interface ArgoWorkflowsProps {
    */
   readonly artifacts?: { readonly bucket: string; readonly region: string; readonly keyFormat?: string };
   /**
+   * Install the Argo CRDs. Turn off when something else owns them, as Kubeflow Pipelines does: two
+   * writers of the same CRDs would keep overwriting each other.
+   * @default true
+   */
+  readonly installCrds?: boolean;
+  /**
+   * Releases or kustomizations (by name) installed before this one, e.g. the one that owns the CRDs.
+   * @default - none
+   */
+  readonly installAfter?: readonly string[];
+  /**
    * A ServiceMonitor for the controller's metrics, with these Prometheus selector labels.
    * @default - none
    */
@@ -174,7 +185,7 @@ export class ArgoWorkflows extends Construct {
       component: 'argo-workflows',
       namespace: this.namespace,
       values: {
-        crds: { install: true, full: true, keep: true },
+        crds: props.installCrds === false ? { install: false } : { install: true, full: true, keep: true },
         server: {
           enabled: true,
           authModes: [...authModes],
@@ -205,6 +216,7 @@ export class ArgoWorkflows extends Construct {
       },
       overrides: props.values,
       materializer: props.releaseMaterializer ?? ReleaseMaterializer.argoCd(),
+      ...(props.installAfter ? { after: props.installAfter } : {}),
     });
   }
 }

@@ -18,7 +18,10 @@ export interface PlatformDeploymentArgs {
 /** How a release is installed in Pulumi: order constraints between releases. */
 export interface ReleasePlanEntry {
   readonly release: ReleaseSpec;
-  /** Release names this one waits for: CRD-owning releases of the same component with a lower wave. */
+  /**
+   * Names this one waits for: CRD-owning releases of the same component with a lower wave, and what
+   * the release itself names (`after`: e.g. the kustomization that installs its CRDs).
+   */
   readonly after: readonly string[];
 }
 
@@ -32,7 +35,8 @@ export function planReleaseOrder(releases: readonly ReleaseSpec[]): ReleasePlanE
     release,
     after: releases
       .filter((r) => r !== release && r.component === release.component && r.ownsCrds && r.wave < release.wave)
-      .map((r) => r.releaseName),
+      .map((r) => r.releaseName)
+      .concat(release.after),
   }));
 }
 
@@ -77,8 +81,23 @@ export class PlatformDeployment extends pulumi.ComponentResource {
       { ...child, dependsOn: args.dependsOn },
     );
 
+    // Kustomize bases (Kubeflow Pipelines) apply in their order: each waits for the one before it.
+    this.kustomizations = {};
+    let previous: pulumi.Resource | undefined;
+    for (const { spec } of KustomizeRelease.all(platform)) {
+      previous = this.kustomizations[spec.name] = new k8s.kustomize.v2.Directory(
+        `${name}-${spec.name}`,
+        { directory: kustomizeUrl(spec) },
+        { ...child, dependsOn: [this.namespaces, ...(previous ? [previous] : [])] },
+      );
+    }
     this.releases = {};
     const releases = HelmRelease.all(platform).map((r) => r.spec);
+    const installed = (n: string): pulumi.Resource => {
+      const r = this.releases[n] ?? this.kustomizations[n];
+      if (!r) throw new Error(`release ${n} is named as a dependency but is not part of the platform`);
+      return r;
+    };
     for (const { release, after } of planReleaseOrder(releases)) {
       const oci = release.repository.startsWith('oci://');
       this.releases[release.releaseName] = new k8s.helm.v3.Release(
@@ -94,17 +113,7 @@ export class PlatformDeployment extends pulumi.ComponentResource {
           atomic: true,
           waitForJobs: true,
         },
-        { ...child, dependsOn: [this.namespaces, ...after.map((n) => this.releases[n])] },
-      );
-    }
-    // Kustomize bases (Kubeflow Pipelines) apply in their order: each waits for the one before it.
-    this.kustomizations = {};
-    let previous: pulumi.Resource | undefined;
-    for (const { spec } of KustomizeRelease.all(platform)) {
-      previous = this.kustomizations[spec.name] = new k8s.kustomize.v2.Directory(
-        `${name}-${spec.name}`,
-        { directory: kustomizeUrl(spec) },
-        { ...child, dependsOn: [this.namespaces, ...(previous ? [previous] : [])] },
+        { ...child, dependsOn: [this.namespaces, ...after.map(installed)] },
       );
     }
     const crdOwners = releases.filter((r) => r.ownsCrds).map((r) => this.releases[r.releaseName]);
