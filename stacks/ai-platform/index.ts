@@ -52,6 +52,7 @@ const platform = new AiPlatform(new App(), 'platform', {
   monitoring: config.monitoring ? {} : false,
   kueue: config.kueue,
   kubeflowTrainer: config.kubeflowTrainer,
+  kubeflowPipelines: config.workflows === 'kubeflow',
   clusterAutoscaler: config.pools.some((p) => p.provisioner === 'managed-node-group')
     ? { region: config.region, kubernetesVersion: config.kubernetesVersion }
     : false,

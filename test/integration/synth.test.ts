@@ -183,7 +183,7 @@ function stackCopy(edit: (config: string) => string): string {
 }
 
 describe('the reference stack switches engines with one config value', () => {
-  test('workflows: kubeflow replaces Argo Workflows by Kubeflow Trainer', () => {
+  test('workflows: kubeflow replaces Argo Workflows by Kubeflow Pipelines and Trainer', () => {
     // GIVEN the dev stack with only its workflows value changed
     const root = stackCopy((c) => c.replace('ai-platform:workflows: argo-workflows', 'ai-platform:workflows: kubeflow'));
     const out = path.join(root, 'dist');
@@ -196,6 +196,16 @@ describe('the reference stack switches engines with one config value', () => {
     const charts = plan.resources.filter((r: any) => r.type === 'kubernetes:helm.sh/v3:Release').map((r: any) => r.inputs.chart);
     expect(charts).toContain('oci://ghcr.io/kubeflow/charts/kubeflow-trainer');
     expect(charts).not.toContain('argo-workflows');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const kustomize = plan.resources.filter((r: any) => r.type === 'kubernetes:kustomize/v2:Directory');
+    const byName = Object.fromEntries(kustomize.map((r: { name: string }) => [r.name, r]));
+    expect(byName['platform-kubeflow-pipelines-cluster'].inputs.directory).toBe(
+      'github.com/kubeflow/pipelines/manifests/kustomize/cluster-scoped-resources?ref=2.17.0',
+    );
+    // The env base applies once the cluster-scoped base (namespace, CRDs) is in.
+    expect(byName['platform-kubeflow-pipelines'].dependsOn).toContain(
+      'kubernetes:kustomize/v2:Directory::platform-kubeflow-pipelines-cluster',
+    );
     const kinds = objectsIn(path.join(out, 'ai-platform-dev/manifests')).map((o) => o.kind);
     expect(kinds).toContain('ClusterTrainingRuntime');
     fs.rmSync(root, { recursive: true, force: true });

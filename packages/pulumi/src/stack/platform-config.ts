@@ -26,7 +26,7 @@ export interface PlatformStackConfig {
   readonly publicAccessCidrs: readonly string[];
   readonly pools: readonly GpuPoolSpec[];
   readonly teams: readonly TeamOptions[];
-  /** Which engine runs the teams' ML work: Argo Workflows, Kubeflow (Trainer), or neither. */
+  /** Which engine runs the teams' ML work: Argo Workflows, Kubeflow (Pipelines and Trainer), or neither. */
   readonly workflows: 'argo-workflows' | 'kubeflow' | 'none';
   readonly monitoring: boolean;
   readonly kueue: boolean;
@@ -51,7 +51,7 @@ export const PLATFORM_CONFIG_KEYS = {
   pools: 'list of GPU pool specs (required, at least one)',
   teams: 'list of teams ({ name, gpuQuota, editGroups, viewGroups, ... }); default none',
   workflows:
-    "'argo-workflows', 'kubeflow' (Kubeflow Trainer instead of Argo: the one-value switch) or 'none'; default 'argo-workflows'",
+    "'argo-workflows', 'kubeflow' (Kubeflow Pipelines and Trainer instead of Argo: the one-value switch) or 'none'; default 'argo-workflows'",
   monitoring: 'true or false; default true',
   kueue: 'true or false: Kueue queues per team; default false',
   kubeflowTrainer: 'true or false: Kubeflow Trainer with a torch runtime per pool; default false',
