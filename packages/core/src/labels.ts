@@ -84,6 +84,20 @@ export const MIG_DISABLED_LAYOUT = 'all-disabled';
 /** The EFA extended resource. */
 export const EFA_RESOURCE = 'vpc.amazonaws.com/efa';
 
+/** AWS tag by which Karpenter discovers a cluster's subnets and security groups (value: cluster name). */
+export const KARPENTER_DISCOVERY_TAG = 'karpenter.sh/discovery';
+
+/** Subnet tags by which the AWS load balancer integrations pick subnets, per tier. */
+export const SUBNET_ROLE_TAGS = {
+  public: { 'kubernetes.io/role/elb': '1' },
+  private: { 'kubernetes.io/role/internal-elb': '1' },
+} as const;
+
+/** Argo Workflows: the label a controller with an instance ID selects its workflows and templates by. */
+export const ARGO_INSTANCE_ID_LABEL = 'workflows.argoproj.io/controller-instanceid';
+/** Argo Workflows: the annotation naming a namespace's default key in its `artifact-repositories` ConfigMap. */
+export const ARGO_DEFAULT_ARTIFACT_REPOSITORY_ANNOTATION = 'workflows.argoproj.io/default-artifact-repository';
+
 /** Karpenter's well-known node labels (karpenter.k8s.aws/...). */
 export const KARPENTER_LABELS = {
   nodePool: 'karpenter.sh/nodepool',

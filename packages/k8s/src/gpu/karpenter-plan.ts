@@ -3,6 +3,7 @@ import {
   bottlerocketSettings,
   efaInterfaces,
   GpuPool,
+  KARPENTER_DISCOVERY_TAG,
   KARPENTER_LABELS,
   NVIDIA_GPU_RESOURCE,
   placementGroupName,
@@ -40,7 +41,6 @@ export interface NodeClassTarget {
 }
 
 /** The tag key Karpenter discovers subnets and security groups by. */
-export const DISCOVERY_TAG = 'karpenter.sh/discovery';
 
 /** IMDSv2 only, hop limit 1: pods cannot reach the node's instance credentials. */
 export const IMDS_V2_HOP_LIMIT_1: Ec2NodeClassSpecMetadataOptions = {
@@ -81,8 +81,8 @@ export function nodeClassBase(
 ): Pick<Ec2NodeClassSpec, 'role' | 'subnetSelectorTerms' | 'securityGroupSelectorTerms' | 'metadataOptions'> {
   return {
     role: target.nodeRole,
-    subnetSelectorTerms: [{ tags: { [DISCOVERY_TAG]: target.clusterName } }],
-    securityGroupSelectorTerms: [{ tags: { [DISCOVERY_TAG]: target.clusterName } }],
+    subnetSelectorTerms: [{ tags: { [KARPENTER_DISCOVERY_TAG]: target.clusterName } }],
+    securityGroupSelectorTerms: [{ tags: { [KARPENTER_DISCOVERY_TAG]: target.clusterName } }],
     metadataOptions: IMDS_V2_HOP_LIMIT_1,
   };
 }

@@ -1,5 +1,6 @@
 import {
   AireadyValidationError,
+  ARGO_DEFAULT_ARTIFACT_REPOSITORY_ANNOTATION,
   GpuPool,
   isDnsLabel,
   POD_SECURITY_LABELS,
@@ -69,7 +70,6 @@ export interface TeamOptions {
   readonly allowEgressHttps?: boolean;
 }
 
-const ARGO_DEFAULT_REPOSITORY_ANNOTATION = 'workflows.argoproj.io/default-artifact-repository';
 const ARGO_DEFAULT_REPOSITORY_KEY = 'default-v1';
 
 export interface TeamProps extends TeamOptions {
@@ -307,7 +307,7 @@ export class Team extends Construct {
             name: 'artifact-repositories',
             namespace: ns,
             labels,
-            annotations: { [ARGO_DEFAULT_REPOSITORY_ANNOTATION]: ARGO_DEFAULT_REPOSITORY_KEY },
+            annotations: { [ARGO_DEFAULT_ARTIFACT_REPOSITORY_ANNOTATION]: ARGO_DEFAULT_REPOSITORY_KEY },
           },
           data: { [ARGO_DEFAULT_REPOSITORY_KEY]: YAML.stringify(props.artifactRepository) },
         });

@@ -210,7 +210,7 @@ export class ArgoWorkflows extends Construct {
             : {}),
         },
         ...(props.namespaced ? { singleNamespace: true } : {}),
-        ...(this.artifactRepository ? { artifactRepository: { archiveLogs: true, s3: { ...this.artifactRepository.s3 } } } : {}),
+        ...(this.artifactRepository ? { artifactRepository: this.artifactRepository } : {}),
         // Artifact access goes through the pod's IAM identity, never static keys.
         useStaticCredentials: false,
       },

@@ -1,4 +1,4 @@
-import { AireadyValidationError, ValidationProblem } from '@aiready/core';
+import { AireadyValidationError, ARGO_INSTANCE_ID_LABEL, ValidationProblem } from '@aiready/core';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IGpuPool } from '../gpu/gpu-node-pool';
@@ -24,9 +24,6 @@ export interface GpuWorkflowStep {
    */
   readonly after?: readonly string[];
 }
-
-/** The label by which an Argo Workflows controller with an instance ID picks its workflows. */
-export const ARGO_INSTANCE_ID_LABEL = 'workflows.argoproj.io/controller-instanceid';
 
 export interface GpuWorkflowTemplateProps {
   /** Template name (a DNS label). */

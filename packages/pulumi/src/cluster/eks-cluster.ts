@@ -2,6 +2,7 @@ import {
   AireadyValidationError,
   DEFAULT_KUBERNETES_VERSION,
   isDnsLabel,
+  KARPENTER_DISCOVERY_TAG,
   KubernetesVersion,
   kubernetesVersionProblem,
   ValidationProblem,
@@ -146,7 +147,7 @@ export class EksCluster extends pulumi.ComponentResource {
     this.clusterSecurityGroupId = this.cluster.vpcConfig.apply((v) => v.clusterSecurityGroupId ?? '');
     new aws.ec2.Tag(
       `${name}-sg-discovery`,
-      { resourceId: this.clusterSecurityGroupId, key: 'karpenter.sh/discovery', value: args.clusterName },
+      { resourceId: this.clusterSecurityGroupId, key: KARPENTER_DISCOVERY_TAG, value: args.clusterName },
       child,
     );
 

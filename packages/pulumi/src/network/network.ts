@@ -1,4 +1,4 @@
-import { AireadyValidationError, ValidationProblem } from '@aiready/core';
+import { AireadyValidationError, KARPENTER_DISCOVERY_TAG, SUBNET_ROLE_TAGS, ValidationProblem } from '@aiready/core';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { isNetworkCidr, planSubnets } from './subnet-plan';
@@ -83,15 +83,17 @@ export class Network extends pulumi.ComponentResource {
 
     const tags = { ...args.tags, 'aiready.dev/cluster': args.clusterName };
     const child = { parent: this };
+    const privateTags = { ...SUBNET_ROLE_TAGS.private, [KARPENTER_DISCOVERY_TAG]: args.clusterName };
     if (args.existing) {
       const { existing } = args;
       const tag = (id: string, key: string, value: string) =>
         new aws.ec2.Tag(`${name}-${id}-${key.replace(/[^a-z0-9]+/gi, '-')}`, { resourceId: id, key, value }, child);
       for (const id of Object.values(existing.privateSubnetIds)) {
-        tag(id, 'kubernetes.io/role/internal-elb', '1');
-        tag(id, 'karpenter.sh/discovery', args.clusterName);
+        for (const [key, value] of Object.entries(privateTags)) tag(id, key, value);
       }
-      for (const id of existing.publicSubnetIds ?? []) tag(id, 'kubernetes.io/role/elb', '1');
+      for (const id of existing.publicSubnetIds ?? []) {
+        for (const [key, value] of Object.entries(SUBNET_ROLE_TAGS.public)) tag(id, key, value);
+      }
       this.vpcId = pulumi.output(existing.vpcId);
       this.privateSubnetIdsByZone = Object.fromEntries(
         args.availabilityZones.map((z) => [z, pulumi.output(existing.privateSubnetIds[z])]),
@@ -124,7 +126,7 @@ export class Network extends pulumi.ComponentResource {
             cidrBlock: s.cidrBlock,
             availabilityZone: s.availabilityZone,
             mapPublicIpOnLaunch: false,
-            tags: { ...tags, Name: `${name}-public-${s.availabilityZone}`, 'kubernetes.io/role/elb': '1' },
+            tags: { ...tags, Name: `${name}-public-${s.availabilityZone}`, ...SUBNET_ROLE_TAGS.public },
           },
           child,
         );
@@ -152,8 +154,7 @@ export class Network extends pulumi.ComponentResource {
             tags: {
               ...tags,
               Name: `${name}-private-${s.availabilityZone}`,
-              'kubernetes.io/role/internal-elb': '1',
-              'karpenter.sh/discovery': args.clusterName,
+              ...privateTags,
             },
           },
           child,
