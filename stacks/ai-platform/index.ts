@@ -16,7 +16,6 @@ import {
   readPlatformConfig,
   SYSTEM_POOL_NAME,
   SystemNodeGroup,
-  unpinnedAddonWarnings,
 } from '@aiready/pulumi';
 import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
@@ -76,7 +75,13 @@ const system = new SystemNodeGroup('system', {
   subnetIds: network.privateSubnetIds,
   tags,
 });
-new EksAddons('addons', { cluster: cluster.cluster, version: config.kubernetesVersion, tags, dependsOn: [system] });
+new EksAddons('addons', {
+  cluster: cluster.cluster,
+  version: config.kubernetesVersion,
+  versions: config.eksAddonVersions,
+  tags,
+  dependsOn: [system],
+});
 const gpuNodeGroups = config.pools
   .filter((pool) => pool.provisioner === 'managed-node-group')
   .map(
@@ -116,4 +121,4 @@ export const endpoint = cluster.endpoint;
 export const kubeconfig = cluster.kubeconfig;
 export const vpc_id = network.vpcId;
 export const summary = summarizePlatform(platform);
-export const warnings = [...config.warnings, ...unpinnedAddonWarnings(config.kubernetesVersion)];
+export const warnings = config.warnings;

@@ -3,6 +3,7 @@ export * from './labels';
 export * from './catalogue/gpu-models';
 export * from './catalogue/instance-types';
 export * from './catalogue/ami-families';
+export * from './catalogue/region-offerings';
 export * from './versions/version-lock';
 export * from './spec/gpu-pool-types';
 export * from './spec/gpu-sharing';

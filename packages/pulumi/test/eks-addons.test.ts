@@ -1,7 +1,7 @@
 import { captureResources, ofType, settle } from './mocks';
 const captured = captureResources();
 import * as aws from '@pulumi/aws';
-import { EksAddons, planEksAddons, unpinnedAddonWarnings } from '../src';
+import { addonVersionProblems, EksAddons, planEksAddons, unpinnedAddonWarnings } from '../src';
 
 describe('EksAddons', () => {
   test('the five add-ons; the EBS CSI controller gets AWS access through Pod Identity', async () => {
@@ -32,5 +32,36 @@ describe('EksAddons', () => {
     const warnings = unpinnedAddonWarnings('1.36');
     expect(warnings).toHaveLength(1);
     expect(warnings[0].message).toContain('vpc-cni, coredns, kube-proxy, eks-pod-identity-agent, aws-ebs-csi-driver');
+  });
+
+  test('1.34 and 1.35 are pinned from the version lock; a pinned cluster gets addonVersion on every add-on', async () => {
+    for (const v of ['1.34', '1.35'] as const) {
+      expect(planEksAddons(v).every((a) => /^v\d+\.\d+\.\d+-eksbuild\.\d+$/.test(a.addonVersion ?? ''))).toBe(true);
+      expect(unpinnedAddonWarnings(v)).toEqual([]);
+    }
+    expect(planEksAddons('1.35').find((a) => a.name === 'kube-proxy')!.addonVersion).toMatch(/^v1\.35\./);
+    const cluster = new aws.eks.Cluster('c2', { name: 'c2', roleArn: 'r', vpcConfig: { subnetIds: [] } });
+    new EksAddons('pinned', { cluster, version: '1.36', versions: { coredns: 'v1.14.9-eksbuild.1' } });
+    await settle();
+    const coredns = ofType(captured, 'aws:eks/addon:Addon').find((a) => a.name === 'pinned-coredns')!;
+    expect(coredns.inputs.addonVersion).toBe('v1.14.9-eksbuild.1');
+    const vpcCni = ofType(captured, 'aws:eks/addon:Addon').find((a) => a.name === 'pinned-vpc-cni')!;
+    expect(vpcCni.inputs.addonVersion).toBeUndefined();
+  });
+
+  test('overrides pin what the lock does not, and the warning names only what is left', () => {
+    const warnings = unpinnedAddonWarnings('1.36', { coredns: 'v1.14.9-eksbuild.1', 'kube-proxy': 'v1.36.1-eksbuild.1' });
+    expect(warnings[0].message).toMatch(/^vpc-cni, eks-pod-identity-agent, aws-ebs-csi-driver:/);
+  });
+
+  test('bad overrides: an unknown add-on (with a suggestion), a string that is not a version, not a map', () => {
+    const problems = addonVersionProblems('ai-platform:eksAddonVersions', { corednss: 'v1.0.0-eksbuild.1', 'vpc-cni': '1.23' });
+    expect(problems.map((p) => [p.path, p.problem])).toEqual([
+      ['ai-platform:eksAddonVersions.corednss', 'not an add-on aiready installs'],
+      ['ai-platform:eksAddonVersions.vpc-cni', 'not an EKS add-on version'],
+    ]);
+    expect(problems[0].fix).toContain('did you mean coredns?');
+    expect(addonVersionProblems('k', ['v1'])[0].problem).toBe('must map add-on names to versions');
+    expect(addonVersionProblems('k', { coredns: 'v1.14.3-eksbuild.3' })).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ describe('readPlatformConfig', () => {
       environment: 'dev',
       region: 'us-east-1',
       kubernetesVersion: '1.36',
+      eksAddonVersions: {},
       availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
       vpcCidr: '10.0.0.0/16',
       natGateways: 'one-per-az',
@@ -24,8 +25,71 @@ describe('readPlatformConfig', () => {
       monitoring: true,
       kueue: false,
       kubeflowTrainer: false,
-      warnings: [],
+      warnings: [
+        {
+          path: 'ai-platform:eksAddonVersions',
+          message: expect.stringMatching(
+            /^vpc-cni, coredns, kube-proxy, eks-pod-identity-agent, aws-ebs-csi-driver: no version is pinned for Kubernetes 1.36/,
+          ),
+        },
+      ],
     });
+  });
+
+  test('1.35 takes the pinned add-on versions; eksAddonVersions pins 1.36, and bad ones name the key', () => {
+    expect(readPlatformConfig('ai-platform', { ...base, 'ai-platform:kubernetesVersion': '1.35' }).warnings).toEqual([]);
+    const pinned = readPlatformConfig('ai-platform', {
+      ...base,
+      'ai-platform:eksAddonVersions': JSON.stringify({ coredns: 'v1.14.9-eksbuild.1' }),
+    });
+    expect(pinned.eksAddonVersions).toEqual({ coredns: 'v1.14.9-eksbuild.1' });
+    expect(pinned.warnings[0].message).not.toContain('coredns');
+    expect(() =>
+      readPlatformConfig('ai-platform', { ...base, 'ai-platform:eksAddonVersions': JSON.stringify({ coredns: 'latest' }) }),
+    ).toThrow(/ai-platform:eksAddonVersions.coredns = "latest": not an EKS add-on version/);
+  });
+
+  test('instance types the region does not offer are errors, with the offered ones of the same GPU', () => {
+    const offered = JSON.stringify(['g6.2xlarge', 'g6.4xlarge', 'g5.xlarge']);
+    const config = { ...base, 'aws:region': 'eu-north-1', 'ai-platform:offeredInstanceTypes': offered };
+    expect(() => readPlatformConfig('ai-platform', config)).toThrow(
+      /ai-platform:pools\[0\].instanceTypes = \["g6.xlarge"\]: not offered in eu-north-1. Fix: use types eu-north-1 offers with the same GPU: g6.2xlarge, g6.4xlarge/,
+    );
+    const ok = readPlatformConfig('ai-platform', {
+      ...config,
+      'ai-platform:pools': JSON.stringify([{ name: 'l4', instanceTypes: ['g6.2xlarge'] }]),
+    });
+    expect(ok.warnings.filter((w) => w.path.endsWith('offeredInstanceTypes'))).toEqual([]);
+  });
+
+  test('a selector pool fails only when the region offers none of its matches', () => {
+    const pools = JSON.stringify([{ name: 'l4', instanceSelector: { gpuModels: ['l4'], maxGpus: 1 } }]);
+    const config = { ...base, 'aws:region': 'eu-north-1', 'ai-platform:pools': pools };
+    expect(() =>
+      readPlatformConfig('ai-platform', { ...config, 'ai-platform:offeredInstanceTypes': JSON.stringify(['g6.xlarge']) }),
+    ).not.toThrow();
+    expect(() =>
+      readPlatformConfig('ai-platform', { ...config, 'ai-platform:offeredInstanceTypes': JSON.stringify(['g5.xlarge']) }),
+    ).toThrow(/ai-platform:pools\[0\].instanceSelector = .*none of the matching instance types is offered in eu-north-1/);
+  });
+
+  test('without an offering list, types the offline data cannot confirm are a warning that says how to check', () => {
+    // g6.xlarge has a us-east-1 on-demand price, so it is known to be offered there.
+    expect(readPlatformConfig('ai-platform', base).warnings.map((w) => w.path)).not.toContain('ai-platform:offeredInstanceTypes');
+    const elsewhere = readPlatformConfig('ai-platform', { ...base, 'aws:region': 'ap-south-1' });
+    const warning = elsewhere.warnings.find((w) => w.path === 'ai-platform:offeredInstanceTypes')!;
+    expect(warning.message).toContain('g6.xlarge: not checked against what ap-south-1 offers');
+    expect(warning.message).toContain('aws ec2 describe-instance-type-offerings --region ap-south-1');
+    expect(() => readPlatformConfig('ai-platform', { ...base, 'ai-platform:offeredInstanceTypes': '[]' })).toThrow(
+      /offeredInstanceTypes = \[\]: lists no instance type/,
+    );
+  });
+
+  test('bad pools are reported under the config key', () => {
+    const pools = JSON.stringify([{ name: 'l4', instanceTypes: ['g6.xlarg'] }]);
+    expect(() => readPlatformConfig('ai-platform', { ...base, 'ai-platform:pools': pools })).toThrow(
+      /ai-platform:pools\[0\].instanceTypes/,
+    );
   });
 
   test('throws when a key is misspelled, suggesting the right one', () => {
@@ -56,7 +120,7 @@ describe('readPlatformConfig', () => {
   test('0.0.0.0/0 is an error in prod and a warning in dev', () => {
     const open = { ...base, 'ai-platform:publicAccessCidrs': '["0.0.0.0/0"]' };
     expect(() => readPlatformConfig('ai-platform', { ...open, 'ai-platform:environment': 'prod' })).toThrow(/whole internet/);
-    expect(readPlatformConfig('ai-platform', open).warnings).toHaveLength(1);
+    expect(readPlatformConfig('ai-platform', open).warnings.map((w) => w.path)).toContain('ai-platform:publicAccessCidrs');
   });
 
   test('an artifact bucket needs Argo Workflows', () => {

@@ -256,17 +256,20 @@ export interface EksAddonPin {
 }
 
 /**
- * The EKS add-ons of every cluster. No `-eksbuild` version string for 1.34–1.36 could be verified
- * offline (see versions-and-prices.md 1.5), so none is pinned yet: add a verified string here to pin.
+ * The EKS add-ons of every cluster, with `addonVersion` per Kubernetes minor. The 1.34 and 1.35
+ * strings come from a public aws-eks-v2 project's add-on table, seen in several successive revisions
+ * (each a newer `-eksbuild` of the same line); they were not checked against the EKS API offline
+ * (`aws eks describe-addon-versions`, see versions-and-prices.md 1.5). No string for 1.36 was found:
+ * 1.36 clusters take the EKS default unless the stack pins one (`eksAddonVersions`).
  */
 export const EKS_ADDONS: readonly EksAddonPin[] = [
-  { name: 'vpc-cni', versions: {} },
-  { name: 'coredns', versions: {} },
-  { name: 'kube-proxy', versions: {} },
-  { name: 'eks-pod-identity-agent', versions: {} },
+  { name: 'vpc-cni', versions: { '1.34': 'v1.23.0-eksbuild.1', '1.35': 'v1.23.0-eksbuild.1' } },
+  { name: 'coredns', versions: { '1.34': 'v1.13.2-eksbuild.11', '1.35': 'v1.14.3-eksbuild.3' } },
+  { name: 'kube-proxy', versions: { '1.34': 'v1.34.6-eksbuild.18', '1.35': 'v1.35.3-eksbuild.18' } },
+  { name: 'eks-pod-identity-agent', versions: { '1.34': 'v1.4.0-eksbuild.1', '1.35': 'v1.4.0-eksbuild.1' } },
   {
     name: 'aws-ebs-csi-driver',
-    versions: {},
+    versions: { '1.34': 'v1.63.1-eksbuild.1', '1.35': 'v1.63.1-eksbuild.1' },
     podIdentity: {
       namespace: 'kube-system',
       serviceAccount: 'ebs-csi-controller-sa',
@@ -274,6 +277,9 @@ export const EKS_ADDONS: readonly EksAddonPin[] = [
     },
   },
 ];
+
+/** The shape of an EKS add-on version string (`v1.23.0-eksbuild.1`). */
+export const EKS_ADDON_VERSION_PATTERN = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
 
 /**
  * cluster-autoscaler image per Kubernetes minor: the image must match the cluster's minor, and the

@@ -1,4 +1,11 @@
-import { EKS_ADDONS, KubernetesVersion, ValidationWarning } from '@aiready/core';
+import {
+  EKS_ADDON_VERSION_PATTERN,
+  EKS_ADDONS,
+  KubernetesVersion,
+  nearest,
+  ValidationProblem,
+  ValidationWarning,
+} from '@aiready/core';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { awsManagedPolicy, serviceRole } from '../private/iam';
@@ -6,6 +13,12 @@ import { awsManagedPolicy, serviceRole } from '../private/iam';
 export interface EksAddonsArgs {
   readonly cluster: aws.eks.Cluster;
   readonly version: KubernetesVersion;
+  /**
+   * `addonVersion` per add-on name, over the version lock's pin for `version` (check them with
+   * {@link addonVersionProblems}).
+   * @default - the version lock's pins
+   */
+  readonly versions?: Readonly<Record<string, string>>;
   /**
    * Tags on every resource.
    * @default - none
@@ -19,21 +32,63 @@ export interface EksAddonsArgs {
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
-/** The add-on versions a cluster gets, and a warning for each add-on not pinned for its minor. */
-export function planEksAddons(version: KubernetesVersion): { name: string; addonVersion?: string }[] {
-  return EKS_ADDONS.map((a) => ({ name: a.name, ...(a.versions[version] ? { addonVersion: a.versions[version] } : {}) }));
+/** Version overrides per add-on name, as the stack config gives them. */
+export type AddonVersions = Readonly<Record<string, string>>;
+
+/** Problems with add-on version overrides: unknown add-on names and strings that are not EKS versions. */
+export function addonVersionProblems(path: string, versions: unknown): ValidationProblem[] {
+  if (typeof versions !== 'object' || versions === null || Array.isArray(versions)) {
+    return [
+      { path, value: versions, problem: 'must map add-on names to versions', fix: "e.g. { coredns: 'v1.14.3-eksbuild.3' }" },
+    ];
+  }
+  const names = EKS_ADDONS.map((a) => a.name);
+  return Object.entries(versions).flatMap(([name, version]): ValidationProblem[] => {
+    if (!names.includes(name)) {
+      return [
+        {
+          path: `${path}.${name}`,
+          value: version,
+          problem: 'not an add-on aiready installs',
+          fix: `did you mean ${nearest(name, names, 1)[0]}? (one of ${names.join(', ')})`,
+        },
+      ];
+    }
+    if (typeof version !== 'string' || !EKS_ADDON_VERSION_PATTERN.test(version)) {
+      return [
+        {
+          path: `${path}.${name}`,
+          value: version,
+          problem: 'not an EKS add-on version',
+          fix: `use a string like v1.2.3-eksbuild.1 from: aws eks describe-addon-versions --addon-name ${name} --kubernetes-version <minor>`,
+        },
+      ];
+    }
+    return [];
+  });
+}
+
+/** The add-on versions a cluster gets: the overrides, else the version lock's pin for its minor. */
+export function planEksAddons(
+  version: KubernetesVersion,
+  overrides: AddonVersions = {},
+): { name: string; addonVersion?: string }[] {
+  return EKS_ADDONS.map((a) => {
+    const addonVersion = overrides[a.name] ?? a.versions[version];
+    return { name: a.name, ...(addonVersion ? { addonVersion } : {}) };
+  });
 }
 
 /** A warning naming the add-ons that take the EKS default version for this Kubernetes minor. */
-export function unpinnedAddonWarnings(version: KubernetesVersion): ValidationWarning[] {
-  const unpinned = planEksAddons(version)
+export function unpinnedAddonWarnings(version: KubernetesVersion, overrides: AddonVersions = {}): ValidationWarning[] {
+  const unpinned = planEksAddons(version, overrides)
     .filter((a) => !a.addonVersion)
     .map((a) => a.name);
   if (unpinned.length === 0) return [];
   return [
     {
-      path: 'eksAddons',
-      message: `${unpinned.join(', ')}: no verified version is pinned for Kubernetes ${version}, so EKS installs its default for ${version} at creation (and never upgrades it by itself); pin versions in the version lock`,
+      path: 'eksAddonVersions',
+      message: `${unpinned.join(', ')}: no version is pinned for Kubernetes ${version}, so EKS installs its default for ${version} at creation (and never upgrades it by itself); pin them with eksAddonVersions`,
     },
   ];
 }
@@ -52,7 +107,7 @@ export class EksAddons extends pulumi.ComponentResource {
     const child = { parent: this };
     const agent = 'eks-pod-identity-agent';
     for (const pin of EKS_ADDONS) {
-      const planned = planEksAddons(args.version).find((a) => a.name === pin.name)!;
+      const planned = planEksAddons(args.version, args.versions).find((a) => a.name === pin.name)!;
       const role = pin.podIdentity
         ? serviceRole(
             `${name}-${pin.name}`,

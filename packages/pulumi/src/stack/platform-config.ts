@@ -1,14 +1,18 @@
 import {
   AireadyValidationError,
+  checkRegionOfferings,
   DEFAULT_KUBERNETES_VERSION,
   GpuPoolSpec,
   KubernetesVersion,
   nearest,
+  normalizeGpuPools,
+  offeringsCommand,
   SUPPORTED_KUBERNETES_VERSIONS,
   ValidationProblem,
   ValidationWarning,
 } from '@aiready/core';
 import type { TeamOptions } from '@aiready/k8s';
+import { addonVersionProblems, AddonVersions, unpinnedAddonWarnings } from '../cluster/eks-addons';
 import { ExistingNetwork, NatGateways } from '../network/network';
 
 /** Everything the ai-platform stack reads from `Pulumi.<stack>.yaml`, validated, with defaults. */
@@ -17,6 +21,8 @@ export interface PlatformStackConfig {
   readonly environment: 'dev' | 'prod';
   readonly region: string;
   readonly kubernetesVersion: KubernetesVersion;
+  /** EKS add-on versions over the version lock's pins. */
+  readonly eksAddonVersions: AddonVersions;
   readonly availabilityZones: readonly string[];
   readonly vpcCidr: string;
   readonly natGateways: NatGateways;
@@ -41,6 +47,10 @@ export const PLATFORM_CONFIG_KEYS = {
   clusterName: 'EKS cluster name (required)',
   environment: "'dev' or 'prod' (prod forbids a world-open API endpoint); default 'dev'",
   kubernetesVersion: `Kubernetes version, one of ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}; default ${DEFAULT_KUBERNETES_VERSION}`,
+  eksAddonVersions:
+    "add-on versions over the version lock's pins, e.g. { coredns: 'v1.14.3-eksbuild.3' }; default the lock's pins for kubernetesVersion",
+  offeredInstanceTypes:
+    'the GPU instance types aws:region offers (output of aws ec2 describe-instance-type-offerings); pools may only use these; default unchecked outside us-east-1',
   availabilityZones: 'list of 1-3 AZs; default <region>a, <region>b, <region>c',
   vpcCidr: "VPC CIDR, /16 to /20; default '10.0.0.0/16'",
   natGateways: "'single' or 'one-per-az'; default 'one-per-az'",
@@ -112,6 +122,8 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
         });
       return fallback ?? '';
     }
+    // An unquoted `kubernetesVersion: 1.35` reaches us as the text 1.35, which JSON reads as a number.
+    if (typeof v === 'number') return raw[key];
     if (typeof v !== 'string') {
       problems.push({
         path: `${project}:${key}`,
@@ -261,6 +273,42 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
     });
   }
 
+  const offeredRaw = raw.offeredInstanceTypes === undefined ? undefined : list('offeredInstanceTypes');
+  if (offeredRaw !== undefined && offeredRaw.length === 0) {
+    problems.push({
+      path: `${project}:offeredInstanceTypes`,
+      value: parse(raw, 'offeredInstanceTypes'),
+      problem: 'lists no instance type',
+      fix: `set it to the output of: ${offeringsCommand(region ?? '<region>')}, or remove it`,
+    });
+  }
+  if (Array.isArray(poolsRaw) && poolsRaw.length > 0 && region) {
+    try {
+      const pools = normalizeGpuPools(poolsRaw as GpuPoolSpec[]);
+      const selectorPools = new Set((poolsRaw as GpuPoolSpec[]).filter((p) => p.instanceSelector).map((p) => p.name));
+      const offerings = checkRegionOfferings(
+        pools,
+        region,
+        offeredRaw?.length ? offeredRaw : undefined,
+        (i) => `${project}:pools[${i}]`,
+        selectorPools,
+      );
+      problems.push(...offerings.problems);
+      warnings.push(...offerings.warnings.map((w) => ({ ...w, path: `${project}:${w.path}` })));
+    } catch (e) {
+      if (!(e instanceof AireadyValidationError)) throw e;
+      problems.push(...e.problems.map((p) => ({ ...p, path: `${project}:${p.path}` })));
+    }
+  }
+  const addonVersionsRaw = parse(raw, 'eksAddonVersions');
+  const addonProblems =
+    addonVersionsRaw === undefined ? [] : addonVersionProblems(`${project}:eksAddonVersions`, addonVersionsRaw);
+  problems.push(...addonProblems);
+  const eksAddonVersions = addonVersionsRaw === undefined || addonProblems.length ? {} : (addonVersionsRaw as AddonVersions);
+  warnings.push(
+    ...unpinnedAddonWarnings(kubernetesVersion, eksAddonVersions).map((w) => ({ ...w, path: `${project}:${w.path}` })),
+  );
+
   const teamsRaw = parse(raw, 'teams');
   if (teamsRaw !== undefined && (!Array.isArray(teamsRaw) || teamsRaw.some((t) => typeof t !== 'object' || t === null))) {
     problems.push({
@@ -277,6 +325,7 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
     environment,
     region: region!,
     kubernetesVersion,
+    eksAddonVersions,
     availabilityZones,
     vpcCidr,
     natGateways,
