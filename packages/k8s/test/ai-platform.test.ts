@@ -182,12 +182,71 @@ describe('AiPlatform with Kubeflow Pipelines', () => {
       ['kubeflow-pipelines-cluster', '-2', 'manifests/kustomize/cluster-scoped-resources'],
       ['kubeflow-pipelines', '-1', 'manifests/kustomize/env/platform-agnostic'],
     ]);
-    expect(apps[0].spec.source).toEqual({
+    expect(apps[0].spec.source).toMatchObject({
       repoURL: 'https://github.com/kubeflow/pipelines.git',
       path: 'manifests/kustomize/cluster-scoped-resources',
       targetRevision: '2.17.0',
     });
     expect(apps[1].spec.destination.namespace).toBe('kubeflow');
+    expect(apps[1].spec.source.kustomize).toBeUndefined();
+  });
+
+  test('the kubeflow namespace gets Pod Security labels through a patch of the base that creates it', () => {
+    const { objs } = platform({ kubeflowPipelines: true, workflows: 'none' });
+    const [patch] = only(objs, 'Application', 'kubeflow-pipelines-cluster').spec.source.kustomize.patches;
+    expect(patch.target).toEqual({ version: 'v1', kind: 'Namespace', name: 'kubeflow' });
+    expect(JSON.parse(patch.patch).metadata.labels).toEqual({
+      'pod-security.kubernetes.io/enforce': 'baseline',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+    });
+  });
+
+  test("only kubeflow's own pods reach its password-less MySQL; its API takes teams and Prometheus too", () => {
+    const { p, objs } = platform({ kubeflowPipelines: true, workflows: 'none' });
+    p.addTeam({ name: 'research', gpuQuota: { l4: 1 } });
+    const all = p.toJson() as Obj[];
+    const mysql = only(objs, 'NetworkPolicy', 'aiready-kfp-mysql');
+    expect(mysql.metadata.namespace).toBe('kubeflow');
+    expect(mysql.spec).toEqual({
+      podSelector: { matchLabels: { app: 'mysql' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port: 3306 }] }],
+    });
+    const api = only(objs, 'NetworkPolicy', 'aiready-kfp-api');
+    expect(api.spec.ingress.map((r: Obj) => r.from[0])).toEqual([
+      { podSelector: {} },
+      { namespaceSelector: { matchLabels: { 'app.kubernetes.io/component': 'team' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+    ]);
+    // The team's egress policy lets its pods call the KFP API, and nothing else in kubeflow.
+    const egress = all.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-kubeflow-pipelines');
+    expect(egress.metadata.namespace).toBe('research');
+    expect(egress.spec.egress).toEqual([
+      {
+        to: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kubeflow' } },
+            podSelector: { matchLabels: { app: 'ml-pipeline' } },
+          },
+        ],
+        ports: [
+          { protocol: 'TCP', port: 8888 },
+          { protocol: 'TCP', port: 8887 },
+        ],
+      },
+    ]);
+    // No rule lost its port numbers on the way through cdk8s-plus (a port-less rule allows every port).
+    for (const np of all.filter((o) => o.kind === 'NetworkPolicy')) {
+      for (const rule of [...(np.spec.ingress ?? []), ...(np.spec.egress ?? [])]) {
+        for (const port of rule.ports ?? []) expect(typeof port.port).toBe('number');
+      }
+    }
+    expect(only(all, 'NetworkPolicy', 'allow-https-egress').spec.egress).toEqual([{ ports: [{ protocol: 'TCP', port: 443 }] }]);
+    // Without KFP, a team gets no such allowance.
+    const plain = platform();
+    plain.p.addTeam({ name: 'research', gpuQuota: { l4: 1 } });
+    expect((plain.p.toJson() as Obj[]).some((o) => o.metadata.name === 'allow-kubeflow-pipelines')).toBe(false);
   });
 
   test('a scoped Argo next to it leaves the Argo CRDs to Kubeflow Pipelines', () => {

@@ -3,7 +3,7 @@ const captured = captureResources();
 import { AiPlatform, ReleaseMaterializer } from '@aiready/k8s';
 import * as k8s from '@pulumi/kubernetes';
 import { App } from 'cdk8s';
-import { PlatformDeployment, planReleaseOrder } from '../src';
+import { PlatformDeployment, planReleaseOrder, splitObjects } from '../src';
 
 function platform(materializer = ReleaseMaterializer.external()) {
   return new AiPlatform(new App(), 'platform', {
@@ -86,5 +86,36 @@ describe('PlatformDeployment of Kubeflow Pipelines', () => {
       'github.com/kubeflow/pipelines/manifests/kustomize/cluster-scoped-resources?ref=2.17.0',
       'github.com/kubeflow/pipelines/manifests/kustomize/env/platform-agnostic?ref=2.17.0',
     ]);
+    // Pod Security labels on the namespace the cluster-scoped base creates, applied server-side.
+    const patches = ofType(captured.slice(before), 'kubernetes:core/v1:NamespacePatch');
+    expect(patches.map((p) => p.inputs.metadata)).toEqual([
+      {
+        name: 'kubeflow',
+        labels: {
+          'pod-security.kubernetes.io/enforce': 'baseline',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+        },
+      },
+    ]);
+    // Objects in the kubeflow namespace (its network policies) go in their own group, after the bases.
+    const groups = ofType(captured.slice(before), 'kubernetes:yaml/v2:ConfigGroup');
+    const afterKfp = groups.find((g) => g.name === 'pd-kfp-kustomize-objects')!;
+    expect(afterKfp.inputs.objs.map((o: { kind: string; metadata: { name: string } }) => `${o.kind}/${o.metadata.name}`)).toEqual(
+      ['NetworkPolicy/aiready-kfp-mysql', 'NetworkPolicy/aiready-kfp-api'],
+    );
+    const rest = groups.find((g) => g.name === 'pd-kfp-objects')!;
+    expect(rest.inputs.objs.some((o: { metadata: { namespace?: string } }) => o.metadata.namespace === 'kubeflow')).toBe(false);
+  });
+
+  test('splitObjects keeps objects of kustomize-created namespaces apart', () => {
+    const objs = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argo' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'argo' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: 'kubeflow' } },
+      { apiVersion: 'v1', kind: 'ClusterRole', metadata: { name: 'c' } },
+    ];
+    const { namespaces, rest, afterKustomize } = splitObjects(objs, new Set(['kubeflow']));
+    expect([namespaces, rest, afterKustomize].map((g) => g.map((o) => o.metadata.name))).toEqual([['argo'], ['a', 'c'], ['b']]);
   });
 });

@@ -205,6 +205,8 @@ export interface KustomizeBasePin {
   readonly path: string;
   /** Whether the base installs CRDs the next base needs. */
   readonly ownsCrds: boolean;
+  /** Whether the base creates the component's namespace (so labels on it are patched into this base). */
+  readonly createsNamespace?: boolean;
 }
 
 /** A component installed from kustomize bases rather than a Helm chart. */
@@ -231,7 +233,12 @@ export const KUBEFLOW_PIPELINES: KustomizePin = Object.freeze({
   ref: '2.17.0',
   namespace: 'kubeflow',
   bases: [
-    { name: 'kubeflow-pipelines-cluster', path: 'manifests/kustomize/cluster-scoped-resources', ownsCrds: true },
+    {
+      name: 'kubeflow-pipelines-cluster',
+      path: 'manifests/kustomize/cluster-scoped-resources',
+      ownsCrds: true,
+      createsNamespace: true,
+    },
     { name: 'kubeflow-pipelines', path: 'manifests/kustomize/env/platform-agnostic', ownsCrds: false },
   ],
 });

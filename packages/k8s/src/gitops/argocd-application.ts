@@ -15,6 +15,13 @@ export interface ArgoCdGitSource {
   readonly repoURL: string;
   readonly path: string;
   readonly targetRevision: string;
+  /** Kustomize patches applied over the base (`patch` is a strategic-merge or JSON 6902 patch as text). */
+  readonly kustomize?: {
+    readonly patches: readonly {
+      readonly target: { readonly version: string; readonly kind: string; readonly name: string };
+      readonly patch: string;
+    }[];
+  };
 }
 
 export interface ArgoCdApplicationSpec {

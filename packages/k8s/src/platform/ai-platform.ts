@@ -255,8 +255,6 @@ export class AiPlatform extends Chart {
       });
     }
     if (props.keda) this.keda = new Keda(this, 'keda', { releaseMaterializer: materializer });
-    if (props.kubeflowPipelines)
-      this.pipelines = new KubeflowPipelines(this, 'kubeflow-pipelines', { releaseMaterializer: materializer });
     if (props.kubeflowTrainer)
       this.trainer = new KubeflowTrainer(this, 'kubeflow-trainer', normalized, { releaseMaterializer: materializer });
     if (props.kserve) this.kserve = new KServe(this, 'kserve', { ...props.kserve, releaseMaterializer: materializer });
@@ -282,6 +280,12 @@ export class AiPlatform extends Chart {
         pools: this.pools,
         prometheusSelectorLabels: selectorLabels,
         namespace: this.gpuOperator.namespace,
+      });
+    }
+    if (props.kubeflowPipelines) {
+      this.pipelines = new KubeflowPipelines(this, 'kubeflow-pipelines', {
+        releaseMaterializer: materializer,
+        ...(this.prometheus ? { monitoringNamespace: this.prometheus.namespace } : {}),
       });
     }
     if ((props.workflows ?? 'argo-workflows') === 'argo-workflows') {
@@ -338,6 +342,7 @@ export class AiPlatform extends Chart {
       workflows: this.workflows !== undefined,
       ...(this.workflows?.artifactRepository ? { artifactRepository: this.workflows.artifactRepository } : {}),
       ...(this.prometheus ? { monitoringNamespace: this.prometheus.namespace } : {}),
+      ...(this.pipelines ? { kubeflowPipelinesNamespace: this.pipelines.namespace } : {}),
     });
     const teams = [...this.teams, team];
     const problems: ValidationProblem[] = [];

@@ -17,6 +17,11 @@ export interface KustomizationSpec {
   readonly ownsCrds: boolean;
   /** Install order: lower first. */
   readonly wave: number;
+  /**
+   * Labels to set on the namespace this base creates (Pod Security levels): patched into the base
+   * under Argo CD, a server-side `NamespacePatch` under Pulumi.
+   */
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
 }
 
 /** The kustomize remote-target URL of a base (`github.com/org/repo/path?ref=tag`), as `kubectl apply -k` takes it. */
@@ -45,7 +50,14 @@ export class KustomizeRelease extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { pin: KustomizePin; base: KustomizeBasePin; component: string; materializer: ReleaseMaterializer },
+    props: {
+      pin: KustomizePin;
+      base: KustomizeBasePin;
+      component: string;
+      materializer: ReleaseMaterializer;
+      /** Labels for the namespace, when this base creates it. */
+      namespaceLabels?: Readonly<Record<string, string>>;
+    },
   ) {
     super(scope, id);
     Object.defineProperty(this, KUSTOMIZATION_SYMBOL, { value: true });
@@ -59,6 +71,7 @@ export class KustomizeRelease extends Construct {
       namespace: pin.namespace,
       ownsCrds: base.ownsCrds,
       wave: pin.bases.indexOf(base) - pin.bases.length,
+      ...(base.createsNamespace && props.namespaceLabels ? { namespaceLabels: { ...props.namespaceLabels } } : {}),
     };
     props.materializer.materializeKustomization(this, this.spec);
   }

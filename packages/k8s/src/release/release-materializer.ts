@@ -105,6 +105,22 @@ class ArgoCdMaterializer extends ReleaseMaterializer {
       repoURL: `${k.repository}.git`,
       path: k.path,
       targetRevision: k.ref,
+      ...(k.namespaceLabels
+        ? {
+            kustomize: {
+              patches: [
+                {
+                  target: { version: 'v1', kind: 'Namespace', name: k.namespace },
+                  patch: JSON.stringify({
+                    apiVersion: 'v1',
+                    kind: 'Namespace',
+                    metadata: { name: k.namespace, labels: k.namespaceLabels },
+                  }),
+                },
+              ],
+            },
+          }
+        : {}),
     });
   }
 

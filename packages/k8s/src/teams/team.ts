@@ -13,7 +13,9 @@ import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { IGpuPool } from '../gpu/gpu-node-pool';
 import { componentLabels } from '../private/metadata';
+import { networkPolicy, PolicySpec } from '../private/network-policy';
 import type { ArgoArtifactRepository } from '../workflows/argo-workflows';
+import { KFP_API_PORTS, KFP_API_SELECTOR } from '../workflows/kubeflow-pipelines';
 
 /** What a team asks for; `AiPlatform.addTeam` takes this. */
 export interface TeamOptions {
@@ -80,6 +82,11 @@ export interface TeamProps extends TeamOptions {
    * @default - no scraping allowance
    */
   readonly monitoringNamespace?: string;
+  /**
+   * Namespace of Kubeflow Pipelines: the team's pods may call its API server (the KFP SDK client).
+   * @default - no access
+   */
+  readonly kubeflowPipelinesNamespace?: string;
   /**
    * Argo Workflows is installed: the team gets a `workflow` service account its steps run as.
    * @default false
@@ -245,8 +252,8 @@ export class Team extends Construct {
         subjects: [...groups].sort().map((name) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name })),
       });
     }
-    const policy = (name: string, spec: Record<string, unknown>) =>
-      new kplus.k8s.KubeNetworkPolicy(this, `Policy-${name}`, { metadata: { name, namespace: ns, labels }, spec: spec as never });
+    const policy = (name: string, spec: PolicySpec) =>
+      networkPolicy(this, `Policy-${name}`, { name, namespace: ns, labels }, spec);
     policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     policy('allow-same-namespace', {
       podSelector: {},
@@ -286,6 +293,23 @@ export class Team extends Construct {
         podSelector: {},
         policyTypes: ['Egress'],
         egress: [{ ports: [{ protocol: 'TCP', port: 443 }] }],
+      });
+    }
+    if (props.kubeflowPipelinesNamespace) {
+      policy('allow-kubeflow-pipelines', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.kubeflowPipelinesNamespace } },
+                podSelector: { matchLabels: { ...KFP_API_SELECTOR } },
+              },
+            ],
+            ports: KFP_API_PORTS.map((port) => ({ protocol: 'TCP' as const, port })),
+          },
+        ],
       });
     }
     if (props.workflows) {

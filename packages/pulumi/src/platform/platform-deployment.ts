@@ -40,11 +40,19 @@ export function planReleaseOrder(releases: readonly ReleaseSpec[]): ReleasePlanE
   }));
 }
 
-/** Splits the platform's native objects: namespaces go first, everything else after the releases. */
-export function splitObjects(objects: readonly KubeObject[]): { namespaces: KubeObject[]; rest: KubeObject[] } {
+/**
+ * Splits the platform's native objects: namespaces go first; objects in a namespace a kustomize base
+ * creates (network policies in `kubeflow`) wait for the kustomizations; the rest wait for the releases.
+ */
+export function splitObjects(
+  objects: readonly KubeObject[],
+  kustomizeNamespaces: ReadonlySet<string> = new Set(),
+): { namespaces: KubeObject[]; rest: KubeObject[]; afterKustomize: KubeObject[] } {
+  const inKustomize = (o: KubeObject) => kustomizeNamespaces.has(o.metadata?.namespace ?? '');
   return {
     namespaces: objects.filter((o) => o.kind === 'Namespace'),
-    rest: objects.filter((o) => o.kind !== 'Namespace'),
+    rest: objects.filter((o) => o.kind !== 'Namespace' && !inKustomize(o)),
+    afterKustomize: objects.filter((o) => o.kind !== 'Namespace' && inKustomize(o)),
   };
 }
 
@@ -59,6 +67,10 @@ export class PlatformDeployment extends pulumi.ComponentResource {
   public readonly kustomizations: Record<string, k8s.kustomize.v2.Directory>;
   public readonly namespaces: k8s.yaml.v2.ConfigGroup;
   public readonly objects: k8s.yaml.v2.ConfigGroup;
+  /** Pod Security labels on namespaces that kustomize bases create, by namespace. */
+  public readonly namespacePatches: Record<string, k8s.core.v1.NamespacePatch>;
+  /** Objects in namespaces that kustomize bases create, applied once the bases are in. */
+  public readonly kustomizeObjects?: k8s.yaml.v2.ConfigGroup;
 
   constructor(name: string, args: PlatformDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aiready:platform:PlatformDeployment', name, {}, opts);
@@ -74,7 +86,11 @@ export class PlatformDeployment extends pulumi.ComponentResource {
       ]);
     }
     const child = { parent: this, provider: args.provider };
-    const { namespaces, rest } = splitObjects(platform.toJson() as KubeObject[]);
+    const kustomizations = KustomizeRelease.all(platform).map((k) => k.spec);
+    const { namespaces, rest, afterKustomize } = splitObjects(
+      platform.toJson() as KubeObject[],
+      new Set(kustomizations.map((k) => k.namespace)),
+    );
     this.namespaces = new k8s.yaml.v2.ConfigGroup(
       `${name}-namespaces`,
       { objs: namespaces },
@@ -83,13 +99,22 @@ export class PlatformDeployment extends pulumi.ComponentResource {
 
     // Kustomize bases (Kubeflow Pipelines) apply in their order: each waits for the one before it.
     this.kustomizations = {};
+    this.namespacePatches = {};
     let previous: pulumi.Resource | undefined;
-    for (const { spec } of KustomizeRelease.all(platform)) {
+    for (const spec of kustomizations) {
       previous = this.kustomizations[spec.name] = new k8s.kustomize.v2.Directory(
         `${name}-${spec.name}`,
         { directory: kustomizeUrl(spec) },
         { ...child, dependsOn: [this.namespaces, ...(previous ? [previous] : [])] },
       );
+      if (spec.namespaceLabels) {
+        // The base creates the namespace; Pod Security labels go on it server-side, as a second field manager.
+        this.namespacePatches[spec.namespace] = new k8s.core.v1.NamespacePatch(
+          `${name}-${spec.namespace}-labels`,
+          { metadata: { name: spec.namespace, labels: { ...spec.namespaceLabels } } },
+          { ...child, dependsOn: [previous] },
+        );
+      }
     }
     this.releases = {};
     const releases = HelmRelease.all(platform).map((r) => r.spec);
@@ -122,6 +147,13 @@ export class PlatformDeployment extends pulumi.ComponentResource {
       { objs: rest },
       { ...child, dependsOn: [this.namespaces, ...crdOwners] },
     );
+    if (afterKustomize.length) {
+      this.kustomizeObjects = new k8s.yaml.v2.ConfigGroup(
+        `${name}-kustomize-objects`,
+        { objs: afterKustomize },
+        { ...child, dependsOn: [...Object.values(this.kustomizations), ...crdOwners] },
+      );
+    }
     this.registerOutputs({});
   }
 }
