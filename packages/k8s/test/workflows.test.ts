@@ -1,5 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { AiPlatform, ArgoWorkflows, ArgoWorkflowsProps, Gpu, GpuWorkflowTemplate, GpuWorkflowStep } from '../src';
+import * as path from 'path';
+import { CRDS, crdValidator } from '../../../test/support/crd-schema';
 import { Obj, only, releaseValues, synth } from './util';
 
 describe('ArgoWorkflows options', () => {
@@ -46,6 +48,41 @@ describe('ArgoWorkflows options', () => {
     ['the bucket name is invalid', { artifacts: { bucket: 'My_Bucket', region: 'us-east-1' } }, /artifacts\.bucket/],
   ])('throws when %s', (_why, props, message) => {
     expect(() => values(props as ArgoWorkflowsProps)).toThrow(message);
+  });
+
+  test('finished workflows expire (a day on success, a week on failure) unless retention says otherwise', () => {
+    expect(values({}).controller.workflowDefaults).toEqual({
+      spec: { ttlStrategy: { secondsAfterSuccess: 86400, secondsAfterFailure: 604800 } },
+    });
+    expect(
+      values({ retention: { afterSuccess: 3600, afterFailure: 86400 } }).controller.workflowDefaults.spec.ttlStrategy,
+    ).toEqual({
+      secondsAfterSuccess: 3600,
+      secondsAfterFailure: 86400,
+    });
+    expect(() => values({ retention: { afterSuccess: 0, afterFailure: 1.5 } })).toThrow(
+      /retention.afterSuccess = 0: must be a whole number of seconds.*\n.*retention.afterFailure = 1.5/,
+    );
+  });
+
+  test("the platform's workflow pods tolerate every GPU pool's taints; the user can turn it off", () => {
+    const pools = [
+      { name: 'l4', instanceTypes: ['g6.xlarge'] },
+      { name: 'h100', instanceTypes: ['p5.48xlarge'], taints: [{ key: 'example.com/team', effect: 'NoSchedule' as const }] },
+    ];
+    const defaults = (argoWorkflows = {}) =>
+      releaseValues(new AiPlatform(new App(), 'p', { clusterName: 'c', pools, argoWorkflows }).toJson(), 'argo-workflows')
+        .controller.workflowDefaults.spec;
+    expect(defaults().tolerations).toEqual([
+      { key: 'example.com/team', operator: 'Exists', effect: 'NoSchedule' },
+      { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+    ]);
+    expect(defaults({ defaultTolerations: [] }).tolerations).toBeUndefined();
+    // The defaults are a Workflow spec as the upstream CRD defines it (kube-validate cannot see inside chart values).
+    const validate = crdValidator(path.join(CRDS, 'argo-workflows/argoproj.io_workflows.yaml'), 'v1alpha1');
+    const workflow = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'w' }, spec: defaults() };
+    expect(validate(workflow) ? [] : validate.errors).toEqual([]);
+    expect(validate({ ...workflow, spec: { ...defaults(), tolerations: [{ key: 1 }] } })).toBe(false);
   });
 
   test('a secret value never appears in the error', () => {

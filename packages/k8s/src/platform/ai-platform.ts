@@ -6,6 +6,7 @@ import {
   normalizeGpuPools,
   PART_OF_LABEL,
   poolCapacity,
+  tolerationsFor,
   ValidationProblem,
   ValidationWarning,
 } from '@aiready/core';
@@ -303,6 +304,8 @@ export class AiPlatform extends Chart {
       }
       this.workflows = new ArgoWorkflows(this, 'argo-workflows', {
         ...(monitorLabels ? { serviceMonitorLabels: monitorLabels } : {}),
+        // Workflow pods tolerate the GPU pools' taints; node selection stays with each step (pool.schedule).
+        defaultTolerations: tolerationsFor(this.pools.flatMap((p) => p.pool.taints)),
         ...props.argoWorkflows,
         // Kubeflow Pipelines applies the Argo CRDs (v4) itself; one writer, or they fight.
         ...(kfp ? { installCrds: false } : {}),

@@ -1,4 +1,4 @@
-import { AireadyValidationError, CHARTS } from '@aiready/core';
+import { AireadyValidationError, CHARTS, Toleration } from '@aiready/core';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Values } from '../private/merge';
@@ -65,6 +65,20 @@ export interface ArgoWorkflowsProps {
    * @default - none
    */
   readonly installAfter?: readonly string[];
+  /**
+   * Tolerations every workflow pod gets by default (the controller's `workflowDefaults`), so a GPU
+   * step is not left Pending on tainted GPU nodes for want of them. A workflow's own tolerations
+   * replace these. `AiPlatform` passes the tolerations of its GPU pools.
+   * @default - none
+   */
+  readonly defaultTolerations?: readonly Toleration[];
+  /**
+   * How long finished workflows stay in the cluster before the controller deletes them, in seconds:
+   * after success and after failure (failures stay longer for debugging). Workflows a team never
+   * deletes otherwise pile up in etcd.
+   * @default { afterSuccess: 86400, afterFailure: 604800 } - one day, one week
+   */
+  readonly retention?: { readonly afterSuccess: number; readonly afterFailure: number };
   /**
    * A ServiceMonitor for the controller's metrics, with these Prometheus selector labels.
    * @default - none
@@ -163,6 +177,18 @@ export class ArgoWorkflows extends Construct {
         fix: "use e.g. 'ml-artifacts-prod'",
       });
     }
+    const retention = props.retention ?? { afterSuccess: 86400, afterFailure: 604800 };
+    for (const key of ['afterSuccess', 'afterFailure'] as const) {
+      const v = retention[key];
+      if (!Number.isInteger(v) || v < 60) {
+        problems.push({
+          path: `retention.${key}`,
+          value: v,
+          problem: 'must be a whole number of seconds, at least 60',
+          fix: 'e.g. 86400 for a day',
+        });
+      }
+    }
     if (problems.length) throw new AireadyValidationError(this.node.path, problems);
 
     if (props.artifacts) {
@@ -205,6 +231,12 @@ export class ArgoWorkflows extends Construct {
           ...(props.parallelism === undefined ? {} : { parallelism: props.parallelism }),
           metricsConfig: { enabled: true },
           ...(props.instanceId ? { instanceID: { enabled: true, explicitID: props.instanceId } } : {}),
+          workflowDefaults: {
+            spec: {
+              ttlStrategy: { secondsAfterSuccess: retention.afterSuccess, secondsAfterFailure: retention.afterFailure },
+              ...(props.defaultTolerations?.length ? { tolerations: props.defaultTolerations.map((t) => ({ ...t })) } : {}),
+            },
+          },
           ...(props.serviceMonitorLabels
             ? { serviceMonitor: { enabled: true, additionalLabels: { ...props.serviceMonitorLabels } } }
             : {}),
