@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { synthAll, writeTargets } from './synth';
 
-const USAGE = `usage: aiready synth [--out DIR] [--only TARGET]...
+const USAGE = `usage: aiready synth [--out DIR] [--only TARGET]... [--render-kustomize]
 
 Synthesizes, offline, every Pulumi stack config under stacks/ (run under Pulumi mocks) and every
 cdk8s example under examples/ into DIR (default dist/):
@@ -9,7 +9,11 @@ cdk8s example under examples/ into DIR (default dist/):
   <project>-<stack>/plan.json    the cloud resources the stack would create, inputs and dependencies
   <project>-<stack>/SUMMARY.md   pools, GPUs, cost, versions, warnings, plan
   examples/<name>/...            the same for each example
-Nothing is written unless every target synthesizes. Needs no network, credentials or Pulumi CLI.`;
+Nothing is written unless every target synthesizes. Needs no network, credentials or Pulumi CLI.
+
+--render-kustomize also renders the kustomize bases a target installs (Kubeflow Pipelines, from its
+pinned git tag, with aiready's patches) with \`kubectl kustomize\` into <target>/rendered/. That one
+fetches from GitHub: it needs kubectl, git and the network.`;
 
 /** The `aiready` command. Returns the process exit code. */
 export async function main(
@@ -23,17 +27,19 @@ export async function main(
   }
   let outDir = 'dist';
   const only: string[] = [];
+  let renderKustomize = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '--out' && rest[i + 1]) outDir = rest[++i];
     else if (arg === '--only' && rest[i + 1]) only.push(rest[++i]);
+    else if (arg === '--render-kustomize') renderKustomize = true;
     else {
       log(`aiready: unknown argument '${arg}'\n\n${USAGE}`);
       return 2;
     }
   }
   const root = process.cwd();
-  const report = await synthAll({ root, outDir: path.resolve(root, outDir), only });
+  const report = await synthAll({ root, outDir: path.resolve(root, outDir), only, renderKustomize });
   if (report.errors.length) {
     for (const e of report.errors) log(`aiready synth: ${e.id} failed:\n${e.message}\n`);
     log(

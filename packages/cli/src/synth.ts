@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { buildPlan, planManifests } from './plan';
 import { findStacks, StackTarget } from './pulumi-project';
+import { renderedFiles } from './render-kustomize';
 import type { StackRunResult } from './run-stack';
 import { renderSummary } from './summary';
 
@@ -18,6 +19,8 @@ export interface TargetOutput {
   readonly files: ReadonlyMap<string, string>;
   readonly warnings: readonly string[];
   readonly objects: number;
+  /** The kustomize bases the target installs, for `--render-kustomize`. */
+  readonly kustomizations: PlatformSummary['kustomizations'];
 }
 
 export interface SynthOptions {
@@ -27,6 +30,8 @@ export interface SynthOptions {
   readonly outDir: string;
   /** Only these target ids (`ai-platform-dev`, `examples/gpu-inference`). @default - all */
   readonly only?: readonly string[];
+  /** Render kustomize bases with `kubectl kustomize` into `rendered/` (needs the network). @default false */
+  readonly renderKustomize?: boolean;
 }
 
 export interface SynthReport {
@@ -69,7 +74,13 @@ function stackOutput(id: string, result: StackRunResult): TargetOutput {
     'SUMMARY.md',
     renderSummary({ title: `Stack ${result.project}/${result.stack}`, platform, plan, manifests, warnings }),
   );
-  return { id, files, warnings, objects: manifests.reduce((s, m) => s + m.objects, 0) };
+  return {
+    id,
+    files,
+    warnings,
+    objects: manifests.reduce((s, m) => s + m.objects, 0),
+    kustomizations: platform?.kustomizations ?? [],
+  };
 }
 
 function exampleOutput(id: string, dir: string): TargetOutput {
@@ -88,7 +99,7 @@ function exampleOutput(id: string, dir: string): TargetOutput {
   const files = new Map<string, string>();
   for (const m of manifests) files.set(`manifests/${m.path}`, m.content);
   files.set('SUMMARY.md', renderSummary({ title: `Example ${path.basename(dir)}`, platform: summaries[0], manifests, warnings }));
-  return { id, files, warnings, objects: objects.length };
+  return { id, files, warnings, objects: objects.length, kustomizations: summaries.flatMap((s) => s.kustomizations) };
 }
 
 function findExamples(root: string): string[] {
@@ -127,6 +138,15 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
             ? String(err instanceof Error ? err.message : err)
             : (err.stack ?? err.message),
       });
+    }
+  }
+  if (options.renderKustomize) {
+    for (const t of targets) {
+      try {
+        for (const [file, content] of renderedFiles(t.kustomizations)) (t.files as Map<string, string>).set(file, content);
+      } catch (err) {
+        errors.push({ id: t.id, message: (err as Error).message });
+      }
     }
   }
   return { targets, errors };

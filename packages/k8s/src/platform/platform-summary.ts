@@ -46,7 +46,13 @@ export interface PlatformSummary {
   readonly pools: readonly PoolSummary[];
   readonly releases: readonly ReleaseSummary[];
   /** Kustomize bases applied from pinned git tags (Kubeflow Pipelines). */
-  readonly kustomizations: readonly { name: string; url: string; namespace: string; wave: number }[];
+  readonly kustomizations: readonly {
+    name: string;
+    url: string;
+    namespace: string;
+    wave: number;
+    namespaceLabels?: Readonly<Record<string, string>>;
+  }[];
   readonly releaseMaterializer: string;
   readonly pricesAsOf: string;
   readonly warnings: readonly ValidationWarning[];
@@ -104,6 +110,7 @@ export function summarizePlatform(platform: AiPlatform): PlatformSummary {
       url: kustomizeUrl(spec),
       namespace: spec.namespace,
       wave: spec.wave,
+      ...(spec.namespaceLabels ? { namespaceLabels: spec.namespaceLabels } : {}),
     })),
     releaseMaterializer: platform.releaseMaterializer.kind,
     pricesAsOf: PRICES_AS_OF,

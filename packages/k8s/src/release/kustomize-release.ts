@@ -29,6 +29,43 @@ export function kustomizeUrl(spec: KustomizationSpec): string {
   return `${spec.repository.replace(/^https:\/\//, '')}/${spec.path}?ref=${spec.ref}`;
 }
 
+/** A kustomize patch as Argo CD and kustomization.yaml take it. */
+export interface KustomizePatch {
+  readonly target: { readonly version: string; readonly kind: string; readonly name: string };
+  readonly patch: string;
+}
+
+/** The patches that go over a base: the labels of the namespace it creates, if any. */
+export function kustomizePatches(spec: Pick<KustomizationSpec, 'namespace' | 'namespaceLabels'>): KustomizePatch[] {
+  if (!spec.namespaceLabels) return [];
+  return [
+    {
+      target: { version: 'v1', kind: 'Namespace', name: spec.namespace },
+      patch: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: spec.namespace, labels: spec.namespaceLabels },
+      }),
+    },
+  ];
+}
+
+/**
+ * A kustomization.yaml (as data) that renders a base exactly as it is installed: the pinned remote
+ * target plus the patches. `kubectl kustomize` on a folder holding it prints what KFP applies.
+ */
+export function kustomizationOverlay(
+  spec: Pick<KustomizationSpec, 'namespace' | 'namespaceLabels'> & { readonly url: string },
+): Record<string, unknown> {
+  const patches = kustomizePatches(spec);
+  return {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: [spec.url],
+    ...(patches.length ? { patches } : {}),
+  };
+}
+
 const KUSTOMIZATION_SYMBOL = Symbol.for('@aiready/k8s.KustomizeRelease');
 
 /**

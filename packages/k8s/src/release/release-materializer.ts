@@ -3,7 +3,7 @@ import { componentLabels } from '../private/metadata';
 import { ApiObject, Chart } from 'cdk8s';
 import { ArgoCdApplication, ArgoCdApplicationSpec } from '../gitops/argocd-application';
 import { ReleaseSpec } from './helm-release';
-import { KustomizationSpec } from './kustomize-release';
+import { KustomizationSpec, kustomizePatches } from './kustomize-release';
 
 /** Options of the Argo CD materialiser. */
 export interface ArgoCdMaterializerOptions {
@@ -105,22 +105,7 @@ class ArgoCdMaterializer extends ReleaseMaterializer {
       repoURL: `${k.repository}.git`,
       path: k.path,
       targetRevision: k.ref,
-      ...(k.namespaceLabels
-        ? {
-            kustomize: {
-              patches: [
-                {
-                  target: { version: 'v1', kind: 'Namespace', name: k.namespace },
-                  patch: JSON.stringify({
-                    apiVersion: 'v1',
-                    kind: 'Namespace',
-                    metadata: { name: k.namespace, labels: k.namespaceLabels },
-                  }),
-                },
-              ],
-            },
-          }
-        : {}),
+      ...(k.namespaceLabels ? { kustomize: { patches: kustomizePatches(k) } } : {}),
     });
   }
 
