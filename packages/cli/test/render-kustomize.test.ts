@@ -14,7 +14,7 @@ function hasKubectl(): boolean {
   }
 }
 const kubectl = hasKubectl();
-if (!kubectl) console.warn('SKIPPED: render-kustomize tests need kubectl on the PATH, and it is not there');
+if (!kubectl) process.stderr.write('SKIPPED: render-kustomize tests need kubectl on the PATH, and it is not there\n');
 const withKubectl = kubectl ? test : test.skip;
 
 /** A local stand-in for a remote base: the namespace it creates and one object in it. */
