@@ -140,16 +140,16 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
       });
     }
   }
-  if (options.renderKustomize) {
-    for (const t of targets) {
-      try {
-        for (const [file, content] of renderedFiles(t.kustomizations)) (t.files as Map<string, string>).set(file, content);
-      } catch (err) {
-        errors.push({ id: t.id, message: (err as Error).message });
-      }
+  if (!options.renderKustomize) return { targets, errors };
+  const rendered: TargetOutput[] = [];
+  for (const t of targets) {
+    try {
+      rendered.push({ ...t, files: new Map([...t.files, ...renderedFiles(t.kustomizations)]) });
+    } catch (err) {
+      errors.push({ id: t.id, message: (err as Error).message });
     }
   }
-  return { targets, errors };
+  return { targets: rendered, errors };
 }
 
 /** Writes synthesized targets, replacing each target's folder. */

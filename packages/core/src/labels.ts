@@ -10,6 +10,8 @@ export const POOL_LABEL = `${AIREADY_PREFIX}/pool`;
 export const PURPOSE_LABEL = `${AIREADY_PREFIX}/purpose`;
 /** Object label: the aiready component (`gpu-operator`, `karpenter`, ...) an object belongs to. */
 export const COMPONENT_LABEL = 'app.kubernetes.io/component';
+/** The label Kubernetes puts on every namespace, holding its name. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 /** Object label: what manages the object. */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 /** Value of {@link MANAGED_BY_LABEL} on everything aiready synthesizes. */

@@ -65,6 +65,17 @@ describe('ArgoWorkflows options', () => {
     );
   });
 
+  test('a default toleration that Kubernetes would reject is an error naming it', () => {
+    expect(() =>
+      values({ defaultTolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedul' as never }] }),
+    ).toThrow(/defaultTolerations\[0\] = .*NoSchedul.*: not a toleration/);
+    expect(() => values({ defaultTolerations: [{ key: 'k', operator: 'Exists', value: 'v' }] })).toThrow(/not a toleration/);
+    expect(
+      values({ defaultTolerations: [{ key: 'k', operator: 'Equal', value: 'v', effect: 'NoExecute' }] }).controller
+        .workflowDefaults.spec.tolerations,
+    ).toHaveLength(1);
+  });
+
   test("the platform's workflow pods tolerate every GPU pool's taints; the user can turn it off", () => {
     const pools = [
       { name: 'l4', instanceTypes: ['g6.xlarge'] },

@@ -1,5 +1,6 @@
 import { captureResources, ofType, settle } from './mocks';
 const captured = captureResources();
+import { EKS_ADDON_VERSION_PATTERN } from '@aiready/core';
 import * as aws from '@pulumi/aws';
 import { addonVersionProblems, EksAddons, planEksAddons, unpinnedAddonWarnings } from '../src';
 
@@ -36,7 +37,7 @@ describe('EksAddons', () => {
 
   test('1.34 and 1.35 are pinned from the version lock; a pinned cluster gets addonVersion on every add-on', async () => {
     for (const v of ['1.34', '1.35'] as const) {
-      expect(planEksAddons(v).every((a) => /^v\d+\.\d+\.\d+-eksbuild\.\d+$/.test(a.addonVersion ?? ''))).toBe(true);
+      expect(planEksAddons(v).every((a) => EKS_ADDON_VERSION_PATTERN.test(a.addonVersion ?? ''))).toBe(true);
       expect(unpinnedAddonWarnings(v)).toEqual([]);
     }
     expect(planEksAddons('1.35').find((a) => a.name === 'kube-proxy')!.addonVersion).toMatch(/^v1\.35\./);

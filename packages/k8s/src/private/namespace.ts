@@ -8,6 +8,18 @@ import { componentLabels } from './metadata';
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
 /**
+ * Pod Security labels: `enforce` at `level`, and `warn` and `audit` at `restricted` so anything
+ * looser than restricted shows up.
+ */
+export function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {
+  return {
+    [POD_SECURITY_LABELS.enforce]: level,
+    [POD_SECURITY_LABELS.warn]: 'restricted',
+    [POD_SECURITY_LABELS.audit]: 'restricted',
+  };
+}
+
+/**
  * Defines a namespace aiready owns, with Pod Security labels: `enforce` at `level`, and `warn` and
  * `audit` at `restricted` so anything looser than restricted shows up.
  */
@@ -17,9 +29,7 @@ export function ownedNamespace(scope: Construct, name: string, component: string
       name,
       labels: {
         ...componentLabels(component),
-        [POD_SECURITY_LABELS.enforce]: level,
-        [POD_SECURITY_LABELS.warn]: 'restricted',
-        [POD_SECURITY_LABELS.audit]: 'restricted',
+        ...podSecurityLabels(level),
       },
       // Namespaces first under GitOps.
       annotations: { [ARGOCD_SYNC_WAVE]: '-10' },

@@ -1,3 +1,4 @@
+import { NAMESPACE_NAME_LABEL } from '@aiready/core';
 import { ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -9,6 +10,19 @@ export interface PolicyPort {
 }
 
 type Peer = Record<string, unknown>;
+
+/** Ports of one protocol. */
+export function ports(protocol: PolicyPort['protocol'], ...numbers: readonly number[]): PolicyPort[] {
+  return numbers.map((port) => ({ protocol, port }));
+}
+
+/** A peer: every pod of the namespace `name` (or only those matching `pods`). */
+export function namespacePeer(name: string, pods?: Readonly<Record<string, string>>): Peer {
+  return {
+    namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: name } },
+    ...(pods ? { podSelector: { matchLabels: { ...pods } } } : {}),
+  };
+}
 
 /** A network policy spec with ports as plain numbers. */
 export interface PolicySpec {
@@ -23,15 +37,17 @@ export interface PolicySpec {
  * and a rule whose ports lost their numbers allows every port, so ports go through here.
  */
 export function networkPolicy(scope: Construct, id: string, metadata: ApiObjectMetadata, spec: PolicySpec): void {
-  const ports = (list?: readonly PolicyPort[]) =>
+  const withPorts = (list?: readonly PolicyPort[]) =>
     list ? { ports: list.map((p) => ({ protocol: p.protocol, port: kplus.k8s.IntOrString.fromNumber(p.port) })) } : {};
   new kplus.k8s.KubeNetworkPolicy(scope, id, {
     metadata,
     spec: {
       podSelector: spec.podSelector,
       policyTypes: [...spec.policyTypes],
-      ...(spec.ingress ? { ingress: spec.ingress.map((r) => ({ ...(r.from ? { from: r.from } : {}), ...ports(r.ports) })) } : {}),
-      ...(spec.egress ? { egress: spec.egress.map((r) => ({ ...(r.to ? { to: r.to } : {}), ...ports(r.ports) })) } : {}),
+      ...(spec.ingress
+        ? { ingress: spec.ingress.map((r) => ({ ...(r.from ? { from: r.from } : {}), ...withPorts(r.ports) })) }
+        : {}),
+      ...(spec.egress ? { egress: spec.egress.map((r) => ({ ...(r.to ? { to: r.to } : {}), ...withPorts(r.ports) })) } : {}),
     } as never,
   });
 }

@@ -1,4 +1,4 @@
-import { AireadyValidationError, CHARTS, GpuPool, tolerationsFor, ValidationProblem } from '@aiready/core';
+import { AireadyValidationError, CHARTS, GpuPool, NAMESPACE_NAME_LABEL, tolerationsFor, ValidationProblem } from '@aiready/core';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Values } from '../private/merge';
@@ -125,7 +125,7 @@ export class Kueue extends Construct {
       metadata: { name: team.namespace, labels },
       spec: {
         cohortName: KUEUE_COHORT,
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': team.namespace } },
+        namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: team.namespace } },
         queueingStrategy: 'BestEffortFIFO',
         preemption: { withinClusterQueue: 'LowerPriority', reclaimWithinCohort: 'Any' },
         resourceGroups: [

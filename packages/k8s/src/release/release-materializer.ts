@@ -101,11 +101,12 @@ class ArgoCdMaterializer extends ReleaseMaterializer {
   }
 
   public materializeKustomization(scope: ApiObjectScope, k: KustomizationSpec): void {
+    const patches = kustomizePatches(k);
     this.application(scope, k.name, k.component, k.wave, k.namespace, {
       repoURL: `${k.repository}.git`,
       path: k.path,
       targetRevision: k.ref,
-      ...(k.namespaceLabels ? { kustomize: { patches: kustomizePatches(k) } } : {}),
+      ...(patches.length ? { kustomize: { patches } } : {}),
     });
   }
 

@@ -3,7 +3,6 @@ import {
   ARGO_DEFAULT_ARTIFACT_REPOSITORY_ANNOTATION,
   GpuPool,
   isDnsLabel,
-  POD_SECURITY_LABELS,
   schedulableResources,
   ValidationProblem,
 } from '@aiready/core';
@@ -12,8 +11,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { IGpuPool } from '../gpu/gpu-node-pool';
-import { componentLabels } from '../private/metadata';
-import { networkPolicy, PolicySpec } from '../private/network-policy';
+import { componentLabels, TEAM_COMPONENT } from '../private/metadata';
+import { namespacePeer, networkPolicy, PolicySpec, ports } from '../private/network-policy';
+import { podSecurityLabels } from '../private/namespace';
 import type { ArgoArtifactRepository } from '../workflows/argo-workflows';
 import { KFP_API_PORTS, KFP_API_SELECTOR } from '../workflows/kubeflow-pipelines';
 
@@ -187,16 +187,14 @@ export class Team extends Construct {
     this.podSecurity = level;
     this.cpu = cpu;
     this.memoryGiB = memory;
-    const labels = componentLabels('team');
+    const labels = componentLabels(TEAM_COMPONENT);
     const ns = this.namespace;
     this.namespaceObject = new kplus.k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
         name: ns,
         labels: {
           ...labels,
-          [POD_SECURITY_LABELS.enforce]: level,
-          [POD_SECURITY_LABELS.warn]: 'restricted',
-          [POD_SECURITY_LABELS.audit]: 'restricted',
+          ...podSecurityLabels(level),
         },
         ...(level === 'baseline' ? { annotations: { 'aiready.dev/pod-security-reason': props.podSecurityReason! } } : {}),
       },
@@ -266,16 +264,8 @@ export class Team extends Construct {
       policyTypes: ['Egress'],
       egress: [
         {
-          to: [
-            {
-              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-            },
-          ],
-          ports: [
-            { protocol: 'UDP', port: 53 },
-            { protocol: 'TCP', port: 53 },
-          ],
+          to: [namespacePeer('kube-system', { 'k8s-app': 'kube-dns' })],
+          ports: [...ports('UDP', 53), ...ports('TCP', 53)],
         },
       ],
     });
@@ -283,16 +273,14 @@ export class Team extends Construct {
       policy('allow-prometheus', {
         podSelector: {},
         policyTypes: ['Ingress'],
-        ingress: [
-          { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.monitoringNamespace } } }] },
-        ],
+        ingress: [{ from: [namespacePeer(props.monitoringNamespace)] }],
       });
     }
     if (props.allowEgressHttps ?? true) {
       policy('allow-https-egress', {
         podSelector: {},
         policyTypes: ['Egress'],
-        egress: [{ ports: [{ protocol: 'TCP', port: 443 }] }],
+        egress: [{ ports: ports('TCP', 443) }],
       });
     }
     if (props.kubeflowPipelinesNamespace) {
@@ -301,13 +289,8 @@ export class Team extends Construct {
         policyTypes: ['Egress'],
         egress: [
           {
-            to: [
-              {
-                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.kubeflowPipelinesNamespace } },
-                podSelector: { matchLabels: { ...KFP_API_SELECTOR } },
-              },
-            ],
-            ports: KFP_API_PORTS.map((port) => ({ protocol: 'TCP' as const, port })),
+            to: [namespacePeer(props.kubeflowPipelinesNamespace, KFP_API_SELECTOR)],
+            ports: ports('TCP', ...KFP_API_PORTS),
           },
         ],
       });

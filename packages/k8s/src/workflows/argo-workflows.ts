@@ -67,8 +67,8 @@ export interface ArgoWorkflowsProps {
   readonly installAfter?: readonly string[];
   /**
    * Tolerations every workflow pod gets by default (the controller's `workflowDefaults`), so a GPU
-   * step is not left Pending on tainted GPU nodes for want of them. A workflow's own tolerations
-   * replace these. `AiPlatform` passes the tolerations of its GPU pools.
+   * step is not left Pending on tainted GPU nodes for want of them. Tolerations a workflow sets in
+   * its own spec take precedence over these. `AiPlatform` passes the tolerations of its GPU pools.
    * @default - none
    */
   readonly defaultTolerations?: readonly Toleration[];
@@ -177,6 +177,20 @@ export class ArgoWorkflows extends Construct {
         fix: "use e.g. 'ml-artifacts-prod'",
       });
     }
+    (props.defaultTolerations ?? []).forEach((t, i) => {
+      const bad =
+        !['Exists', 'Equal'].includes(t?.operator) ||
+        (t.effect !== undefined && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect)) ||
+        (t.operator === 'Exists' && t.value !== undefined);
+      if (bad) {
+        problems.push({
+          path: `defaultTolerations[${i}]`,
+          value: t,
+          problem: 'not a toleration',
+          fix: "use { key, operator: 'Exists' | 'Equal', value (Equal only), effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }",
+        });
+      }
+    });
     const retention = props.retention ?? { afterSuccess: 86400, afterFailure: 604800 };
     for (const key of ['afterSuccess', 'afterFailure'] as const) {
       const v = retention[key];

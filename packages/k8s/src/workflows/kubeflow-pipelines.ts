@@ -1,7 +1,8 @@
-import { COMPONENT_LABEL, KUBEFLOW_PIPELINES, POD_SECURITY_LABELS } from '@aiready/core';
+import { COMPONENT_LABEL, KUBEFLOW_PIPELINES } from '@aiready/core';
 import { Construct } from 'constructs';
-import { componentLabels } from '../private/metadata';
-import { networkPolicy, PolicySpec } from '../private/network-policy';
+import { componentLabels, TEAM_COMPONENT } from '../private/metadata';
+import { podSecurityLabels } from '../private/namespace';
+import { namespacePeer, networkPolicy, PolicySpec, ports } from '../private/network-policy';
 import { KustomizeRelease } from '../release/kustomize-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
 
@@ -44,11 +45,7 @@ export class KubeflowPipelines extends Construct {
   constructor(scope: Construct, id: string, props: KubeflowPipelinesProps = {}) {
     super(scope, id);
     const materializer = props.releaseMaterializer ?? ReleaseMaterializer.argoCd();
-    const namespaceLabels = {
-      [POD_SECURITY_LABELS.enforce]: 'baseline',
-      [POD_SECURITY_LABELS.warn]: 'restricted',
-      [POD_SECURITY_LABELS.audit]: 'restricted',
-    };
+    const namespaceLabels = podSecurityLabels('baseline');
     this.kustomizations = KUBEFLOW_PIPELINES.bases.map(
       (base) =>
         new KustomizeRelease(this, base.name, {
@@ -67,22 +64,17 @@ export class KubeflowPipelines extends Construct {
     policy('aiready-kfp-mysql', {
       podSelector: { matchLabels: { app: 'mysql' } },
       policyTypes: ['Ingress'],
-      ingress: [{ from: [sameNamespace], ports: [{ protocol: 'TCP', port: 3306 }] }],
+      ingress: [{ from: [sameNamespace], ports: ports('TCP', 3306) }],
     });
-    const apiPorts = KFP_API_PORTS.map((port) => ({ protocol: 'TCP' as const, port }));
+    const apiPorts = ports('TCP', ...KFP_API_PORTS);
     policy('aiready-kfp-api', {
       podSelector: { matchLabels: { ...KFP_API_SELECTOR } },
       policyTypes: ['Ingress'],
       ingress: [
         { from: [sameNamespace], ports: apiPorts },
-        { from: [{ namespaceSelector: { matchLabels: { [COMPONENT_LABEL]: 'team' } } }], ports: apiPorts },
+        { from: [{ namespaceSelector: { matchLabels: { [COMPONENT_LABEL]: TEAM_COMPONENT } } }], ports: apiPorts },
         ...(props.monitoringNamespace
-          ? [
-              {
-                from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.monitoringNamespace } } }],
-                ports: [{ protocol: 'TCP' as const, port: KFP_API_PORTS[0] }],
-              },
-            ]
+          ? [{ from: [namespacePeer(props.monitoringNamespace)], ports: ports('TCP', KFP_API_PORTS[0]) }]
           : []),
       ],
     });

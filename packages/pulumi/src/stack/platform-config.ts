@@ -273,6 +273,9 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
     });
   }
 
+  // Problems and warnings from shared checks name paths relative to the config; put them under the project.
+  const underProject = <T extends { path: string }>(items: readonly T[]): T[] =>
+    items.map((i) => ({ ...i, path: `${project}:${i.path}` }));
   const offeredRaw = raw.offeredInstanceTypes === undefined ? undefined : list('offeredInstanceTypes');
   if (offeredRaw !== undefined && offeredRaw.length === 0) {
     problems.push({
@@ -294,10 +297,10 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
         selectorPools,
       );
       problems.push(...offerings.problems);
-      warnings.push(...offerings.warnings.map((w) => ({ ...w, path: `${project}:${w.path}` })));
+      warnings.push(...underProject(offerings.warnings));
     } catch (e) {
       if (!(e instanceof AireadyValidationError)) throw e;
-      problems.push(...e.problems.map((p) => ({ ...p, path: `${project}:${p.path}` })));
+      problems.push(...underProject(e.problems));
     }
   }
   const addonVersionsRaw = parse(raw, 'eksAddonVersions');
@@ -305,9 +308,7 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
     addonVersionsRaw === undefined ? [] : addonVersionProblems(`${project}:eksAddonVersions`, addonVersionsRaw);
   problems.push(...addonProblems);
   const eksAddonVersions = addonVersionsRaw === undefined || addonProblems.length ? {} : (addonVersionsRaw as AddonVersions);
-  warnings.push(
-    ...unpinnedAddonWarnings(kubernetesVersion, eksAddonVersions).map((w) => ({ ...w, path: `${project}:${w.path}` })),
-  );
+  warnings.push(...underProject(unpinnedAddonWarnings(kubernetesVersion, eksAddonVersions)));
 
   const teamsRaw = parse(raw, 'teams');
   if (teamsRaw !== undefined && (!Array.isArray(teamsRaw) || teamsRaw.some((t) => typeof t !== 'object' || t === null))) {
