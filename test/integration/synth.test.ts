@@ -91,12 +91,13 @@ describe('aiready synth', () => {
     const objs = objectsIn(path.join(a, 'ai-platform-prod/manifests'));
     const h100 = objs.find((o) => o.kind === 'EC2NodeClass' && o.metadata.name === 'h100-training');
     expect(h100.spec.capacityReservationSelectorTerms).toEqual([{ id: 'cr-0a1b2c3d4e5f60718' }]);
-    expect(h100.spec.placementGroupSelector).toEqual({ name: 'ai-prod-h100-training' });
+    // A Capacity Block is co-located already: no cluster placement group on top.
+    expect(h100.spec.placementGroupSelector).toBeUndefined();
     expect(h100.spec.networkInterfaces).toHaveLength(33);
     const migConfig = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'aiready-mig-parted-config');
     expect(YAML.parse(migConfig.data['config.yaml'])['mig-configs']['aiready-h100-balanced']).toBeDefined();
     const plan = JSON.parse(fs.readFileSync(path.join(a, 'ai-platform-prod/plan.json'), 'utf8'));
-    expect(plan.counts['aws:ec2/placementGroup:PlacementGroup']).toBe(1);
+    expect(plan.counts['aws:ec2/placementGroup:PlacementGroup']).toBeUndefined();
     expect(plan.counts['aws:ec2/natGateway:NatGateway']).toBe(3);
     const l4 = plan.resources.find((r: { name: string }) => r.name === 'gpu-l4-batch-ng');
     expect(l4.inputs.labels['nvidia.com/device-plugin.config']).toBe('l4-batch');
