@@ -99,6 +99,15 @@ describe('aiready synth', () => {
     const plan = JSON.parse(fs.readFileSync(path.join(a, 'ai-platform-prod/plan.json'), 'utf8'));
     expect(plan.counts['aws:ec2/placementGroup:PlacementGroup']).toBeUndefined();
     expect(plan.counts['aws:ec2/natGateway:NatGateway']).toBe(3);
+    // Nothing reaches the API before the access grants exist: the deployer's, the admins', the teams'.
+    const provider = plan.resources.find((r: { type: string }) => r.type === 'pulumi:providers:kubernetes');
+    expect(provider.dependsOn).toEqual(
+      expect.arrayContaining([
+        'aws:eks/accessPolicyAssociation:AccessPolicyAssociation::eks-deployer-admin',
+        'aws:eks/accessPolicyAssociation:AccessPolicyAssociation::eks-admin-0',
+        'aws:eks/accessEntry:AccessEntry::eks-groups-role-research-engineers',
+      ]),
+    );
     const l4 = plan.resources.find((r: { name: string }) => r.name === 'gpu-l4-batch-ng');
     expect(l4.inputs.labels['nvidia.com/device-plugin.config']).toBe('l4-batch');
   });

@@ -9,6 +9,8 @@ export * from './spec/gpu-pool-types';
 export * from './spec/gpu-sharing';
 export * from './spec/gpu-pool-spec';
 export * from './plan/pool-plan';
+export * from './plan/cluster-names';
+export * from './plan/team-access';
 export * from './util/kubernetes-names';
 export * from './util/suggest';
 export * from './monitoring/dcgm-metrics';

@@ -51,6 +51,33 @@ describe('Team', () => {
     );
   });
 
+  test("IAM principals get the team's roles through its derived groups, next to the named groups", () => {
+    // GIVEN a team with a named group and IAM principals
+    const { p } = platform();
+    const team = p.addTeam({
+      name: 'research',
+      editGroups: ['research-engineers'],
+      editPrincipalArns: ['arn:aws:iam::111122223333:role/ml'],
+      viewPrincipalArns: ['arn:aws:iam::111122223333:role/sre'],
+    });
+    // THEN the bindings carry the groups the access entries map the principals to
+    const objs = teamObjects(p, team);
+    expect(only(objs, 'RoleBinding', 'team-edit').subjects.map((s: { name: string }) => s.name)).toEqual([
+      'aiready-team-research-edit',
+      'research-engineers',
+    ]);
+    expect(only(objs, 'RoleBinding', 'team-view').subjects.map((s: { name: string }) => s.name)).toEqual([
+      'aiready-team-research-view',
+    ]);
+  });
+
+  test('throws when a team principal is not an IAM role or user ARN', () => {
+    const { p } = platform();
+    expect(() =>
+      p.addTeam({ name: 'a', editPrincipalArns: ['arn:aws:sts::111122223333:assumed-role/ml/alice'] }),
+    ).toThrow(/editPrincipalArns\[0\] = .*not an IAM role or user ARN.*Fix: use e.g. 'arn:aws:iam::123456789012:role\/research-engineers'/);
+  });
+
   test('defaults', () => {
     const { p } = platform();
     const team = p.addTeam({ name: 'research' });

@@ -2,7 +2,9 @@ import {
   AireadyValidationError,
   ARGO_DEFAULT_ARTIFACT_REPOSITORY_ANNOTATION,
   GpuPool,
+  IAM_PRINCIPAL_ARN,
   isDnsLabel,
+  teamAccessGroup,
   schedulableResources,
   ValidationProblem,
 } from '@aiready/core';
@@ -42,6 +44,18 @@ export interface TeamOptions {
    * @default - none
    */
   readonly viewGroups?: readonly string[];
+  /**
+   * IAM roles or users (ARNs) that get `edit` in the namespace. On EKS the platform maps each to the
+   * Kubernetes group `aiready-team-<name>-edit` through an access entry, and binds that group here;
+   * without such a mapping `editGroups` bind names no one is ever authenticated as.
+   * @default - none
+   */
+  readonly editPrincipalArns?: readonly string[];
+  /**
+   * IAM roles or users (ARNs) that get `view`, as `editPrincipalArns`.
+   * @default - none
+   */
+  readonly viewPrincipalArns?: readonly string[];
   /**
    * Pod Security level enforced. `baseline` allows containers running as root, which many CUDA images
    * expect; it needs `podSecurityReason`, recorded on the namespace.
@@ -157,6 +171,18 @@ export class Team extends Construct {
       if (!Number.isInteger(gpus) || gpus < 0)
         problems.push({ path: `gpuQuota["${pool}"]`, value: gpus, problem: 'must be a whole number of GPUs', fix: 'use e.g. 8' });
     }
+    for (const key of ['editPrincipalArns', 'viewPrincipalArns'] as const) {
+      (props[key] ?? []).forEach((arn, i) => {
+        if (typeof arn !== 'string' || !IAM_PRINCIPAL_ARN.test(arn)) {
+          problems.push({
+            path: `${key}[${i}]`,
+            value: arn,
+            problem: 'not an IAM role or user ARN (EKS access entries take no STS session or group names)',
+            fix: "use e.g. 'arn:aws:iam::123456789012:role/research-engineers'",
+          });
+        }
+      });
+    }
     if (level !== 'restricted' && level !== 'baseline') {
       problems.push({
         path: 'podSecurity',
@@ -239,9 +265,11 @@ export class Team extends Construct {
         ],
       },
     });
+    const principalGroup = (role: 'edit' | 'view', arns: readonly string[] | undefined) =>
+      arns?.length ? [teamAccessGroup(ns, role)] : [];
     for (const [role, groups] of [
-      ['edit', props.editGroups ?? []],
-      ['view', props.viewGroups ?? []],
+      ['edit', [...(props.editGroups ?? []), ...principalGroup('edit', props.editPrincipalArns)]],
+      ['view', [...(props.viewGroups ?? []), ...principalGroup('view', props.viewPrincipalArns)]],
     ] as const) {
       if (groups.length === 0) continue;
       new kplus.k8s.KubeRoleBinding(this, `Binding-${role}`, {
