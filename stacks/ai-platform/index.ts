@@ -80,6 +80,7 @@ new EksAddons('addons', {
   cluster: cluster.cluster,
   version: config.kubernetesVersion,
   versions: config.eksAddonVersions,
+  enableNetworkPolicy: platform.writesNetworkPolicies,
   tags,
   dependsOn: [system],
 });

@@ -99,6 +99,9 @@ describe('aiready synth', () => {
     const plan = JSON.parse(fs.readFileSync(path.join(a, 'ai-platform-prod/plan.json'), 'utf8'));
     expect(plan.counts['aws:ec2/placementGroup:PlacementGroup']).toBeUndefined();
     expect(plan.counts['aws:ec2/natGateway:NatGateway']).toBe(3);
+    // Teams write NetworkPolicies, so the vpc-cni add-on enforces them.
+    const vpcCni = plan.resources.find((r: { name: string }) => r.name === 'addons-vpc-cni');
+    expect(JSON.parse(vpcCni.inputs.configurationValues)).toEqual({ enableNetworkPolicy: 'true' });
     // Nothing reaches the API before the access grants exist: the deployer's, the admins', the teams'.
     const provider = plan.resources.find((r: { type: string }) => r.type === 'pulumi:providers:kubernetes');
     expect(provider.dependsOn).toEqual(

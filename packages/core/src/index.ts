@@ -15,3 +15,4 @@ export * from './util/kubernetes-names';
 export * from './util/suggest';
 export * from './monitoring/dcgm-metrics';
 export * from './monitoring/known-metrics';
+export * from './aws/eks-endpoints';

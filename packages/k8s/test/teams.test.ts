@@ -78,6 +78,27 @@ describe('Team', () => {
     ).toThrow(/editPrincipalArns\[0\] = .*not an IAM role or user ARN.*Fix: use e.g. 'arn:aws:iam::123456789012:role\/research-engineers'/);
   });
 
+  test('pods may reach the node-local Pod Identity agent, on its port only', () => {
+    const { p } = platform();
+    const policy = only(teamObjects(p, p.addTeam({ name: 'research' })), 'NetworkPolicy', 'allow-pod-identity');
+    expect(policy.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '169.254.170.23/32' } }], ports: [{ protocol: 'TCP', port: 80 }] }]);
+  });
+
+  test('without HTTPS egress, workflow pods reach the API server through apiServerCidrs, else synth refuses', () => {
+    // GIVEN a platform with Argo Workflows and a team that blocks HTTPS egress
+    const { p } = platform();
+    // THEN without the API server's CIDRs the executor could never report: refused
+    expect(() => p.addTeam({ name: 'locked', allowEgressHttps: false })).toThrow(
+      /allowEgressHttps = false: blocks the Argo executor.*Fix: give apiServerCidrs/,
+    );
+    // AND with them, one policy allows exactly the API server's port there
+    const objs = teamObjects(p, p.addTeam({ name: 'open', allowEgressHttps: false, apiServerCidrs: ['10.0.0.0/16'] }));
+    expect(only(objs, 'NetworkPolicy', 'allow-apiserver').spec.egress).toEqual([
+      { to: [{ ipBlock: { cidr: '10.0.0.0/16' } }], ports: [{ protocol: 'TCP', port: 443 }] },
+    ]);
+    expect(objs.some((o) => o.metadata.name === 'allow-https-egress')).toBe(false);
+  });
+
   test('defaults', () => {
     const { p } = platform();
     const team = p.addTeam({ name: 'research' });
@@ -123,7 +144,7 @@ describe('Team', () => {
         .filter((o) => o.kind === 'NetworkPolicy')
         .map((o) => o.metadata.name)
         .sort(),
-    ).toEqual(['allow-dns', 'allow-https-egress', 'allow-prometheus', 'allow-same-namespace', 'default-deny']);
+    ).toEqual(['allow-dns', 'allow-https-egress', 'allow-pod-identity', 'allow-prometheus', 'allow-same-namespace', 'default-deny']);
     expect(only(objs, 'ServiceAccount', 'workflow')).toBeDefined();
     expect(only(objs, 'RoleBinding', 'team-edit').subjects).toEqual([
       { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'eng' },

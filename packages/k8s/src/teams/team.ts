@@ -1,6 +1,7 @@
 import {
   AireadyValidationError,
   ARGO_DEFAULT_ARTIFACT_REPOSITORY_ANNOTATION,
+  EKS_POD_IDENTITY_AGENT,
   GpuPool,
   IAM_PRINCIPAL_ARN,
   isDnsLabel,
@@ -14,7 +15,7 @@ import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { IGpuPool } from '../gpu/gpu-node-pool';
 import { componentLabels, TEAM_COMPONENT } from '../private/metadata';
-import { namespacePeer, networkPolicy, PolicySpec, ports } from '../private/network-policy';
+import { cidrPeer, namespacePeer, networkPolicy, PolicySpec, ports } from '../private/network-policy';
 import { podSecurityLabels } from '../private/namespace';
 import type { ArgoArtifactRepository } from '../workflows/argo-workflows';
 import { KFP_API_PORTS, KFP_API_SELECTOR } from '../workflows/kubeflow-pipelines';
@@ -84,6 +85,13 @@ export interface TeamOptions {
    * @default true
    */
   readonly allowEgressHttps?: boolean;
+  /**
+   * Where the Kubernetes API server's endpoints are (on EKS, the VPC CIDR: the control plane's network
+   * interfaces sit in its subnets). Needed with `allowEgressHttps: false` when Argo Workflows runs:
+   * the executor in every workflow pod reports to the API server.
+   * @default - none (covered by `allowEgressHttps`)
+   */
+  readonly apiServerCidrs?: readonly string[];
 }
 
 const ARGO_DEFAULT_REPOSITORY_KEY = 'default-v1';
@@ -183,6 +191,19 @@ export class Team extends Construct {
         }
       });
     }
+    if (props.allowEgressHttps === false && props.workflows && !props.apiServerCidrs?.length) {
+      problems.push({
+        path: 'allowEgressHttps',
+        value: false,
+        problem: "blocks the Argo executor in every workflow pod from reporting to the API server, so no workflow step would finish",
+        fix: 'give apiServerCidrs (on EKS, the VPC CIDR), or keep allowEgressHttps',
+      });
+    }
+    (props.apiServerCidrs ?? []).forEach((cidr, i) => {
+      if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr)) {
+        problems.push({ path: `apiServerCidrs[${i}]`, value: cidr, problem: 'not an IPv4 CIDR', fix: "use e.g. '10.0.0.0/16'" });
+      }
+    });
     if (level !== 'restricted' && level !== 'baseline') {
       problems.push({
         path: 'podSecurity',
@@ -297,6 +318,13 @@ export class Team extends Construct {
         },
       ],
     });
+    // Pods whose service account has a Pod Identity association (the workflow account's artifact
+    // access) fetch credentials from the node-local agent; nothing else is reachable through this rule.
+    policy('allow-pod-identity', {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{ to: [cidrPeer(EKS_POD_IDENTITY_AGENT.cidr)], ports: ports('TCP', EKS_POD_IDENTITY_AGENT.port) }],
+    });
     if (props.monitoringNamespace) {
       policy('allow-prometheus', {
         podSelector: {},
@@ -309,6 +337,13 @@ export class Team extends Construct {
         podSelector: {},
         policyTypes: ['Egress'],
         egress: [{ ports: ports('TCP', 443) }],
+      });
+    }
+    if (props.allowEgressHttps === false && props.apiServerCidrs?.length) {
+      policy('allow-apiserver', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ to: props.apiServerCidrs.map(cidrPeer), ports: ports('TCP', 443) }],
       });
     }
     if (props.kubeflowPipelinesNamespace) {
