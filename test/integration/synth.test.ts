@@ -132,9 +132,15 @@ describe('aiready synth', () => {
   test('the teams example: quotas, a training job and an inference service on their pools', () => {
     const objs = objectsIn(path.join(a, 'examples/ml-teams/manifests'));
     const quota = objs.find((o) => o.kind === 'ResourceQuota' && o.metadata.namespace === 'research');
-    expect(quota.spec.hard['requests.nvidia.com/gpu']).toBe(16);
+    // 16 H100 and one L40S: both pools advertise nvidia.com/gpu, so the namespace quota sums them
+    // (Kueue's flavors keep them apart per pool).
+    expect(quota.spec.hard['requests.nvidia.com/gpu']).toBe(17);
     const trainJob = objs.find((o) => o.kind === 'TrainJob');
-    expect(trainJob.spec.trainer.resourcesPerNode.limits).toEqual({ 'nvidia.com/gpu': 8, 'vpc.amazonaws.com/efa': 32 });
+    expect(trainJob.spec.trainer.resourcesPerNode.limits).toEqual({
+      memory: '1638Gi',
+      'nvidia.com/gpu': 8,
+      'vpc.amazonaws.com/efa': 32,
+    });
     expect(trainJob.metadata.labels['kueue.x-k8s.io/queue-name']).toBe('default');
     expect(
       objs.find((o) => o.kind === 'ClusterTrainingRuntime' && o.metadata.name === trainJob.spec.runtimeRef.name),
