@@ -162,7 +162,15 @@ describe('aiready synth', () => {
         .filter((o) => o.kind === 'Application')
         .map((o) => o.metadata.name)
         .sort(),
-    ).toEqual(['argo-workflows', 'gpu-operator', 'karpenter', 'karpenter-crd', 'keda', 'kube-prometheus-stack']);
+    ).toEqual([
+      'argo-workflows',
+      'aws-efa-k8s-device-plugin',
+      'gpu-operator',
+      'karpenter',
+      'karpenter-crd',
+      'keda',
+      'kube-prometheus-stack',
+    ]);
     const so = objs.find((o) => o.kind === 'ScaledObject');
     expect(so.spec.scaleTargetRef.name).toBe(dep.metadata.name);
     expect(so.spec.triggers[0].metadata.query).toContain('DCGM_FI_PROF_GR_ENGINE_ACTIVE');

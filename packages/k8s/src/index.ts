@@ -6,6 +6,7 @@ export * from './gpu/karpenter-plan';
 export * from './gpu/gpu-node-pool';
 export * from './gpu/gpu-operator-plan';
 export * from './gpu/nvidia-gpu-operator';
+export * from './gpu/efa-device-plugin';
 export * from './autoscaling/karpenter';
 export * from './autoscaling/cpu-node-pool';
 export * from './workflows/argo-workflows';

@@ -23,6 +23,7 @@ import { Karpenter } from '../autoscaling/karpenter';
 import { GpuNodePool, IGpuPool } from '../gpu/gpu-node-pool';
 import { GpuOperatorOptions } from '../gpu/gpu-operator-plan';
 import { NvidiaGpuOperator } from '../gpu/nvidia-gpu-operator';
+import { EfaDevicePlugin } from '../gpu/efa-device-plugin';
 import { GpuMonitoring, GpuMonitoringProps } from '../monitoring/gpu-monitoring';
 import { KubePrometheusStack, KubePrometheusStackProps } from '../monitoring/kube-prometheus-stack';
 import { Values } from '../private/merge';
@@ -172,6 +173,8 @@ export class AiPlatform extends Chart {
   /** Every GPU pool: Karpenter NodePools and pools of managed node groups. */
   public readonly pools: readonly IGpuPool[];
   public readonly gpuOperator: NvidiaGpuOperator;
+  /** The EFA device plugin, when a pool has EFA. */
+  public readonly efaDevicePlugin?: EfaDevicePlugin;
   public readonly karpenter?: Karpenter;
   public readonly cpuPool?: CpuNodePool;
   public readonly clusterAutoscaler?: ClusterAutoscaler;
@@ -232,6 +235,9 @@ export class AiPlatform extends Chart {
       values: props.values?.gpuOperator,
       releaseMaterializer: materializer,
     });
+    if (normalized.some((p) => p.efaInterfaces > 0)) {
+      this.efaDevicePlugin = new EfaDevicePlugin(this, 'efa-device-plugin', { pools: normalized, releaseMaterializer: materializer });
+    }
     if (props.karpenter ?? normalized.some((p) => p.provisioner === 'karpenter')) {
       this.karpenter = new Karpenter(this, 'karpenter', {
         clusterName: props.clusterName,
