@@ -60,6 +60,11 @@ describe('ArgoWorkflows options', () => {
     ],
     ['the instance ID is not a label value', { instanceId: 'Not Valid' }, /instanceId/],
     ['the bucket name is invalid', { artifacts: { bucket: 'My_Bucket', region: 'us-east-1' } }, /artifacts\.bucket/],
+    [
+      "artifact keys would leave the team's prefix",
+      { artifacts: { bucket: 'ml', region: 'us-east-1', keyFormat: '{{workflow.name}}/{{pod.name}}' } },
+      /artifacts\.keyFormat = .*must start with the workflow's namespace/,
+    ],
   ])('throws when %s', (_why, props, message) => {
     expect(() => values(props as ArgoWorkflowsProps)).toThrow(message);
   });
