@@ -349,6 +349,7 @@ export class AiPlatform extends Chart {
       ...options,
       pools: this.pools,
       workflows: this.workflows !== undefined,
+      kueueManaged: this.kueue !== undefined && options.queue !== false,
       ...(this.workflows?.artifactRepository ? { artifactRepository: this.workflows.artifactRepository } : {}),
       ...(this.prometheus ? { monitoringNamespace: this.prometheus.namespace } : {}),
       ...(this.pipelines ? { kubeflowPipelinesNamespace: this.pipelines.namespace } : {}),

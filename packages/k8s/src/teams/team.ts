@@ -4,6 +4,7 @@ import {
   EKS_POD_IDENTITY_AGENT,
   GpuPool,
   IAM_PRINCIPAL_ARN,
+  KUEUE_MANAGED_NAMESPACE_LABEL,
   isDnsLabel,
   teamAccessGroup,
   teamComputeQuota,
@@ -120,6 +121,11 @@ export interface TeamProps extends TeamOptions {
    * @default - none
    */
   readonly artifactRepository?: ArgoArtifactRepository;
+  /**
+   * Kueue manages the namespace's jobs (the platform runs Kueue and the team has a queue).
+   * @default false
+   */
+  readonly kueueManaged?: boolean;
 }
 
 /** The quota resources of `gpus` physical GPUs of `pool`. */
@@ -247,6 +253,7 @@ export class Team extends Construct {
         labels: {
           ...labels,
           ...podSecurityLabels(level),
+          ...(props.kueueManaged ? { [KUEUE_MANAGED_NAMESPACE_LABEL]: 'managed' } : {}),
         },
         ...(level === 'baseline' ? { annotations: { 'aiready.dev/pod-security-reason': props.podSecurityReason! } } : {}),
       },
