@@ -99,6 +99,19 @@ describe('aiready synth', () => {
     const plan = JSON.parse(fs.readFileSync(path.join(a, 'ai-platform-prod/plan.json'), 'utf8'));
     expect(plan.counts['aws:ec2/placementGroup:PlacementGroup']).toBeUndefined();
     expect(plan.counts['aws:ec2/natGateway:NatGateway']).toBe(3);
+    // The real order: network (NAT, routes) before nodes, nodes and add-ons before anything on the
+    // cluster, the charts' configuration before the charts.
+    const chain: string[] = plan.longestChain;
+    const at = (key: string) => chain.findIndex((k) => k.startsWith(key));
+    for (const [before, after] of [
+      ['aws:ec2/natGateway:NatGateway::', 'aws:eks/nodeGroup:NodeGroup::'],
+      ['aws:eks/nodeGroup:NodeGroup::', 'aws:eks/addon:Addon::'],
+      ['aws:eks/addon:Addon::', 'kubernetes:yaml/v2:ConfigGroup::platform-namespaces'],
+      ['kubernetes:yaml/v2:ConfigGroup::platform-configuration', 'kubernetes:helm.sh/v3:Release::'],
+    ]) {
+      expect(at(before)).toBeGreaterThanOrEqual(0);
+      expect(at(before)).toBeLessThan(at(after));
+    }
     // Teams write NetworkPolicies, so the vpc-cni add-on enforces them.
     const vpcCni = plan.resources.find((r: { name: string }) => r.name === 'addons-vpc-cni');
     expect(JSON.parse(vpcCni.inputs.configurationValues)).toEqual({ enableNetworkPolicy: 'true' });

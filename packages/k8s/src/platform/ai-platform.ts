@@ -1,6 +1,5 @@
 import {
   AireadyValidationError,
-  ARGOCD_SYNC_OPTIONS,
   ARGOCD_SYNC_WAVE,
   GpuPoolSpec,
   normalizeGpuPools,
@@ -29,6 +28,7 @@ import { KubePrometheusStack, KubePrometheusStackProps } from '../monitoring/kub
 import { Values } from '../private/merge';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
+import { argoCdOrder } from '../release/apply-order';
 import { ArgoWorkflows, ArgoWorkflowsProps } from '../workflows/argo-workflows';
 import { KubeflowPipelines } from '../workflows/kubeflow-pipelines';
 import { Gp3StorageClass } from './storage-class';
@@ -322,20 +322,18 @@ export class AiPlatform extends Chart {
         releaseMaterializer: materializer,
       });
     }
-    if (materializer.kind === 'argocd') this.orderCustomResourcesAfterCrds();
+    if (materializer.kind === 'argocd') this.orderForArgoCd();
   }
 
   /**
-   * Under Argo CD, custom resources (NodePools, ServiceMonitors, ScaledObjects...) sync after the
-   * Applications that install their CRDs, and a missing CRD at dry-run does not fail the sync.
+   * Under Argo CD, objects sync in the platform's apply order ({@link argoCdOrder}): namespaces, then
+   * configuration the charts read, then the releases, then custom resources (a missing CRD at dry-run
+   * does not fail the sync). Objects that state their own wave keep it.
    */
-  private orderCustomResourcesAfterCrds(): void {
+  private orderForArgoCd(): void {
     for (const obj of this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
-      const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
-      const builtIn = group === '' || !group.includes('.') || group.endsWith('.k8s.io');
-      if (builtIn || obj.kind === ArgoCdApplication.GVK.kind) continue;
-      obj.metadata.addAnnotation(ARGOCD_SYNC_WAVE, '1');
-      obj.metadata.addAnnotation(ARGOCD_SYNC_OPTIONS, 'SkipDryRunOnMissingResource=true');
+      if (obj.kind === ArgoCdApplication.GVK.kind || obj.metadata.toJson().annotations?.[ARGOCD_SYNC_WAVE] !== undefined) continue;
+      for (const [key, value] of Object.entries(argoCdOrder(obj) ?? {})) obj.metadata.addAnnotation(key, value);
     }
   }
 
