@@ -64,7 +64,8 @@ describe('aiready synth', () => {
       'aws:ec2/natGateway:NatGateway': 1,
       'aws:sqs/queue:Queue': 1,
       'kubernetes:helm.sh/v3:Release': 6,
-      'kubernetes:yaml/v2:ConfigGroup': 2,
+      // namespaces, configuration, then custom resources and workloads
+      'kubernetes:yaml/v2:ConfigGroup': 3,
     });
     const cluster = plan.resources.find((r: { type: string }) => r.type === 'aws:eks/cluster:Cluster');
     expect(cluster.inputs).toMatchObject({ name: 'ai-dev', version: '1.36', accessConfig: { authenticationMode: 'API' } });
