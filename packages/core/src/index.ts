@@ -12,4 +12,4 @@ export * from './plan/pool-plan';
 export * from './util/kubernetes-names';
 export * from './util/suggest';
 export * from './monitoring/dcgm-metrics';
-export * from './monitoring/known-metrics';
+export * from './monitoring/exporters';

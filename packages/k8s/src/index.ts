@@ -11,6 +11,8 @@ export * from './autoscaling/cpu-node-pool';
 export * from './workflows/argo-workflows';
 export * from './workflows/kubeflow-pipelines';
 export * from './monitoring/gpu-rules';
+export * from './monitoring/gpu-alerts';
+export * from './monitoring/promql-labels';
 export * from './monitoring/gpu-dashboards';
 export * from './monitoring/promql';
 export * from './monitoring/gpu-monitoring';
