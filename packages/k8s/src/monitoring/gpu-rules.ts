@@ -119,6 +119,11 @@ export function unpricedInstanceTypes(pools: readonly GpuPool[]): string[] {
 export function gpuRecordingRules(o: { readonly idleWindow: string; readonly pools: readonly GpuPool[] }): GpuRecordingRule[] {
   const requests = `kube_pod_container_resource_requests{resource=~"${GPU_RESOURCES}"}`;
   const running = 'kube_pod_status_phase{phase="Running"} == 1';
+  // MIG instances are told apart by their compute slices; without MIG pools there are none.
+  const mig = o.pools.some((p) => p.sharing.mode === 'mig');
+  const share = mig ? 'pool, mig_slices' : 'pool';
+  const dcgmActive = `DCGM_FI_PROF_GR_ENGINE_ACTIVE{job="${DCGM_JOB}", pod!=""}`;
+  const withSlices = mig ? `label_replace(${dcgmActive}, "mig_slices", "$1", "GPU_I_PROFILE", "([0-9]+)g[.].*")` : dcgmActive;
   const tables: GpuRecordingRule[] = [
     {
       record: SERIES.resourceEquivalents,
@@ -149,14 +154,14 @@ export function gpuRecordingRules(o: { readonly idleWindow: string; readonly poo
       // when kube-state-metrics agrees the pod is Running and requests GPUs. Exporter and target
       // labels are dropped, so an exporter restart continues the same series.
       record: SERIES.shareActive,
-      expr: `max by (node, pool, instance_type, UUID, GPU_I_ID, mig_slices, namespace, pod) (label_replace(DCGM_FI_PROF_GR_ENGINE_ACTIVE{job="${DCGM_JOB}", pod!=""}, "mig_slices", "$1", "GPU_I_PROFILE", "([0-9]+)g[.].*") * on (node) group_left (pool, instance_type) ${SERIES.nodePool}) and on (namespace, pod) (${requests} > 0) and on (namespace, pod) (${running})`,
+      expr: `max by (node, instance_type, UUID, ${mig ? 'GPU_I_ID, ' : ''}${share}, namespace, pod) (${withSlices} * on (node) group_left (pool, instance_type) ${SERIES.nodePool}) and on (namespace, pod) (${requests} > 0) and on (namespace, pod) (${running})`,
     },
     {
       // Idle for a whole window: under the threshold on average, present now (ended pods and
       // restarted exporters drop out at once) and already present a window ago (a pod that just
       // started is not idle after one sample). Valued in GPU equivalents.
       record: SERIES.shareIdle,
-      expr: `((avg_over_time(${SERIES.shareActive}[${o.idleWindow}]) < ${IDLE_THRESHOLD}) and ${SERIES.shareActive} and (${SERIES.shareActive} offset ${o.idleWindow})) * 0 + on (pool, mig_slices) group_left () ${SERIES.shareEquivalents}`,
+      expr: `((avg_over_time(${SERIES.shareActive}[${o.idleWindow}]) < ${IDLE_THRESHOLD}) and ${SERIES.shareActive} and (${SERIES.shareActive} offset ${o.idleWindow})) * 0 + on (${share}) group_left () ${SERIES.shareEquivalents}`,
     },
     {
       record: SERIES.idleCost,
@@ -180,15 +185,15 @@ export function gpuRecordingRules(o: { readonly idleWindow: string; readonly poo
     { record: SERIES.namespaceGpuHours, expr: `sum_over_time(${SERIES.namespaceRequests}[1d:1m]) / 60` },
     {
       record: SERIES.poolActive,
-      expr: `avg by (pool) (${SERIES.shareActive} and on (pool, mig_slices) ${SERIES.shareEquivalents})`,
+      expr: `avg by (pool) (${SERIES.shareActive} and on (${share}) ${SERIES.shareEquivalents})`,
     },
     {
       record: SERIES.namespaceActive,
-      expr: `avg by (namespace) (${SERIES.shareActive} and on (pool, mig_slices) ${SERIES.shareEquivalents})`,
+      expr: `avg by (namespace) (${SERIES.shareActive} and on (${share}) ${SERIES.shareEquivalents})`,
     },
     {
       record: SERIES.workloadActive,
-      expr: `avg by (namespace, pod) (${SERIES.shareActive} and on (pool, mig_slices) ${SERIES.shareEquivalents})`,
+      expr: `avg by (namespace, pod) (${SERIES.shareActive} and on (${share}) ${SERIES.shareEquivalents})`,
     },
   ];
 }

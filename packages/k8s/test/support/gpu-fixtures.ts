@@ -8,8 +8,10 @@ import { GpuMonitoring, GpuMonitoringProps, GpuNodePool } from '../../src';
 import { FixtureSeries, RuleGroup } from './promql/rule-runner';
 import { synth } from '../util';
 
-const KSM_TARGET =
-  'job="kube-state-metrics", instance="10.0.2.9:8080", service="kube-prometheus-stack-kube-state-metrics", endpoint="http", container="kube-state-metrics"';
+// Target labels of kube-state-metrics' scrape; with honorLabels a series keeps its own namespace, pod
+// and container, and takes the target's where it has none.
+const KSM_TARGET = 'job="kube-state-metrics", instance="10.0.2.9:8080", service="kube-prometheus-stack-kube-state-metrics", endpoint="http"';
+const KSM_CONTAINER = 'container="kube-state-metrics"';
 const KSM_POD = 'kube-prometheus-stack-kube-state-metrics-5c7d9b8f4-xk2lp';
 
 const labels = (l: Record<string, string | undefined>) =>
@@ -63,32 +65,32 @@ export function dcgm(metric: string, g: Gpu, values: string, extra: Record<strin
 /** kube_node_labels of a node with the allowlisted labels. */
 export function nodeLabels(node: string, pool: string, instanceType: string, values = '1x120'): FixtureSeries {
   return {
-    series: `kube_node_labels{${KSM_TARGET}, namespace="monitoring", pod="${KSM_POD}", node="${node}", label_aiready_dev_pool="${pool}", label_node_kubernetes_io_instance_type="${instanceType}"}`,
+    series: `kube_node_labels{${KSM_TARGET}, ${KSM_CONTAINER}, namespace="monitoring", pod="${KSM_POD}", node="${node}", label_aiready_dev_pool="${pool}", label_node_kubernetes_io_instance_type="${instanceType}"}`,
     values,
   };
 }
 
 export function nodeAllocatable(node: string, resource: string, count: number, values?: string): FixtureSeries {
   return {
-    series: `kube_node_status_allocatable{${KSM_TARGET}, namespace="monitoring", pod="${KSM_POD}", node="${node}", resource="${resource}", unit="integer"}`,
+    series: `kube_node_status_allocatable{${KSM_TARGET}, ${KSM_CONTAINER}, namespace="monitoring", pod="${KSM_POD}", node="${node}", resource="${resource}", unit="integer"}`,
     values: values ?? `${count}x120`,
   };
 }
 
 export function nodeInfo(node: string, values = '1x120'): FixtureSeries {
   return {
-    series: `kube_node_info{${KSM_TARGET}, namespace="monitoring", pod="${KSM_POD}", node="${node}", kernel_version="6.12.40", os_image="Amazon Linux 2023", container_runtime_version="containerd://2.1.4", kubelet_version="v1.35.1-eks", kubeproxy_version="deprecated", provider_id="aws:///us-east-1a/i-0abc", pod_cidr="", system_uuid="ec2abc", internal_ip="10.0.1.5"}`,
+    series: `kube_node_info{${KSM_TARGET}, ${KSM_CONTAINER}, namespace="monitoring", pod="${KSM_POD}", node="${node}", kernel_version="6.12.40", os_image="Amazon Linux 2023", container_runtime_version="containerd://2.1.4", kubelet_version="v1.35.1-eks", kubeproxy_version="deprecated", provider_id="aws:///us-east-1a/i-0abc", pod_cidr="", system_uuid="ec2abc", internal_ip="10.0.1.5"}`,
     values,
   };
 }
 
 export function nodeUnschedulable(node: string, values: string): FixtureSeries {
-  return { series: `kube_node_spec_unschedulable{${KSM_TARGET}, namespace="monitoring", pod="${KSM_POD}", node="${node}"}`, values };
+  return { series: `kube_node_spec_unschedulable{${KSM_TARGET}, ${KSM_CONTAINER}, namespace="monitoring", pod="${KSM_POD}", node="${node}"}`, values };
 }
 
 export function namespaceLabels(namespace: string, team?: string): FixtureSeries {
   return {
-    series: `kube_namespace_labels{${KSM_TARGET}, pod="${KSM_POD}", namespace="${namespace}"${team ? `, label_aiready_dev_team="${team}"` : ''}}`,
+    series: `kube_namespace_labels{${KSM_TARGET}, ${KSM_CONTAINER}, pod="${KSM_POD}", namespace="${namespace}"${team ? `, label_aiready_dev_team="${team}"` : ''}}`,
     values: '1x120',
   };
 }
@@ -104,7 +106,10 @@ export function gpuPod(
       series: `kube_pod_container_resource_requests{${KSM_TARGET}, ${pod}, container="main", node="${p.node ?? ''}", resource="${p.resource ?? 'nvidia_com_gpu'}", unit="integer"}`,
       values: `${p.count ?? 1}x120`,
     },
-    ...Object.entries(phases).map(([phase, values]) => ({ series: `kube_pod_status_phase{${KSM_TARGET}, ${pod}, phase="${phase}"}`, values })),
+    ...Object.entries(phases).map(([phase, values]) => ({
+      series: `kube_pod_status_phase{${KSM_TARGET}, ${KSM_CONTAINER}, ${pod}, phase="${phase}"}`,
+      values,
+    })),
   ];
 }
 

@@ -37,8 +37,10 @@ export function parseSeries(s: string): Labels {
   const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)?\s*(?:\{(.*)\})?$/s.exec(s.trim());
   if (!m) throw new Error(`not a series: ${s}`);
   const labels: Record<string, string> = m[1] ? { __name__: m[1] } : {};
-  for (const [, k, v] of (m[2] ?? '').matchAll(/\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?/g))
+  for (const [, k, v] of (m[2] ?? '').matchAll(/\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?/g)) {
+    if (k in labels) throw new Error(`label ${k} twice in ${s}`);
     labels[k] = JSON.parse(`"${v}"`) as string;
+  }
   return labels;
 }
 
