@@ -32,6 +32,7 @@ export * from './autoscaling/cluster-autoscaler';
 export * from './autoscaling/keda';
 export * from './autoscaling/gpu-inference-scaler';
 export * from './monitoring/kube-prometheus-stack';
+export * from './monitoring/alertmanager-config';
 export * from './workloads/gpu';
 export * from './teams/team';
 export * from './workloads/pod-parts';

@@ -4,6 +4,7 @@ import {
   GpuPool,
   isDnsLabel,
   schedulableResources,
+  TEAM_LABEL,
   ValidationProblem,
 } from '@aiready/core';
 import { ApiObject } from 'cdk8s';
@@ -195,6 +196,8 @@ export class Team extends Construct {
         labels: {
           ...labels,
           ...podSecurityLabels(level),
+          // Alerts about the team's pods carry `team` from this label (kube-state-metrics exports it).
+          [TEAM_LABEL]: props.name,
         },
         ...(level === 'baseline' ? { annotations: { 'aiready.dev/pod-security-reason': props.podSecurityReason! } } : {}),
       },
