@@ -99,9 +99,14 @@ describe('NvidiaGpuOperator', () => {
         .filter((l) => l && !l.startsWith('#'))
         .map((l) => l.split(',')[0]),
     );
-    const used = gpuAlerts({ dcgmJob: 'j', temperatureCelsius: 85, idleWindow: '30m', pendingMinutes: 15, pools: [] }).flatMap(
-      (a) => dcgmMetricsIn(a.expr),
-    );
+    const used = gpuAlerts({
+      temperatureCelsius: 85,
+      idleWindow: '30m',
+      pendingMinutes: 15,
+      pools: [],
+      xidHoldWindow: '24h',
+      karpenterScraped: false,
+    }).flatMap((a) => dcgmMetricsIn(a.expr));
     expect(used.length).toBeGreaterThan(0);
     for (const m of used) expect(collected).toContain(m);
     expect(collected).toContain('DCGM_FI_PROF_GR_ENGINE_ACTIVE');
