@@ -46,7 +46,17 @@ function render(props: KubePrometheusStackProps): { route: Route; receivers: { n
     fs.writeFileSync(path.join(dir, 'values.yaml'), YAML.stringify(values));
     const out = execFileSync(
       helm,
-      ['template', 'kube-prometheus-stack', CHART, '-n', 'monitoring', '-f', path.join(dir, 'values.yaml'), '--show-only', 'templates/alertmanager/secret.yaml'],
+      [
+        'template',
+        'kube-prometheus-stack',
+        CHART,
+        '-n',
+        'monitoring',
+        '-f',
+        path.join(dir, 'values.yaml'),
+        '--show-only',
+        'templates/alertmanager/secret.yaml',
+      ],
       { env: { ...process.env, HELM_CACHE_HOME: dir, HELM_CONFIG_HOME: dir, HELM_DATA_HOME: dir } },
     ).toString();
     const secret = YAML.parse(out) as { data: Record<string, string> };
@@ -74,7 +84,9 @@ describe('planAlertmanager', () => {
   });
 
   test('throws when a receiver is called null', () => {
-    expect(() => render({ receivers: [{ name: 'null', webhook: { url: { name: 's', key: 'k' } } }] })).toThrow(/receivers\[0\]\.name/);
+    expect(() => render({ receivers: [{ name: 'null', webhook: { url: { name: 's', key: 'k' } } }] })).toThrow(
+      /receivers\[0\]\.name/,
+    );
   });
 });
 
@@ -85,7 +97,11 @@ describe('planAlertmanager', () => {
     ['Watchdog is dropped, whatever its severity', { alertname: 'Watchdog', severity: 'none' }, 'null'],
     ['InfoInhibitor is dropped', { alertname: 'InfoInhibitor', severity: 'none' }, 'null'],
     ['a critical GPU alert pages', { alertname: 'GpuXidCritical', severity: 'critical', node: 'n1' }, 'gpu-pager'],
-    ['a team’s warning goes to the team', { alertname: 'GpuAllocatedIdle', severity: 'warning', namespace: 'research', team: 'research' }, 'research-chat'],
+    [
+      'a team’s warning goes to the team',
+      { alertname: 'GpuAllocatedIdle', severity: 'warning', namespace: 'research', team: 'research' },
+      'research-chat',
+    ],
     ['anything else goes to the default receiver', { alertname: 'DcgmExporterDown', severity: 'warning' }, 'platform-chat'],
   ])('%s', (_what, labels, receiver) => {
     expect(routeOf(config!.route, labels)).toBe(receiver);

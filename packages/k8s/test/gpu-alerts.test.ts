@@ -77,7 +77,10 @@ describe('XID alerts', () => {
     ['94', 'GpuXidErrors', 'warning'],
     ['154', 'GpuXidCritical', 'critical'],
   ])('XID %s raises %s (%s) only', (xid, alert, severity) => {
-    const r = run([dcgm('DCGM_EXP_XID_ERRORS_COUNT', { node: N1, gpu: 0 }, '1x10', { xid, window_size_in_ms: '300000' }), nodeInfo(N1)]);
+    const r = run([
+      dcgm('DCGM_EXP_XID_ERRORS_COUNT', { node: N1, gpu: 0 }, '1x10', { xid, window_size_in_ms: '300000' }),
+      nodeInfo(N1),
+    ]);
     const xidAlerts = r.firingAt(at('5m')).filter((a) => a.alertname.startsWith('GpuXid'));
     expect(xidAlerts.map((a) => [a.alertname, a.labels.severity])).toEqual([[alert, severity]]);
   });
@@ -106,7 +109,11 @@ describe('DcgmExporterDown', () => {
   it.each<[string, FixtureSeries[], string[]]>([
     ['the target is down', [up('nvidia-dcgm-exporter', N1, '0x60'), up('nvidia-dcgm-exporter', N2, '1x60')], ['target-down']],
     ['a GPU node has no exporter target at all', [up('nvidia-dcgm-exporter', N2, '1x60')], ['no-exporter-on-node']],
-    ['the exporter is up but exports no GPU series', [up('nvidia-dcgm-exporter', N1, '1x60'), up('nvidia-dcgm-exporter', N2, '1x60')], ['no-gpu-series']],
+    [
+      'the exporter is up but exports no GPU series',
+      [up('nvidia-dcgm-exporter', N1, '1x60'), up('nvidia-dcgm-exporter', N2, '1x60')],
+      ['no-gpu-series'],
+    ],
   ])('fires when %s', (_what, series, reasons) => {
     const temps = [dcgm('DCGM_FI_DEV_GPU_TEMP', { node: N2, gpu: 0, model: 'NVIDIA L4' }, '40x60')];
     const r = run([...series, ...temps]);
@@ -152,8 +159,12 @@ describe('pending GPU pods', () => {
     ];
     const r = run(series);
     expect(firing(r, '10m', 'GpuPodUnschedulable')).toEqual([]);
-    expect(firing(r, '20m', 'GpuPodUnschedulable').map((l) => [l.namespace, l.pod, l.team])).toEqual([['research', 'big', 'research']]);
-    expect(firing(r, '20m', 'GpuPodStuckStarting').map((l) => [l.pod, l.reason, l.team])).toEqual([['llm', 'ImagePullBackOff', 'serving']]);
+    expect(firing(r, '20m', 'GpuPodUnschedulable').map((l) => [l.namespace, l.pod, l.team])).toEqual([
+      ['research', 'big', 'research'],
+    ]);
+    expect(firing(r, '20m', 'GpuPodStuckStarting').map((l) => [l.pod, l.reason, l.team])).toEqual([
+      ['llm', 'ImagePullBackOff', 'serving'],
+    ]);
   });
 });
 
@@ -164,7 +175,10 @@ describe('GpuMemoryNearFull', () => {
     dcgm('DCGM_FI_DEV_FB_RESERVED', { node, gpu: 0, model, pod, namespace: ns }, '400x60'),
   ];
   test('fires on a training GPU, with the team; not on an inference pool where servers pre-allocate', () => {
-    const r = run([...fb(N1, 45000, 100, 'NVIDIA L40S', 'train', 'research'), ...fb(N2, 22000, 100, 'NVIDIA L4', 'vllm', 'serving')]);
+    const r = run([
+      ...fb(N1, 45000, 100, 'NVIDIA L40S', 'train', 'research'),
+      ...fb(N2, 22000, 100, 'NVIDIA L4', 'vllm', 'serving'),
+    ]);
     expect(firing(r, '30m', 'GpuMemoryNearFull').map((l) => [l.node, l.team])).toEqual([[N1, 'research']]);
   });
 });

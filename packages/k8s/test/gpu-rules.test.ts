@@ -20,8 +20,18 @@ import { parseSeries } from './support/promql/rule-runner';
 import { at, FixtureSeries, runRules } from './support/promql/rule-runner';
 
 const L40S: GpuPoolSpec = { name: 'l40s', instanceTypes: ['g6e.xlarge', 'g6e.2xlarge'], purpose: 'training' };
-const L4_SHARED: GpuPoolSpec = { name: 'l4', instanceTypes: ['g6.xlarge'], purpose: 'inference', sharing: Sharing.timeSlicing(4) };
-const H100_MIG: GpuPoolSpec = { name: 'h100', instanceTypes: ['p5.48xlarge'], efa: false, sharing: Sharing.mig({ '1g.10gb': 4, '3g.40gb': 1 }) };
+const L4_SHARED: GpuPoolSpec = {
+  name: 'l4',
+  instanceTypes: ['g6.xlarge'],
+  purpose: 'inference',
+  sharing: Sharing.timeSlicing(4),
+};
+const H100_MIG: GpuPoolSpec = {
+  name: 'h100',
+  instanceTypes: ['p5.48xlarge'],
+  efa: false,
+  sharing: Sharing.mig({ '1g.10gb': 4, '3g.40gb': 1 }),
+};
 const POOLS = [L40S, L4_SHARED, H100_MIG];
 const GROUPS = ruleGroups(POOLS, { karpenter: { namespace: 'kube-system' } });
 
@@ -61,7 +71,11 @@ describe('fixtures', () => {
     // GIVEN every fixture series the tests below use
     const fixtures = [
       ...BASE,
-      dcgm('DCGM_FI_PROF_GR_ENGINE_ACTIVE', { node: N1, gpu: 0, pod: 'p', namespace: 'n', mig: { profile: '1g.10gb', id: 7 }, vgpu: '1' }, '0'),
+      dcgm(
+        'DCGM_FI_PROF_GR_ENGINE_ACTIVE',
+        { node: N1, gpu: 0, pod: 'p', namespace: 'n', mig: { profile: '1g.10gb', id: 7 }, vgpu: '1' },
+        '0',
+      ),
       dcgm('DCGM_EXP_XID_ERRORS_COUNT', { node: N1, gpu: 0 }, '0', { xid: '79', window_size_in_ms: '300000' }),
       ...gpuPod({ namespace: 'n', pod: 'p', node: N1 }, RUNNING),
       nodeAllocatable(N1, 'nvidia_com_gpu', 1),
@@ -81,7 +95,11 @@ describe('GPU equivalents and prices', () => {
   it.each<[string, GpuPoolSpec, Record<string, number>]>([
     ['whole GPUs', L40S, { nvidia_com_gpu: 1 }],
     ['time-slicing x4', L4_SHARED, { nvidia_com_gpu_shared: 0.25 }],
-    ['MIG: a slice is its share of the compute slices', H100_MIG, { nvidia_com_mig_1g_10gb: 0.142857, nvidia_com_mig_3g_40gb: 0.428571 }],
+    [
+      'MIG: a slice is its share of the compute slices',
+      H100_MIG,
+      { nvidia_com_mig_1g_10gb: 0.142857, nvidia_com_mig_3g_40gb: 0.428571 },
+    ],
   ])('%s', (_what, spec, expected) => {
     expect(resourceEquivalents(normalize(spec))).toEqual(expected);
   });
@@ -97,7 +115,9 @@ describe('idle allocated GPUs', () => {
   test('free GPUs are not "allocated idle"; GPUs held by a Running pod are', () => {
     // GIVEN a node with 8 idle GPUs, two held by a Running pod and six free (no pod labels)
     const series = [
-      ...[0, 1].map((g) => dcgm('DCGM_FI_PROF_GR_ENGINE_ACTIVE', { node: N1, gpu: g, pod: 'train-0', namespace: 'research' }, '0.01x60')),
+      ...[0, 1].map((g) =>
+        dcgm('DCGM_FI_PROF_GR_ENGINE_ACTIVE', { node: N1, gpu: g, pod: 'train-0', namespace: 'research' }, '0.01x60'),
+      ),
       ...[2, 3, 4, 5, 6, 7].map((g) => dcgm('DCGM_FI_PROF_GR_ENGINE_ACTIVE', { node: N1, gpu: g }, '0x60')),
       ...gpuPod({ namespace: 'research', pod: 'train-0', node: N1, count: 2 }, RUNNING),
     ];
@@ -109,7 +129,9 @@ describe('idle allocated GPUs', () => {
       'UUID=GPU-ip-10-0-1-5-1,instance_type=g6e.xlarge,namespace=research,node=ip-10-0-1-5.ec2.internal,pod=train-0,pool=l40s': 1,
     });
     expect(valueOf(r.query(SERIES.idleCost, at('45m')))).toEqual({ 'namespace=research,pool=l40s': 3.722 });
-    expect(firing(r, '45m', 'GpuAllocatedIdle').map((a) => [a.labels.team, a.labels.pool, a.value])).toEqual([['research', 'l40s', 2]]);
+    expect(firing(r, '45m', 'GpuAllocatedIdle').map((a) => [a.labels.team, a.labels.pool, a.value])).toEqual([
+      ['research', 'l40s', 2],
+    ]);
   });
 
   test('an exporter restart does not double the count, and an ended pod stops counting at once', () => {
@@ -124,7 +146,10 @@ describe('idle allocated GPUs', () => {
       g(1, '10.0.1.55:9400', '_x21 0.01x39'),
       dcgm('DCGM_FI_PROF_GR_ENGINE_ACTIVE', { node: N1, gpu: 2, pod: 'done-0', namespace: 'research' }, '0.01x25 stale'),
       ...gpuPod({ namespace: 'research', pod: 'train-0', node: N1, count: 2 }, RUNNING),
-      ...gpuPod({ namespace: 'research', pod: 'done-0', node: N1 }, { Pending: '0x60', Running: '1x25 0x35', Succeeded: '0x25 1x35', Failed: '0x60' }),
+      ...gpuPod(
+        { namespace: 'research', pod: 'done-0', node: N1 },
+        { Pending: '0x60', Running: '1x25 0x35', Succeeded: '0x25 1x35', Failed: '0x60' },
+      ),
     ];
     // WHEN the rules run
     const r = run(series);
@@ -136,7 +161,10 @@ describe('idle allocated GPUs', () => {
     // GIVEN a pod that started at 20m with an idle GPU
     const series = [
       dcgm('DCGM_FI_PROF_GR_ENGINE_ACTIVE', { node: N1, gpu: 0, pod: 'new-0', namespace: 'research' }, '_x20 0x40'),
-      ...gpuPod({ namespace: 'research', pod: 'new-0', node: N1 }, { Pending: '1x19 0x41', Running: '0x19 1x41', Succeeded: '0x60', Failed: '0x60' }),
+      ...gpuPod(
+        { namespace: 'research', pod: 'new-0', node: N1 },
+        { Pending: '1x19 0x41', Running: '0x19 1x41', Succeeded: '0x60', Failed: '0x60' },
+      ),
     ];
     const r = run(series);
     // THEN it is not idle 5 or 29 minutes later, and is once the window is full
@@ -149,9 +177,15 @@ describe('idle allocated GPUs', () => {
     // GIVEN one L4 time-sliced x4, shared by two idle pods (the exporter repeats the GPU per pod)
     const series = [
       ...['a', 'b'].map((p, i) =>
-        dcgm('DCGM_FI_PROF_GR_ENGINE_ACTIVE', { node: N2, gpu: 0, model: 'NVIDIA L4', pod: `llm-${p}`, namespace: 'serving', vgpu: String(i) }, '0x60'),
+        dcgm(
+          'DCGM_FI_PROF_GR_ENGINE_ACTIVE',
+          { node: N2, gpu: 0, model: 'NVIDIA L4', pod: `llm-${p}`, namespace: 'serving', vgpu: String(i) },
+          '0x60',
+        ),
       ),
-      ...['a', 'b'].flatMap((p) => gpuPod({ namespace: 'serving', pod: `llm-${p}`, node: N2, resource: 'nvidia_com_gpu_shared' }, RUNNING)),
+      ...['a', 'b'].flatMap((p) =>
+        gpuPod({ namespace: 'serving', pod: `llm-${p}`, node: N2, resource: 'nvidia_com_gpu_shared' }, RUNNING),
+      ),
     ];
     const r = run(series);
     // THEN they hold half a GPU, priced at half the g6.xlarge's GPU
@@ -163,11 +197,19 @@ describe('idle allocated GPUs', () => {
     // GIVEN an H100 with a 1g and a 3g instance held by idle pods; the exporter also attributes the
     // parent GPU's own series to one of the pods
     const mig = (profile: string, id: number, pod: string) =>
-      dcgm('DCGM_FI_PROF_GR_ENGINE_ACTIVE', { node: N3, gpu: 0, model: 'NVIDIA H100 80GB HBM3', pod, namespace: 'research', mig: { profile, id } }, '0x60');
+      dcgm(
+        'DCGM_FI_PROF_GR_ENGINE_ACTIVE',
+        { node: N3, gpu: 0, model: 'NVIDIA H100 80GB HBM3', pod, namespace: 'research', mig: { profile, id } },
+        '0x60',
+      );
     const series = [
       mig('1g.10gb', 9, 'small'),
       mig('3g.40gb', 2, 'big'),
-      dcgm('DCGM_FI_PROF_GR_ENGINE_ACTIVE', { node: N3, gpu: 0, model: 'NVIDIA H100 80GB HBM3', pod: 'big', namespace: 'research' }, '0x60'),
+      dcgm(
+        'DCGM_FI_PROF_GR_ENGINE_ACTIVE',
+        { node: N3, gpu: 0, model: 'NVIDIA H100 80GB HBM3', pod: 'big', namespace: 'research' },
+        '0x60',
+      ),
       ...gpuPod({ namespace: 'research', pod: 'small', node: N3, resource: 'nvidia_com_mig_1g_10gb' }, RUNNING),
       ...gpuPod({ namespace: 'research', pod: 'big', node: N3, resource: 'nvidia_com_mig_3g_40gb' }, RUNNING),
     ];
@@ -180,7 +222,11 @@ describe('idle allocated GPUs', () => {
   test('idle GPUs of an unpriced instance type are counted and reported', () => {
     const series = [
       nodeLabels('ip-10-0-1-9.ec2.internal', 'l40s', 'g6e.2xlarge'),
-      dcgm('DCGM_FI_PROF_GR_ENGINE_ACTIVE', { node: 'ip-10-0-1-9.ec2.internal', gpu: 0, pod: 'nb', namespace: 'research' }, '0x60'),
+      dcgm(
+        'DCGM_FI_PROF_GR_ENGINE_ACTIVE',
+        { node: 'ip-10-0-1-9.ec2.internal', gpu: 0, pod: 'nb', namespace: 'research' },
+        '0x60',
+      ),
       ...gpuPod({ namespace: 'research', pod: 'nb', node: 'ip-10-0-1-9.ec2.internal' }, RUNNING),
     ];
     const r = run(series);
@@ -196,13 +242,18 @@ describe('GPU requests and GPU-hours', () => {
     const series = [
       ...gpuPod({ namespace: 'research', pod: 'run', node: N1, count: 2 }, RUNNING),
       ...gpuPod({ namespace: 'research', pod: 'wait' }, { Pending: '1x60', Running: '0x60', Succeeded: '0x60', Failed: '0x60' }),
-      ...gpuPod({ namespace: 'research', pod: 'done', node: N1 }, { Pending: '0x60', Running: '0x60', Succeeded: '1x60', Failed: '0x60' }),
+      ...gpuPod(
+        { namespace: 'research', pod: 'done', node: N1 },
+        { Pending: '0x60', Running: '0x60', Succeeded: '1x60', Failed: '0x60' },
+      ),
       ...gpuPod({ namespace: 'research', pod: 'mig', node: N3, resource: 'nvidia_com_mig_3g_40gb' }, RUNNING),
     ];
     const r = run(series);
     // THEN the namespace holds 2 + 3/7 GPUs, and its GPU-hours are that per minute recorded (61
     // one-minute steps from 0 to 60m)
     expect(valueOf(r.query(SERIES.namespaceRequests, at('60m')))).toEqual({ 'namespace=research': 2.4286 });
-    expect(valueOf(r.query(SERIES.namespaceGpuHours, at('60m')))).toEqual({ 'namespace=research': Math.round(((2 + 3 / 7) * 61) / 60 * 1e4) / 1e4 });
+    expect(valueOf(r.query(SERIES.namespaceGpuHours, at('60m')))).toEqual({
+      'namespace=research': Math.round((((2 + 3 / 7) * 61) / 60) * 1e4) / 1e4,
+    });
   });
 });

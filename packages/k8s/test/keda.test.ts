@@ -69,7 +69,8 @@ describe('GpuInferenceScaler', () => {
           values: `${a}x10`,
         })),
         {
-          series: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE{job="nvidia-dcgm-exporter", node="n2", gpu="0", UUID="GPU-9", namespace="serving", pod="llm-large-5c4b-7k", container="vllm"}',
+          series:
+            'DCGM_FI_PROF_GR_ENGINE_ACTIVE{job="nvidia-dcgm-exporter", node="n2", gpu="0", UUID="GPU-9", namespace="serving", pod="llm-large-5c4b-7k", container="vllm"}',
           values: '1x10',
         },
       ],

@@ -1,5 +1,7 @@
 import { GpuPoolSpec, KNOWN_METRIC_NAMES, normalizeGpuPool, Sharing } from '@aiready/core';
 import { Testing } from 'cdk8s';
+import * as fs from 'fs';
+import * as path from 'path';
 import {
   checkPromql,
   GpuMonitoring,
@@ -35,7 +37,9 @@ describe('GpuMonitoring', () => {
 
   test('every expression in rules and dashboards parses and uses only known metrics', () => {
     const objs = monitoring();
-    const recorded = new Set(gpuRecordingRules({ idleWindow: '30m', pools: POOLS.map((p) => normalizeGpuPool(p)) }).map((r) => r.record));
+    const recorded = new Set(
+      gpuRecordingRules({ idleWindow: '30m', pools: POOLS.map((p) => normalizeGpuPool(p)) }).map((r) => r.record),
+    );
     const exprs = [
       ...rules(objs).map((r) => r.expr),
       ...objs
@@ -62,7 +66,21 @@ describe('GpuMonitoring', () => {
         runbook_url: `https://runbooks.example.com/gpu#${r.alert!.toLowerCase()}`,
       });
     }
-    expect(rules(monitoring()).find((x) => x.alert)!.annotations!.runbook_url).toMatch(/^https:\/\/aiready\.dev\/runbooks\/gpu-alerts#/);
+    expect(rules(monitoring()).find((x) => x.alert)!.annotations!.runbook_url).toMatch(
+      /^https:\/\/aiready\.dev\/runbooks\/gpu-alerts#/,
+    );
+  });
+
+  test('every alert has a runbook section and a row in the README alert table', () => {
+    const root = path.resolve(__dirname, '../../..');
+    const runbook = fs.readFileSync(path.join(root, 'docs/runbooks/gpu-alerts.md'), 'utf8');
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const alerts = rules(monitoring({ karpenter: { namespace: 'kube-system' } })).filter((r) => r.alert);
+    expect(alerts.length).toBe(13);
+    for (const { alert } of alerts) {
+      expect({ alert, runbook: runbook.includes(`\n## ${alert!.toLowerCase()}\n`) }).toEqual({ alert, runbook: true });
+      expect({ alert, readme: readme.includes(`\n| ${alert} |`) }).toEqual({ alert, readme: true });
+    }
   });
 
   test('the DCGM ServiceMonitor keeps the exporter’s pod labels, drops the target’s and sets node', () => {
@@ -80,7 +98,10 @@ describe('GpuMonitoring', () => {
     const objs = monitoring({ karpenter: { namespace: 'kube-system' } });
     const sm = only(objs, 'ServiceMonitor', 'karpenter');
     expect(sm.metadata.namespace).toBe('kube-system');
-    expect(sm.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'karpenter', 'app.kubernetes.io/instance': 'karpenter' });
+    expect(sm.spec.selector.matchLabels).toEqual({
+      'app.kubernetes.io/name': 'karpenter',
+      'app.kubernetes.io/instance': 'karpenter',
+    });
     expect(sm.spec.endpoints[0].port).toBe('http-metrics');
     expect(rules(objs).some((r) => r.alert === 'KarpenterLaunchFailing')).toBe(true);
   });
@@ -134,14 +155,32 @@ describe('GpuMonitoring', () => {
     ['the runbook base URL is relative', { runbookBaseUrl: 'docs/runbooks/gpu-alerts.md' }, /runbookBaseUrl.*absolute/],
     [
       'an alert names a label its metric never carries',
-      { extraAlerts: [{ alert: 'Z', expr: 'sum by (pool) (DCGM_FI_DEV_GPU_TEMP) > 80', for: '1m', severity: 'warning', summary: 's', description: 'd' }] },
+      {
+        extraAlerts: [
+          {
+            alert: 'Z',
+            expr: 'sum by (pool) (DCGM_FI_DEV_GPU_TEMP) > 80',
+            for: '1m',
+            severity: 'warning',
+            summary: 's',
+            description: 'd',
+          },
+        ],
+      },
       /extraAlerts Z.*names label 'pool', which its input never carries/,
     ],
     [
       'an alert matches on a label one side lacks',
       {
         extraAlerts: [
-          { alert: 'W', expr: 'DCGM_FI_DEV_GPU_TEMP * on (uid) group_left () kube_pod_status_phase', for: '1m', severity: 'warning', summary: 's', description: 'd' },
+          {
+            alert: 'W',
+            expr: 'DCGM_FI_DEV_GPU_TEMP * on (uid) group_left () kube_pod_status_phase',
+            for: '1m',
+            severity: 'warning',
+            summary: 's',
+            description: 'd',
+          },
         ],
       },
       /extraAlerts W.*on \(uid\)' \(left side\) names label 'uid'/,
@@ -150,7 +189,14 @@ describe('GpuMonitoring', () => {
       'an alert uses Karpenter metrics while Karpenter is not scraped',
       {
         extraAlerts: [
-          { alert: 'K', expr: 'sum(karpenter_nodeclaims_created_total) > 0', for: '1m', severity: 'info', summary: 's', description: 'd' },
+          {
+            alert: 'K',
+            expr: 'sum(karpenter_nodeclaims_created_total) > 0',
+            for: '1m',
+            severity: 'info',
+            summary: 's',
+            description: 'd',
+          },
         ],
       },
       /extraAlerts K = "karpenter_nodeclaims_created_total".*not scraped/,

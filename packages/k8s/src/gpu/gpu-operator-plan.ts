@@ -30,9 +30,7 @@ export const DCGM_METRICS_FILE = 'dcgm-metrics.csv';
  */
 export function dcgmExporterPodMappingEnv(pools: readonly GpuPool[]): { name: string; value: string }[] {
   const names = [
-    ...new Set(
-      pools.flatMap((p) => p.instanceTypes.flatMap((t) => Object.keys(schedulableResources(p.sharing, t)))),
-    ),
+    ...new Set(pools.flatMap((p) => p.instanceTypes.flatMap((t) => Object.keys(schedulableResources(p.sharing, t))))),
   ]
     .filter((r) => r !== NVIDIA_GPU_RESOURCE)
     .sort();

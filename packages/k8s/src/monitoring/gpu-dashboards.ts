@@ -87,12 +87,18 @@ export function gpuDashboards(pools: readonly GpuPool[]): Dashboard[] {
           '{{node}} gpu {{gpu}}',
         ]),
         panel('Power', 'timeseries', 'watt', ['DCGM_FI_DEV_POWER_USAGE', '{{node}} gpu {{gpu}}']),
-        panel('XID errors in the window', 'timeseries', 'none', ['DCGM_EXP_XID_ERRORS_COUNT', '{{node}} gpu {{gpu}} xid {{xid}}']),
+        panel('XID errors in the window', 'timeseries', 'none', [
+          'DCGM_EXP_XID_ERRORS_COUNT',
+          '{{node}} gpu {{gpu}} xid {{xid}}',
+        ]),
         panel('Memory used', 'timeseries', 'percentunit', [
           'DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE + DCGM_FI_DEV_FB_RESERVED)',
           '{{node}} gpu {{gpu}}',
         ]),
-        panel('Uncorrectable remapped rows', 'timeseries', 'none', ['DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS', '{{node}} gpu {{gpu}}']),
+        panel('Uncorrectable remapped rows', 'timeseries', 'none', [
+          'DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS',
+          '{{node}} gpu {{gpu}}',
+        ]),
       ],
     },
   ];

@@ -362,7 +362,10 @@ function checkExpressions(
           path: where,
           value: m,
           problem: `its exporter (${exporter.id}) is not scraped by the platform's Prometheus, so the expression would match nothing`,
-          fix: exporter.id === 'karpenter' ? 'give GpuMonitoring karpenter: { namespace } (AiPlatform does when it installs Karpenter)' : 'scrape the exporter',
+          fix:
+            exporter.id === 'karpenter'
+              ? 'give GpuMonitoring karpenter: { namespace } (AiPlatform does when it installs Karpenter)'
+              : 'scrape the exporter',
         });
       }
     }

@@ -112,7 +112,14 @@ export function gpuPrices(pools: readonly GpuPool[]): Record<string, number> {
 
 /** Instance types of the pools without a catalogue price: their idle GPUs are counted, not priced. */
 export function unpricedInstanceTypes(pools: readonly GpuPool[]): string[] {
-  return [...new Set(pools.flatMap((p) => p.instanceTypes).filter((t) => !t.onDemandPrice).map((t) => t.name))].sort();
+  return [
+    ...new Set(
+      pools
+        .flatMap((p) => p.instanceTypes)
+        .filter((t) => !t.onDemandPrice)
+        .map((t) => t.name),
+    ),
+  ].sort();
 }
 
 /** Recording rules: pool/team/price tables, attributed GPU shares, idle GPUs and their cost, requests, GPU-hours. */

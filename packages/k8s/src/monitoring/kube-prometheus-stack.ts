@@ -143,12 +143,27 @@ export class KubePrometheusStack extends Construct {
     this.hasReceivers = receivers.length > 0;
     this.secretPrerequisites = [
       ...(grafana
-        ? [{ namespace: this.namespace, name: grafana.adminSecret, keys: ['admin-user', 'admin-password'], purpose: 'Grafana admin login' }]
+        ? [
+            {
+              namespace: this.namespace,
+              name: grafana.adminSecret,
+              keys: ['admin-user', 'admin-password'],
+              purpose: 'Grafana admin login',
+            },
+          ]
         : []),
       ...secretNames.map((name) => ({
         namespace: this.namespace,
         name,
-        keys: [...new Set(receivers.flatMap((r) => secretRefs(r).filter((x) => x.name === name).map((x) => x.key)))].sort(),
+        keys: [
+          ...new Set(
+            receivers.flatMap((r) =>
+              secretRefs(r)
+                .filter((x) => x.name === name)
+                .map((x) => x.key),
+            ),
+          ),
+        ].sort(),
         purpose: `Alertmanager receiver credentials (${receivers
           .filter((r) => secretRefs(r).some((x) => x.name === name))
           .map((r) => r.name)

@@ -27,13 +27,18 @@ const child = (n: SyntaxNode, name: string) => kids(n).find((c) => c.type.name =
 const exprs = (n: SyntaxNode) => kids(n).filter((c) => c.type.is('Expr'));
 const text = (w: Walk, n: SyntaxNode) => w.src.slice(n.from, n.to);
 const grouping = (w: Walk, n: SyntaxNode | undefined) =>
-  n ? kids(n).filter((k) => k.type.name === 'LabelName').map((k) => text(w, k)) : [];
+  n
+    ? kids(n)
+        .filter((k) => k.type.name === 'LabelName')
+        .map((k) => text(w, k))
+    : [];
 const without = (l: Labels, drop: readonly string[]) => new Set([...l].filter((x) => !drop.includes(x)));
 
 function need(w: Walk, have: Labels | undefined, labels: readonly string[], where: string): void {
   if (!have) return;
   for (const l of labels)
-    if (!have.has(l)) w.problems.push(`${where} names label '${l}', which its input never carries (it has ${[...have].sort().join(', ')})`);
+    if (!have.has(l))
+      w.problems.push(`${where} names label '${l}', which its input never carries (it has ${[...have].sort().join(', ')})`);
 }
 
 /**
@@ -77,7 +82,11 @@ function selector(w: Walk, n: SyntaxNode): Labels | undefined {
   const id = child(n, 'Identifier');
   const labels = id ? w.lookup(text(w, id)) : undefined;
   const list = child(n, 'LabelMatchers');
-  const used = list ? kids(list).filter((k) => k.type.name === 'UnquotedLabelMatcher').map((m) => text(w, kids(m)[0])) : [];
+  const used = list
+    ? kids(list)
+        .filter((k) => k.type.name === 'UnquotedLabelMatcher')
+        .map((m) => text(w, kids(m)[0]))
+    : [];
   need(w, labels, used, `selector ${text(w, n)}`);
   return labels;
 }
@@ -117,7 +126,10 @@ function binary(w: Walk, n: SyntaxNode): Labels | undefined {
   const [l, r] = exprs(n);
   const lhs = walk(w, l);
   const rhs = walk(w, r);
-  const op = text(w, kids(n).find((k) => !k.type.is('Expr') && !['BoolModifier', 'MatchingModifierClause'].includes(k.type.name))!);
+  const op = text(
+    w,
+    kids(n).find((k) => !k.type.is('Expr') && !['BoolModifier', 'MatchingModifierClause'].includes(k.type.name))!,
+  );
   const clause = child(n, 'MatchingModifierClause');
   const parts = clause ? kids(clause) : [];
   const lists = parts.filter((p) => p.type.name === 'GroupingLabels');
@@ -130,7 +142,13 @@ function binary(w: Walk, n: SyntaxNode): Labels | undefined {
     need(w, lhs, matching, `'${op} on (${matching.join(', ')})' (left side)`);
     need(w, rhs, matching, `'${op} on (${matching.join(', ')})' (right side)`);
   }
-  if (group) need(w, group === 'GroupLeft' ? rhs : lhs, include, `'${group === 'GroupLeft' ? 'group_left' : 'group_right'} (${include.join(', ')})'`);
+  if (group)
+    need(
+      w,
+      group === 'GroupLeft' ? rhs : lhs,
+      include,
+      `'${group === 'GroupLeft' ? 'group_left' : 'group_right'} (${include.join(', ')})'`,
+    );
   if (scalarSide(r)) return lhs;
   if (scalarSide(l)) return rhs;
   if (lhs === undefined || rhs === undefined) return undefined;

@@ -36,8 +36,10 @@ import { Team, TeamOptions } from '../teams/team';
 const PLATFORM_SYMBOL = Symbol.for('@aiready/k8s.AiPlatform');
 
 /** Monitoring options of a platform. */
-export interface PlatformMonitoringOptions
-  extends Omit<GpuMonitoringProps, 'namespace' | 'pools' | 'prometheusSelectorLabels' | 'karpenter'> {
+export interface PlatformMonitoringOptions extends Omit<
+  GpuMonitoringProps,
+  'namespace' | 'pools' | 'prometheusSelectorLabels' | 'karpenter'
+> {
   /**
    * Install kube-prometheus-stack with these options, or use an existing Prometheus that selects
    * monitors and rules by `selectorLabels` (its kube-state-metrics must export the node labels

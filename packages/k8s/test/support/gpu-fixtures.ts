@@ -10,7 +10,8 @@ import { synth } from '../util';
 
 // Target labels of kube-state-metrics' scrape; with honorLabels a series keeps its own namespace, pod
 // and container, and takes the target's where it has none.
-const KSM_TARGET = 'job="kube-state-metrics", instance="10.0.2.9:8080", service="kube-prometheus-stack-kube-state-metrics", endpoint="http"';
+const KSM_TARGET =
+  'job="kube-state-metrics", instance="10.0.2.9:8080", service="kube-prometheus-stack-kube-state-metrics", endpoint="http"';
 const KSM_CONTAINER = 'container="kube-state-metrics"';
 const KSM_POD = 'kube-prometheus-stack-kube-state-metrics-5c7d9b8f4-xk2lp';
 
@@ -85,7 +86,10 @@ export function nodeInfo(node: string, values = '1x120'): FixtureSeries {
 }
 
 export function nodeUnschedulable(node: string, values: string): FixtureSeries {
-  return { series: `kube_node_spec_unschedulable{${KSM_TARGET}, ${KSM_CONTAINER}, namespace="monitoring", pod="${KSM_POD}", node="${node}"}`, values };
+  return {
+    series: `kube_node_spec_unschedulable{${KSM_TARGET}, ${KSM_CONTAINER}, namespace="monitoring", pod="${KSM_POD}", node="${node}"}`,
+    values,
+  };
 }
 
 export function namespaceLabels(namespace: string, team?: string): FixtureSeries {
@@ -129,11 +133,17 @@ export function ruleGroups(specs: readonly GpuPoolSpec[], props: GpuMonitoringPr
   const pools = specs.map((s, i) => new GpuNodePool(chart, `p${i}`, { ...s, clusterName: 'c1' }));
   new GpuMonitoring(chart, 'mon', { pools, ...props });
   const rule = synth(chart).find((o) => o.kind === 'PrometheusRule');
-  return rule.spec.groups.map((g: { name: string; interval?: string; rules: { record?: string; alert?: string; expr: string; for?: string; labels?: Record<string, string> }[] }) => ({
-    name: g.name,
-    interval: g.interval ?? '1m',
-    rules: g.rules.map((r) => ({ record: r.record, alert: r.alert, expr: r.expr, for: r.for, labels: r.labels })),
-  }));
+  return rule.spec.groups.map(
+    (g: {
+      name: string;
+      interval?: string;
+      rules: { record?: string; alert?: string; expr: string; for?: string; labels?: Record<string, string> }[];
+    }) => ({
+      name: g.name,
+      interval: g.interval ?? '1m',
+      rules: g.rules.map((r) => ({ record: r.record, alert: r.alert, expr: r.expr, for: r.for, labels: r.labels })),
+    }),
+  );
 }
 
 export const normalize = normalizeGpuPool;

@@ -76,7 +76,15 @@ export class Matcher {
   }
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
+const UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+  y: 31_536_000_000,
+};
 
 /** Milliseconds in a Prometheus duration (`1h30m`). */
 export function durationMs(d: string): number {
@@ -149,7 +157,8 @@ function evalNode(ctx: Ctx, n: SyntaxNode, t: number): Value {
       const v = evalNode(ctx, exprs(n)[0], t);
       if (text(ctx, n).trim().startsWith('+')) return v;
       if (v.kind === 'scalar') return { kind: 'scalar', v: -v.v };
-      if (v.kind === 'vector') return { kind: 'vector', samples: v.samples.map((s) => ({ labels: dropName(s.labels), v: -s.v })) };
+      if (v.kind === 'vector')
+        return { kind: 'vector', samples: v.samples.map((s) => ({ labels: dropName(s.labels), v: -s.v })) };
       throw new Error('unary minus on a non-number');
     }
     case 'VectorSelector':
@@ -240,7 +249,11 @@ function evalOffset(ctx: Ctx, n: SyntaxNode, t: number): Value {
 }
 
 function grouping(ctx: Ctx, n: SyntaxNode | undefined): string[] {
-  return n ? kids(n).filter((k) => k.type.name === 'LabelName').map((k) => text(ctx, k)) : [];
+  return n
+    ? kids(n)
+        .filter((k) => k.type.name === 'LabelName')
+        .map((k) => text(ctx, k))
+    : [];
 }
 
 function aggregate(ctx: Ctx, n: SyntaxNode, t: number): Value {
@@ -307,7 +320,16 @@ const OVER_TIME: Record<string, (vs: number[]) => number> = {
 };
 
 /** The functions this evaluator implements. */
-export const FUNCTIONS = [...Object.keys(OVER_TIME), 'increase', 'changes', 'label_replace', 'vector', 'absent', 'clamp_max', 'clamp_min'];
+export const FUNCTIONS = [
+  ...Object.keys(OVER_TIME),
+  'increase',
+  'changes',
+  'label_replace',
+  'vector',
+  'absent',
+  'clamp_max',
+  'clamp_min',
+];
 
 function call(ctx: Ctx, n: SyntaxNode, t: number): Value {
   const fn = text(ctx, child(n, 'FunctionIdentifier')!);
@@ -536,7 +558,10 @@ function vectorBinary(
     const [l, r] = m.card === 'one-to-many' ? [other, s] : [s, other];
     const v = apply(l.v, r.v);
     if (v === undefined) continue;
-    out.push({ labels: resultLabels(s.labels, other.labels, m, keepName), v: keepName ? (m.card === 'one-to-many' ? r.v : l.v) : v });
+    out.push({
+      labels: resultLabels(s.labels, other.labels, m, keepName),
+      v: keepName ? (m.card === 'one-to-many' ? r.v : l.v) : v,
+    });
   }
   return noDuplicates(out, op);
 }

@@ -11,11 +11,17 @@ import { dcgm, gpuPod, namespaceLabels, nodeInfo, nodeLabels, nodeUnschedulable,
 import { at, expandValues, FixtureSeries, RuleGroup, runRules } from './rule-runner';
 
 function findPromtool(): string | undefined {
-  const candidates = [process.env.PROMTOOL, ...(process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'promtool'))];
+  const candidates = [
+    process.env.PROMTOOL,
+    ...(process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'promtool')),
+  ];
   return candidates.find((c): c is string => !!c && fs.existsSync(c));
 }
 const promtool = findPromtool();
-if (!promtool) process.stderr.write('rule-runner.test.ts: promtool not found (set PROMTOOL or install Debian package prometheus); cross-check with Prometheus skipped\n');
+if (!promtool)
+  process.stderr.write(
+    'rule-runner.test.ts: promtool not found (set PROMTOOL or install Debian package prometheus); cross-check with Prometheus skipped\n',
+  );
 const withPromtool = promtool ? describe : describe.skip;
 
 const N1 = 'ip-10-0-1-5.ec2.internal';
@@ -30,7 +36,10 @@ function crossCheck(groups: RuleGroup[], series: FixtureSeries[], times: string[
       groups: groups.map((g) => ({
         name: g.name,
         interval: g.interval,
-        rules: g.rules.map((r) => ({ ...(r.record ? { record: r.record } : { alert: r.alert, for: r.for, labels: r.labels }), expr: r.expr })),
+        rules: g.rules.map((r) => ({
+          ...(r.record ? { record: r.record } : { alert: r.alert, for: r.for, labels: r.labels }),
+          expr: r.expr,
+        })),
       })),
     }),
   );
@@ -74,20 +83,33 @@ withPromtool('the rule runner agrees with promtool', () => {
     ],
     { karpenter: { namespace: 'kube-system' } },
   );
-  const base = [nodeLabels(N1, 'l40s', 'g6e.xlarge'), nodeLabels(N2, 'l4', 'g6.xlarge'), namespaceLabels('research', 'research'), namespaceLabels('serving', 'serving')];
+  const base = [
+    nodeLabels(N1, 'l40s', 'g6e.xlarge'),
+    nodeLabels(N2, 'l4', 'g6.xlarge'),
+    namespaceLabels('research', 'research'),
+    namespaceLabels('serving', 'serving'),
+  ];
 
   test('idle allocated GPUs, time-sliced shares and a finished pod', () => {
     crossCheck(
       groups,
       [
         ...base,
-        ...[0, 1].map((g) => dcgm('DCGM_FI_PROF_GR_ENGINE_ACTIVE', { node: N1, gpu: g, pod: 'train-0', namespace: 'research' }, '0.01x60')),
+        ...[0, 1].map((g) =>
+          dcgm('DCGM_FI_PROF_GR_ENGINE_ACTIVE', { node: N1, gpu: g, pod: 'train-0', namespace: 'research' }, '0.01x60'),
+        ),
         dcgm('DCGM_FI_PROF_GR_ENGINE_ACTIVE', { node: N1, gpu: 2 }, '0x60'),
         ...gpuPod({ namespace: 'research', pod: 'train-0', node: N1, count: 2 }, RUNNING),
         ...['a', 'b'].map((p, i) =>
-          dcgm('DCGM_FI_PROF_GR_ENGINE_ACTIVE', { node: N2, gpu: 0, model: 'NVIDIA L4', pod: `llm-${p}`, namespace: 'serving', vgpu: String(i) }, '0x60'),
+          dcgm(
+            'DCGM_FI_PROF_GR_ENGINE_ACTIVE',
+            { node: N2, gpu: 0, model: 'NVIDIA L4', pod: `llm-${p}`, namespace: 'serving', vgpu: String(i) },
+            '0x60',
+          ),
         ),
-        ...['a', 'b'].flatMap((p) => gpuPod({ namespace: 'serving', pod: `llm-${p}`, node: N2, resource: 'nvidia_com_gpu_shared' }, RUNNING)),
+        ...['a', 'b'].flatMap((p) =>
+          gpuPod({ namespace: 'serving', pod: `llm-${p}`, node: N2, resource: 'nvidia_com_gpu_shared' }, RUNNING),
+        ),
       ],
       ['20m', '45m', '60m'],
     );

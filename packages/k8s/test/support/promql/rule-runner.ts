@@ -91,7 +91,11 @@ export interface RuleRun {
  * Evaluates the groups from 0 to `until` (a duration), every group interval (default 1m), like
  * Prometheus' rule manager.
  */
-export function runRules(groups: readonly RuleGroup[], series: readonly FixtureSeries[], o: { interval: string; until: string }): RuleRun {
+export function runRules(
+  groups: readonly RuleGroup[],
+  series: readonly FixtureSeries[],
+  o: { interval: string; until: string },
+): RuleRun {
   const storage = loadSeries(series, o.interval);
   const end = durationMs(o.until);
   const firing = new Map<number, FiringAlert[]>();
