@@ -10,7 +10,6 @@ import {
   nodeLabels,
   nodeUnschedulable,
   ruleGroups,
-  RUNNING,
   up,
 } from './support/gpu-fixtures';
 import { at, FixtureSeries, runRules } from './support/promql/rule-runner';
@@ -22,7 +21,6 @@ const POOLS: GpuPoolSpec[] = [
 ];
 const N1 = 'ip-10-0-1-5.ec2.internal';
 const N2 = 'ip-10-0-1-6.ec2.internal';
-const N3 = 'ip-10-0-1-7.ec2.internal';
 const BASE: FixtureSeries[] = [
   nodeLabels(N1, 'l40s', 'g6e.xlarge'),
   nodeLabels(N2, 'l4', 'g6.xlarge'),

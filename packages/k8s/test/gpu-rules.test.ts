@@ -14,10 +14,8 @@ import {
   normalize,
   ruleGroups,
   RUNNING,
-  up,
 } from './support/gpu-fixtures';
-import { parseSeries } from './support/promql/rule-runner';
-import { at, FixtureSeries, runRules } from './support/promql/rule-runner';
+import { at, FixtureSeries, parseSeries, runRules } from './support/promql/rule-runner';
 
 const L40S: GpuPoolSpec = { name: 'l40s', instanceTypes: ['g6e.xlarge', 'g6e.2xlarge'], purpose: 'training' };
 const L4_SHARED: GpuPoolSpec = {
