@@ -272,7 +272,7 @@ export class AiPlatform extends Chart {
         selectorLabels = prometheus.existing.selectorLabels;
         warnings.push({
           path: 'monitoring.prometheus.existing',
-          message: `the existing Prometheus must select ${JSON.stringify(selectorLabels)} and its kube-state-metrics must export the node labels aiready.dev/pool and node.kubernetes.io/instance-type`,
+          message: `the existing Prometheus must select ${JSON.stringify(selectorLabels)} and its kube-state-metrics must export the node labels aiready.dev/pool and node.kubernetes.io/instance-type and the namespace label aiready.dev/team`,
         });
       } else {
         this.prometheus = new KubePrometheusStack(this, 'monitoring', { ...prometheus, releaseMaterializer: materializer });
