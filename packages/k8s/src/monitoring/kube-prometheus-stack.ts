@@ -5,10 +5,8 @@ import { Values } from '../private/merge';
 import { ownedNamespace } from '../private/namespace';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
-import { planAlertmanager, secretRefs } from './alertmanager-config';
-
-export type { AlertReceiver, AlertRoute, SecretKeyRef } from './alertmanager-config';
 import type { AlertReceiver, AlertRoute } from './alertmanager-config';
+import { planAlertmanager, secretRefs } from './alertmanager-config';
 
 export interface KubePrometheusStackProps {
   /**
@@ -44,7 +42,8 @@ export interface KubePrometheusStackProps {
   readonly resources?: { readonly cpu?: number; readonly memoryGiB?: number };
   /**
    * Grafana, with the admin user and password from a Secret (keys `admin-user`, `admin-password`),
-   * never a literal. `false` for no Grafana.
+   * never a literal. `false` for no Grafana. The Secret is listed in `secretPrerequisites` (and the
+   * summary); Pulumi's PlatformDeployment can create it from a Pulumi secret.
    * @default - on, with the Secret 'grafana-admin' you create
    */
   readonly grafana?: false | { readonly adminSecret: string };
