@@ -187,7 +187,8 @@ describe('aiready synth', () => {
     ]);
     const so = objs.find((o) => o.kind === 'ScaledObject');
     expect(so.spec.scaleTargetRef.name).toBe(dep.metadata.name);
-    expect(so.spec.triggers[0].metadata.query).toContain('DCGM_FI_PROF_GR_ENGINE_ACTIVE');
+    // A time-sliced pool: the example scales on vLLM's queue, not on GPU activity its pods share.
+    expect(so.spec.triggers[0].metadata.query).toContain('vllm:num_requests_waiting');
   });
 
   const prometheusRules = fs.existsSync(CRDS) ? test : test.skip;

@@ -153,7 +153,21 @@ export function renderSummary(input: SummaryInput): string {
         ),
         '',
       );
-      out.push('Runbooks: `docs/runbooks/gpu-alerts.md`.', '');
+      out.push('Runbooks: `docs/runbooks/gpu-alerts.md` (each alert links to it through its `runbook_url`).', '');
+    }
+    if (p.prerequisites?.length) {
+      out.push('## Prerequisites: Secrets to create', '');
+      out.push(
+        'The releases read these Secrets and nothing in the platform creates them (credentials never go into manifests). Create each before its release syncs, e.g. `kubectl -n <namespace> create secret generic <name> --from-literal=<key>=...`. With the ai-platform Pulumi stack, `pulumi up` creates the Grafana one from the secret config `ai-platform:grafanaAdminPassword` (`pulumi config set --secret ai-platform:grafanaAdminPassword ...`) and otherwise stops until it exists.',
+        '',
+      );
+      out.push(
+        table(
+          ['namespace/name', 'keys', 'read by'],
+          p.prerequisites.map((x) => [`${x.namespace}/${x.name}`, x.keys.join(', '), x.purpose]),
+        ),
+        '',
+      );
     }
     out.push('## Diagram', '', diagram(p), '');
   }
