@@ -103,7 +103,7 @@ export function renderSummary(input: SummaryInput): string {
     out.push('### Sharing and schedulable resources', '');
     out.push(
       table(
-        ['pool', 'sharing', 'per node (largest type)', 'EFA', 'zones', 'AMI'],
+        ['pool', 'sharing', 'per node (largest type)', 'EFA devices per node', 'zones', 'AMI'],
         p.pools.map((x) => {
           const total = (t: string) => Object.values(x.resourcesPerNode[t]).reduce((a, b) => a + b, 0);
           const largest = Object.keys(x.resourcesPerNode).reduce((a, b) => (total(b) > total(a) ? b : a));
@@ -114,7 +114,7 @@ export function renderSummary(input: SummaryInput): string {
             x.name,
             x.sharing,
             `${largest}: ${resources}`,
-            x.efaInterfaces || 'no',
+            String(x.efaInterfaces),
             x.zones.join(', ') || 'any',
             `\`${x.ami}\``,
           ];
