@@ -64,7 +64,8 @@ export function checkQueues(
   const excluded = asArray(at(kueue ? kueueManagerConfig(kueue) : {}, 'resources.excludeResourcePrefixes')).map(String);
   for (const pod of pods) {
     const totals = podTotals(resources.get(pod) ?? [], 'requests');
-    const queueName = labelsOf(pod.owner.object)[KUEUE_QUEUE_LABEL];
+    // Jobs name their queue on the workload; pods (Argo steps) on the pod, for Kueue's pod integration.
+    const queueName = labelsOf(pod.owner.object)[KUEUE_QUEUE_LABEL] ?? labelsOf(pod)[KUEUE_QUEUE_LABEL];
     if (queueName && pod.namespace) {
       const lq = index.find('LocalQueue', pod.namespace, queueName);
       const q = queues.find((x) => x.object.object.metadata?.name === asString(at(lq?.object, 'spec.clusterQueue')));

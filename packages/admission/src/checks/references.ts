@@ -122,6 +122,9 @@ export function checkReferences(pods: readonly PodTemplate[], index: ObjectIndex
     if (!pod.namespace) continue;
     const rendered = pod.owner.origin.release !== undefined;
     const templates = claimTemplates(pod.owner);
+    const podQueue = labelsOf(pod)[KUEUE_QUEUE_LABEL];
+    if (podQueue && !labelsOf(pod.owner.object)[KUEUE_QUEUE_LABEL])
+      missing(findings, resolver, { object: pod.ownerName, field: `${pod.path}.metadata.labels.${KUEUE_QUEUE_LABEL}`, rendered }, 'LocalQueue', pod.namespace, podQueue, ': Kueue keeps the pod gated forever');
     for (const [kind, name, field, optional] of podRefs(pod)) {
       if (optional || (kind === 'PersistentVolumeClaim' && name && templates.has(name))) continue;
       missing(findings, resolver, { object: pod.ownerName, field, rendered }, kind, pod.namespace, name);
