@@ -106,10 +106,16 @@ export function checkAdmission(input: AdmissionInput): AdmissionReport {
     for (const ns of (r.type === 'kustomize' && KUSTOMIZE_FACTS[r.path ?? '']?.namespaces) || []) index.addNamespace(ns);
     if (rendered.has(r.name)) continue;
     for (const object of chartFacts(r)?.provides?.(r) ?? [])
-      index.add({ object, origin: { release: r.name, provided: true }, namespace: isClusterScoped(object.kind) ? undefined : r.namespace });
+      index.add({
+        object,
+        origin: { release: r.name, provided: true },
+        namespace: isClusterScoped(object.kind) ? undefined : r.namespace,
+      });
   }
   const prerequisites = input.prerequisites ?? [];
-  const cluster = minorOf(input.kubernetesVersion ?? plan.kubernetesVersion() ?? DEFAULT_KUBERNETES_VERSION) ?? minorOf(DEFAULT_KUBERNETES_VERSION)!;
+  const cluster =
+    minorOf(input.kubernetesVersion ?? plan.kubernetesVersion() ?? DEFAULT_KUBERNETES_VERSION) ??
+    minorOf(DEFAULT_KUBERNETES_VERSION)!;
 
   const pods = podTemplatesOf(index, argoControllers(index, releases));
   const limits = limitRangesByNamespace(index);
@@ -133,13 +139,19 @@ export function checkAdmission(input: AdmissionInput): AdmissionReport {
   return acknowledge(findings, input.acknowledged ?? [], prerequisites);
 }
 
-function acknowledge(findings: Findings, acks: readonly Acknowledgement[], prerequisites: readonly Prerequisite[]): AdmissionReport {
+function acknowledge(
+  findings: Findings,
+  acks: readonly Acknowledgement[],
+  prerequisites: readonly Prerequisite[],
+): AdmissionReport {
   const used = new Set<Acknowledgement>();
   const problems: AdmissionProblem[] = [];
   const acknowledged: { problem: AdmissionProblem; reason: string }[] = [];
   const warnings = [...findings.warnings];
   for (const p of findings.problems) {
-    const ack = acks.find((a) => a.check === p.check && a.object === p.object && (!a.contains || `${p.field} ${p.problem}`.includes(a.contains)));
+    const ack = acks.find(
+      (a) => a.check === p.check && a.object === p.object && (!a.contains || `${p.field} ${p.problem}`.includes(a.contains)),
+    );
     if (!ack) {
       problems.push(p);
       continue;

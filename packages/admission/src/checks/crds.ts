@@ -58,8 +58,10 @@ export function checkCrds(
   findings: Findings,
 ): void {
   const sources = new Map<string, CrdSource>();
-  for (const p of prerequisites) if (p.kind === 'CustomResourceDefinition') sources.set(p.name, { label: `prerequisite (${p.reason})`, declared: true });
-  for (const r of releases) for (const crd of crdsOf(r)) if (!sources.has(crd)) sources.set(crd, { label: r.installer, release: r });
+  for (const p of prerequisites)
+    if (p.kind === 'CustomResourceDefinition') sources.set(p.name, { label: `prerequisite (${p.reason})`, declared: true });
+  for (const r of releases)
+    for (const crd of crdsOf(r)) if (!sources.has(crd)) sources.set(crd, { label: r.installer, release: r });
   for (const t of index.ofKind('CustomResourceDefinition')) {
     const key = `${asString(at(t.object, 'spec.group'))}/${asString(at(t.object, 'spec.names.kind'))}`;
     sources.set(key, { label: describe(t.object), object: t });
@@ -82,30 +84,66 @@ export function checkCrds(
       continue;
     }
     if (t.origin.release) {
-      if (source.release && source.release.name !== t.origin.release) orderReleases(releases.find((r) => r.name === t.origin.release), source.release, crd, plan, findings);
+      if (source.release && source.release.name !== t.origin.release)
+        orderReleases(
+          releases.find((r) => r.name === t.origin.release),
+          source.release,
+          crd,
+          plan,
+          findings,
+        );
       continue;
     }
     if (source.release) orderObject(t, name, source.release, crd, plan, appliedBy, findings);
     else if (source.object && !source.object.origin.release && wave(t.object) < wave(source.object.object))
-      findings.error('crds', name, `metadata.annotations.${ARGOCD_SYNC_WAVE}`, wave(t.object), `syncs before ${source.label} (wave ${wave(source.object.object)}), which defines it`, `give it a sync wave of at least ${wave(source.object.object)}`);
+      findings.error(
+        'crds',
+        name,
+        `metadata.annotations.${ARGOCD_SYNC_WAVE}`,
+        wave(t.object),
+        `syncs before ${source.label} (wave ${wave(source.object.object)}), which defines it`,
+        `give it a sync wave of at least ${wave(source.object.object)}`,
+      );
   }
   // Releases that create custom resources of another release's CRDs (a chart's ServiceMonitor).
   for (const r of releases) {
     for (const crd of chartFacts(r)?.uses?.(r) ?? []) {
       const source = sources.get(crd);
       if (!source)
-        findings.error('crds', r.installer, 'values', crd, `the chart creates a ${crd}, but no CRD for it is installed`, `install the component that owns it, or turn that chart feature off`);
+        findings.error(
+          'crds',
+          r.installer,
+          'values',
+          crd,
+          `the chart creates a ${crd}, but no CRD for it is installed`,
+          `install the component that owns it, or turn that chart feature off`,
+        );
       else if (source.release && source.release !== r) orderReleases(r, source.release, crd, plan, findings);
     }
   }
 }
 
 /** An own object is applied after the release that installs its CRD. */
-function orderObject(t: TargetObject, name: string, release: Release, crd: string, plan: PlanIndex, appliedBy: Readonly<Record<string, string>>, findings: Findings): void {
+function orderObject(
+  t: TargetObject,
+  name: string,
+  release: Release,
+  crd: string,
+  plan: PlanIndex,
+  appliedBy: Readonly<Record<string, string>>,
+  findings: Findings,
+): void {
   const applier = appliedBy[objectKey(t.object, t.namespace)];
   if (applier && release.planKey) {
     if (!plan.dependenciesOf(applier).has(release.planKey))
-      findings.error('crds', name, 'metadata', applier, `is applied by ${applier}, which does not wait for ${release.installer} that installs the ${crd} CRD`, `make ${applier} depend on ${release.planKey}`);
+      findings.error(
+        'crds',
+        name,
+        'metadata',
+        applier,
+        `is applied by ${applier}, which does not wait for ${release.installer} that installs the ${crd} CRD`,
+        `make ${applier} depend on ${release.planKey}`,
+      );
     return;
   }
   if (release.wave !== undefined && !applier && wave(t.object) <= release.wave)
@@ -124,9 +162,23 @@ function orderReleases(user: Release | undefined, owner: Release, crd: string, p
   if (!user) return;
   if (user.planKey && owner.planKey) {
     if (!plan.dependenciesOf(user.planKey).has(owner.planKey))
-      findings.error('crds', user.installer, 'dependsOn', owner.planKey, `creates ${crd} objects but does not wait for ${owner.installer}, which installs that CRD`, `make ${user.planKey} depend on ${owner.planKey}`);
+      findings.error(
+        'crds',
+        user.installer,
+        'dependsOn',
+        owner.planKey,
+        `creates ${crd} objects but does not wait for ${owner.installer}, which installs that CRD`,
+        `make ${user.planKey} depend on ${owner.planKey}`,
+      );
     return;
   }
   if (user.wave !== undefined && owner.wave !== undefined && user.wave <= owner.wave)
-    findings.error('crds', user.installer, `metadata.annotations.${ARGOCD_SYNC_WAVE}`, user.wave, `creates ${crd} objects in the same or an earlier wave than ${owner.installer} (wave ${owner.wave}), which installs that CRD`, `give it a sync wave greater than ${owner.wave}`);
+    findings.error(
+      'crds',
+      user.installer,
+      `metadata.annotations.${ARGOCD_SYNC_WAVE}`,
+      user.wave,
+      `creates ${crd} objects in the same or an earlier wave than ${owner.installer} (wave ${owner.wave}), which installs that CRD`,
+      `give it a sync wave greater than ${owner.wave}`,
+    );
 }

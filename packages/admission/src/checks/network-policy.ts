@@ -51,7 +51,11 @@ export function checkNetworkPolicy(
   if (!policies.size) return;
   if (enforced === false) {
     for (const [ns, list] of policies)
-      findings.warn('network-policy', `Namespace ${ns}`, `${list.length} NetworkPolicies written but not enforced: the VPC CNI add-on runs without network policy (configurationValues enableNetworkPolicy: "true")`);
+      findings.warn(
+        'network-policy',
+        `Namespace ${ns}`,
+        `${list.length} NetworkPolicies written but not enforced: the VPC CNI add-on runs without network policy (configurationValues enableNetworkPolicy: "true")`,
+      );
     return;
   }
   const nsLabels = (ns: string) => ({ ...(index.namespace(ns)?.labels ?? {}) });
@@ -65,7 +69,9 @@ export function checkNetworkPolicy(
         if (sub?.kind === 'ServiceAccount') bound.add(`${asString(sub.namespace) ?? t.namespace}/${asString(sub.name)}`);
       }
   const monitoring = releases.find((r) => r.chart === 'kube-prometheus-stack');
-  const prometheus: PodEndpoint | undefined = monitoring ? { namespace: monitoring.namespace, labels: { 'app.kubernetes.io/name': 'prometheus' } } : undefined;
+  const prometheus: PodEndpoint | undefined = monitoring
+    ? { namespace: monitoring.namespace, labels: { 'app.kubernetes.io/name': 'prometheus' } }
+    : undefined;
   const scrapeTargets = scrapePorts(index);
 
   for (const pod of pods) {
@@ -73,10 +79,22 @@ export function checkNetworkPolicy(
     const me: PodEndpoint = { namespace: pod.namespace, labels: { ...labelsOf(pod) } };
     const sa = `${pod.namespace}/${asString(pod.spec.serviceAccountName) ?? 'default'}`;
     const required: Required[] = [
-      { what: 'DNS (kube-dns, UDP 53)', direction: 'egress', peer: { pod: DNS }, flow: { protocol: 'UDP', port: 53 }, fix: 'allow egress to kube-system pods k8s-app=kube-dns on UDP and TCP 53' },
+      {
+        what: 'DNS (kube-dns, UDP 53)',
+        direction: 'egress',
+        peer: { pod: DNS },
+        flow: { protocol: 'UDP', port: 53 },
+        fix: 'allow egress to kube-system pods k8s-app=kube-dns on UDP and TCP 53',
+      },
     ];
     if (pod.injected?.wait || bound.has(sa) || pod.owner.origin.release)
-      required.push({ what: 'the API server (TCP 443)', direction: 'egress', peer: { ip: apiIp }, flow: { protocol: 'TCP', port: 443 }, fix: 'allow egress on TCP 443 to the cluster endpoint (the VPC CIDR, or 0.0.0.0/0)' });
+      required.push({
+        what: 'the API server (TCP 443)',
+        direction: 'egress',
+        peer: { ip: apiIp },
+        flow: { protocol: 'TCP', port: 443 },
+        fix: 'allow egress on TCP 443 to the cluster endpoint (the VPC CIDR, or 0.0.0.0/0)',
+      });
     if (podIdentity.has(sa))
       required.push({
         what: `the EKS Pod Identity agent (${POD_IDENTITY_AGENT.ip}:${POD_IDENTITY_AGENT.port})`,
@@ -86,29 +104,67 @@ export function checkNetworkPolicy(
         fix: `allow egress to ${POD_IDENTITY_AGENT.ip}/32 on TCP ${POD_IDENTITY_AGENT.port}, or the pod gets no AWS credentials`,
       });
     for (const flow of prometheus ? scrapeTargets(pod) : [])
-      required.push({ what: `Prometheus scraping port ${flow.portName ?? flow.port}`, direction: 'ingress', peer: { pod: prometheus! }, flow, fix: `allow ingress from namespace ${prometheus!.namespace} (Prometheus) on port ${flow.portName ?? flow.port}` });
+      required.push({
+        what: `Prometheus scraping port ${flow.portName ?? flow.port}`,
+        direction: 'ingress',
+        peer: { pod: prometheus! },
+        flow,
+        fix: `allow ingress from namespace ${prometheus!.namespace} (Prometheus) on port ${flow.portName ?? flow.port}`,
+      });
     for (const w of webhooks) {
       if (!w.service || w.service.namespace !== pod.namespace) continue;
       const svc = index.find('Service', w.service.namespace, w.service.name)?.object;
       if (!svc || !matchesSelector({ matchLabels: at(svc, 'spec.selector') }, me.labels)) continue;
       const flow = targetPort(svc, w.service.port) ?? { protocol: 'TCP', port: w.service.port };
-      required.push({ what: `webhook ${w.name} called by the API server`, direction: 'ingress', peer: { ip: apiIp }, flow, fix: `allow ingress on port ${flow.portName ?? flow.port} from the control plane (the VPC CIDR)` });
+      required.push({
+        what: `webhook ${w.name} called by the API server`,
+        direction: 'ingress',
+        peer: { ip: apiIp },
+        flow,
+        fix: `allow ingress on port ${flow.portName ?? flow.port} from the control plane (the VPC CIDR)`,
+      });
     }
     if (pod.gang && pod.replicas > 1) {
-      required.push({ what: 'the other pods of its multi-node job', direction: 'egress', peer: { pod: me }, flow: { protocol: 'TCP', port: 29500 }, fix: 'allow traffic between the pods of the job (same namespace, any port)' });
-      required.push({ what: 'the other pods of its multi-node job', direction: 'ingress', peer: { pod: me }, flow: { protocol: 'TCP', port: 29500 }, fix: 'allow traffic between the pods of the job (same namespace, any port)' });
+      required.push({
+        what: 'the other pods of its multi-node job',
+        direction: 'egress',
+        peer: { pod: me },
+        flow: { protocol: 'TCP', port: 29500 },
+        fix: 'allow traffic between the pods of the job (same namespace, any port)',
+      });
+      required.push({
+        what: 'the other pods of its multi-node job',
+        direction: 'ingress',
+        peer: { pod: me },
+        flow: { protocol: 'TCP', port: 29500 },
+        fix: 'allow traffic between the pods of the job (same namespace, any port)',
+      });
     }
     for (const r of required) checkFlow(pod, me, r, policies, nsLabels, findings);
   }
 }
 
-function checkFlow(pod: PodTemplate, me: PodEndpoint, r: Required, policies: Map<string, Policy[]>, nsLabels: (ns: string) => Record<string, string>, findings: Findings): void {
+function checkFlow(
+  pod: PodTemplate,
+  me: PodEndpoint,
+  r: Required,
+  policies: Map<string, Policy[]>,
+  nsLabels: (ns: string) => Record<string, string>,
+  findings: Findings,
+): void {
   const here = allows(policies.get(me.namespace) ?? [], me, r.direction, r.peer, r.flow, nsLabels);
   let blockedBy = here.allowed ? undefined : here.policies;
   // A pod-to-pod flow also needs the other side's policies to agree.
   if (!blockedBy && 'pod' in r.peer) {
     const other = r.peer.pod;
-    const there = allows(policies.get(other.namespace) ?? [], other, r.direction === 'egress' ? 'ingress' : 'egress', { pod: me }, r.flow, nsLabels);
+    const there = allows(
+      policies.get(other.namespace) ?? [],
+      other,
+      r.direction === 'egress' ? 'ingress' : 'egress',
+      { pod: me },
+      r.flow,
+      nsLabels,
+    );
     if (!there.allowed) blockedBy = there.policies;
   }
   if (!blockedBy) return;
@@ -116,7 +172,13 @@ function checkFlow(pod: PodTemplate, me: PodEndpoint, r: Required, policies: Map
     'network-policy',
     pod.ownerName,
     pod.path,
-    `${r.direction} ${'ip' in r.peer ? r.peer.ip : `${r.peer.pod.namespace}/${Object.entries(r.peer.pod.labels).map(([k, v]) => `${k}=${v}`).join(',')}`}:${r.flow.port}/${r.flow.protocol}`,
+    `${r.direction} ${
+      'ip' in r.peer
+        ? r.peer.ip
+        : `${r.peer.pod.namespace}/${Object.entries(r.peer.pod.labels)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(',')}`
+    }:${r.flow.port}/${r.flow.protocol}`,
     `${r.direction === 'egress' ? 'cannot reach' : 'cannot be reached by'} ${r.what}: ${blockedBy.map((p) => p.name).join(', ')} select${blockedBy.length === 1 ? 's' : ''} it and no rule allows it`,
     r.fix,
   );
@@ -138,7 +200,13 @@ function scrapePorts(index: ObjectIndex): (pod: PodTemplate) => Flow[] {
   for (const pm of index.ofKind('PodMonitor'))
     for (const e of asArray(at(pm.object, 'spec.podMetricsEndpoints'))) {
       const port = asString(asObject(e)?.port);
-      if (port) targets.push({ namespace: pm.namespace!, selector: at(pm.object, 'spec.selector'), flow: { protocol: 'TCP', port: 0, portName: port } });
+      if (port)
+        targets.push({
+          namespace: pm.namespace!,
+          selector: at(pm.object, 'spec.selector'),
+          flow: { protocol: 'TCP', port: 0, portName: port },
+        });
     }
-  return (pod) => targets.filter((t) => t.namespace === pod.namespace && matchesSelector(t.selector, labelsOf(pod))).map((t) => t.flow);
+  return (pod) =>
+    targets.filter((t) => t.namespace === pod.namespace && matchesSelector(t.selector, labelsOf(pod))).map((t) => t.flow);
 }

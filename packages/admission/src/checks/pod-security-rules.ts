@@ -57,7 +57,12 @@ const podSc = (spec: Json) => asObject(spec.securityContext);
 const isWindows = (spec: Json) => asObject(spec.os)?.name === 'windows';
 const userNamespace = (spec: Json) => spec.hostUsers === false;
 
-function bad(reason: string, detail: string, fix: string, where: { container?: string; field: string; value: unknown }): Violation {
+function bad(
+  reason: string,
+  detail: string,
+  fix: string,
+  where: { container?: string; field: string; value: unknown },
+): Violation {
   return { reason, detail, fix, ...where };
 }
 
@@ -82,22 +87,37 @@ const CAPABILITIES_BASELINE = new Set([
 function hostProcess(_m: Json, spec: Json): Violation | undefined {
   const badContainers = containers(spec).filter((c) => asObject(c.sc?.windowsOptions)?.hostProcess === true);
   const pod = asObject(podSc(spec)?.windowsOptions)?.hostProcess === true;
-  const setters = [...(pod ? ['pod'] : []), ...(badContainers.length ? [`${plural(badContainers.length, 'container', 'containers')} ${quote(badContainers.map((c) => c.name))}`] : [])];
+  const setters = [
+    ...(pod ? ['pod'] : []),
+    ...(badContainers.length
+      ? [`${plural(badContainers.length, 'container', 'containers')} ${quote(badContainers.map((c) => c.name))}`]
+      : []),
+  ];
   if (!setters.length) return undefined;
-  return bad('hostProcess', `${setters.join(' and ')} must not set securityContext.windowsOptions.hostProcess=true`, 'remove windowsOptions.hostProcess', {
-    container: pod ? undefined : badContainers[0].name,
-    field: 'securityContext.windowsOptions.hostProcess',
-    value: true,
-  });
+  return bad(
+    'hostProcess',
+    `${setters.join(' and ')} must not set securityContext.windowsOptions.hostProcess=true`,
+    'remove windowsOptions.hostProcess',
+    {
+      container: pod ? undefined : badContainers[0].name,
+      field: 'securityContext.windowsOptions.hostProcess',
+      value: true,
+    },
+  );
 }
 
 function hostNamespaces(_m: Json, spec: Json): Violation | undefined {
   const on = (['hostNetwork', 'hostPID', 'hostIPC'] as const).filter((k) => spec[k] === true);
   if (!on.length) return undefined;
-  return bad('host namespaces', on.map((k) => `${k}=true`).join(', '), `remove ${on.join(', ')}, or run the namespace at Pod Security privileged with the reason stated`, {
-    field: on[0],
-    value: true,
-  });
+  return bad(
+    'host namespaces',
+    on.map((k) => `${k}=true`).join(', '),
+    `remove ${on.join(', ')}, or run the namespace at Pod Security privileged with the reason stated`,
+    {
+      field: on[0],
+      value: true,
+    },
+  );
 }
 
 function privileged(_m: Json, spec: Json): Violation | undefined {
@@ -114,7 +134,9 @@ function privileged(_m: Json, spec: Json): Violation | undefined {
 function capabilitiesBaseline(_m: Json, spec: Json): Violation | undefined {
   const caps = new Set<string>();
   const b = containers(spec).filter((c) => {
-    const added = asArray(asObject(c.sc?.capabilities)?.add).map(String).filter((x) => !CAPABILITIES_BASELINE.has(x));
+    const added = asArray(asObject(c.sc?.capabilities)?.add)
+      .map(String)
+      .filter((x) => !CAPABILITIES_BASELINE.has(x));
     added.forEach((x) => caps.add(x));
     return added.length > 0;
   });
@@ -128,19 +150,28 @@ function capabilitiesBaseline(_m: Json, spec: Json): Violation | undefined {
 }
 
 function hostPathVolumes(_m: Json, spec: Json): Violation | undefined {
-  const vols = asArray(spec.volumes).map((v) => asObject(v) ?? {}).filter((v) => v.hostPath !== undefined);
+  const vols = asArray(spec.volumes)
+    .map((v) => asObject(v) ?? {})
+    .filter((v) => v.hostPath !== undefined);
   if (!vols.length) return undefined;
   const names = vols.map((v) => String(v.name));
-  return bad('hostPath volumes', `${plural(names.length, 'volume', 'volumes')} ${quote(names)}`, 'use an emptyDir, a PVC or a CSI volume instead of hostPath', {
-    field: `volumes[${asArray(spec.volumes).indexOf(vols[0])}].hostPath`,
-    value: vols[0].hostPath,
-  });
+  return bad(
+    'hostPath volumes',
+    `${plural(names.length, 'volume', 'volumes')} ${quote(names)}`,
+    'use an emptyDir, a PVC or a CSI volume instead of hostPath',
+    {
+      field: `volumes[${asArray(spec.volumes).indexOf(vols[0])}].hostPath`,
+      value: vols[0].hostPath,
+    },
+  );
 }
 
 function hostPorts(_m: Json, spec: Json): Violation | undefined {
   const ports = new Set<string>();
   const b = containers(spec).filter((c) => {
-    const used = asArray(c.c.ports).map((p) => asObject(p)?.hostPort).filter((p) => typeof p === 'number' && p !== 0);
+    const used = asArray(c.c.ports)
+      .map((p) => asObject(p)?.hostPort)
+      .filter((p) => typeof p === 'number' && p !== 0);
     used.forEach((p) => ports.add(String(p)));
     return used.length > 0;
   });
@@ -190,17 +221,26 @@ function appArmor(meta: Json, spec: Json): Violation | undefined {
   });
   if (b.length) setters.push(`${plural(b.length, 'container', 'containers')} ${quote(b.map((c) => c.name))}`);
   const annotations = Object.entries(asObject(meta.annotations) ?? {})
-    .filter(([k, v]) => k.startsWith('container.apparmor.security.beta.kubernetes.io/') && !(v === '' || v === 'runtime/default' || String(v).startsWith('localhost/')))
+    .filter(
+      ([k, v]) =>
+        k.startsWith('container.apparmor.security.beta.kubernetes.io/') &&
+        !(v === '' || v === 'runtime/default' || String(v).startsWith('localhost/')),
+    )
     .map(([k, v]) => `${k}="${v}"`)
     .sort();
   if (annotations.length) setters.push(plural(annotations.length, 'annotation', 'annotations'));
   if (!setters.length) return undefined;
   const list = [...[...values].sort(), ...annotations];
-  return bad(plural(list.length, 'forbidden AppArmor profile', 'forbidden AppArmor profiles'), `${setters.join(' and ')} must not set AppArmor profile type to ${quote(list)}`, "use appArmorProfile type 'RuntimeDefault' or 'Localhost'", {
-    container: setters[0] === 'pod' ? undefined : b[0]?.name,
-    field: 'securityContext.appArmorProfile.type',
-    value: list[0],
-  });
+  return bad(
+    plural(list.length, 'forbidden AppArmor profile', 'forbidden AppArmor profiles'),
+    `${setters.join(' and ')} must not set AppArmor profile type to ${quote(list)}`,
+    "use appArmorProfile type 'RuntimeDefault' or 'Localhost'",
+    {
+      container: setters[0] === 'pod' ? undefined : b[0]?.name,
+      field: 'securityContext.appArmorProfile.type',
+      value: list[0],
+    },
+  );
 }
 
 function seLinux(allowed: ReadonlySet<string>) {
@@ -216,8 +256,8 @@ function seLinux(allowed: ReadonlySet<string>) {
         v = false;
         types.add(type);
       }
-      if (asString(o.user)) (v = false), (user = true);
-      if (asString(o.role)) (v = false), (role = true);
+      if (asString(o.user)) ((v = false), (user = true));
+      if (asString(o.role)) ((v = false), (role = true));
       return v;
     };
     const setters: string[] = [];
@@ -230,11 +270,16 @@ function seLinux(allowed: ReadonlySet<string>) {
       ...(user ? ['user may not be set'] : []),
       ...(role ? ['role may not be set'] : []),
     ];
-    return bad('seLinuxOptions', `${setters.join(' and ')} set forbidden securityContext.seLinuxOptions: ${data.join('; ')}`, `use seLinuxOptions type ${[...allowed].filter(Boolean).join(', ')} only, without user or role`, {
-      container: setters[0] === 'pod' ? undefined : b[0].name,
-      field: 'securityContext.seLinuxOptions',
-      value: setters[0] === 'pod' ? podSc(spec)?.seLinuxOptions : b[0].sc?.seLinuxOptions,
-    });
+    return bad(
+      'seLinuxOptions',
+      `${setters.join(' and ')} set forbidden securityContext.seLinuxOptions: ${data.join('; ')}`,
+      `use seLinuxOptions type ${[...allowed].filter(Boolean).join(', ')} only, without user or role`,
+      {
+        container: setters[0] === 'pod' ? undefined : b[0].name,
+        field: 'securityContext.seLinuxOptions',
+        value: setters[0] === 'pod' ? podSc(spec)?.seLinuxOptions : b[0].sc?.seLinuxOptions,
+      },
+    );
   };
 }
 
@@ -263,7 +308,7 @@ function seccompBaseline(_m: Json, spec: Json): Violation | undefined {
   const values = new Set<string>();
   const setters: string[] = [];
   const pod = asObject(podSc(spec)?.seccompProfile);
-  if (pod && !validSeccomp(pod.type)) setters.push('pod'), values.add(String(pod.type));
+  if (pod && !validSeccomp(pod.type)) (setters.push('pod'), values.add(String(pod.type)));
   const b = containers(spec).filter((c) => {
     const p = asObject(c.sc?.seccompProfile);
     if (p && !validSeccomp(p.type)) values.add(String(p.type));
@@ -271,42 +316,85 @@ function seccompBaseline(_m: Json, spec: Json): Violation | undefined {
   });
   if (b.length) setters.push(`${plural(b.length, 'container', 'containers')} ${quote(b.map((c) => c.name))}`);
   if (!setters.length) return undefined;
-  return bad('seccompProfile', `${setters.join(' and ')} must not set securityContext.seccompProfile.type to ${quote([...values].sort())}`, "use seccompProfile type 'RuntimeDefault'", {
-    container: setters[0] === 'pod' ? undefined : b[0].name,
-    field: 'securityContext.seccompProfile.type',
-    value: [...values][0],
-  });
+  return bad(
+    'seccompProfile',
+    `${setters.join(' and ')} must not set securityContext.seccompProfile.type to ${quote([...values].sort())}`,
+    "use seccompProfile type 'RuntimeDefault'",
+    {
+      container: setters[0] === 'pod' ? undefined : b[0].name,
+      field: 'securityContext.seccompProfile.type',
+      value: [...values][0],
+    },
+  );
 }
 
 function seccompAnnotations(meta: Json, spec: Json): Violation | undefined {
   const annotations = asObject(meta.annotations) ?? {};
   const ok = (v: unknown) => v === 'runtime/default' || v === 'docker/default' || String(v).startsWith('localhost/');
-  const keys = ['seccomp.security.alpha.kubernetes.io/pod', ...containers(spec).map((c) => `container.seccomp.security.alpha.kubernetes.io/${c.name}`)];
-  const forbidden = keys.filter((k) => k in annotations && !ok(annotations[k])).map((k) => `${k}="${annotations[k]}"`).sort();
+  const keys = [
+    'seccomp.security.alpha.kubernetes.io/pod',
+    ...containers(spec).map((c) => `container.seccomp.security.alpha.kubernetes.io/${c.name}`),
+  ];
+  const forbidden = keys
+    .filter((k) => k in annotations && !ok(annotations[k]))
+    .map((k) => `${k}="${annotations[k]}"`)
+    .sort();
   if (!forbidden.length) return undefined;
-  return bad('seccompProfile', `forbidden ${plural(forbidden.length, 'annotation', 'annotations')} ${forbidden.join(', ')}`, "use 'runtime/default'", {
-    field: 'metadata.annotations',
-    value: forbidden,
-  });
+  return bad(
+    'seccompProfile',
+    `forbidden ${plural(forbidden.length, 'annotation', 'annotations')} ${forbidden.join(', ')}`,
+    "use 'runtime/default'",
+    {
+      field: 'metadata.annotations',
+      value: forbidden,
+    },
+  );
 }
 
-const SYSCTLS_1_0 = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_unprivileged_port_start'];
+const SYSCTLS_1_0 = [
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_unprivileged_port_start',
+];
 const SYSCTLS_1_27 = [...SYSCTLS_1_0, 'net.ipv4.ip_local_reserved_ports'];
-const SYSCTLS_1_29 = [...SYSCTLS_1_27, 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'];
+const SYSCTLS_1_29 = [
+  ...SYSCTLS_1_27,
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+];
 const SYSCTLS_1_32 = [...SYSCTLS_1_29, 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'];
 const SYSCTLS_1_37 = [...SYSCTLS_1_32, 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat'];
 
 function sysctls(allowed: readonly string[]) {
   return (_m: Json, spec: Json): Violation | undefined => {
-    const names = asArray(podSc(spec)?.sysctls).map((s) => String(asObject(s)?.name)).filter((n) => !allowed.includes(n));
+    const names = asArray(podSc(spec)?.sysctls)
+      .map((s) => String(asObject(s)?.name))
+      .filter((n) => !allowed.includes(n));
     if (!names.length) return undefined;
-    return bad('forbidden sysctls', names.join(', '), `set only the safe sysctls: ${allowed.join(', ')}`, { field: 'securityContext.sysctls', value: names });
+    return bad('forbidden sysctls', names.join(', '), `set only the safe sysctls: ${allowed.join(', ')}`, {
+      field: 'securityContext.sysctls',
+      value: names,
+    });
   };
 }
 
 // ---------------------------------------------------------------- restricted
 
-const RESTRICTED_VOLUME_OK = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'];
+const RESTRICTED_VOLUME_OK = [
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'image',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+];
 
 function restrictedVolumes(_m: Json, spec: Json): Violation | undefined {
   const types = new Set<string>();
@@ -348,7 +436,8 @@ function runAsNonRoot(relaxForUserNamespace: boolean) {
     const setters: string[] = podValue === false ? ['pod'] : [];
     const explicit = containers(spec).filter((c) => c.sc?.runAsNonRoot === false);
     const implicit = containers(spec).filter((c) => c.sc?.runAsNonRoot === undefined && podValue !== true);
-    if (explicit.length) setters.push(`${plural(explicit.length, 'container', 'containers')} ${quote(explicit.map((c) => c.name))}`);
+    if (explicit.length)
+      setters.push(`${plural(explicit.length, 'container', 'containers')} ${quote(explicit.map((c) => c.name))}`);
     const fix = 'set securityContext.runAsNonRoot: true (and a non-zero runAsUser the image can run as)';
     if (setters.length)
       return bad('runAsNonRoot != true', `${setters.join(' and ')} must not set securityContext.runAsNonRoot=false`, fix, {
@@ -357,11 +446,16 @@ function runAsNonRoot(relaxForUserNamespace: boolean) {
         value: false,
       });
     if (implicit.length)
-      return bad('runAsNonRoot != true', `pod or ${plural(implicit.length, 'container', 'containers')} ${quote(implicit.map((c) => c.name))} must set securityContext.runAsNonRoot=true`, fix, {
-        container: implicit[0].name,
-        field: 'securityContext.runAsNonRoot',
-        value: undefined,
-      });
+      return bad(
+        'runAsNonRoot != true',
+        `pod or ${plural(implicit.length, 'container', 'containers')} ${quote(implicit.map((c) => c.name))} must set securityContext.runAsNonRoot=true`,
+        fix,
+        {
+          container: implicit[0].name,
+          field: 'securityContext.runAsNonRoot',
+          value: undefined,
+        },
+      );
     return undefined;
   };
 }
@@ -388,27 +482,38 @@ function seccompRestricted(skipWindows: boolean) {
     const setters: string[] = [];
     const pod = asObject(podSc(spec)?.seccompProfile);
     const podSet = pod !== undefined && validSeccomp(pod.type);
-    if (pod && !podSet) setters.push('pod'), values.add(String(pod.type));
+    if (pod && !podSet) (setters.push('pod'), values.add(String(pod.type)));
     const explicit = containers(spec).filter((c) => {
       const p = asObject(c.sc?.seccompProfile);
       if (p && !validSeccomp(p.type)) values.add(String(p.type));
       return p !== undefined && !validSeccomp(p.type);
     });
     const implicit = containers(spec).filter((c) => asObject(c.sc?.seccompProfile) === undefined && !podSet);
-    if (explicit.length) setters.push(`${plural(explicit.length, 'container', 'containers')} ${quote(explicit.map((c) => c.name))}`);
-    const fix = "set securityContext.seccompProfile.type: RuntimeDefault (on the pod or every container)";
+    if (explicit.length)
+      setters.push(`${plural(explicit.length, 'container', 'containers')} ${quote(explicit.map((c) => c.name))}`);
+    const fix = 'set securityContext.seccompProfile.type: RuntimeDefault (on the pod or every container)';
     if (setters.length)
-      return bad('seccompProfile', `${setters.join(' and ')} must not set securityContext.seccompProfile.type to ${quote([...values].sort())}`, fix, {
-        container: setters[0] === 'pod' ? undefined : explicit[0].name,
-        field: 'securityContext.seccompProfile.type',
-        value: [...values][0],
-      });
+      return bad(
+        'seccompProfile',
+        `${setters.join(' and ')} must not set securityContext.seccompProfile.type to ${quote([...values].sort())}`,
+        fix,
+        {
+          container: setters[0] === 'pod' ? undefined : explicit[0].name,
+          field: 'securityContext.seccompProfile.type',
+          value: [...values][0],
+        },
+      );
     if (implicit.length)
-      return bad('seccompProfile', `pod or ${plural(implicit.length, 'container', 'containers')} ${quote(implicit.map((c) => c.name))} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`, fix, {
-        container: implicit[0].name,
-        field: 'securityContext.seccompProfile',
-        value: undefined,
-      });
+      return bad(
+        'seccompProfile',
+        `pod or ${plural(implicit.length, 'container', 'containers')} ${quote(implicit.map((c) => c.name))} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`,
+        fix,
+        {
+          container: implicit[0].name,
+          field: 'securityContext.seccompProfile',
+          value: undefined,
+        },
+      );
     return undefined;
   };
 }
@@ -426,47 +531,101 @@ function capabilitiesRestricted(skipWindows: boolean) {
         continue;
       }
       if (!asArray(caps.drop).includes('ALL')) missingDrop.push(c);
-      const added = asArray(caps.add).map(String).filter((x) => x !== 'NET_BIND_SERVICE');
+      const added = asArray(caps.add)
+        .map(String)
+        .filter((x) => x !== 'NET_BIND_SERVICE');
       added.forEach((x) => forbidden.add(x));
       if (added.length) adding.push(c);
     }
     const details = [
-      ...(missingDrop.length ? [`${plural(missingDrop.length, 'container', 'containers')} ${quote(missingDrop.map((c) => c.name))} must set securityContext.capabilities.drop=["ALL"]`] : []),
+      ...(missingDrop.length
+        ? [
+            `${plural(missingDrop.length, 'container', 'containers')} ${quote(missingDrop.map((c) => c.name))} must set securityContext.capabilities.drop=["ALL"]`,
+          ]
+        : []),
       ...(adding.length
-        ? [`${plural(adding.length, 'container', 'containers')} ${quote(adding.map((c) => c.name))} must not include ${quote([...forbidden].sort())} in securityContext.capabilities.add`]
+        ? [
+            `${plural(adding.length, 'container', 'containers')} ${quote(adding.map((c) => c.name))} must not include ${quote([...forbidden].sort())} in securityContext.capabilities.add`,
+          ]
         : []),
     ];
     if (!details.length) return undefined;
     const first = missingDrop[0] ?? adding[0];
-    return bad('unrestricted capabilities', details.join('; '), 'set securityContext.capabilities.drop: [ALL] and add nothing but NET_BIND_SERVICE', {
-      container: first.name,
-      field: 'securityContext.capabilities',
-      value: first.sc?.capabilities,
-    });
+    return bad(
+      'unrestricted capabilities',
+      details.join('; '),
+      'set securityContext.capabilities.drop: [ALL] and add nothing but NET_BIND_SERVICE',
+      {
+        container: first.name,
+        field: 'securityContext.capabilities',
+        value: first.sc?.capabilities,
+      },
+    );
   };
 }
 
 /** Every rule, in upstream's registration order. */
 export const POD_SECURITY_RULES: readonly PodSecurityRule[] = [
-  { id: 'allowPrivilegeEscalation', level: 'restricted', versions: [{ min: 108, check: allowPrivilegeEscalation(false) }, { min: 125, check: allowPrivilegeEscalation(true) }] },
+  {
+    id: 'allowPrivilegeEscalation',
+    level: 'restricted',
+    versions: [
+      { min: 108, check: allowPrivilegeEscalation(false) },
+      { min: 125, check: allowPrivilegeEscalation(true) },
+    ],
+  },
   { id: 'appArmorProfile', level: 'baseline', versions: [{ min: 100, check: appArmor }] },
   { id: 'capabilities_baseline', level: 'baseline', versions: [{ min: 100, check: capabilitiesBaseline }] },
   {
     id: 'capabilities_restricted',
     level: 'restricted',
     overrides: ['capabilities_baseline'],
-    versions: [{ min: 122, check: capabilitiesRestricted(false) }, { min: 125, check: capabilitiesRestricted(true) }],
+    versions: [
+      { min: 122, check: capabilitiesRestricted(false) },
+      { min: 125, check: capabilitiesRestricted(true) },
+    ],
   },
   { id: 'hostNamespaces', level: 'baseline', versions: [{ min: 100, check: hostNamespaces }] },
   { id: 'hostPathVolumes', level: 'baseline', versions: [{ min: 100, check: hostPathVolumes }] },
   { id: 'hostPorts', level: 'baseline', versions: [{ min: 100, check: hostPorts }] },
   { id: 'hostProbesAndHostLifecycle', level: 'baseline', versions: [{ min: 134, check: hostProbes }] },
   { id: 'privileged', level: 'baseline', versions: [{ min: 100, check: privileged }] },
-  { id: 'procMount', level: 'baseline', versions: [{ min: 100, check: procMount(false) }, { min: 135, check: procMount(true) }] },
-  { id: 'procMount_restricted', level: 'restricted', overrides: ['procMount'], versions: [{ min: 135, check: procMount(false) }] },
-  { id: 'restrictedVolumes', level: 'restricted', overrides: ['hostPathVolumes'], versions: [{ min: 100, check: restrictedVolumes }] },
-  { id: 'runAsNonRoot', level: 'restricted', versions: [{ min: 100, check: runAsNonRoot(false) }, { min: 135, check: runAsNonRoot(true) }] },
-  { id: 'runAsUser', level: 'restricted', versions: [{ min: 123, check: runAsUser(false) }, { min: 135, check: runAsUser(true) }] },
+  {
+    id: 'procMount',
+    level: 'baseline',
+    versions: [
+      { min: 100, check: procMount(false) },
+      { min: 135, check: procMount(true) },
+    ],
+  },
+  {
+    id: 'procMount_restricted',
+    level: 'restricted',
+    overrides: ['procMount'],
+    versions: [{ min: 135, check: procMount(false) }],
+  },
+  {
+    id: 'restrictedVolumes',
+    level: 'restricted',
+    overrides: ['hostPathVolumes'],
+    versions: [{ min: 100, check: restrictedVolumes }],
+  },
+  {
+    id: 'runAsNonRoot',
+    level: 'restricted',
+    versions: [
+      { min: 100, check: runAsNonRoot(false) },
+      { min: 135, check: runAsNonRoot(true) },
+    ],
+  },
+  {
+    id: 'runAsUser',
+    level: 'restricted',
+    versions: [
+      { min: 123, check: runAsUser(false) },
+      { min: 135, check: runAsUser(true) },
+    ],
+  },
   {
     id: 'seLinuxOptions',
     level: 'baseline',
@@ -475,12 +634,22 @@ export const POD_SECURITY_RULES: readonly PodSecurityRule[] = [
       { min: 131, check: seLinux(new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'])) },
     ],
   },
-  { id: 'seccompProfile_baseline', level: 'baseline', versions: [{ min: 100, check: seccompAnnotations }, { min: 119, check: seccompBaseline }] },
+  {
+    id: 'seccompProfile_baseline',
+    level: 'baseline',
+    versions: [
+      { min: 100, check: seccompAnnotations },
+      { min: 119, check: seccompBaseline },
+    ],
+  },
   {
     id: 'seccompProfile_restricted',
     level: 'restricted',
     overrides: ['seccompProfile_baseline'],
-    versions: [{ min: 119, check: seccompRestricted(false) }, { min: 125, check: seccompRestricted(true) }],
+    versions: [
+      { min: 119, check: seccompRestricted(false) },
+      { min: 125, check: seccompRestricted(true) },
+    ],
   },
   {
     id: 'sysctls',

@@ -41,10 +41,12 @@ export function checkPodSecurity(pods: readonly PodTemplate[], index: ObjectInde
     const { level, version } = podSecurityOf(ns);
     if (level === 'privileged') continue;
     const v = versionOf(version, cluster);
-    const where = pod.namespace === undefined ? `used from any namespace, e.g. ${ns?.name} at ${level}` : `namespace ${pod.namespace}`;
+    const where =
+      pod.namespace === undefined ? `used from any namespace, e.g. ${ns?.name} at ${level}` : `namespace ${pod.namespace}`;
     const violations = evaluatePodSecurity(level as PodSecurityLevel, v, pod.metadata, pod.spec);
     for (const x of violations) {
-      const entry = x.container === undefined ? undefined : containersOf(pod.spec).find((c) => asString(c.container.name) === x.container);
+      const entry =
+        x.container === undefined ? undefined : containersOf(pod.spec).find((c) => asString(c.container.name) === x.container);
       const field = entry ? `${containerPath(pod, entry.list, entry.index, x.container)}.${x.field}` : `${pod.path}.${x.field}`;
       const injectedBy = x.container ? pod.injected?.[x.container] : undefined;
       const fix = injectedBy
@@ -63,7 +65,12 @@ export function checkPodSecurity(pods: readonly PodTemplate[], index: ObjectInde
 }
 
 /** Releases whose pods need a looser level than their namespace enforces (checked when not rendered). */
-export function checkReleasePodSecurity(releases: readonly Release[], index: ObjectIndex, rendered: ReadonlySet<string>, findings: Findings): void {
+export function checkReleasePodSecurity(
+  releases: readonly Release[],
+  index: ObjectIndex,
+  rendered: ReadonlySet<string>,
+  findings: Findings,
+): void {
   for (const r of releases) {
     if (rendered.has(r.name)) continue;
     const need = chartFacts(r)?.podSecurity;

@@ -34,12 +34,20 @@ function queueInfo(t: TargetObject): QueueInfo {
       for (const r of asArray(asObject(f)?.resources)) {
         const o = asObject(r) ?? {};
         const limit = parseQuantity(o.borrowingLimit);
-        resources[String(o.name)] = { nominal: parseQuantity(o.nominalQuota) ?? 0, ...(limit === undefined ? {} : { borrowingLimit: limit }) };
+        resources[String(o.name)] = {
+          nominal: parseQuantity(o.nominalQuota) ?? 0,
+          ...(limit === undefined ? {} : { borrowingLimit: limit }),
+        };
       }
       flavors.push({ flavor: String(asObject(f)?.name), resources });
     }
   }
-  return { object: t, cohort: asString(at(t.object, 'spec.cohortName')) ?? asString(at(t.object, 'spec.cohort')), covered, flavors };
+  return {
+    object: t,
+    cohort: asString(at(t.object, 'spec.cohortName')) ?? asString(at(t.object, 'spec.cohort')),
+    covered,
+    flavors,
+  };
 }
 
 /** Most of `resource` the queue can hold in `flavor`: nominal plus what it may borrow from its cohort. */
@@ -47,7 +55,9 @@ function capacity(q: QueueInfo, flavor: string, resource: string, all: readonly 
   const own = q.flavors.find((f) => f.flavor === flavor)?.resources[resource];
   if (!own) return 0;
   const lent = q.cohort
-    ? all.filter((o) => o !== q && o.cohort === q.cohort).reduce((s, o) => s + (o.flavors.find((f) => f.flavor === flavor)?.resources[resource]?.nominal ?? 0), 0)
+    ? all
+        .filter((o) => o !== q && o.cohort === q.cohort)
+        .reduce((s, o) => s + (o.flavors.find((f) => f.flavor === flavor)?.resources[resource]?.nominal ?? 0), 0)
     : 0;
   return own.nominal + Math.min(own.borrowingLimit ?? lent, lent);
 }
@@ -70,9 +80,18 @@ export function checkQueues(
       const lq = index.find('LocalQueue', pod.namespace, queueName);
       const q = queues.find((x) => x.object.object.metadata?.name === asString(at(lq?.object, 'spec.clusterQueue')));
       if (!q) continue;
-      const uncovered = Object.keys(totals).filter((r) => totals[r] > 0 && !q.covered.has(r) && !excluded.some((p) => r.startsWith(p)));
+      const uncovered = Object.keys(totals).filter(
+        (r) => totals[r] > 0 && !q.covered.has(r) && !excluded.some((p) => r.startsWith(p)),
+      );
       if (uncovered.length) {
-        findings.error('queues', pod.ownerName, `${pod.path}.containers`, uncovered, `requests ${uncovered.join(', ')}, which ${describe(q.object.object)} does not cover: Kueue leaves the workload pending ("resource unavailable in ClusterQueue")`, `cover ${uncovered.join(', ')} in the queue's resourceGroups, or exclude it from Kueue's accounting (resources.excludeResourcePrefixes in Kueue's configuration)`);
+        findings.error(
+          'queues',
+          pod.ownerName,
+          `${pod.path}.containers`,
+          uncovered,
+          `requests ${uncovered.join(', ')}, which ${describe(q.object.object)} does not cover: Kueue leaves the workload pending ("resource unavailable in ClusterQueue")`,
+          `cover ${uncovered.join(', ')} in the queue's resourceGroups, or exclude it from Kueue's accounting (resources.excludeResourcePrefixes in Kueue's configuration)`,
+        );
         continue;
       }
       const selector = asStringMap(pod.spec.nodeSelector);
@@ -83,12 +102,28 @@ export function checkQueues(
         return needed.every(([r, v]) => v * pod.replicas <= capacity(q, f.flavor, r, queues));
       });
       if (needed.length && !fits)
-        findings.error('queues', pod.ownerName, pod.path, needed.map(([r, v]) => `${pod.replicas} x ${formatQuantity(r, v)} ${r}`), `no flavor of ${describe(q.object.object)} that matches its node selector can ever hold the whole workload (nominal quota plus what it may borrow), so Kueue never admits it`, 'raise the nominal quota or borrowing limit of a matching flavor, or make the workload smaller');
+        findings.error(
+          'queues',
+          pod.ownerName,
+          pod.path,
+          needed.map(([r, v]) => `${pod.replicas} x ${formatQuantity(r, v)} ${r}`),
+          `no flavor of ${describe(q.object.object)} that matches its node selector can ever hold the whole workload (nominal quota plus what it may borrow), so Kueue never admits it`,
+          'raise the nominal quota or borrowing limit of a matching flavor, or make the workload smaller',
+        );
     } else if (pod.namespace && !pod.daemon && Object.entries(totals).some(([r, v]) => v > 0 && r.startsWith('nvidia.com/'))) {
       const ns = index.namespace(pod.namespace);
-      const managed = queues.find((q) => ns && matchesSelector(at(q.object.object, 'spec.namespaceSelector'), ns.labels) && q.flavors.some((f) => Object.keys(f.resources).some((r) => r.startsWith('nvidia.com/'))));
+      const managed = queues.find(
+        (q) =>
+          ns &&
+          matchesSelector(at(q.object.object, 'spec.namespaceSelector'), ns.labels) &&
+          q.flavors.some((f) => Object.keys(f.resources).some((r) => r.startsWith('nvidia.com/'))),
+      );
       if (managed && !pod.owner.origin.release)
-        findings.warn('queues', `${pod.ownerName} ${pod.path}`, `asks for GPUs without a Kueue queue (${KUEUE_QUEUE_LABEL}) in a namespace ${describe(managed.object.object)} manages: it bypasses Kueue and competes with admitted workloads for the GPU quota`);
+        findings.warn(
+          'queues',
+          `${pod.ownerName} ${pod.path}`,
+          `asks for GPUs without a Kueue queue (${KUEUE_QUEUE_LABEL}) in a namespace ${describe(managed.object.object)} manages: it bypasses Kueue and competes with admitted workloads for the GPU quota`,
+        );
     }
     checkTorchrun(pod, findings);
   }
@@ -100,7 +135,11 @@ function checkBorrowing(queues: readonly QueueInfo[], index: ObjectIndex, findin
   for (const t of index.ofKind('ResourceQuota')) {
     const ns = index.namespace(t.namespace);
     if (!ns || at(t.object, 'spec.scopes')) continue;
-    const q = queues.find((x) => at(x.object.object, 'spec.namespaceSelector') !== undefined && matchesSelector(at(x.object.object, 'spec.namespaceSelector'), ns.labels));
+    const q = queues.find(
+      (x) =>
+        at(x.object.object, 'spec.namespaceSelector') !== undefined &&
+        matchesSelector(at(x.object.object, 'spec.namespaceSelector'), ns.labels),
+    );
     if (!q) continue;
     const hard = parseResourceList(at(t.object, 'spec.hard'));
     for (const resource of q.covered) {
@@ -110,7 +149,14 @@ function checkBorrowing(queues: readonly QueueInfo[], index: ObjectIndex, findin
       const nominal = q.flavors.reduce((s, f) => s + (f.resources[resource]?.nominal ?? 0), 0);
       const most = q.flavors.reduce((s, f) => s + capacity(q, f.flavor, resource, queues), 0);
       if (most > limit && most > nominal)
-        findings.error('queues', describe(t.object, t.namespace), `spec.hard.${key}`, formatQuantity(resource, limit), `is below what ${describe(q.object.object)} may admit in the namespace with borrowed capacity (${formatQuantity(resource, most)}), so pods Kueue admits by borrowing are refused by the quota`, `size the quota to nominal plus borrowing limit (${formatQuantity(resource, most)}), or leave ${resource} admission to Kueue`);
+        findings.error(
+          'queues',
+          describe(t.object, t.namespace),
+          `spec.hard.${key}`,
+          formatQuantity(resource, limit),
+          `is below what ${describe(q.object.object)} may admit in the namespace with borrowed capacity (${formatQuantity(resource, most)}), so pods Kueue admits by borrowing are refused by the quota`,
+          `size the quota to nominal plus borrowing limit (${formatQuantity(resource, most)}), or leave ${resource} admission to Kueue`,
+        );
     }
   }
 }
@@ -128,6 +174,13 @@ function checkTorchrun(pod: PodTemplate, findings: Findings): void {
     const env = new Set(asArray(c.env).map((e) => String(asObject(e)?.name)));
     const missing = PET_VARS.filter((v) => !env.has(v));
     if (missing.length)
-      findings.error('queues', pod.ownerName, `${containerPath(pod, 'containers', i, c.name)}.env`, missing, `runs torchrun across ${pod.replicas} pods without ${missing.join(', ')}, so every pod starts a single-node run and the rendezvous never forms`, 'set PET_NNODES, PET_NODE_RANK (from the completion index), PET_MASTER_ADDR, PET_MASTER_PORT and PET_NPROC_PER_NODE, or pass --nnodes/--rdzv-endpoint');
+      findings.error(
+        'queues',
+        pod.ownerName,
+        `${containerPath(pod, 'containers', i, c.name)}.env`,
+        missing,
+        `runs torchrun across ${pod.replicas} pods without ${missing.join(', ')}, so every pod starts a single-node run and the rendezvous never forms`,
+        'set PET_NNODES, PET_NODE_RANK (from the completion index), PET_MASTER_ADDR, PET_MASTER_PORT and PET_NPROC_PER_NODE, or pass --nnodes/--rdzv-endpoint',
+      );
   });
 }

@@ -39,12 +39,24 @@ export class Resolver {
   }
 }
 
-function missing(findings: Findings, resolver: Resolver, from: { object: string; field: string; rendered: boolean }, kind: string, namespace: string | undefined, name: string | undefined, why = ''): void {
+function missing(
+  findings: Findings,
+  resolver: Resolver,
+  from: { object: string; field: string; rendered: boolean },
+  kind: string,
+  namespace: string | undefined,
+  name: string | undefined,
+  why = '',
+): void {
   if (!name || resolver.exists(kind, namespace, name)) return;
   const ns = isClusterScoped(kind) ? undefined : namespace;
   const what = `${kind} ${ns ? `${ns}/` : ''}${name}`;
   if (from.rendered) {
-    findings.warn('references', `${from.object} ${from.field}`, `${what} is not in the rendered output; it must be created at runtime (by a hook or an operator) or beforehand`);
+    findings.warn(
+      'references',
+      `${from.object} ${from.field}`,
+      `${what} is not in the rendered output; it must be created at runtime (by a hook or an operator) or beforehand`,
+    );
     return;
   }
   findings.error(
@@ -113,59 +125,146 @@ function podRefs(pod: PodTemplate): Ref[] {
 }
 
 function claimTemplates(t: TargetObject): Set<string> {
-  return new Set(asArray(at(t.object, 'spec.volumeClaimTemplates')).map((c) => String(asObject(asObject(c)?.metadata)?.name ?? '')));
+  return new Set(
+    asArray(at(t.object, 'spec.volumeClaimTemplates')).map((c) => String(asObject(asObject(c)?.metadata)?.name ?? '')),
+  );
 }
 
 /** Checks every reference of the target. */
-export function checkReferences(pods: readonly PodTemplate[], index: ObjectIndex, releases: readonly Release[], resolver: Resolver, findings: Findings): void {
+export function checkReferences(
+  pods: readonly PodTemplate[],
+  index: ObjectIndex,
+  releases: readonly Release[],
+  resolver: Resolver,
+  findings: Findings,
+): void {
   for (const pod of pods) {
     if (!pod.namespace) continue;
     const rendered = pod.owner.origin.release !== undefined;
     const templates = claimTemplates(pod.owner);
     const podQueue = labelsOf(pod)[KUEUE_QUEUE_LABEL];
     if (podQueue && !labelsOf(pod.owner.object)[KUEUE_QUEUE_LABEL])
-      missing(findings, resolver, { object: pod.ownerName, field: `${pod.path}.metadata.labels.${KUEUE_QUEUE_LABEL}`, rendered }, 'LocalQueue', pod.namespace, podQueue, ': Kueue keeps the pod gated forever');
+      missing(
+        findings,
+        resolver,
+        { object: pod.ownerName, field: `${pod.path}.metadata.labels.${KUEUE_QUEUE_LABEL}`, rendered },
+        'LocalQueue',
+        pod.namespace,
+        podQueue,
+        ': Kueue keeps the pod gated forever',
+      );
     for (const [kind, name, field, optional] of podRefs(pod)) {
       if (optional || (kind === 'PersistentVolumeClaim' && name && templates.has(name))) continue;
       missing(findings, resolver, { object: pod.ownerName, field, rendered }, kind, pod.namespace, name);
     }
   }
-  const hasDefaultClass = index.ofKind('StorageClass').some((t) => annotationsOf(t.object)['storageclass.kubernetes.io/is-default-class'] === 'true');
+  const hasDefaultClass = index
+    .ofKind('StorageClass')
+    .some((t) => annotationsOf(t.object)['storageclass.kubernetes.io/is-default-class'] === 'true');
   for (const t of index.all) {
     const o = t.object;
     const from = (field: string) => ({ object: describe(o, t.namespace), field, rendered: t.origin.release !== undefined });
-    if (t.namespace && !isClusterScoped(o.kind) && !index.hasNamespace(t.namespace) && !resolver.exists('Namespace', undefined, t.namespace) && !t.origin.release)
-      findings.error('references', describe(o, t.namespace), 'metadata.namespace', t.namespace, `namespace ${t.namespace} is not created by the target`, `add a Namespace ${t.namespace}, or declare it a prerequisite`);
+    if (
+      t.namespace &&
+      !isClusterScoped(o.kind) &&
+      !index.hasNamespace(t.namespace) &&
+      !resolver.exists('Namespace', undefined, t.namespace) &&
+      !t.origin.release
+    )
+      findings.error(
+        'references',
+        describe(o, t.namespace),
+        'metadata.namespace',
+        t.namespace,
+        `namespace ${t.namespace} is not created by the target`,
+        `add a Namespace ${t.namespace}, or declare it a prerequisite`,
+      );
     const labels = labelsOf(o);
-    if (labels[KUEUE_QUEUE_LABEL]) missing(findings, resolver, from(`metadata.labels.${KUEUE_QUEUE_LABEL}`), 'LocalQueue', t.namespace, labels[KUEUE_QUEUE_LABEL], ': Kueue leaves the workload suspended forever');
-    if (labels[KUEUE_PRIORITY_LABEL]) missing(findings, resolver, from(`metadata.labels.${KUEUE_PRIORITY_LABEL}`), 'WorkloadPriorityClass', undefined, labels[KUEUE_PRIORITY_LABEL]);
+    if (labels[KUEUE_QUEUE_LABEL])
+      missing(
+        findings,
+        resolver,
+        from(`metadata.labels.${KUEUE_QUEUE_LABEL}`),
+        'LocalQueue',
+        t.namespace,
+        labels[KUEUE_QUEUE_LABEL],
+        ': Kueue leaves the workload suspended forever',
+      );
+    if (labels[KUEUE_PRIORITY_LABEL])
+      missing(
+        findings,
+        resolver,
+        from(`metadata.labels.${KUEUE_PRIORITY_LABEL}`),
+        'WorkloadPriorityClass',
+        undefined,
+        labels[KUEUE_PRIORITY_LABEL],
+      );
     switch (o.kind) {
       case 'PersistentVolumeClaim':
         claimClass(findings, resolver, from('spec.storageClassName'), asObject(o.spec), hasDefaultClass);
         break;
       case 'StatefulSet':
-        asArray(at(o, 'spec.volumeClaimTemplates')).forEach((c, i) => claimClass(findings, resolver, from(`spec.volumeClaimTemplates[${i}].spec.storageClassName`), asObject(asObject(c)?.spec), hasDefaultClass));
+        asArray(at(o, 'spec.volumeClaimTemplates')).forEach((c, i) =>
+          claimClass(
+            findings,
+            resolver,
+            from(`spec.volumeClaimTemplates[${i}].spec.storageClassName`),
+            asObject(asObject(c)?.spec),
+            hasDefaultClass,
+          ),
+        );
         break;
       case 'LocalQueue':
         missing(findings, resolver, from('spec.clusterQueue'), 'ClusterQueue', undefined, asString(at(o, 'spec.clusterQueue')));
         break;
       case 'ClusterQueue':
         asArray(at(o, 'spec.resourceGroups')).forEach((g, i) =>
-          asArray(asObject(g)?.flavors).forEach((f, j) => missing(findings, resolver, from(`spec.resourceGroups[${i}].flavors[${j}].name`), 'ResourceFlavor', undefined, asString(asObject(f)?.name))),
+          asArray(asObject(g)?.flavors).forEach((f, j) =>
+            missing(
+              findings,
+              resolver,
+              from(`spec.resourceGroups[${i}].flavors[${j}].name`),
+              'ResourceFlavor',
+              undefined,
+              asString(asObject(f)?.name),
+            ),
+          ),
         );
         break;
       case 'TrainJob':
         if (!trainJobRuntime(t, index)) {
           const ref = asObject(at(o, 'spec.runtimeRef')) ?? {};
-          missing(findings, resolver, from('spec.runtimeRef.name'), asString(ref.kind) ?? 'ClusterTrainingRuntime', t.namespace, asString(ref.name));
+          missing(
+            findings,
+            resolver,
+            from('spec.runtimeRef.name'),
+            asString(ref.kind) ?? 'ClusterTrainingRuntime',
+            t.namespace,
+            asString(ref.name),
+          );
         }
         break;
       case 'ScaledObject': {
         const target = asObject(at(o, 'spec.scaleTargetRef')) ?? {};
-        missing(findings, resolver, from('spec.scaleTargetRef.name'), asString(target.kind) ?? 'Deployment', t.namespace, asString(target.name));
+        missing(
+          findings,
+          resolver,
+          from('spec.scaleTargetRef.name'),
+          asString(target.kind) ?? 'Deployment',
+          t.namespace,
+          asString(target.name),
+        );
         asArray(at(o, 'spec.triggers')).forEach((tr, i) => {
           const auth = asObject(asObject(tr)?.authenticationRef);
-          if (auth) missing(findings, resolver, from(`spec.triggers[${i}].authenticationRef.name`), asString(auth.kind) ?? 'TriggerAuthentication', t.namespace, asString(auth.name));
+          if (auth)
+            missing(
+              findings,
+              resolver,
+              from(`spec.triggers[${i}].authenticationRef.name`),
+              asString(auth.kind) ?? 'TriggerAuthentication',
+              t.namespace,
+              asString(auth.name),
+            );
         });
         break;
       }
@@ -179,37 +278,73 @@ export function checkReferences(pods: readonly PodTemplate[], index: ObjectIndex
       case 'ClusterRoleBinding': {
         const ref = asObject(o.roleRef) ?? {};
         const kind = asString(ref.kind) ?? 'ClusterRole';
-        if (kind === 'Role' || !resolver.unrenderedNamespaces.size) missing(findings, resolver, from('roleRef.name'), kind, t.namespace, asString(ref.name));
+        if (kind === 'Role' || !resolver.unrenderedNamespaces.size)
+          missing(findings, resolver, from('roleRef.name'), kind, t.namespace, asString(ref.name));
         break;
       }
       case 'Namespace': {
         const key = annotationsOf(o)[ARGO_DEFAULT_ARTIFACT_REPOSITORY_ANNOTATION];
         const cm = key ? index.find('ConfigMap', o.metadata?.name, 'artifact-repositories') : undefined;
         if (key && !asObject(cm?.object.data)?.[key])
-          findings.error('references', describe(o), `metadata.annotations.${ARGO_DEFAULT_ARTIFACT_REPOSITORY_ANNOTATION}`, key, `names key '${key}' of ConfigMap ${o.metadata?.name}/artifact-repositories, which ${cm ? 'has no such key' : 'the target does not create'}`, 'create the ConfigMap with that key, or remove the annotation');
+          findings.error(
+            'references',
+            describe(o),
+            `metadata.annotations.${ARGO_DEFAULT_ARTIFACT_REPOSITORY_ANNOTATION}`,
+            key,
+            `names key '${key}' of ConfigMap ${o.metadata?.name}/artifact-repositories, which ${cm ? 'has no such key' : 'the target does not create'}`,
+            'create the ConfigMap with that key, or remove the annotation',
+          );
         break;
       }
     }
   }
   for (const r of releases) {
     if (!index.hasNamespace(r.namespace) && !r.createsNamespace && !resolver.exists('Namespace', undefined, r.namespace))
-      findings.error('references', r.installer, 'namespace', r.namespace, `installs into namespace ${r.namespace}, which nothing creates`, `create the Namespace in the target, or let the installer create it (CreateNamespace=true)`);
+      findings.error(
+        'references',
+        r.installer,
+        'namespace',
+        r.namespace,
+        `installs into namespace ${r.namespace}, which nothing creates`,
+        `create the Namespace in the target, or let the installer create it (CreateNamespace=true)`,
+      );
     for (const ref of chartFacts(r)?.references?.(r) ?? [])
-      missing(findings, resolver, { object: r.installer, field: `values.${ref.path}`, rendered: false }, ref.kind, ref.namespace, ref.name, ` (chart ${r.chart} waits for it, so the release never becomes ready)`);
+      missing(
+        findings,
+        resolver,
+        { object: r.installer, field: `values.${ref.path}`, rendered: false },
+        ref.kind,
+        ref.namespace,
+        ref.name,
+        ` (chart ${r.chart} waits for it, so the release never becomes ready)`,
+      );
   }
 }
 
-function claimClass(findings: Findings, resolver: Resolver, from: { object: string; field: string; rendered: boolean }, spec: Json | undefined, hasDefault: boolean): void {
+function claimClass(
+  findings: Findings,
+  resolver: Resolver,
+  from: { object: string; field: string; rendered: boolean },
+  spec: Json | undefined,
+  hasDefault: boolean,
+): void {
   const cls = asString(spec?.storageClassName);
   if (cls) missing(findings, resolver, from, 'StorageClass', undefined, cls);
-  else if (spec && cls === undefined && !hasDefault && !from.rendered) findings.warn('references', `${from.object} ${from.field}`, 'no storageClassName and the target marks no StorageClass as default: the claim stays Pending unless the cluster has a default');
+  else if (spec && cls === undefined && !hasDefault && !from.rendered)
+    findings.warn(
+      'references',
+      `${from.object} ${from.field}`,
+      'no storageClassName and the target marks no StorageClass as default: the claim stays Pending unless the cluster has a default',
+    );
 }
 
 function ingressRefs(o: Json, ref: (field: string, name: string | undefined) => void): void {
   const def = asString(at(o, 'spec.defaultBackend.service.name'));
   if (def) ref('spec.defaultBackend.service.name', def);
   asArray(at(o, 'spec.rules')).forEach((rule, i) =>
-    asArray(at(rule, 'http.paths')).forEach((p, j) => ref(`spec.rules[${i}].http.paths[${j}].backend.service.name`, asString(at(p, 'backend.service.name')))),
+    asArray(at(rule, 'http.paths')).forEach((p, j) =>
+      ref(`spec.rules[${i}].http.paths[${j}].backend.service.name`, asString(at(p, 'backend.service.name'))),
+    ),
   );
 }
 
@@ -221,16 +356,32 @@ function serviceMonitorTargets(t: TargetObject, index: ObjectIndex, findings: Fi
   const namespaces = names && names.length ? names : nsSel.any === true ? undefined : [t.namespace];
   const services = index
     .ofKind('Service')
-    .filter((s) => (!namespaces || namespaces.includes(s.namespace)) && matchesSelector(at(o, 'spec.selector'), labelsOf(s.object)));
+    .filter(
+      (s) => (!namespaces || namespaces.includes(s.namespace)) && matchesSelector(at(o, 'spec.selector'), labelsOf(s.object)),
+    );
   if (!services.length) {
     if (t.origin.release) return;
-    findings.error('references', describe(o, t.namespace), 'spec.selector', at(o, 'spec.selector'), `selects no Service in ${namespaces ? namespaces.join(', ') : 'any namespace'}, so Prometheus scrapes nothing`, 'label the Service to match the selector, or fix the selector');
+    findings.error(
+      'references',
+      describe(o, t.namespace),
+      'spec.selector',
+      at(o, 'spec.selector'),
+      `selects no Service in ${namespaces ? namespaces.join(', ') : 'any namespace'}, so Prometheus scrapes nothing`,
+      'label the Service to match the selector, or fix the selector',
+    );
     return;
   }
   asArray(at(o, 'spec.endpoints')).forEach((e, i) => {
     const port = asString(asObject(e)?.port);
     if (!port) return;
     if (!services.some((s) => asArray(at(s.object, 'spec.ports')).some((p) => asObject(p)?.name === port)))
-      findings.error('references', describe(o, t.namespace), `spec.endpoints[${i}].port`, port, `no selected Service has a port named '${port}'`, 'name the Service port, or use the port name it has');
+      findings.error(
+        'references',
+        describe(o, t.namespace),
+        `spec.endpoints[${i}].port`,
+        port,
+        `no selected Service has a port named '${port}'`,
+        'name the Service port, or use the port name it has',
+      );
   });
 }

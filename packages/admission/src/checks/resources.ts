@@ -24,7 +24,10 @@ export function limitRangesByNamespace(index: ObjectIndex): Map<string, Containe
 }
 
 /** Every pod's containers after defaulting. */
-export function effectiveResources(pods: readonly PodTemplate[], limits: Map<string, ContainerLimits[]>): Map<PodTemplate, EffectiveContainer[]> {
+export function effectiveResources(
+  pods: readonly PodTemplate[],
+  limits: Map<string, ContainerLimits[]>,
+): Map<PodTemplate, EffectiveContainer[]> {
   return new Map(pods.map((p) => [p, effectiveContainers(p.spec, p.namespace ? (limits.get(p.namespace) ?? []) : [])]));
 }
 
@@ -36,18 +39,27 @@ export function gpuMemory(resource: string, n: number, pool: Pool, advertised: n
   if (resource === NVIDIA_GPU_RESOURCE) return n * model.memoryMiB * mib;
   const mig = /^nvidia\.com\/mig-\d+g\.(\d+)gb/.exec(resource);
   if (mig) return n * Number(mig[1]) * 1e9;
-  if (resource === `${NVIDIA_GPU_RESOURCE}.shared` && advertised) return (n * model.memoryMiB * mib * pool.gpu!.perNode) / advertised;
+  if (resource === `${NVIDIA_GPU_RESOURCE}.shared` && advertised)
+    return (n * model.memoryMiB * mib * pool.gpu!.perNode) / advertised;
   return undefined;
 }
 
-function gpuNeed(c: EffectiveContainer, pools: readonly Pool[], advertised: (p: Pool, r: string) => number | undefined): { bytes: number; what: string } | undefined {
+function gpuNeed(
+  c: EffectiveContainer,
+  pools: readonly Pool[],
+  advertised: (p: Pool, r: string) => number | undefined,
+): { bytes: number; what: string } | undefined {
   const gpus = Object.entries(c.limits).filter(([k, v]) => k.startsWith('nvidia.com/') && v > 0);
   if (!gpus.length || !pools.length) return undefined;
   let best: { bytes: number; what: string } | undefined;
   for (const pool of pools) {
     let bytes = 0;
     for (const [r, n] of gpus) bytes += gpuMemory(r, n, pool, advertised(pool, r)) ?? 0;
-    if (bytes > 0 && (!best || bytes < best.bytes)) best = { bytes, what: `${gpus.map(([r, n]) => `${n} x ${r}`).join(' + ')} of ${GPU_MODELS[pool.gpu!.model.id].displayName} (${formatBytes(bytes)})` };
+    if (bytes > 0 && (!best || bytes < best.bytes))
+      best = {
+        bytes,
+        what: `${gpus.map(([r, n]) => `${n} x ${r}`).join(' + ')} of ${GPU_MODELS[pool.gpu!.model.id].displayName} (${formatBytes(bytes)})`,
+      };
   }
   return best;
 }
@@ -65,7 +77,10 @@ export function checkResources(
   const quotas = new Map<string, { name: string; hard: Record<string, number> }[]>();
   for (const t of index.ofKind('ResourceQuota')) {
     if (!t.namespace || at(t.object, 'spec.scopes') || at(t.object, 'spec.scopeSelector')) continue;
-    quotas.set(t.namespace, [...(quotas.get(t.namespace) ?? []), { name: describe(t.object, t.namespace), hard: parseResourceList(at(t.object, 'spec.hard')) }]);
+    quotas.set(t.namespace, [
+      ...(quotas.get(t.namespace) ?? []),
+      { name: describe(t.object, t.namespace), hard: parseResourceList(at(t.object, 'spec.hard')) },
+    ]);
   }
   for (const pod of pods) {
     if (!pod.namespace) continue;
@@ -75,13 +90,34 @@ export function checkResources(
       for (const c of containers) {
         for (const [k, min] of Object.entries(lr.min))
           if ((c.requests[k] ?? 0) < min)
-            findings.error('resources', pod.ownerName, field(c, `resources.requests.${k}`), formatQuantity(k, c.requests[k] ?? 0), `is below the minimum ${formatQuantity(k, min)} of ${lr.source}`, `request at least ${formatQuantity(k, min)}`);
+            findings.error(
+              'resources',
+              pod.ownerName,
+              field(c, `resources.requests.${k}`),
+              formatQuantity(k, c.requests[k] ?? 0),
+              `is below the minimum ${formatQuantity(k, min)} of ${lr.source}`,
+              `request at least ${formatQuantity(k, min)}`,
+            );
         for (const [k, max] of Object.entries(lr.max))
           if ((c.limits[k] ?? Infinity) > max)
-            findings.error('resources', pod.ownerName, field(c, `resources.limits.${k}`), c.limits[k] === undefined ? undefined : formatQuantity(k, c.limits[k]), `exceeds the maximum ${formatQuantity(k, max)} of ${lr.source}`, `limit ${k} to at most ${formatQuantity(k, max)}, or raise the LimitRange max`);
+            findings.error(
+              'resources',
+              pod.ownerName,
+              field(c, `resources.limits.${k}`),
+              c.limits[k] === undefined ? undefined : formatQuantity(k, c.limits[k]),
+              `exceeds the maximum ${formatQuantity(k, max)} of ${lr.source}`,
+              `limit ${k} to at most ${formatQuantity(k, max)}, or raise the LimitRange max`,
+            );
         for (const [k, ratio] of Object.entries(lr.maxLimitRequestRatio))
           if (c.limits[k] !== undefined && c.requests[k] && c.limits[k] / c.requests[k] > ratio)
-            findings.error('resources', pod.ownerName, field(c, `resources.limits.${k}`), formatQuantity(k, c.limits[k]), `is more than ${ratio} x its request, the maxLimitRequestRatio of ${lr.source}`, `raise the request or lower the limit`);
+            findings.error(
+              'resources',
+              pod.ownerName,
+              field(c, `resources.limits.${k}`),
+              formatQuantity(k, c.limits[k]),
+              `is more than ${ratio} x its request, the maxLimitRequestRatio of ${lr.source}`,
+              `raise the request or lower the limit`,
+            );
       }
     }
     const pools = placement.get(pod) ?? [];
@@ -91,8 +127,20 @@ export function checkResources(
       if (need && memory !== undefined && memory < need.bytes) {
         const by = c.defaultedLimits.memory;
         if (by)
-          findings.error('resources', pod.ownerName, field(c, 'resources.limits.memory'), formatBytes(memory), `is defaulted by ${by} below what its GPUs hold: ${need.what}; loading a model into GPU memory through host memory OOM-kills the container`, `give the container explicit memory requests and limits sized for its GPUs (at least ${formatBytes(need.bytes)})`);
-        else findings.warn('resources', `${pod.ownerName} ${field(c, 'resources.limits.memory')}`, `memory limit ${formatBytes(memory)} is below the memory of its GPUs (${need.what})`);
+          findings.error(
+            'resources',
+            pod.ownerName,
+            field(c, 'resources.limits.memory'),
+            formatBytes(memory),
+            `is defaulted by ${by} below what its GPUs hold: ${need.what}; loading a model into GPU memory through host memory OOM-kills the container`,
+            `give the container explicit memory requests and limits sized for its GPUs (at least ${formatBytes(need.bytes)})`,
+          );
+        else
+          findings.warn(
+            'resources',
+            `${pod.ownerName} ${field(c, 'resources.limits.memory')}`,
+            `memory limit ${formatBytes(memory)} is below the memory of its GPUs (${need.what})`,
+          );
       }
     }
     checkShm(pod, containers, findings);
@@ -123,7 +171,12 @@ function checkShm(pod: PodTemplate, containers: readonly EffectiveContainer[], f
   });
 }
 
-function checkQuota(pod: PodTemplate, containers: readonly EffectiveContainer[], quota: { name: string; hard: Record<string, number> }, findings: Findings): void {
+function checkQuota(
+  pod: PodTemplate,
+  containers: readonly EffectiveContainer[],
+  quota: { name: string; hard: Record<string, number> },
+  findings: Findings,
+): void {
   // Quota admission refuses pods that do not state a compute resource the quota constrains.
   for (const [key, kind] of [
     ['requests.cpu', 'requests'],
@@ -137,7 +190,14 @@ function checkQuota(pod: PodTemplate, containers: readonly EffectiveContainer[],
     const resource = key.replace(/^(requests|limits)\./, '');
     const bare = containers.filter((c) => !(resource in c[kind]));
     if (bare.length)
-      findings.error('resources', pod.ownerName, `${containerPath(pod, bare[0].list, bare[0].index, bare[0].name)}.resources.${kind}.${resource}`, undefined, `${quota.name} constrains ${key}, so the pod is refused: must specify ${kind}.${resource} for: ${bare.map((c) => c.name).join(', ')}`, `set ${kind}.${resource} on every container, or give the namespace a LimitRange default`);
+      findings.error(
+        'resources',
+        pod.ownerName,
+        `${containerPath(pod, bare[0].list, bare[0].index, bare[0].name)}.resources.${kind}.${resource}`,
+        undefined,
+        `${quota.name} constrains ${key}, so the pod is refused: must specify ${kind}.${resource} for: ${bare.map((c) => c.name).join(', ')}`,
+        `set ${kind}.${resource} on every container, or give the namespace a LimitRange default`,
+      );
   }
   const requests = podTotals(containers, 'requests');
   const lims = podTotals(containers, 'limits');
@@ -152,11 +212,29 @@ function checkQuota(pod: PodTemplate, containers: readonly EffectiveContainer[],
     if (one === undefined || one === 0) continue;
     const resource = key.replace(/^(requests|limits)\./, '');
     if (one > hard) {
-      findings.error('resources', pod.ownerName, `${pod.path}.containers`, `${key}: ${formatQuantity(resource, one)}`, `one pod needs more than ${quota.name} allows (${key}: ${formatQuantity(resource, hard)}), so the quota refuses every pod`, `raise ${key} in the quota to at least ${formatQuantity(resource, one)}, or shrink the pod`);
+      findings.error(
+        'resources',
+        pod.ownerName,
+        `${pod.path}.containers`,
+        `${key}: ${formatQuantity(resource, one)}`,
+        `one pod needs more than ${quota.name} allows (${key}: ${formatQuantity(resource, hard)}), so the quota refuses every pod`,
+        `raise ${key} in the quota to at least ${formatQuantity(resource, one)}, or shrink the pod`,
+      );
     } else if (pod.gang && one * pod.replicas > hard) {
-      findings.error('resources', pod.ownerName, pod.path, `${pod.replicas} pods x ${formatQuantity(resource, one)} ${key}`, `the quota can never admit the whole gang: ${quota.name} allows ${key}: ${formatQuantity(resource, hard)}, the ${pod.replicas} pods that must run together need ${formatQuantity(resource, one * pod.replicas)}`, `raise ${key} in the quota to at least ${formatQuantity(resource, one * pod.replicas)}, or run fewer nodes`);
+      findings.error(
+        'resources',
+        pod.ownerName,
+        pod.path,
+        `${pod.replicas} pods x ${formatQuantity(resource, one)} ${key}`,
+        `the quota can never admit the whole gang: ${quota.name} allows ${key}: ${formatQuantity(resource, hard)}, the ${pod.replicas} pods that must run together need ${formatQuantity(resource, one * pod.replicas)}`,
+        `raise ${key} in the quota to at least ${formatQuantity(resource, one * pod.replicas)}, or run fewer nodes`,
+      );
     } else if (!pod.gang && one * pod.replicas > hard) {
-      findings.warn('resources', `${pod.ownerName} ${pod.path}`, `only ${Math.floor(hard / one)} of ${pod.replicas} replicas fit ${quota.name} (${key}: ${formatQuantity(resource, hard)})`);
+      findings.warn(
+        'resources',
+        `${pod.ownerName} ${pod.path}`,
+        `only ${Math.floor(hard / one)} of ${pod.replicas} replicas fit ${quota.name} (${key}: ${formatQuantity(resource, hard)})`,
+      );
     }
   }
 }

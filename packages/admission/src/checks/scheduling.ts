@@ -15,14 +15,15 @@ export type Placement = ReadonlyMap<PodTemplate, readonly Pool[]>;
 
 function nodeTerms(spec: unknown): Requirement[][] {
   const sel = Object.entries(asStringMap(at(spec, 'nodeSelector'))).map(([key, v]) => ({ key, operator: 'In', values: [v] }));
-  const terms = asArray(at(spec, 'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms')).map((t) =>
-    requirementsOf(asObject(t)?.matchExpressions),
+  const terms = asArray(at(spec, 'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms')).map(
+    (t) => requirementsOf(asObject(t)?.matchExpressions),
   );
   if (!terms.length) return [sel];
   return terms.map((t) => [...sel, ...t]);
 }
 
-const describeReq = (r: Requirement) => (r.operator === 'In' && r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} ${r.operator} ${r.values.join(',')}`);
+const describeReq = (r: Requirement) =>
+  r.operator === 'In' && r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} ${r.operator} ${r.values.join(',')}`;
 
 /** Checks placement of every pod; returns where each pod can run. */
 export function checkScheduling(
@@ -37,10 +38,20 @@ export function checkScheduling(
   const nodes = new Map<Pool, NodeResources>(pools.map((p) => [p, nodeResources(p, plugins, index)]));
   for (const [pool, n] of nodes) {
     for (const c of n.configProblems) findings.error('scheduling', pool.source, c.field, c.value, c.problem, c.fix);
-    if (n.missing.efa) findings.warn('scheduling', pool.source, `attaches ${pool.efaPerNode} EFA interfaces per node that no pod can request: ${n.missing.efa}`);
+    if (n.missing.efa)
+      findings.warn(
+        'scheduling',
+        pool.source,
+        `attaches ${pool.efaPerNode} EFA interfaces per node that no pod can request: ${n.missing.efa}`,
+      );
   }
   if (!pools.length) {
-    if (pods.length) findings.warn('scheduling', 'target', 'no node pools (NodePools or managed node groups) in the target: placement of pods not checked');
+    if (pods.length)
+      findings.warn(
+        'scheduling',
+        'target',
+        'no node pools (NodePools or managed node groups) in the target: placement of pods not checked',
+      );
     return placement;
   }
   for (const pod of pods) {
@@ -84,7 +95,9 @@ export function checkScheduling(
         const node = nodes.get(p)!;
         const kind = resource === 'vpc.amazonaws.com/efa' ? 'efa' : 'gpu';
         const has = node.resources[resource];
-        return has !== undefined ? `${p.source} offers ${has} per node` : node.missing[kind] ?? `${p.source} advertises ${Object.keys(node.resources).join(', ') || 'no extended resources'}`;
+        return has !== undefined
+          ? `${p.source} offers ${has} per node`
+          : (node.missing[kind] ?? `${p.source} advertises ${Object.keys(node.resources).join(', ') || 'no extended resources'}`);
       });
       findings.error(
         'scheduling',

@@ -12,7 +12,11 @@ import { WebhookModel, webhooksOf } from '../model/webhook';
 const PROBE_NAMESPACE = 'aiready-unrelated-namespace';
 
 /** Every webhook of the target: rendered configurations, own objects, and chart facts for unrendered releases. */
-export function webhooksOfTarget(index: ObjectIndex, releases: readonly Release[], rendered: ReadonlySet<string>): WebhookModel[] {
+export function webhooksOfTarget(
+  index: ObjectIndex,
+  releases: readonly Release[],
+  rendered: ReadonlySet<string>,
+): WebhookModel[] {
   const out: WebhookModel[] = [];
   for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'])
     for (const t of index.ofKind(kind)) out.push(...webhooksOf(t.object, t.origin.release));
@@ -22,7 +26,9 @@ export function webhooksOfTarget(index: ObjectIndex, releases: readonly Release[
 
 /** Checks that fail-closed webhooks cannot block namespaces unrelated to their owner. */
 export function checkWebhooks(webhooks: readonly WebhookModel[], releases: readonly Release[], findings: Findings): void {
-  const ownGroups = new Map<string, Set<string>>(releases.map((r) => [r.name, new Set(crdsOf(r).map((c) => c.slice(0, c.lastIndexOf('/'))))]));
+  const ownGroups = new Map<string, Set<string>>(
+    releases.map((r) => [r.name, new Set(crdsOf(r).map((c) => c.slice(0, c.lastIndexOf('/'))))]),
+  );
   const unscoped = new Map<string, { hooks: WebhookModel[]; what: string[]; kubeSystem: boolean }>();
   for (const w of webhooks) {
     if (w.failurePolicy !== 'Fail') continue;

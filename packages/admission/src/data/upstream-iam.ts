@@ -66,7 +66,10 @@ export const KARPENTER_V1_14_1_CONTROLLER_POLICY: readonly UpstreamStatement[] =
   {
     sid: 'AllowScopedDeletion',
     actions: ['ec2:TerminateInstances', 'ec2:DeleteLaunchTemplate'],
-    resources: ['arn:${AWS::Partition}:ec2:${AWS::Region}:*:instance/*', 'arn:${AWS::Partition}:ec2:${AWS::Region}:*:launch-template/*'],
+    resources: [
+      'arn:${AWS::Partition}:ec2:${AWS::Region}:*:instance/*',
+      'arn:${AWS::Partition}:ec2:${AWS::Region}:*:launch-template/*',
+    ],
   },
   { sid: 'AllowPassingInstanceRole', actions: ['iam:PassRole'], resources: ['${KarpenterNodeRole.Arn}'] },
   {
@@ -112,7 +115,11 @@ export const KARPENTER_V1_14_1_CONTROLLER_POLICY: readonly UpstreamStatement[] =
     ],
     resources: ['*'],
   },
-  { sid: 'AllowSSMReadActions', actions: ['ssm:GetParameter'], resources: ['arn:${AWS::Partition}:ssm:${AWS::Region}::parameter/aws/service/*'] },
+  {
+    sid: 'AllowSSMReadActions',
+    actions: ['ssm:GetParameter'],
+    resources: ['arn:${AWS::Partition}:ssm:${AWS::Region}::parameter/aws/service/*'],
+  },
   { sid: 'AllowPricingReadActions', actions: ['pricing:GetProducts'], resources: ['*'] },
   { sid: 'AllowUnscopedInstanceProfileListAction', actions: ['iam:ListInstanceProfiles'], resources: ['*'] },
   {
@@ -142,7 +149,11 @@ export const CLUSTER_AUTOSCALER_1_35_POLICY: readonly UpstreamStatement[] = [
     ],
     resources: ['*'],
   },
-  { sid: 'Scaling', actions: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'], resources: ['*'] },
+  {
+    sid: 'Scaling',
+    actions: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
+    resources: ['*'],
+  },
 ];
 
 /**
@@ -154,7 +165,15 @@ export const EBS_CSI_V1_63_1 = {
   managedPolicies: ['service-role/AmazonEBSCSIDriverPolicy', 'service-role/AmazonEBSCSIDriverPolicyV2'],
   core: {
     sid: 'Volumes',
-    actions: ['ec2:CreateVolume', 'ec2:DeleteVolume', 'ec2:AttachVolume', 'ec2:DetachVolume', 'ec2:DescribeVolumes', 'ec2:DescribeInstances', 'ec2:CreateTags'],
+    actions: [
+      'ec2:CreateVolume',
+      'ec2:DeleteVolume',
+      'ec2:AttachVolume',
+      'ec2:DetachVolume',
+      'ec2:DescribeVolumes',
+      'ec2:DescribeInstances',
+      'ec2:CreateTags',
+    ],
     resources: ['arn:aws:ec2:*:*:volume/*'],
   } satisfies UpstreamStatement,
   kms: {

@@ -60,7 +60,9 @@ export function argoControllers(index: ObjectIndex, releases: readonly Release[]
   }
   for (const r of releases) {
     if (r.chart !== 'argo-workflows' || rendered.has(r.name)) continue;
-    const instance = valueOf(r, 'controller.instanceID.enabled', false) ? valueOf<unknown>(r, 'controller.instanceID.explicitID', undefined) : undefined;
+    const instance = valueOf(r, 'controller.instanceID.enabled', false)
+      ? valueOf<unknown>(r, 'controller.instanceID.explicitID', undefined)
+      : undefined;
     out.push({
       source: `${r.installer} (values executor.securityContext)`,
       executor: asObject(valueOf<unknown>(r, 'executor', {})) ?? {},
@@ -93,7 +95,8 @@ export function argoPodTemplates(t: TargetObject, controllers: readonly ArgoCont
   const o = t.object;
   const specPath = o.kind === 'CronWorkflow' ? 'spec.workflowSpec' : 'spec';
   const ownSpec = asObject(at(o, specPath)) ?? {};
-  const instance = labelsOf(o)[ARGO_INSTANCE_ID_LABEL] ?? asString(at(ownSpec, `workflowMetadata.labels.${ARGO_INSTANCE_ID_LABEL}`));
+  const instance =
+    labelsOf(o)[ARGO_INSTANCE_ID_LABEL] ?? asString(at(ownSpec, `workflowMetadata.labels.${ARGO_INSTANCE_ID_LABEL}`));
   const controller = controllers.find((c) => c.instanceId === instance);
   const wf = mergeJson(controller?.workflowDefaults ?? {}, ownSpec);
   const executorSource = controller?.source ?? 'the Argo controller (none in this target; chart defaults assumed)';
@@ -106,7 +109,8 @@ export function argoPodTemplates(t: TargetObject, controllers: readonly ArgoCont
     if (!kind) return;
     const executor = (name: string): Json => {
       const sc = asObject(controller?.executor.securityContext);
-      const securityContext = sc ?? (kind === 'resource' ? { ...MINIMAL_CONTAINER_SC, readOnlyRootFilesystem: name === 'main' } : undefined);
+      const securityContext =
+        sc ?? (kind === 'resource' ? { ...MINIMAL_CONTAINER_SC, readOnlyRootFilesystem: name === 'main' } : undefined);
       return {
         name,
         image: 'quay.io/argoproj/argoexec',
@@ -114,7 +118,10 @@ export function argoPodTemplates(t: TargetObject, controllers: readonly ArgoCont
         ...(controller?.executor.resources ? { resources: controller.executor.resources } : {}),
       };
     };
-    const main = (c: unknown, name = 'main'): Json => ({ ...mergeJson(controller?.mainContainer ?? {}, asObject(c) ?? {}), name: asString(asObject(c)?.name) ?? name });
+    const main = (c: unknown, name = 'main'): Json => ({
+      ...mergeJson(controller?.mainContainer ?? {}, asObject(c) ?? {}),
+      name: asString(asObject(c)?.name) ?? name,
+    });
     const mains: Json[] =
       kind === 'container'
         ? [main(tmpl.container)]
@@ -138,9 +145,9 @@ export function argoPodTemplates(t: TargetObject, controllers: readonly ArgoCont
         ...asArray(wf.volumes),
       ],
       serviceAccountName: asString(tmpl.serviceAccountName) ?? asString(wf.serviceAccountName) ?? 'default',
-      ...(tmpl.securityContext ?? wf.securityContext ? { securityContext: tmpl.securityContext ?? wf.securityContext } : {}),
+      ...((tmpl.securityContext ?? wf.securityContext) ? { securityContext: tmpl.securityContext ?? wf.securityContext } : {}),
       ...(wf.hostNetwork ? { hostNetwork: wf.hostNetwork } : {}),
-      ...(asString(tmpl.priorityClassName) ?? asString(wf.podPriorityClassName)
+      ...((asString(tmpl.priorityClassName) ?? asString(wf.podPriorityClassName))
         ? { priorityClassName: asString(tmpl.priorityClassName) ?? asString(wf.podPriorityClassName) }
         : {}),
       ...(wf.imagePullSecrets ? { imagePullSecrets: wf.imagePullSecrets } : {}),
@@ -160,7 +167,11 @@ export function argoPodTemplates(t: TargetObject, controllers: readonly ArgoCont
       replicas: 1,
       gang: false,
       daemon: false,
-      injected: { init: executorSource, wait: executorSource, ...(kind === 'resource' || kind === 'data' ? { main: executorSource } : {}) },
+      injected: {
+        init: executorSource,
+        wait: executorSource,
+        ...(kind === 'resource' || kind === 'data' ? { main: executorSource } : {}),
+      },
       containerPaths,
     });
   });

@@ -83,7 +83,9 @@ function tolerations(value: unknown): Toleration[] {
 
 function secretRef(r: Release, path: string, kind: ValueReference['kind'] = 'Secret'): ValueReference[] {
   const name = valueOf<unknown>(r, path, undefined);
-  return typeof name === 'string' && name ? [{ kind, name, namespace: kind === 'Secret' || kind === 'ConfigMap' ? r.namespace : undefined, path }] : [];
+  return typeof name === 'string' && name
+    ? [{ kind, name, namespace: kind === 'Secret' || kind === 'ConfigMap' ? r.namespace : undefined, path }]
+    : [];
 }
 
 /** Kueue's manager configuration (`managerConfig.controllerManagerConfigYaml`), parsed. */
@@ -195,7 +197,9 @@ export const CHART_FACTS: Readonly<Record<string, ChartFacts>> = {
   'gpu-operator': {
     crds: (r) => [
       ...kinds('nvidia.com', ['ClusterPolicy', 'NVIDIADriver', 'GPUCluster']),
-      ...(valueOf(r, 'nfd.enabled', true) ? kinds('nfd.k8s-sigs.io', ['NodeFeature', 'NodeFeatureGroup', 'NodeFeatureRule']) : []),
+      ...(valueOf(r, 'nfd.enabled', true)
+        ? kinds('nfd.k8s-sigs.io', ['NodeFeature', 'NodeFeatureGroup', 'NodeFeatureRule'])
+        : []),
     ],
     crdsFolder: true,
     uses: serviceMonitorIf('dcgmExporter.serviceMonitor.enabled'),
@@ -213,14 +217,22 @@ export const CHART_FACTS: Readonly<Record<string, ChartFacts>> = {
     references: (r) => secretRef(r, 'daemonsets.priorityClassName', 'PriorityClass'),
     // assets/state-dcgm-exporter/0400_service.yaml at v26.7.0, and the runtime class of operator.runtimeClass.
     provides: (r) => [
-      { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: String(valueOf(r, 'operator.runtimeClass', 'nvidia')) }, handler: 'nvidia' },
+      {
+        apiVersion: 'node.k8s.io/v1',
+        kind: 'RuntimeClass',
+        metadata: { name: String(valueOf(r, 'operator.runtimeClass', 'nvidia')) },
+        handler: 'nvidia',
+      },
       ...(valueOf(r, 'dcgmExporter.enabled', true)
         ? [
             {
               apiVersion: 'v1',
               kind: 'Service',
               metadata: { name: 'nvidia-dcgm-exporter', namespace: r.namespace, labels: { app: 'nvidia-dcgm-exporter' } },
-              spec: { selector: { app: 'nvidia-dcgm-exporter' }, ports: [{ name: 'gpu-metrics', port: 9400, targetPort: 9400, protocol: 'TCP' }] },
+              spec: {
+                selector: { app: 'nvidia-dcgm-exporter' },
+                ports: [{ name: 'gpu-metrics', port: 9400, targetPort: 9400, protocol: 'TCP' }],
+              },
             },
           ]
         : []),
@@ -230,7 +242,9 @@ export const CHART_FACTS: Readonly<Record<string, ChartFacts>> = {
   'nvidia-device-plugin': {
     devicePlugin: (r) => ({
       plugin: 'nvidia',
-      tolerations: tolerations(valueOf(r, 'tolerations', [{ key: 'CriticalAddonsOnly', operator: 'Exists' }, NVIDIA_GPU_TOLERATION])),
+      tolerations: tolerations(
+        valueOf(r, 'tolerations', [{ key: 'CriticalAddonsOnly', operator: 'Exists' }, NVIDIA_GPU_TOLERATION]),
+      ),
       migStrategy: String(valueOf(r, 'migStrategy', 'none')),
       ...configMapFact(r, 'config', 'configMap'),
     }),
@@ -277,7 +291,9 @@ export const CHART_FACTS: Readonly<Record<string, ChartFacts>> = {
   },
   'kubeflow-trainer': {
     crds: (r) => [
-      ...(valueOf(r, 'crds.enabled', true) ? kinds('trainer.kubeflow.org', ['TrainJob', 'TrainingRuntime', 'ClusterTrainingRuntime']) : []),
+      ...(valueOf(r, 'crds.enabled', true)
+        ? kinds('trainer.kubeflow.org', ['TrainJob', 'TrainingRuntime', 'ClusterTrainingRuntime'])
+        : []),
       ...(valueOf(r, 'jobset.install', true) ? JOBSET_CRDS : []),
     ],
   },
@@ -303,7 +319,9 @@ function configMapFact(r: Release, path: string, key: 'configMap' | 'migConfigMa
 }
 
 /** Facts of kustomize bases, by path in their repository (Kubeflow Pipelines 2.17.0). */
-export const KUSTOMIZE_FACTS: Readonly<Record<string, { readonly crds: readonly string[]; readonly namespaces?: readonly string[] }>> = {
+export const KUSTOMIZE_FACTS: Readonly<
+  Record<string, { readonly crds: readonly string[]; readonly namespaces?: readonly string[] }>
+> = {
   // manifests/kustomize/cluster-scoped-resources: the kubeflow namespace, KFP's CRDs and the Argo Workflows
   // CRDs of its own controller.
   'manifests/kustomize/cluster-scoped-resources': {

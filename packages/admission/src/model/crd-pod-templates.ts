@@ -39,7 +39,9 @@ function runtimePods(runtime: TargetObject, job: TargetObject | undefined): PodT
             ...(trainer.command ? { command: trainer.command } : {}),
             ...(trainer.args ? { args: trainer.args } : {}),
             ...(trainer.env ? { env: [...asArray(container.env), ...asArray(trainer.env)] } : {}),
-            ...(trainer.resourcesPerNode ? { resources: mergeJson(asObject(container.resources) ?? {}, asObject(trainer.resourcesPerNode) ?? {}) } : {}),
+            ...(trainer.resourcesPerNode
+              ? { resources: mergeJson(asObject(container.resources) ?? {}, asObject(trainer.resourcesPerNode) ?? {}) }
+              : {}),
           };
         }),
       };
@@ -165,7 +167,8 @@ export function podTemplatesOf(index: ObjectIndex, argo: readonly ArgoController
         pods.push(...templateAt(t, `spec.replicatedJobs[${i}].template.spec.template`, replicas, true));
       });
     } else if (o.kind === 'InferenceService') pods.push(...predictorPods(t));
-    else if (o.kind === 'ScaledJob') pods.push(...jobPods(t, 'spec.jobTargetRef', asObject(at(o, 'spec.jobTargetRef')), KUEUE_QUEUE_LABEL in labelsOf(o)));
+    else if (o.kind === 'ScaledJob')
+      pods.push(...jobPods(t, 'spec.jobTargetRef', asObject(at(o, 'spec.jobTargetRef')), KUEUE_QUEUE_LABEL in labelsOf(o)));
     else if (o.kind === 'LeaderWorkerSet') {
       const size = num(at(o, 'spec.leaderWorkerTemplate.size'), 1);
       const groups = num(at(o, 'spec.replicas'), 1);

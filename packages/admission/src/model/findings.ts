@@ -4,15 +4,7 @@ import { ValidationProblem, ValidationWarning } from '@aiready/core';
 
 /** The checks of offline admission. */
 export type AdmissionCheck =
-  | 'pod-security'
-  | 'resources'
-  | 'references'
-  | 'scheduling'
-  | 'crds'
-  | 'webhooks'
-  | 'network-policy'
-  | 'iam'
-  | 'queues';
+  'pod-security' | 'resources' | 'references' | 'scheduling' | 'crds' | 'webhooks' | 'network-policy' | 'iam' | 'queues';
 
 /** A problem: the cluster would refuse, or never run, what the target applies. */
 export interface AdmissionProblem extends ValidationProblem {

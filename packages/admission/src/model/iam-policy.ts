@@ -29,7 +29,13 @@ export function statementsOf(policy: unknown): Statement[] {
 }
 
 function glob(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return re.test(value);
 }
 
@@ -52,7 +58,8 @@ export function resourceCovers(pattern: string, resource: string): boolean {
 /** Whether the statements allow `action` on `resource` (`undefined`: on anything, e.g. for PassRole on a role of the plan). */
 export function grants(statements: readonly Statement[], action: string, resource: string | undefined): boolean {
   return statements.some(
-    (s) => s.actions.some((a) => glob(a, action)) && (resource === undefined || s.resources.some((p) => resourceCovers(p, resource))),
+    (s) =>
+      s.actions.some((a) => glob(a, action)) && (resource === undefined || s.resources.some((p) => resourceCovers(p, resource))),
   );
 }
 
@@ -69,7 +76,9 @@ function refersTo(value: unknown, role: PlanResource): boolean {
   const v = asString(value);
   if (!v) return false;
   const name = asString(role.inputs.name);
-  return v === role.name || v === `${role.name}-id` || (name !== undefined && v === name) || v.endsWith(`:role/${name ?? role.name}`);
+  return (
+    v === role.name || v === `${role.name}-id` || (name !== undefined && v === name) || v.endsWith(`:role/${name ?? role.name}`)
+  );
 }
 
 /** The role an ARN names, with its policies. */
@@ -91,7 +100,9 @@ export function roleOf(plan: PlanIndex, roleArn: unknown): PlanRole | undefined 
 
 /** The role a service account assumes through EKS Pod Identity (an association, or an add-on's). */
 export function podIdentityRole(plan: PlanIndex, namespace: string, serviceAccount: string): PlanRole | undefined {
-  const assoc = plan.ofType(PLAN_TYPES.podIdentity).find((p) => p.inputs.namespace === namespace && p.inputs.serviceAccount === serviceAccount);
+  const assoc = plan
+    .ofType(PLAN_TYPES.podIdentity)
+    .find((p) => p.inputs.namespace === namespace && p.inputs.serviceAccount === serviceAccount);
   if (assoc) return roleOf(plan, assoc.inputs.roleArn);
   for (const addon of plan.ofType(PLAN_TYPES.addon))
     for (const a of asArray(addon.inputs.podIdentityAssociations)) {

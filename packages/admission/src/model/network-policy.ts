@@ -42,8 +42,17 @@ function policyOf(o: KubeObject, namespace: string): Policy {
   const types = asArray(spec.policyTypes).map(String);
   const hasTypes = types.length > 0;
   const ingress = !hasTypes || types.includes('Ingress') ? asArray(spec.ingress).map((r) => asObject(r) ?? {}) : undefined;
-  const egress = (hasTypes && types.includes('Egress')) || (!hasTypes && spec.egress !== undefined) ? asArray(spec.egress).map((r) => asObject(r) ?? {}) : undefined;
-  return { name: describe(o, namespace), namespace, podSelector: spec.podSelector ?? {}, ...(ingress ? { ingress } : {}), ...(egress ? { egress } : {}) };
+  const egress =
+    (hasTypes && types.includes('Egress')) || (!hasTypes && spec.egress !== undefined)
+      ? asArray(spec.egress).map((r) => asObject(r) ?? {})
+      : undefined;
+  return {
+    name: describe(o, namespace),
+    namespace,
+    podSelector: spec.podSelector ?? {},
+    ...(ingress ? { ingress } : {}),
+    ...(egress ? { egress } : {}),
+  };
 }
 
 function ipToNumber(ip: string): number {
@@ -85,7 +94,14 @@ function portMatches(raw: unknown, flow: Flow): boolean {
   return flow.port >= start && flow.port <= end;
 }
 
-function ruleAllows(rule: Json, peersKey: 'to' | 'from', policyNs: string, peer: Peer, flow: Flow, nsLabels: (ns: string) => Record<string, string>): boolean {
+function ruleAllows(
+  rule: Json,
+  peersKey: 'to' | 'from',
+  policyNs: string,
+  peer: Peer,
+  flow: Flow,
+  nsLabels: (ns: string) => Record<string, string>,
+): boolean {
   const peers = asArray(rule[peersKey]);
   const ports = asArray(rule.ports);
   const peerOk = peers.length === 0 || peers.some((p) => peerMatches(p, policyNs, peer, nsLabels));
@@ -105,10 +121,15 @@ export function allows(
   flow: Flow,
   nsLabels: (ns: string) => Record<string, string>,
 ): { allowed: boolean; policies: readonly Policy[] } {
-  const selecting = policies.filter((p) => p[direction] !== undefined && (isEmptySelector(p.podSelector) || matchesSelector(p.podSelector, pod.labels)));
+  const selecting = policies.filter(
+    (p) => p[direction] !== undefined && (isEmptySelector(p.podSelector) || matchesSelector(p.podSelector, pod.labels)),
+  );
   if (!selecting.length) return { allowed: true, policies: [] };
   const key = direction === 'egress' ? 'to' : 'from';
-  return { allowed: selecting.some((p) => p[direction]!.some((r) => ruleAllows(r, key, p.namespace, peer, flow, nsLabels))), policies: selecting };
+  return {
+    allowed: selecting.some((p) => p[direction]!.some((r) => ruleAllows(r, key, p.namespace, peer, flow, nsLabels))),
+    policies: selecting,
+  };
 }
 
 /** A Service's target port for a named or numbered service port, with its name on the pod. */

@@ -50,9 +50,15 @@ export function devicePluginsOf(releases: readonly Release[], index: ObjectIndex
   for (const t of index.ofKind('DaemonSet')) {
     if (t.origin.release && modelled.has(t.origin.release)) continue;
     const images = asArray(at(t.object, 'spec.template.spec.containers')).map((c) => String(asObject(c)?.image ?? ''));
-    const plugin = images.some((i) => i.includes('aws-efa-k8s-device-plugin')) ? 'efa' : images.some((i) => i.includes('k8s-device-plugin')) ? 'nvidia' : undefined;
+    const plugin = images.some((i) => i.includes('aws-efa-k8s-device-plugin'))
+      ? 'efa'
+      : images.some((i) => i.includes('k8s-device-plugin'))
+        ? 'nvidia'
+        : undefined;
     if (!plugin) continue;
-    const terms = asArray(at(t.object, 'spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms'));
+    const terms = asArray(
+      at(t.object, 'spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms'),
+    );
     out.push({
       plugin,
       source: describe(t.object, t.namespace),
@@ -69,15 +75,22 @@ export interface NodeResources {
   /** Per missing kind (`gpu`, `efa`): why the node advertises none. */
   readonly missing: Readonly<Record<string, string>>;
   /** Problems with the pool's device plugin configuration (a config entry that does not exist). */
-  readonly configProblems: readonly { readonly field: string; readonly value: string; readonly problem: string; readonly fix: string }[];
+  readonly configProblems: readonly {
+    readonly field: string;
+    readonly value: string;
+    readonly problem: string;
+    readonly fix: string;
+  }[];
 }
 
 function runsOn(plugin: DevicePlugin, pool: Pool): string | undefined {
   const blocked = untolerated(pool.taints, plugin.tolerations);
-  if (blocked.length) return `${plugin.source} does not tolerate the taint ${blocked[0].key}:${blocked[0].effect} of ${pool.source}`;
+  if (blocked.length)
+    return `${plugin.source} does not tolerate the taint ${blocked[0].key}:${blocked[0].effect} of ${pool.source}`;
   if (plugin.instanceTypes && pool.instanceTypes.some((t) => !plugin.instanceTypes!.includes(t)))
     return `${plugin.source} runs only on the instance types of its supportedInstanceLabels, not all of ${pool.instanceTypes.join(', ')}`;
-  if (plugin.nodeRequirements && !plugin.nodeRequirements.every((r) => poolAdmits(pool, r))) return `${plugin.source}'s node affinity does not match ${pool.source}`;
+  if (plugin.nodeRequirements && !plugin.nodeRequirements.every((r) => poolAdmits(pool, r)))
+    return `${plugin.source}'s node affinity does not match ${pool.source}`;
   if (plugin.operator && pool.labels[gpuOperatorDeployLabel('device-plugin')] === 'false')
     return `${pool.source} sets ${gpuOperatorDeployLabel('device-plugin')}=false`;
   return undefined;
@@ -182,14 +195,17 @@ export function nodeResources(pool: Pool, plugins: readonly DevicePlugin[], inde
       const reasons = nvidia.map((p) => runsOn(p, pool));
       const running = nvidia.find((_, i) => reasons[i] === undefined);
       if (running) Object.assign(resources, gpuResources(pool, running, index, out));
-      else missing.gpu = reasons.find((r) => r !== undefined) ?? 'no NVIDIA device plugin is installed (GPU operator or nvidia-device-plugin)';
+      else
+        missing.gpu =
+          reasons.find((r) => r !== undefined) ?? 'no NVIDIA device plugin is installed (GPU operator or nvidia-device-plugin)';
     }
   }
   if (pool.efaPerNode > 0) {
     const efa = plugins.filter((p) => p.plugin === 'efa');
     const reasons = efa.map((p) => runsOn(p, pool));
     if (efa.some((_, i) => reasons[i] === undefined)) resources[EFA_RESOURCE] = pool.efaPerNode;
-    else missing.efa = reasons.find((r) => r !== undefined) ?? 'the EFA device plugin (aws-efa-k8s-device-plugin) is not installed';
+    else
+      missing.efa = reasons.find((r) => r !== undefined) ?? 'the EFA device plugin (aws-efa-k8s-device-plugin) is not installed';
   }
   return out;
 }

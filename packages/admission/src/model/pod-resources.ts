@@ -28,7 +28,17 @@ export function containerLimitsOf(spec: unknown, source: string): ContainerLimit
     const min = parseResourceList(item.min);
     const def = { ...max, ...parseResourceList(item.default) };
     const defaultRequest = { ...min, ...def, ...parseResourceList(item.defaultRequest) };
-    return [{ source, index, default: def, defaultRequest, min, max, maxLimitRequestRatio: parseResourceList(item.maxLimitRequestRatio) }];
+    return [
+      {
+        source,
+        index,
+        default: def,
+        defaultRequest,
+        min,
+        max,
+        maxLimitRequestRatio: parseResourceList(item.maxLimitRequestRatio),
+      },
+    ];
   });
 }
 
@@ -80,7 +90,8 @@ export function podTotals(containers: readonly EffectiveContainer[], key: 'reque
   const initMax: Record<string, number> = {};
   for (const c of containers) {
     const target = c.list === 'initContainers' ? initMax : sum;
-    for (const [k, v] of Object.entries(c[key])) target[k] = c.list === 'initContainers' ? Math.max(target[k] ?? 0, v) : (target[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(c[key]))
+      target[k] = c.list === 'initContainers' ? Math.max(target[k] ?? 0, v) : (target[k] ?? 0) + v;
   }
   const out: Record<string, number> = { ...sum };
   for (const [k, v] of Object.entries(initMax)) out[k] = Math.max(out[k] ?? 0, v);

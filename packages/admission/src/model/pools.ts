@@ -54,9 +54,7 @@ function taintsOf(value: unknown): Taint[] {
     const o = asObject(t);
     const key = asString(o?.key);
     if (!key) return [];
-    const effect = String(o?.effect)
-      .toLowerCase()
-      .replace(/_/g, '');
+    const effect = String(o?.effect).toLowerCase().replace(/_/g, '');
     const mapped = effect === 'noschedule' ? 'NoSchedule' : effect === 'prefernoschedule' ? 'PreferNoSchedule' : 'NoExecute';
     return [{ key, ...(asString(o?.value) !== undefined ? { value: asString(o?.value) } : {}), effect: mapped } as Taint];
   });
@@ -75,7 +73,10 @@ function maxEfa(types: readonly string[]): number {
 }
 
 /** Karpenter instance types advertise nvidia.com/gpu and EFA by themselves; other resources need a NodeOverlay. */
-function overlayCapacity(pool: { labels: Record<string, string>; requirements: readonly Requirement[] }, overlays: readonly KubeObject[]): Record<string, number> {
+function overlayCapacity(
+  pool: { labels: Record<string, string>; requirements: readonly Requirement[] },
+  overlays: readonly KubeObject[],
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const o of overlays) {
     const reqs = requirementsOf(at(o, 'spec.requirements'));
@@ -90,14 +91,19 @@ function karpenterPools(index: ObjectIndex): Pool[] {
   return index.ofKind('NodePool').map(({ object: np }) => {
     const name = np.metadata?.name ?? '';
     const requirements = requirementsOf(at(np, 'spec.template.spec.requirements'));
-    const labels: Record<string, string> = { ...asStringMap(at(np, 'spec.template.metadata.labels')), [KARPENTER_LABELS.nodePool]: name };
+    const labels: Record<string, string> = {
+      ...asStringMap(at(np, 'spec.template.metadata.labels')),
+      [KARPENTER_LABELS.nodePool]: name,
+    };
     for (const r of requirements) if (r.operator === 'In' && r.values.length === 1) labels[r.key] = r.values[0];
     const types = requirements.find((r) => r.key === WELL_KNOWN_LABELS.instanceType && r.operator === 'In')?.values ?? [];
     const classRef = asString(at(np, 'spec.template.spec.nodeClassRef.name'));
     const nodeClass = index.find('EC2NodeClass', undefined, classRef)?.object;
     const alias = asString(asObject(asArray(at(nodeClass, 'spec.amiSelectorTerms'))[0])?.alias) ?? '';
     const interfaces = asArray(at(nodeClass, 'spec.networkInterfaces'));
-    const efaPerNode = interfaces.length ? interfaces.filter((i) => asObject(i)?.interfaceType === 'efa-only').length : maxEfa(types);
+    const efaPerNode = interfaces.length
+      ? interfaces.filter((i) => asObject(i)?.interfaceType === 'efa-only').length
+      : maxEfa(types);
     const gpu = gpuOf(types);
     const scaleFromZero: Record<string, number> = {
       ...(gpu ? { 'nvidia.com/gpu': gpu.perNode } : {}),
@@ -129,7 +135,8 @@ function nodeGroupPools(plan: PlanIndex): Pool[] {
   return plan.ofType(PLAN_TYPES.nodeGroup).map((ng) => {
     const i = ng.inputs;
     const types = asArray(i.instanceTypes).map(String);
-    const sameGroup = (r: PlanResource) => (ng.parent !== undefined && r.parent === ng.parent) || String(r.inputs.autoscalingGroupName ?? '').includes(ng.name);
+    const sameGroup = (r: PlanResource) =>
+      (ng.parent !== undefined && r.parent === ng.parent) || String(r.inputs.autoscalingGroupName ?? '').includes(ng.name);
     const scaleFromZero: Record<string, number> = {};
     for (const t of tags.filter(sameGroup)) {
       const tag = asObject(t.inputs.tag) ?? {};
@@ -175,7 +182,8 @@ export function poolAdmits(pool: Pool, r: Requirement): boolean {
     return r.operator !== 'DoesNotExist';
   }
   const kubelet = NODE_SET_LABELS.includes(r.key);
-  const karpenter = pool.provisioner === 'karpenter' && (r.key.startsWith('karpenter.k8s.aws/') || r.key.startsWith('karpenter.sh/'));
+  const karpenter =
+    pool.provisioner === 'karpenter' && (r.key.startsWith('karpenter.k8s.aws/') || r.key.startsWith('karpenter.sh/'));
   if (kubelet || karpenter) return r.operator !== 'DoesNotExist';
   return satisfies({}, r);
 }
