@@ -3,17 +3,27 @@ import { planResource } from './fixtures/target';
 import { broken, problems, refusal, Target } from './support';
 
 const HELM = 'kubernetes:helm.sh/v3:Release';
-const dropPlan = (t: Target, name: string) => t.plan.resources.splice(t.plan.resources.findIndex((r) => r.name === name), 1);
+const dropPlan = (t: Target, name: string) =>
+  t.plan.resources.splice(
+    t.plan.resources.findIndex((r) => r.name === name),
+    1,
+  );
 
 /** A GitOps target: an Argo CD Application installs Karpenter's CRDs, a NodePool follows in a later wave. */
-function gitops(nodePoolWave: string): { objects: KubeObject[]; prerequisites: { kind: string; name: string; reason: string }[] } {
+function gitops(nodePoolWave: string): {
+  objects: KubeObject[];
+  prerequisites: { kind: string; name: string; reason: string }[];
+} {
   return {
     objects: [
       {
         apiVersion: 'argoproj.io/v1alpha1',
         kind: 'Application',
         metadata: { name: 'karpenter-crd', namespace: 'argocd', annotations: { 'argocd.argoproj.io/sync-wave': '-1' } },
-        spec: { destination: { namespace: 'kube-system' }, source: { chart: 'karpenter-crd', targetRevision: '1.14.1', helm: { valuesObject: {} } } },
+        spec: {
+          destination: { namespace: 'kube-system' },
+          source: { chart: 'karpenter-crd', targetRevision: '1.14.1', helm: { valuesObject: {} } },
+        },
       },
       {
         apiVersion: 'karpenter.sh/v1',
@@ -31,7 +41,12 @@ function gitops(nodePoolWave: string): { objects: KubeObject[]; prerequisites: {
 
 describe('offline admission: CRDs', () => {
   test('admits the valid target', () => {
-    expect(problems(broken(() => {}), 'crds')).toEqual([]);
+    expect(
+      problems(
+        broken(() => {}),
+        'crds',
+      ),
+    ).toEqual([]);
   });
 
   test.each<[string, (t: Target) => void, string]>([
@@ -42,7 +57,8 @@ describe('offline admission: CRDs', () => {
     ],
     [
       'the objects are applied before the release that installs their CRD',
-      (t) => (planResource(t, 'kubernetes:yaml/v2:ConfigGroup', 'platform-objects').dependsOn = [`${HELM}::platform-karpenter-crd`]),
+      (t) =>
+        (planResource(t, 'kubernetes:yaml/v2:ConfigGroup', 'platform-objects').dependsOn = [`${HELM}::platform-karpenter-crd`]),
       'which does not wait for release platform-kueue that installs the kueue.x-k8s.io/ClusterQueue CRD',
     ],
     [
@@ -79,7 +95,11 @@ describe('offline admission: CRDs', () => {
       dropPlan(x, 'platform-karpenter-crd');
       x.prerequisites = [
         ...(x.prerequisites ?? []),
-        ...['karpenter.sh/NodePool', 'karpenter.sh/NodeOverlay', 'karpenter.k8s.aws/EC2NodeClass'].map((name) => ({ kind: 'CustomResourceDefinition', name, reason: 'installed by the cluster team' })),
+        ...['karpenter.sh/NodePool', 'karpenter.sh/NodeOverlay', 'karpenter.k8s.aws/EC2NodeClass'].map((name) => ({
+          kind: 'CustomResourceDefinition',
+          name,
+          reason: 'installed by the cluster team',
+        })),
       ];
     });
     expect(problems(t, 'crds')).toEqual([]);

@@ -17,7 +17,12 @@ const ec2NodeClass = (t: Target, name: string) => find(t, 'EC2NodeClass', name).
 
 describe('offline admission: IAM coverage', () => {
   test('admits the valid target (policies equal to upstream)', () => {
-    expect(problems(broken(() => {}), 'iam')).toEqual([]);
+    expect(
+      problems(
+        broken(() => {}),
+        'iam',
+      ),
+    ).toEqual([]);
   });
 
   test.each<[string, (t: Target) => void, string]>([
@@ -37,7 +42,11 @@ describe('offline admission: IAM coverage', () => {
       },
       'lacks ec2:DescribePlacementGroups, which placement groups',
     ],
-    ['DescribeInstanceStatus is missing (issue 13 item 1)', revoke('ec2:DescribeInstanceStatus'), 'lacks ec2:DescribeInstanceStatus, which every NodePool needs'],
+    [
+      'DescribeInstanceStatus is missing (issue 13 item 1)',
+      revoke('ec2:DescribeInstanceStatus'),
+      'lacks ec2:DescribeInstanceStatus, which every NodePool needs',
+    ],
     [
       'capacity reservations are used and RunInstances lacks capacity-reservation/*',
       (t) => {
@@ -46,11 +55,23 @@ describe('offline admission: IAM coverage', () => {
       },
       'which capacity reservations (EC2NodeClass h100 spec.capacityReservationSelectorTerms) needs',
     ],
-    ['a spot pool exists and CreateFleet lacks spot-instances-request/*', revoke('ec2:CreateFleet', 'spot-instances-request'), 'which spot (NodePool l4 karpenter.sh/capacity-type spot) needs'],
-    ['EC2NodeClasses name a role and instance profiles cannot be created', revoke('iam:CreateInstanceProfile'), 'lacks iam:CreateInstanceProfile on instance-profile/*, which instance profiles'],
+    [
+      'a spot pool exists and CreateFleet lacks spot-instances-request/*',
+      revoke('ec2:CreateFleet', 'spot-instances-request'),
+      'which spot (NodePool l4 karpenter.sh/capacity-type spot) needs',
+    ],
+    [
+      'EC2NodeClasses name a role and instance profiles cannot be created',
+      revoke('iam:CreateInstanceProfile'),
+      'lacks iam:CreateInstanceProfile on instance-profile/*, which instance profiles',
+    ],
     [
       'the Karpenter service account has no Pod Identity association',
-      (t) => t.plan.resources.splice(t.plan.resources.findIndex((r) => r.name === 'karpenter' && r.type.includes('podIdentity')), 1),
+      (t) =>
+        t.plan.resources.splice(
+          t.plan.resources.findIndex((r) => r.name === 'karpenter' && r.type.includes('podIdentity')),
+          1,
+        ),
       "Karpenter's service account has no Pod Identity association",
     ],
     [
@@ -65,7 +86,11 @@ describe('offline admission: IAM coverage', () => {
     ],
     [
       'the EBS CSI role has no EBS policy',
-      (t) => t.plan.resources.splice(t.plan.resources.findIndex((r) => r.name === 'ebs-csi-policy'), 1),
+      (t) =>
+        t.plan.resources.splice(
+          t.plan.resources.findIndex((r) => r.name === 'ebs-csi-policy'),
+          1,
+        ),
       'the EBS CSI driver role lacks ec2:CreateVolume',
     ],
     [
@@ -94,6 +119,8 @@ describe('offline admission: IAM coverage', () => {
     const s = statementsOf({ Statement: { Effect: 'Allow', Action: 'ec2:Describe*', Resource: '*' } });
     expect(grants(s, 'ec2:DescribePlacementGroups', undefined)).toBe(true);
     expect(grants(s, 'ec2:RunInstances', undefined)).toBe(false);
-    expect(grants(statementsOf('{"Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}'), 'ec2:RunInstances', undefined)).toBe(false);
+    expect(
+      grants(statementsOf('{"Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}'), 'ec2:RunInstances', undefined),
+    ).toBe(false);
   });
 });

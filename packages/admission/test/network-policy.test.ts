@@ -11,7 +11,12 @@ const drop = (namespace: string, name: string) => (t: Target) =>
 
 describe('offline admission: network policy', () => {
   test('admits the valid target', () => {
-    expect(problems(broken(() => {}), 'network-policy')).toEqual([]);
+    expect(
+      problems(
+        broken(() => {}),
+        'network-policy',
+      ),
+    ).toEqual([]);
   });
 
   test.each<[string, (t: Target) => void, string]>([
@@ -20,10 +25,26 @@ describe('offline admission: network policy', () => {
       drop('research', 'allow-pod-identity'),
       'cannot reach the EKS Pod Identity agent (169.254.170.23:80)',
     ],
-    ['pods cannot resolve names', drop('serving', 'allow-dns'), 'Deployment serving/llm spec.template.spec = "egress kube-system/k8s-app=kube-dns:53/UDP": cannot reach DNS (kube-dns, UDP 53)'],
-    ["Argo's wait container cannot reach the API server", drop('research', 'allow-https-egress'), 'WorkflowTemplate research/evaluate spec.templates[1] = "egress 10.0.0.10:443/TCP": cannot reach the API server (TCP 443)'],
-    ['Prometheus cannot scrape the inference server', drop('serving', 'allow-prometheus'), 'cannot be reached by Prometheus scraping port 8000'],
-    ['the pods of a multi-node job cannot talk to each other', drop('research', 'allow-same-namespace'), 'cannot reach the other pods of its multi-node job'],
+    [
+      'pods cannot resolve names',
+      drop('serving', 'allow-dns'),
+      'Deployment serving/llm spec.template.spec = "egress kube-system/k8s-app=kube-dns:53/UDP": cannot reach DNS (kube-dns, UDP 53)',
+    ],
+    [
+      "Argo's wait container cannot reach the API server",
+      drop('research', 'allow-https-egress'),
+      'WorkflowTemplate research/evaluate spec.templates[1] = "egress 10.0.0.10:443/TCP": cannot reach the API server (TCP 443)',
+    ],
+    [
+      'Prometheus cannot scrape the inference server',
+      drop('serving', 'allow-prometheus'),
+      'cannot be reached by Prometheus scraping port 8000',
+    ],
+    [
+      'the pods of a multi-node job cannot talk to each other',
+      drop('research', 'allow-same-namespace'),
+      'cannot reach the other pods of its multi-node job',
+    ],
   ])('throws when %s', (_, mutate, expected) => {
     expect(refusal(broken(mutate))).toContain(expected);
   });
@@ -49,8 +70,20 @@ describe('offline admission: network policy', () => {
   ])('cidr %s contains %s: %s', (cidr, ip, expected) => expect(cidrContains(cidr, ip)).toBe(expected));
 
   test('an ipBlock except carves addresses out', () => {
-    const policy: Policy = { name: 'p', namespace: 'a', podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16'] } }] }] };
-    const result = allows([policy], { namespace: 'a', labels: {} }, 'egress', { ip: '169.254.170.23' }, { protocol: 'TCP', port: 80 }, () => ({}));
+    const policy: Policy = {
+      name: 'p',
+      namespace: 'a',
+      podSelector: {},
+      egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16'] } }] }],
+    };
+    const result = allows(
+      [policy],
+      { namespace: 'a', labels: {} },
+      'egress',
+      { ip: '169.254.170.23' },
+      { protocol: 'TCP', port: 80 },
+      () => ({}),
+    );
     expect(result.allowed).toBe(false);
   });
 });

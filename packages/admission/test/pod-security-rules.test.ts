@@ -1,7 +1,8 @@
+import { Loose } from './support';
 import { evaluatePodSecurity, minorOf, POD_SECURITY_RULES } from '../src/checks/pod-security-rules';
 import { RESTRICTED } from './fixtures/target';
 
-type Spec = Record<string, any>;
+type Spec = Loose;
 const pod = (container: Spec = {}, spec: Spec = {}): Spec => ({
   containers: [{ name: 'c', securityContext: { ...RESTRICTED }, ...container }],
   ...spec,

@@ -1,12 +1,18 @@
 import { find } from './fixtures/target';
-import { broken, problems, refusal, Target } from './support';
+import { broken, problems, refusal, Target, Loose } from './support';
 
 const queue = (t: Target) => find(t, 'ClusterQueue').spec;
-const h100 = (t: Target) => queue(t).resourceGroups[0].flavors[0].resources as { name: string; nominalQuota: string; borrowingLimit?: string }[];
+const h100 = (t: Target) =>
+  queue(t).resourceGroups[0].flavors[0].resources as { name: string; nominalQuota: string; borrowingLimit?: string }[];
 
 describe('offline admission: Kueue and training semantics', () => {
   test('admits the valid target', () => {
-    expect(problems(broken(() => {}), 'queues')).toEqual([]);
+    expect(
+      problems(
+        broken(() => {}),
+        'queues',
+      ),
+    ).toEqual([]);
   });
 
   test.each<[string, (t: Target) => void, string]>([
@@ -14,7 +20,8 @@ describe('offline admission: Kueue and training semantics', () => {
       'a queued TrainJob requests EFA its ClusterQueue does not cover (issue 21 item 1)',
       (t) => {
         queue(t).resourceGroups[0].coveredResources = ['cpu', 'memory', 'nvidia.com/gpu'];
-        for (const f of queue(t).resourceGroups[0].flavors) f.resources = f.resources.filter((r: { name: string }) => r.name !== 'vpc.amazonaws.com/efa');
+        for (const f of queue(t).resourceGroups[0].flavors)
+          f.resources = f.resources.filter((r: { name: string }) => r.name !== 'vpc.amazonaws.com/efa');
       },
       'requests vpc.amazonaws.com/efa, which ClusterQueue research does not cover',
     ],
@@ -30,7 +37,16 @@ describe('offline admission: Kueue and training semantics', () => {
           apiVersion: 'kueue.x-k8s.io/v1beta2',
           kind: 'ClusterQueue',
           metadata: { name: 'other' },
-          spec: { cohortName: 'shared', namespaceSelector: { matchLabels: { team: 'other' } }, resourceGroups: [{ coveredResources: ['nvidia.com/gpu'], flavors: [{ name: 'h100', resources: [{ name: 'nvidia.com/gpu', nominalQuota: '16' }] }] }] },
+          spec: {
+            cohortName: 'shared',
+            namespaceSelector: { matchLabels: { team: 'other' } },
+            resourceGroups: [
+              {
+                coveredResources: ['nvidia.com/gpu'],
+                flavors: [{ name: 'h100', resources: [{ name: 'nvidia.com/gpu', nominalQuota: '16' }] }],
+              },
+            ],
+          },
         });
         queue(t).cohortName = 'shared';
       },
@@ -58,7 +74,13 @@ describe('offline admission: Kueue and training semantics', () => {
                     args: ['train.py'],
                     env: [{ name: 'MASTER_ADDR', value: 'ddp-0.ddp' }],
                     resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '1Gi' } },
-                    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+                    securityContext: {
+                      allowPrivilegeEscalation: false,
+                      capabilities: { drop: ['ALL'] },
+                      runAsNonRoot: true,
+                      runAsUser: 1000,
+                      seccompProfile: { type: 'RuntimeDefault' },
+                    },
                   },
                 ],
               },
@@ -74,8 +96,9 @@ describe('offline admission: Kueue and training semantics', () => {
   test("EFA excluded from Kueue's accounting needs no coverage", () => {
     const t = broken((x) => {
       queue(x).resourceGroups[0].coveredResources = ['cpu', 'memory', 'nvidia.com/gpu'];
-      const kueue = x.plan.resources.find((r) => r.name === 'platform-kueue') as any;
-      kueue.inputs.values.managerConfig.controllerManagerConfigYaml += 'resources:\n  excludeResourcePrefixes: ["vpc.amazonaws.com/"]\n';
+      const kueue = x.plan.resources.find((r) => r.name === 'platform-kueue') as Loose;
+      kueue.inputs.values.managerConfig.controllerManagerConfigYaml +=
+        'resources:\n  excludeResourcePrefixes: ["vpc.amazonaws.com/"]\n';
     });
     expect(problems(t, 'queues')).toEqual([]);
   });

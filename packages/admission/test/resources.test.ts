@@ -1,15 +1,21 @@
 import { checkAdmission } from '../src';
 import { find } from './fixtures/target';
-import { broken, problems, refusal, server, serverPod, Target } from './support';
+import { broken, problems, refusal, server, serverPod, Target, Loose } from './support';
 
 const trainer = (t: Target) => find(t, 'TrainJob').spec.trainer;
 const step = (t: Target) => find(t, 'WorkflowTemplate').spec.templates[1].container;
-const limitRange = (t: Target, name = 'research') => t.objects.find((o) => o.kind === 'LimitRange' && o.metadata?.namespace === name) as any;
+const limitRange = (t: Target, name = 'research') =>
+  t.objects.find((o) => o.kind === 'LimitRange' && o.metadata?.namespace === name) as Loose;
 const quota = (t: Target) => find(t, 'ResourceQuota').spec.hard;
 
 describe('offline admission: LimitRange and ResourceQuota', () => {
   test('admits the valid target', () => {
-    expect(problems(broken(() => {}), 'resources')).toEqual([]);
+    expect(
+      problems(
+        broken(() => {}),
+        'resources',
+      ),
+    ).toEqual([]);
   });
 
   test.each<[string, (t: Target) => void, string]>([
@@ -31,11 +37,23 @@ describe('offline admission: LimitRange and ResourceQuota', () => {
     ],
     [
       '/dev/shm is larger than the memory limit',
-      (t) => (find(t, 'ClusterTrainingRuntime').spec.template.spec.replicatedJobs[0].template.spec.template.spec.volumes[0].emptyDir.sizeLimit = '2Ti'),
+      (t) =>
+        (find(
+          t,
+          'ClusterTrainingRuntime',
+        ).spec.template.spec.replicatedJobs[0].template.spec.template.spec.volumes[0].emptyDir.sizeLimit = '2Ti'),
       'the memory-backed volume "dshm" counts against the memory limit of container "node"',
     ],
-    ['a container exceeds the LimitRange max', (t) => (limitRange(t).spec.limits[0].max = { memory: '32Gi' }), 'exceeds the maximum 32Gi of LimitRange research/team-defaults'],
-    ['a container requests less than the LimitRange min', (t) => (limitRange(t).spec.limits[0].min = { cpu: '4' }), 'is below the minimum 4 of LimitRange research/team-defaults'],
+    [
+      'a container exceeds the LimitRange max',
+      (t) => (limitRange(t).spec.limits[0].max = { memory: '32Gi' }),
+      'exceeds the maximum 32Gi of LimitRange research/team-defaults',
+    ],
+    [
+      'a container requests less than the LimitRange min',
+      (t) => (limitRange(t).spec.limits[0].min = { cpu: '4' }),
+      'is below the minimum 4 of LimitRange research/team-defaults',
+    ],
     [
       'a limit is more than maxLimitRequestRatio times the request',
       (t) => {
@@ -44,7 +62,11 @@ describe('offline admission: LimitRange and ResourceQuota', () => {
       },
       'maxLimitRequestRatio',
     ],
-    ['one pod needs more GPUs than the quota', (t) => (quota(t)['requests.nvidia.com/gpu'] = '4'), 'one pod needs more than ResourceQuota research/team-quota allows (requests.nvidia.com/gpu: 4)'],
+    [
+      'one pod needs more GPUs than the quota',
+      (t) => (quota(t)['requests.nvidia.com/gpu'] = '4'),
+      'one pod needs more than ResourceQuota research/team-quota allows (requests.nvidia.com/gpu: 4)',
+    ],
     [
       'the quota can never admit the whole gang',
       (t) => (quota(t)['requests.nvidia.com/gpu'] = '12'),
@@ -72,11 +94,13 @@ describe('offline admission: LimitRange and ResourceQuota', () => {
   test('replicas beyond the quota are a warning for non-gang workloads', () => {
     // GIVEN two inference replicas of 600 CPUs under a quota of 1000
     const t = broken((x) => {
-      (x.objects.find((o) => o.kind === 'ResourceQuota') as any).metadata.namespace = 'serving';
+      (x.objects.find((o) => o.kind === 'ResourceQuota') as Loose).metadata.namespace = 'serving';
       serverPod(x).containers[0].resources.requests.cpu = '600';
     });
     // THEN one replica fits: a warning, no error
     expect(problems(t, 'resources')).toEqual([]);
-    expect(checkAdmission(t).warnings.map((w) => w.message)).toContain('only 1 of 2 replicas fit ResourceQuota serving/team-quota (requests.cpu: 1000)');
+    expect(checkAdmission(t).warnings.map((w) => w.message)).toContain(
+      'only 1 of 2 replicas fit ResourceQuota serving/team-quota (requests.cpu: 1000)',
+    );
   });
 });

@@ -7,11 +7,17 @@ const dropPlan = (t: Target, name: string) => {
   const i = t.plan.resources.findIndex((r) => r.name === name);
   t.plan.resources.splice(i, 1);
 };
-const dropObject = (t: Target, kind: string, name?: string) => t.objects.splice(t.objects.indexOf(find(t, kind, name) as never), 1);
+const dropObject = (t: Target, kind: string, name?: string) =>
+  t.objects.splice(t.objects.indexOf(find(t, kind, name) as never), 1);
 
 describe('offline admission: scheduling', () => {
   test('admits the valid target', () => {
-    expect(problems(broken(() => {}), 'scheduling')).toEqual([]);
+    expect(
+      problems(
+        broken(() => {}),
+        'scheduling',
+      ),
+    ).toEqual([]);
   });
 
   test.each<[string, (t: Target) => void, string]>([
@@ -25,8 +31,16 @@ describe('offline admission: scheduling', () => {
       (t) => (planResource(t, HELM, 'platform-efa').inputs.values = {}),
       'does not tolerate the taint nvidia.com/gpu:NoSchedule of NodePool h100',
     ],
-    ['a node selector matches no pool', (t) => (serverPod(t).nodeSelector = { 'aiready.dev/pool': 'a100' }), 'matches no node pool of the target'],
-    ['a GPU pod does not tolerate the GPU taint', (t) => delete serverPod(t).tolerations, 'tolerates no taint of the pools it selects: NodePool l4 has nvidia.com/gpu=true:NoSchedule'],
+    [
+      'a node selector matches no pool',
+      (t) => (serverPod(t).nodeSelector = { 'aiready.dev/pool': 'a100' }),
+      'matches no node pool of the target',
+    ],
+    [
+      'a GPU pod does not tolerate the GPU taint',
+      (t) => delete serverPod(t).tolerations,
+      'tolerates no taint of the pools it selects: NodePool l4 has nvidia.com/gpu=true:NoSchedule',
+    ],
     [
       'a pod asks for a MIG slice on a pool without MIG',
       (t) => (server(t).resources.limits = { memory: '12Gi', 'nvidia.com/mig-1g.10gb': 1 }),
@@ -38,7 +52,7 @@ describe('offline admission: scheduling', () => {
       'no pool it may run on advertises 1 x nvidia.com/gpu per node: NodePool l4 advertises nvidia.com/gpu.shared',
     ],
     [
-      "a pool names a device plugin config entry the config map lacks",
+      'a pool names a device plugin config entry the config map lacks',
       (t) => (find(t, 'NodePool', 'l4').spec.template.metadata.labels['nvidia.com/device-plugin.config'] = 'l4-shared'),
       "names entry 'l4-shared' of ConfigMap gpu-operator/device-plugin-config, which has no such entry",
     ],
@@ -50,7 +64,7 @@ describe('offline admission: scheduling', () => {
     [
       'a managed node group has no scale-from-zero GPU tag',
       (t) => dropPlan(t, 'gpu-l40s-ca-gpu'),
-      'tag the node group\'s Auto Scaling group k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu',
+      "tag the node group's Auto Scaling group k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu",
     ],
     [
       "the GPU operator's device plugin is off",
@@ -69,7 +83,9 @@ describe('offline admission: scheduling', () => {
     });
     const report = checkAdmission(t);
     expect(report.problems.filter((p) => p.check === 'scheduling')).toEqual([]);
-    expect(report.warnings.map((w) => w.message).join('\n')).toContain('attaches 32 EFA interfaces per node that no pod can request');
+    expect(report.warnings.map((w) => w.message).join('\n')).toContain(
+      'attaches 32 EFA interfaces per node that no pod can request',
+    );
   });
 
   test('a managed node group with nodes running needs no scale-from-zero tag', () => {

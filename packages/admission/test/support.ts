@@ -4,6 +4,10 @@ import { DEFAULT_PARAMS, TargetParams, validTarget } from './fixtures/target';
 
 export type Target = ReturnType<typeof validTarget>;
 
+/** Plain JSON a test reaches into. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Loose = any;
+
 /** A valid target with one change. */
 export function broken(mutate: (t: Target) => void, params: TargetParams = DEFAULT_PARAMS): Target {
   const t = validTarget(params);
@@ -27,11 +31,11 @@ export function refusal(t: Target): string {
 }
 
 /** The first container of the inference Deployment. */
-export function server(t: Target): Record<string, any> {
-  return (t.objects.find((o) => o.kind === 'Deployment') as any).spec.template.spec.containers[0];
+export function server(t: Target): Loose {
+  return (t.objects.find((o) => o.kind === 'Deployment') as Loose).spec.template.spec.containers[0];
 }
 
 /** The inference Deployment's pod spec. */
-export function serverPod(t: Target): Record<string, any> {
-  return (t.objects.find((o) => o.kind === 'Deployment') as any).spec.template.spec;
+export function serverPod(t: Target): Loose {
+  return (t.objects.find((o) => o.kind === 'Deployment') as Loose).spec.template.spec;
 }

@@ -256,8 +256,14 @@ function seLinux(allowed: ReadonlySet<string>) {
         v = false;
         types.add(type);
       }
-      if (asString(o.user)) ((v = false), (user = true));
-      if (asString(o.role)) ((v = false), (role = true));
+      if (asString(o.user)) {
+        v = false;
+        user = true;
+      }
+      if (asString(o.role)) {
+        v = false;
+        role = true;
+      }
       return v;
     };
     const setters: string[] = [];
@@ -308,7 +314,10 @@ function seccompBaseline(_m: Json, spec: Json): Violation | undefined {
   const values = new Set<string>();
   const setters: string[] = [];
   const pod = asObject(podSc(spec)?.seccompProfile);
-  if (pod && !validSeccomp(pod.type)) (setters.push('pod'), values.add(String(pod.type)));
+  if (pod && !validSeccomp(pod.type)) {
+    setters.push('pod');
+    values.add(String(pod.type));
+  }
   const b = containers(spec).filter((c) => {
     const p = asObject(c.sc?.seccompProfile);
     if (p && !validSeccomp(p.type)) values.add(String(p.type));
@@ -482,7 +491,10 @@ function seccompRestricted(skipWindows: boolean) {
     const setters: string[] = [];
     const pod = asObject(podSc(spec)?.seccompProfile);
     const podSet = pod !== undefined && validSeccomp(pod.type);
-    if (pod && !podSet) (setters.push('pod'), values.add(String(pod.type)));
+    if (pod && !podSet) {
+      setters.push('pod');
+      values.add(String(pod.type));
+    }
     const explicit = containers(spec).filter((c) => {
       const p = asObject(c.sc?.seccompProfile);
       if (p && !validSeccomp(p.type)) values.add(String(p.type));
