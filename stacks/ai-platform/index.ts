@@ -1,6 +1,6 @@
 // The ai-platform stack: composition only. Every decision lives in @aiready/* and is unit tested;
 // settings come from Pulumi.<stack>.yaml and are validated once by readPlatformConfig.
-import { POOL_LABEL } from '@aiready/core';
+import { karpenterNodeRoleName, POOL_LABEL, principalGroups } from '@aiready/core';
 import { AiPlatform, ReleaseMaterializer, summarizePlatform } from '@aiready/k8s';
 import {
   ArtifactStore,
@@ -9,7 +9,6 @@ import {
   EksCluster,
   GpuNodeGroup,
   KarpenterInfra,
-  karpenterNodeRoleName,
   Network,
   nodeRole,
   PlatformDeployment,
@@ -36,6 +35,8 @@ const cluster = new EksCluster('eks', {
   region: config.region,
   version: config.kubernetesVersion,
   adminPrincipalArns: [...config.adminPrincipalArns],
+  deployerAdmin: config.deployerAdmin,
+  principalGroups: principalGroups(config.teams),
   publicAccessCidrs: config.publicAccessCidrs,
   tags,
 });
@@ -79,6 +80,7 @@ new EksAddons('addons', {
   cluster: cluster.cluster,
   version: config.kubernetesVersion,
   versions: config.eksAddonVersions,
+  enableNetworkPolicy: platform.writesNetworkPolicies,
   tags,
   dependsOn: [system],
 });

@@ -91,13 +91,26 @@ describe('aiready synth', () => {
     const objs = objectsIn(path.join(a, 'ai-platform-prod/manifests'));
     const h100 = objs.find((o) => o.kind === 'EC2NodeClass' && o.metadata.name === 'h100-training');
     expect(h100.spec.capacityReservationSelectorTerms).toEqual([{ id: 'cr-0a1b2c3d4e5f60718' }]);
-    expect(h100.spec.placementGroupSelector).toEqual({ name: 'ai-prod-h100-training' });
+    // A Capacity Block is co-located already: no cluster placement group on top.
+    expect(h100.spec.placementGroupSelector).toBeUndefined();
     expect(h100.spec.networkInterfaces).toHaveLength(33);
     const migConfig = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'aiready-mig-parted-config');
     expect(YAML.parse(migConfig.data['config.yaml'])['mig-configs']['aiready-h100-balanced']).toBeDefined();
     const plan = JSON.parse(fs.readFileSync(path.join(a, 'ai-platform-prod/plan.json'), 'utf8'));
-    expect(plan.counts['aws:ec2/placementGroup:PlacementGroup']).toBe(1);
+    expect(plan.counts['aws:ec2/placementGroup:PlacementGroup']).toBeUndefined();
     expect(plan.counts['aws:ec2/natGateway:NatGateway']).toBe(3);
+    // Teams write NetworkPolicies, so the vpc-cni add-on enforces them.
+    const vpcCni = plan.resources.find((r: { name: string }) => r.name === 'addons-vpc-cni');
+    expect(JSON.parse(vpcCni.inputs.configurationValues)).toEqual({ enableNetworkPolicy: 'true' });
+    // Nothing reaches the API before the access grants exist: the deployer's, the admins', the teams'.
+    const provider = plan.resources.find((r: { type: string }) => r.type === 'pulumi:providers:kubernetes');
+    expect(provider.dependsOn).toEqual(
+      expect.arrayContaining([
+        'aws:eks/accessPolicyAssociation:AccessPolicyAssociation::eks-deployer-admin',
+        'aws:eks/accessPolicyAssociation:AccessPolicyAssociation::eks-admin-0',
+        'aws:eks/accessEntry:AccessEntry::eks-groups-role-research-engineers',
+      ]),
+    );
     const l4 = plan.resources.find((r: { name: string }) => r.name === 'gpu-l4-batch-ng');
     expect(l4.inputs.labels['nvidia.com/device-plugin.config']).toBe('l4-batch');
   });

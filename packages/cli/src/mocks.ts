@@ -58,15 +58,17 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
 }
 
 /** Answers to the provider functions the programs call; anything else fails loudly. */
-function mockCall(token: string, region: string): Record<string, unknown> {
+function mockCall(token: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
   switch (token) {
     case 'aws:index/getCallerIdentity:getCallerIdentity':
       return {
         accountId: MOCK_ACCOUNT_ID,
-        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/mock`,
+        arn: `arn:aws:sts::${MOCK_ACCOUNT_ID}:assumed-role/deployer/pulumi`,
         userId: 'mock',
         id: MOCK_ACCOUNT_ID,
       };
+    case 'aws:iam/getSessionContext:getSessionContext':
+      return { arn: inputs.arn, issuerArn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/deployer`, issuerName: 'deployer' };
     case 'aws:index/getPartition:getPartition':
       return { partition: 'aws', dnsSuffix: 'amazonaws.com', id: 'aws' };
     case 'aws:index/getRegion:getRegion':
@@ -96,7 +98,7 @@ export async function installRecordingMocks(project: string, stack: string, regi
         return { id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs ?? {}, region) };
       },
       call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
-        return mockCall(args.token, region);
+        return mockCall(args.token, args.inputs ?? {}, region);
       },
     },
     project,

@@ -132,6 +132,23 @@ describe('Karpenter plan for capacity features', () => {
     expect(planNodeClass(pool, target).blockDeviceMappings![0].ebs).toMatchObject({ volumeSize: '500Gi', throughput: 1000 });
   });
 
+  test('EFA in a Capacity Block: the interfaces, but no placement group (the block is co-located already)', () => {
+    // GIVEN an EFA training pool launched into a Capacity Block
+    const pool = normalizeGpuPool({
+      name: 'cb',
+      instanceTypes: ['p5.48xlarge'],
+      purpose: 'training',
+      zones: ['us-east-1a'],
+      capacityType: 'reserved',
+      capacityReservation: { ids: ['cr-0a1b2c3d4e5f60718'], capacityBlock: true },
+    });
+    // WHEN its node class is planned
+    const nc = planNodeClass(pool, target);
+    // THEN EFA interfaces are there and no placement group is selected
+    expect(nc.networkInterfaces).toHaveLength(33);
+    expect(nc.placementGroupSelector).toBeUndefined();
+  });
+
   test('no EFA, no interfaces or placement group', () => {
     const nc = planNodeClass(normalizeGpuPool(PLAIN), target);
     expect(nc.networkInterfaces).toBeUndefined();

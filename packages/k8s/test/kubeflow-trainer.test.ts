@@ -30,6 +30,13 @@ describe('KubeflowTrainer', () => {
     expect(pod.spec.nodeSelector).toEqual({ 'aiready.dev/pool': 'h100' });
     expect(pod.spec.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
     expect(pod.metadata.annotations).toEqual({ 'karpenter.sh/do-not-disrupt': 'true' });
+    // TrainJob pods run in team namespaces that enforce Pod Security restricted.
+    expect(pod.spec.containers[0].securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(
       only(objs, 'ClusterTrainingRuntime', 'aiready-torch-l40s').spec.template.spec.replicatedJobs[0].template.spec.template
         .metadata,

@@ -51,6 +51,54 @@ describe('Team', () => {
     );
   });
 
+  test("IAM principals get the team's roles through its derived groups, next to the named groups", () => {
+    // GIVEN a team with a named group and IAM principals
+    const { p } = platform();
+    const team = p.addTeam({
+      name: 'research',
+      editGroups: ['research-engineers'],
+      editPrincipalArns: ['arn:aws:iam::111122223333:role/ml'],
+      viewPrincipalArns: ['arn:aws:iam::111122223333:role/sre'],
+    });
+    // THEN the bindings carry the groups the access entries map the principals to
+    const objs = teamObjects(p, team);
+    expect(only(objs, 'RoleBinding', 'team-edit').subjects.map((s: { name: string }) => s.name)).toEqual([
+      'aiready-team-research-edit',
+      'research-engineers',
+    ]);
+    expect(only(objs, 'RoleBinding', 'team-view').subjects.map((s: { name: string }) => s.name)).toEqual([
+      'aiready-team-research-view',
+    ]);
+  });
+
+  test('throws when a team principal is not an IAM role or user ARN', () => {
+    const { p } = platform();
+    expect(() =>
+      p.addTeam({ name: 'a', editPrincipalArns: ['arn:aws:sts::111122223333:assumed-role/ml/alice'] }),
+    ).toThrow(/editPrincipalArns\[0\] = .*not an IAM role or user ARN.*Fix: use e.g. 'arn:aws:iam::123456789012:role\/research-engineers'/);
+  });
+
+  test('pods may reach the node-local Pod Identity agent, on its port only', () => {
+    const { p } = platform();
+    const policy = only(teamObjects(p, p.addTeam({ name: 'research' })), 'NetworkPolicy', 'allow-pod-identity');
+    expect(policy.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '169.254.170.23/32' } }], ports: [{ protocol: 'TCP', port: 80 }] }]);
+  });
+
+  test('without HTTPS egress, workflow pods reach the API server through apiServerCidrs, else synth refuses', () => {
+    // GIVEN a platform with Argo Workflows and a team that blocks HTTPS egress
+    const { p } = platform();
+    // THEN without the API server's CIDRs the executor could never report: refused
+    expect(() => p.addTeam({ name: 'locked', allowEgressHttps: false })).toThrow(
+      /allowEgressHttps = false: blocks the Argo executor.*Fix: give apiServerCidrs/,
+    );
+    // AND with them, one policy allows exactly the API server's port there
+    const objs = teamObjects(p, p.addTeam({ name: 'open', allowEgressHttps: false, apiServerCidrs: ['10.0.0.0/16'] }));
+    expect(only(objs, 'NetworkPolicy', 'allow-apiserver').spec.egress).toEqual([
+      { to: [{ ipBlock: { cidr: '10.0.0.0/16' } }], ports: [{ protocol: 'TCP', port: 443 }] },
+    ]);
+    expect(objs.some((o) => o.metadata.name === 'allow-https-egress')).toBe(false);
+  });
+
   test('defaults', () => {
     const { p } = platform();
     const team = p.addTeam({ name: 'research' });
@@ -96,7 +144,7 @@ describe('Team', () => {
         .filter((o) => o.kind === 'NetworkPolicy')
         .map((o) => o.metadata.name)
         .sort(),
-    ).toEqual(['allow-dns', 'allow-https-egress', 'allow-prometheus', 'allow-same-namespace', 'default-deny']);
+    ).toEqual(['allow-dns', 'allow-https-egress', 'allow-pod-identity', 'allow-prometheus', 'allow-same-namespace', 'default-deny']);
     expect(only(objs, 'ServiceAccount', 'workflow')).toBeDefined();
     expect(only(objs, 'RoleBinding', 'team-edit').subjects).toEqual([
       { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'eng' },

@@ -31,6 +31,20 @@ describe('ArgoWorkflows options', () => {
     expect(JSON.stringify(v)).not.toMatch(/accessKey|secretKey/);
   });
 
+  test("workflow pods pass Pod Security restricted: the executor's init and wait containers and each main container", () => {
+    // GIVEN the default Argo Workflows release
+    const v = values({});
+    // THEN the executor runs as its image's non-root user and main containers default to UID 1000, both locked down
+    const restricted = {
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    };
+    expect(v.executor.securityContext).toMatchObject({ ...restricted, runAsUser: 8737 });
+    expect(v.mainContainer.securityContext).toMatchObject({ ...restricted, runAsUser: 1000 });
+  });
+
   test('the platform points the controller ServiceMonitor at its Prometheus', () => {
     const p = new AiPlatform(new App(), 'p', { clusterName: 'c1', pools: [{ name: 'g', instanceTypes: ['g6.xlarge'] }] });
     const v = releaseValues(p.toJson() as Obj[], 'argo-workflows');

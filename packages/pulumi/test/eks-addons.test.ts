@@ -28,6 +28,21 @@ describe('EksAddons', () => {
     ]);
   });
 
+  test('enableNetworkPolicy turns on the vpc-cni network policy agent, and only there', async () => {
+    // GIVEN a platform that writes NetworkPolicies
+    const cluster = new aws.eks.Cluster('np', { name: 'np', roleArn: 'r', vpcConfig: { subnetIds: [] } });
+    new EksAddons('np', { cluster, version: '1.35', enableNetworkPolicy: true });
+    new EksAddons('off', { cluster, version: '1.35' });
+    await settle();
+    // THEN vpc-cni is configured to enforce them; nothing else is configured
+    const np = ofType(captured, 'aws:eks/addon:Addon').filter((a) => a.name.startsWith('np-'));
+    expect(np.filter((a) => a.inputs.configurationValues).map((a) => a.inputs.addonName)).toEqual(['vpc-cni']);
+    expect(JSON.parse(np.find((a) => a.inputs.addonName === 'vpc-cni')!.inputs.configurationValues)).toEqual({
+      enableNetworkPolicy: 'true',
+    });
+    expect(ofType(captured, 'aws:eks/addon:Addon').find((a) => a.name === 'off-vpc-cni')!.inputs.configurationValues).toBeUndefined();
+  });
+
   test('unpinned versions are said, once', () => {
     expect(planEksAddons('1.36').every((a) => a.addonVersion === undefined)).toBe(true);
     const warnings = unpinnedAddonWarnings('1.36');

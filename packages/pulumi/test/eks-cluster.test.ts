@@ -27,12 +27,39 @@ describe('EksCluster', () => {
 
   test('admins get cluster-admin through access entries', async () => {
     await settle();
-    expect(ofType(captured, 'aws:eks/accessEntry:AccessEntry')[0].inputs.principalArn).toBe(
-      'arn:aws:iam::111122223333:role/admin',
-    );
-    expect(ofType(captured, 'aws:eks/accessPolicyAssociation:AccessPolicyAssociation')[0].inputs).toMatchObject({
+    const admin = ofType(captured, 'aws:eks/accessEntry:AccessEntry').find((e) => e.name === 'eks-admin-0')!;
+    expect(admin.inputs.principalArn).toBe('arn:aws:iam::111122223333:role/admin');
+    expect(
+      ofType(captured, 'aws:eks/accessPolicyAssociation:AccessPolicyAssociation').find((a) => a.name === 'eks-admin-0')!.inputs,
+    ).toMatchObject({
       policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
       accessScope: { type: 'cluster' },
+    });
+  });
+
+  test('the identity running pulumi up gets admin: the role behind its session, not the session', async () => {
+    await settle();
+    const deployer = ofType(captured, 'aws:eks/accessEntry:AccessEntry').find((e) => e.name === 'eks-deployer-admin')!;
+    expect(deployer.inputs.principalArn).toBe('arn:aws:iam::111122223333:role/deployer');
+    expect(cluster.accessGrants).toHaveLength(2);
+  });
+
+  test('deployerAdmin: false grants the deployer nothing; principalGroups map principals to RBAC groups', async () => {
+    // GIVEN a cluster whose deployer is listed as an admin, and a team principal
+    new EksCluster('eks2', {
+      clusterName: 'ai-test2',
+      subnetIds: [],
+      region: 'us-east-1',
+      deployerAdmin: false,
+      principalGroups: { 'arn:aws:iam::111122223333:role/research': ['aiready:research:edit'] },
+    });
+    await settle();
+    // THEN no deployer entry, and one entry carrying the team's group
+    const entries = ofType(captured, 'aws:eks/accessEntry:AccessEntry').filter((e) => e.name.startsWith('eks2-'));
+    expect(entries.map((e) => e.name)).toEqual(['eks2-groups-role-research']);
+    expect(entries[0].inputs).toMatchObject({
+      principalArn: 'arn:aws:iam::111122223333:role/research',
+      kubernetesGroups: ['aiready:research:edit'],
     });
   });
 
@@ -59,6 +86,8 @@ describe('EksCluster', () => {
   test.each([
     ['version', { version: '1.30' as never }],
     ['clusterName', { clusterName: 'Bad_Name' }],
+    // KarpenterNodeRole-<name> must fit IAM's 64 characters.
+    ['clusterName', { clusterName: 'a'.repeat(47) }],
     ['publicAccessCidrs[0]', { publicAccessCidrs: ['everyone'] }],
     ['logRetentionDays', { logRetentionDays: 0 }],
   ])('throws when %s is invalid', (field, args) => {

@@ -22,7 +22,12 @@ describe('karpenterControllerPolicy', () => {
 
   test('"*" resources only for calls that support no resource-level permission', () => {
     const star = policy.Statement.filter((s) => s.Resource === '*').map((s) => s.Sid);
-    expect(star).toEqual(['AllowRegionalReadActions', 'AllowPricingReadActions']);
+    expect(star).toEqual([
+      'AllowRegionalReadActions',
+      'AllowPricingReadActions',
+      'AllowUnscopedInstanceProfileListAction',
+      'AllowZonalShiftStatusReadOnly',
+    ]);
     expect(policy.Statement.find((s) => s.Sid === 'AllowRegionalReadActions')!.Condition).toEqual({
       StringEquals: { 'aws:RequestedRegion': 'us-east-1' },
     });
@@ -34,6 +39,51 @@ describe('karpenterControllerPolicy', () => {
     expect(policy.Statement.find((s) => s.Sid === 'AllowPassingInstanceRole')!.Resource).toBe(input.nodeRoleArn);
     expect(policy.Statement.find((s) => s.Sid === 'AllowInterruptionQueueActions')!.Resource).toBe(input.interruptionQueueArn);
   });
+
+  // Upstream v1.14's reference policy (cloudformation.yaml), action by action: every action it grants.
+  test.each([
+    ['ec2:RunInstances', 'arn:aws:ec2:us-east-1:*:placement-group/*'],
+    ['ec2:CreateFleet', 'arn:aws:ec2:us-east-1:*:placement-group/*'],
+    ['ec2:RunInstances', 'arn:aws:ec2:us-east-1:*:capacity-reservation/*'],
+    ['ec2:DescribePlacementGroups', '*'],
+    ['ec2:DescribeInstanceStatus', '*'],
+    ['ec2:DescribeCapacityReservations', '*'],
+    ['iam:TagInstanceProfile', 'arn:aws:iam::111122223333:instance-profile/*'],
+    ['iam:ListInstanceProfiles', '*'],
+    ['iam:GetInstanceProfile', 'arn:aws:iam::111122223333:instance-profile/*'],
+    ['arc-zonal-shift:GetManagedResource', '*'],
+    ['eks:DescribeCluster', input.clusterArn],
+    ['sqs:ReceiveMessage', input.interruptionQueueArn],
+    ['ec2:TerminateInstances', 'arn:aws:ec2:us-east-1:*:instance/*'],
+    ['ssm:GetParameter', 'arn:aws:ssm:us-east-1::parameter/aws/service/*'],
+  ])('grants %s on %s, as upstream v1.14 does', (action, resource) => {
+    const grants = policy.Statement.filter((s) => s.Action.includes(action)).flatMap((s) =>
+      typeof s.Resource === 'string' ? [s.Resource] : [...s.Resource],
+    );
+    expect(grants).toContain(resource);
+  });
+
+  test('grants exactly the actions upstream v1.14 grants', () => {
+    const actions = [...new Set(policy.Statement.flatMap((s) => s.Action))].sort();
+    expect(actions).toEqual(
+      [
+        ...['RunInstances', 'CreateFleet', 'CreateLaunchTemplate', 'CreateTags', 'TerminateInstances', 'DeleteLaunchTemplate'],
+        ...['DescribeCapacityReservations', 'DescribeImages', 'DescribeInstances', 'DescribeInstanceStatus'],
+        ...['DescribeInstanceTypeOfferings', 'DescribeInstanceTypes', 'DescribeLaunchTemplates', 'DescribePlacementGroups'],
+        ...['DescribeSecurityGroups', 'DescribeSpotPriceHistory', 'DescribeSubnets'],
+      ]
+        .map((a) => `ec2:${a}`)
+        .concat(
+          ['PassRole', 'CreateInstanceProfile', 'TagInstanceProfile', 'AddRoleToInstanceProfile'].map((a) => `iam:${a}`),
+          ['RemoveRoleFromInstanceProfile', 'DeleteInstanceProfile', 'ListInstanceProfiles', 'GetInstanceProfile'].map(
+            (a) => `iam:${a}`,
+          ),
+          ['sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'eks:DescribeCluster', 'ssm:GetParameter'],
+          ['pricing:GetProducts', 'arc-zonal-shift:GetManagedResource'],
+        )
+        .sort(),
+    );
+  });
 });
 
 describe('interruption events', () => {
@@ -43,6 +93,7 @@ describe('interruption events', () => {
       'aws.ec2: EC2 Instance Rebalance Recommendation',
       'aws.ec2: EC2 Instance State-change Notification',
       'aws.health: AWS Health Event',
+      'aws.ec2: EC2 Capacity Reservation Instance Interruption Warning',
     ]);
   });
 });
@@ -58,7 +109,7 @@ describe('KarpenterInfra', () => {
       (r) => JSON.parse(r.inputs.eventPattern)['detail-type'][0],
     );
     expect(rules).toEqual(INTERRUPTION_EVENTS.map((e) => e.detailType));
-    expect(ofType(captured, 'aws:cloudwatch/eventTarget:EventTarget')).toHaveLength(4);
+    expect(ofType(captured, 'aws:cloudwatch/eventTarget:EventTarget')).toHaveLength(5);
     expect(ofType(captured, 'aws:eks/accessEntry:AccessEntry')[0].inputs.type).toBe('EC2_LINUX');
     expect(ofType(captured, 'aws:eks/podIdentityAssociation:PodIdentityAssociation')[0].inputs).toMatchObject({
       namespace: 'kube-system',

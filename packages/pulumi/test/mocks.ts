@@ -31,7 +31,10 @@ export function captureResources(): Captured[] {
         return { id: `${args.name}-id`, state };
       },
       call(args) {
-        if (args.token === 'aws:index/getCallerIdentity:getCallerIdentity') return { accountId: '111122223333' };
+        if (args.token === 'aws:index/getCallerIdentity:getCallerIdentity')
+          return { accountId: '111122223333', arn: 'arn:aws:sts::111122223333:assumed-role/deployer/session' };
+        if (args.token === 'aws:iam/getSessionContext:getSessionContext')
+          return { arn: args.inputs.arn, issuerArn: 'arn:aws:iam::111122223333:role/deployer', issuerName: 'deployer' };
         if (args.token === 'aws:index/getPartition:getPartition') return { partition: 'aws' };
         throw new Error(`unexpected call ${args.token}`);
       },

@@ -120,6 +120,29 @@ describe('GpuNodeGroup', () => {
     expect(efaTag!.inputs.tag.value).toBe('32');
   });
 
+  test('EFA in a Capacity Block: EFA interfaces, no placement group', async () => {
+    // GIVEN an EFA managed node group in a Capacity Block
+    group(
+      'cb-efa',
+      {
+        name: 'p5-block',
+        instanceTypes: ['p5.48xlarge'],
+        provisioner: 'managed-node-group',
+        purpose: 'training',
+        zones: ['us-east-1b'],
+        capacityType: 'reserved',
+        capacityReservation: { ids: ['cr-0a1b2c3d4e5f60718'], capacityBlock: true },
+      },
+      { securityGroupIds: ['sg-1'] },
+    );
+    await settle();
+    // THEN the launch template has the interfaces and no placement, and no group is created
+    const lt = byName('aws:ec2/launchTemplate:LaunchTemplate', 'cb-efa-lt');
+    expect(lt.inputs.networkInterfaces).toHaveLength(32);
+    expect(lt.inputs.placement).toBeUndefined();
+    expect(ofType(captured, 'aws:ec2/placementGroup:PlacementGroup').map((g) => g.name)).not.toContain('cb-efa-pg');
+  });
+
   test('reserved pools launch into their reservation; Capacity Blocks use the CAPACITY_BLOCK type', async () => {
     group('odcr', {
       ...spec,

@@ -4,9 +4,40 @@ const base = {
   'aws:region': 'us-east-1',
   'ai-platform:clusterName': 'ai-dev',
   'ai-platform:pools': JSON.stringify([{ name: 'l4', instanceTypes: ['g6.xlarge'] }]),
+  'ai-platform:deployFromVpc': 'true',
 };
 
 describe('readPlatformConfig', () => {
+  test('throws when pulumi up could not reach the cluster: private endpoint, not deployed from the VPC', () => {
+    // GIVEN no public CIDRs and no statement that pulumi up runs in the VPC
+    const { ['ai-platform:deployFromVpc']: _inVpc, ...unreachable } = base;
+    // THEN the stack is refused, with both ways out in the fix
+    expect(() => readPlatformConfig('ai-platform', unreachable)).toThrow(
+      /ai-platform:publicAccessCidrs = \[\]: the API endpoint would be private only.*Fix: list the CIDRs pulumi up runs from.*or set ai-platform:deployFromVpc: true/,
+    );
+    expect(readPlatformConfig('ai-platform', { ...unreachable, 'ai-platform:publicAccessCidrs': '["198.18.0.0/24"]' }).deployFromVpc).toBe(
+      false,
+    );
+  });
+
+  test('throws when the cluster name is too long for the Karpenter node role name', () => {
+    expect(() => readPlatformConfig('ai-platform', { ...base, 'ai-platform:clusterName': 'x'.repeat(50) })).toThrow(
+      /ai-platform:clusterName = "x{50}": is 50 characters; the IAM role KarpenterNodeRole-<cluster> would exceed AWS's 64. Fix: use at most 46/,
+    );
+  });
+
+  test('a documentation CIDR (RFC 5737) is a warning: nobody reaches the API from there', () => {
+    const config = readPlatformConfig('ai-platform', { ...base, 'ai-platform:publicAccessCidrs': '["203.0.113.0/24"]' });
+    expect(config.warnings.map((w) => w.message).join()).toMatch(/203.0.113.0\/24 is a documentation range/);
+  });
+
+  test('deployerAdmin: false turns the deployer grant off; a non-boolean is an error', () => {
+    expect(readPlatformConfig('ai-platform', { ...base, 'ai-platform:deployerAdmin': 'false' }).deployerAdmin).toBe(false);
+    expect(() => readPlatformConfig('ai-platform', { ...base, 'ai-platform:deployerAdmin': 'yes' })).toThrow(
+      /ai-platform:deployerAdmin = "yes": must be true or false/,
+    );
+  });
+
   test('defaults', () => {
     expect(readPlatformConfig('ai-platform', base)).toEqual({
       clusterName: 'ai-dev',
@@ -18,6 +49,8 @@ describe('readPlatformConfig', () => {
       vpcCidr: '10.0.0.0/16',
       natGateways: 'one-per-az',
       adminPrincipalArns: [],
+      deployerAdmin: true,
+      deployFromVpc: true,
       publicAccessCidrs: [],
       pools: [{ name: 'l4', instanceTypes: ['g6.xlarge'] }],
       teams: [],

@@ -110,9 +110,14 @@ export function efaInterfaces(pool: GpuPool): EfaInterface[] {
   return out;
 }
 
-/** The placement group an EFA pool's nodes share (created by the cloud side). */
+/**
+ * The cluster placement group an EFA pool's nodes share (created by the cloud side), or undefined.
+ * Capacity Blocks get none: their instances are already co-located, and a placement group on top
+ * makes launches into the block fail.
+ */
 export function placementGroupName(clusterName: string, pool: GpuPool): string | undefined {
-  return pool.efaInterfaces > 0 ? `${clusterName}-${pool.name}` : undefined;
+  if (pool.efaInterfaces === 0 || pool.capacityReservation?.capacityBlock) return undefined;
+  return `${clusterName}-${pool.name}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { AMI_FAMILIES, KARPENTER_LABELS, POOL_LABEL, WELL_KNOWN_LABELS } from '@aiready/core';
+import { AMI_FAMILIES, KARPENTER_LABELS, karpenterNodeRoleName, POOL_LABEL, WELL_KNOWN_LABELS } from '@aiready/core';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { encryptedGp3, nodeClassBase, requirement } from '../gpu/karpenter-plan';
@@ -38,7 +38,7 @@ export class CpuNodePool extends Construct {
     super(scope, id);
     const name = props.name ?? 'default';
     const metadata = { name, labels: componentLabels('cpu-node-pool') };
-    const target = { clusterName: props.clusterName, nodeRole: props.nodeRole ?? `KarpenterNodeRole-${props.clusterName}` };
+    const target = { clusterName: props.clusterName, nodeRole: props.nodeRole ?? karpenterNodeRoleName(props.clusterName) };
     this.nodeClass = new Ec2NodeClass(this, 'NodeClass', {
       metadata,
       spec: {

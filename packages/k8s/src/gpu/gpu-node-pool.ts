@@ -3,6 +3,7 @@ import {
   DO_NOT_DISRUPT_ANNOTATION,
   GpuPool,
   GpuPoolSpec,
+  karpenterNodeRoleName,
   normalizeGpuPool,
   POOL_LABEL,
   tolerationsFor,
@@ -126,7 +127,7 @@ export class GpuNodePool extends GpuPoolBase {
     }
     const target: NodeClassTarget = {
       clusterName: props.clusterName,
-      nodeRole: props.nodeRole ?? `KarpenterNodeRole-${props.clusterName}`,
+      nodeRole: props.nodeRole ?? karpenterNodeRoleName(props.clusterName),
     };
     const metadata = { name: this.pool.name, labels: componentLabels('gpu-node-pool') };
     this.nodeClass = new Ec2NodeClass(this, 'NodeClass', { metadata, spec: planNodeClass(this.pool, target) });

@@ -167,7 +167,7 @@ export function planNodeClass(pool: GpuPool, target: NodeClassTarget): Ec2NodeCl
             deviceIndex: i.deviceIndex,
             interfaceType: i.interfaceType as Ec2NodeClassSpecNetworkInterfacesInterfaceType,
           })),
-          placementGroupSelector: { name: placementGroup },
+          ...(placementGroup ? { placementGroupSelector: { name: placementGroup } } : {}),
         }
       : {}),
     ...(bottlerocketSettings(pool) ? { userData: bottlerocketSettings(pool) } : {}),

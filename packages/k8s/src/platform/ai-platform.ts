@@ -390,6 +390,14 @@ export class AiPlatform extends Chart {
     return team;
   }
 
+  /**
+   * True when the platform writes NetworkPolicies (team namespaces, Kubeflow Pipelines), so the
+   * cluster's CNI must enforce them (on EKS: the vpc-cni add-on's network policy agent).
+   */
+  public get writesNetworkPolicies(): boolean {
+    return this.node.findAll().some((c) => c instanceof ApiObject && c.kind === 'NetworkPolicy');
+  }
+
   /** Every Helm release of the platform, CRD owners first. */
   public get releases(): HelmRelease[] {
     return HelmRelease.all(this);

@@ -24,6 +24,11 @@ export function namespacePeer(name: string, pods?: Readonly<Record<string, strin
   };
 }
 
+/** A peer: an IP range (`ipBlock`). */
+export function cidrPeer(cidr: string): Peer {
+  return { ipBlock: { cidr } };
+}
+
 /** A network policy spec with ports as plain numbers. */
 export interface PolicySpec {
   readonly podSelector: Record<string, unknown>;

@@ -1,8 +1,11 @@
 import {
   AireadyValidationError,
   ARGO_DEFAULT_ARTIFACT_REPOSITORY_ANNOTATION,
+  EKS_POD_IDENTITY_AGENT,
   GpuPool,
+  IAM_PRINCIPAL_ARN,
   isDnsLabel,
+  teamAccessGroup,
   schedulableResources,
   ValidationProblem,
 } from '@aiready/core';
@@ -12,7 +15,7 @@ import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { IGpuPool } from '../gpu/gpu-node-pool';
 import { componentLabels, TEAM_COMPONENT } from '../private/metadata';
-import { namespacePeer, networkPolicy, PolicySpec, ports } from '../private/network-policy';
+import { cidrPeer, namespacePeer, networkPolicy, PolicySpec, ports } from '../private/network-policy';
 import { podSecurityLabels } from '../private/namespace';
 import type { ArgoArtifactRepository } from '../workflows/argo-workflows';
 import { KFP_API_PORTS, KFP_API_SELECTOR } from '../workflows/kubeflow-pipelines';
@@ -43,6 +46,18 @@ export interface TeamOptions {
    */
   readonly viewGroups?: readonly string[];
   /**
+   * IAM roles or users (ARNs) that get `edit` in the namespace. On EKS the platform maps each to the
+   * Kubernetes group `aiready-team-<name>-edit` through an access entry, and binds that group here;
+   * without such a mapping `editGroups` bind names no one is ever authenticated as.
+   * @default - none
+   */
+  readonly editPrincipalArns?: readonly string[];
+  /**
+   * IAM roles or users (ARNs) that get `view`, as `editPrincipalArns`.
+   * @default - none
+   */
+  readonly viewPrincipalArns?: readonly string[];
+  /**
    * Pod Security level enforced. `baseline` allows containers running as root, which many CUDA images
    * expect; it needs `podSecurityReason`, recorded on the namespace.
    * @default 'restricted'
@@ -70,6 +85,13 @@ export interface TeamOptions {
    * @default true
    */
   readonly allowEgressHttps?: boolean;
+  /**
+   * Where the Kubernetes API server's endpoints are (on EKS, the VPC CIDR: the control plane's network
+   * interfaces sit in its subnets). Needed with `allowEgressHttps: false` when Argo Workflows runs:
+   * the executor in every workflow pod reports to the API server.
+   * @default - none (covered by `allowEgressHttps`)
+   */
+  readonly apiServerCidrs?: readonly string[];
 }
 
 const ARGO_DEFAULT_REPOSITORY_KEY = 'default-v1';
@@ -157,6 +179,31 @@ export class Team extends Construct {
       if (!Number.isInteger(gpus) || gpus < 0)
         problems.push({ path: `gpuQuota["${pool}"]`, value: gpus, problem: 'must be a whole number of GPUs', fix: 'use e.g. 8' });
     }
+    for (const key of ['editPrincipalArns', 'viewPrincipalArns'] as const) {
+      (props[key] ?? []).forEach((arn, i) => {
+        if (typeof arn !== 'string' || !IAM_PRINCIPAL_ARN.test(arn)) {
+          problems.push({
+            path: `${key}[${i}]`,
+            value: arn,
+            problem: 'not an IAM role or user ARN (EKS access entries take no STS session or group names)',
+            fix: "use e.g. 'arn:aws:iam::123456789012:role/research-engineers'",
+          });
+        }
+      });
+    }
+    if (props.allowEgressHttps === false && props.workflows && !props.apiServerCidrs?.length) {
+      problems.push({
+        path: 'allowEgressHttps',
+        value: false,
+        problem: "blocks the Argo executor in every workflow pod from reporting to the API server, so no workflow step would finish",
+        fix: 'give apiServerCidrs (on EKS, the VPC CIDR), or keep allowEgressHttps',
+      });
+    }
+    (props.apiServerCidrs ?? []).forEach((cidr, i) => {
+      if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr)) {
+        problems.push({ path: `apiServerCidrs[${i}]`, value: cidr, problem: 'not an IPv4 CIDR', fix: "use e.g. '10.0.0.0/16'" });
+      }
+    });
     if (level !== 'restricted' && level !== 'baseline') {
       problems.push({
         path: 'podSecurity',
@@ -239,9 +286,11 @@ export class Team extends Construct {
         ],
       },
     });
+    const principalGroup = (role: 'edit' | 'view', arns: readonly string[] | undefined) =>
+      arns?.length ? [teamAccessGroup(ns, role)] : [];
     for (const [role, groups] of [
-      ['edit', props.editGroups ?? []],
-      ['view', props.viewGroups ?? []],
+      ['edit', [...(props.editGroups ?? []), ...principalGroup('edit', props.editPrincipalArns)]],
+      ['view', [...(props.viewGroups ?? []), ...principalGroup('view', props.viewPrincipalArns)]],
     ] as const) {
       if (groups.length === 0) continue;
       new kplus.k8s.KubeRoleBinding(this, `Binding-${role}`, {
@@ -269,6 +318,13 @@ export class Team extends Construct {
         },
       ],
     });
+    // Pods whose service account has a Pod Identity association (the workflow account's artifact
+    // access) fetch credentials from the node-local agent; nothing else is reachable through this rule.
+    policy('allow-pod-identity', {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{ to: [cidrPeer(EKS_POD_IDENTITY_AGENT.cidr)], ports: ports('TCP', EKS_POD_IDENTITY_AGENT.port) }],
+    });
     if (props.monitoringNamespace) {
       policy('allow-prometheus', {
         podSelector: {},
@@ -281,6 +337,13 @@ export class Team extends Construct {
         podSelector: {},
         policyTypes: ['Egress'],
         egress: [{ ports: ports('TCP', 443) }],
+      });
+    }
+    if (props.allowEgressHttps === false && props.apiServerCidrs?.length) {
+      policy('allow-apiserver', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ to: props.apiServerCidrs.map(cidrPeer), ports: ports('TCP', 443) }],
       });
     }
     if (props.kubeflowPipelinesNamespace) {

@@ -6,6 +6,7 @@ import { componentLabels } from '../private/metadata';
 import { ownedNamespace } from '../private/namespace';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
+import { containerSecurity } from '../workloads/pod-parts';
 
 /** The PyTorch image of aiready's training runtimes (pinned, like every version). */
 export const TORCH_RUNTIME_IMAGE = 'pytorch/pytorch:2.8.0-cuda12.8-cudnn9-runtime';
@@ -87,6 +88,8 @@ export class KubeflowTrainer extends Construct {
                               name: 'node',
                               image: TORCH_RUNTIME_IMAGE,
                               command: ['torchrun'],
+                              // TrainJobs run in team namespaces that enforce Pod Security restricted.
+                              securityContext: containerSecurity(false),
                               volumeMounts: [{ name: 'dshm', mountPath: '/dev/shm' }],
                             },
                           ],

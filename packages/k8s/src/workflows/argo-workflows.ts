@@ -5,6 +5,10 @@ import { Values } from '../private/merge';
 import { ownedNamespace } from '../private/namespace';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
+import { containerSecurity } from '../workloads/pod-parts';
+
+/** The user the argoexec image runs as (its Dockerfile's USER); the executor keeps it. */
+export const ARGO_EXECUTOR_UID = 8737;
 
 /** Argo Server authentication modes. */
 export type ArgoServerAuthMode = 'client' | 'server' | 'sso';
@@ -255,6 +259,11 @@ export class ArgoWorkflows extends Construct {
             ? { serviceMonitor: { enabled: true, additionalLabels: { ...props.serviceMonitorLabels } } }
             : {}),
         },
+        // Every workflow pod runs in a team namespace that enforces Pod Security restricted: the
+        // executor's init and wait containers, and each step's main container unless its template
+        // says otherwise, get a security context that passes it.
+        executor: { securityContext: containerSecurity(false, ARGO_EXECUTOR_UID) },
+        mainContainer: { securityContext: containerSecurity(false) },
         ...(props.namespaced ? { singleNamespace: true } : {}),
         ...(this.artifactRepository ? { artifactRepository: this.artifactRepository } : {}),
         // Artifact access goes through the pod's IAM identity, never static keys.

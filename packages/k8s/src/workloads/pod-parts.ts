@@ -22,17 +22,18 @@ export interface GpuContainerOptions {
 }
 
 /**
- * The security context: no privilege escalation, all capabilities dropped, the runtime's seccomp
- * profile (all required by Pod Security `restricted`), and a non-root user (UID 1000) unless the
- * team allows root. The root filesystem stays writable: CUDA and PyTorch write caches there.
+ * The container security context (plain data, used in objects and in chart values alike): no
+ * privilege escalation, all capabilities dropped, the runtime's seccomp profile (all required by Pod
+ * Security `restricted`), and a non-root user (`uid`, 1000 by default) unless the team allows root.
+ * The root filesystem stays writable: CUDA and PyTorch write caches there.
  */
-export function containerSecurity(runAsRoot: boolean): kplus.k8s.SecurityContext {
+export function containerSecurity(runAsRoot: boolean, uid = 1000): kplus.k8s.SecurityContext {
   return {
     allowPrivilegeEscalation: false,
     capabilities: { drop: ['ALL'] },
     seccompProfile: { type: 'RuntimeDefault' },
     readOnlyRootFilesystem: false,
-    ...(runAsRoot ? { runAsNonRoot: false, runAsUser: 0 } : { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 }),
+    ...(runAsRoot ? { runAsNonRoot: false, runAsUser: 0 } : { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid }),
   };
 }
 

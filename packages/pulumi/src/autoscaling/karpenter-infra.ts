@@ -1,4 +1,4 @@
-import { GpuPool, placementGroupName } from '@aiready/core';
+import { GpuPool, karpenterNodeRoleName, placementGroupName } from '@aiready/core';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { nodeRole } from '../node-groups/node-role';
@@ -26,11 +26,6 @@ export interface KarpenterInfraArgs {
    * @default - none beyond the aiready tags
    */
   readonly tags?: Record<string, string>;
-}
-
-/** The conventional name of the Karpenter node role; the Kubernetes side's EC2NodeClass references it. */
-export function karpenterNodeRoleName(clusterName: string): string {
-  return `KarpenterNodeRole-${clusterName}`;
 }
 
 /**

@@ -1,7 +1,11 @@
-// The Karpenter controller's IAM policy as a pure function, scoped to one cluster the way Karpenter's
-// reference CloudFormation template scopes it: no wildcard actions, resources limited by ARN pattern
-// and by the cluster's ownership tags. Only the EC2 Describe calls (which support no resource-level
-// permissions) and pricing use "*", and Describe is limited to the cluster's region.
+// The Karpenter controller's IAM policy as a pure function, aligned action by action with Karpenter
+// v1.14's reference CloudFormation template (aws/karpenter-provider-aws,
+// website/content/en/v1.14/getting-started/getting-started-with-karpenter/cloudformation.yaml @ e0834c2):
+// no wildcard actions, resources limited by ARN pattern and by the cluster's ownership tags. Only calls
+// that support no resource-level permission (EC2 Describe, pricing, ListInstanceProfiles, zonal shift
+// status) use "*", and the Describe calls are limited to the cluster's region. The one place we are
+// tighter than upstream: ARNs carry the cluster's region (upstream does the same) and PassRole names
+// the one node role.
 
 export interface KarpenterPolicyInput {
   readonly partition: string;
@@ -43,6 +47,8 @@ export function karpenterControllerPolicy(i: KarpenterPolicyInput): { Version: s
           ec2('security-group'),
           ec2('subnet'),
           ec2('capacity-reservation'),
+          // EFA pools launch into a cluster placement group (EC2NodeClass placementGroupSelector).
+          ec2('placement-group'),
         ],
       },
       {
@@ -77,6 +83,7 @@ export function karpenterControllerPolicy(i: KarpenterPolicyInput): { Version: s
         Condition: {
           StringEquals: owned,
           StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' },
+          StringEqualsIfExists: { 'aws:RequestTag/eks:eks-cluster-name': i.clusterName },
           'ForAllValues:StringEquals': { 'aws:TagKeys': ['eks:eks-cluster-name', 'karpenter.sh/nodeclaim', 'Name'] },
         },
       },
@@ -91,13 +98,14 @@ export function karpenterControllerPolicy(i: KarpenterPolicyInput): { Version: s
         Sid: 'AllowRegionalReadActions',
         Effect: 'Allow',
         Action: [
-          'ec2:DescribeAvailabilityZones',
           'ec2:DescribeCapacityReservations',
           'ec2:DescribeImages',
           'ec2:DescribeInstances',
+          'ec2:DescribeInstanceStatus',
           'ec2:DescribeInstanceTypeOfferings',
           'ec2:DescribeInstanceTypes',
           'ec2:DescribeLaunchTemplates',
+          'ec2:DescribePlacementGroups',
           'ec2:DescribeSecurityGroups',
           'ec2:DescribeSpotPriceHistory',
           'ec2:DescribeSubnets',
@@ -123,7 +131,7 @@ export function karpenterControllerPolicy(i: KarpenterPolicyInput): { Version: s
         Effect: 'Allow',
         Action: ['iam:PassRole'],
         Resource: i.nodeRoleArn,
-        Condition: { StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com'] } },
+        Condition: { StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] } },
       },
       {
         Sid: 'AllowScopedInstanceProfileCreationActions',
@@ -136,27 +144,44 @@ export function karpenterControllerPolicy(i: KarpenterPolicyInput): { Version: s
         },
       },
       {
+        Sid: 'AllowScopedInstanceProfileTagActions',
+        Effect: 'Allow',
+        Action: ['iam:TagInstanceProfile'],
+        Resource: instanceProfiles,
+        Condition: {
+          StringEquals: {
+            ...owned,
+            'aws:ResourceTag/topology.kubernetes.io/region': i.region,
+            ...requestOwned,
+            'aws:RequestTag/topology.kubernetes.io/region': i.region,
+          },
+          StringLike: {
+            'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*',
+            'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': '*',
+          },
+        },
+      },
+      {
         Sid: 'AllowScopedInstanceProfileActions',
         Effect: 'Allow',
-        Action: [
-          'iam:AddRoleToInstanceProfile',
-          'iam:RemoveRoleFromInstanceProfile',
-          'iam:DeleteInstanceProfile',
-          'iam:TagInstanceProfile',
-        ],
+        Action: ['iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteInstanceProfile'],
         Resource: instanceProfiles,
         Condition: {
           StringEquals: { ...owned, 'aws:ResourceTag/topology.kubernetes.io/region': i.region },
           StringLike: { 'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*' },
         },
       },
-      {
-        Sid: 'AllowInstanceProfileReadActions',
-        Effect: 'Allow',
-        Action: ['iam:GetInstanceProfile', 'iam:ListInstanceProfiles'],
-        Resource: instanceProfiles,
-      },
+      // ListInstanceProfiles supports no resource-level permission.
+      { Sid: 'AllowUnscopedInstanceProfileListAction', Effect: 'Allow', Action: ['iam:ListInstanceProfiles'], Resource: '*' },
+      { Sid: 'AllowInstanceProfileReadActions', Effect: 'Allow', Action: ['iam:GetInstanceProfile'], Resource: instanceProfiles },
       { Sid: 'AllowAPIServerEndpointDiscovery', Effect: 'Allow', Action: ['eks:DescribeCluster'], Resource: i.clusterArn },
+      {
+        Sid: 'AllowZonalShiftStatusReadOnly',
+        Effect: 'Allow',
+        Action: ['arc-zonal-shift:GetManagedResource'],
+        Resource: '*',
+        Condition: { StringEquals: { 'arc-zonal-shift:ResourceIdentifier': i.clusterArn } },
+      },
     ],
   };
 }
@@ -170,4 +195,10 @@ export const INTERRUPTION_EVENTS = [
   { id: 'rebalance', source: 'aws.ec2', detailType: 'EC2 Instance Rebalance Recommendation' },
   { id: 'instance-state-change', source: 'aws.ec2', detailType: 'EC2 Instance State-change Notification' },
   { id: 'scheduled-change', source: 'aws.health', detailType: 'AWS Health Event' },
+  // Reserved pools (ODCRs, Capacity Blocks): AWS reclaims the instances when the reservation ends.
+  {
+    id: 'capacity-reservation-interruption',
+    source: 'aws.ec2',
+    detailType: 'EC2 Capacity Reservation Instance Interruption Warning',
+  },
 ] as const;

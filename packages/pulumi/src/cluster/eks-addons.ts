@@ -30,7 +30,16 @@ export interface EksAddonsArgs {
    * @default - nothing beyond the cluster
    */
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+  /**
+   * Turn on the vpc-cni network policy agent, which enforces NetworkPolicies; without it they are
+   * written and ignored. Pass `platform.writesNetworkPolicies`.
+   * @default false
+   */
+  readonly enableNetworkPolicy?: boolean;
 }
+
+/** The vpc-cni add-on configuration that turns on its network policy agent (EKS add-on schema). */
+export const VPC_CNI_NETWORK_POLICY_CONFIGURATION = JSON.stringify({ enableNetworkPolicy: 'true' });
 
 /** Version overrides per add-on name, as the stack config gives them. */
 export type AddonVersions = Readonly<Record<string, string>>;
@@ -125,6 +134,9 @@ export class EksAddons extends pulumi.ComponentResource {
           ...(planned.addonVersion ? { addonVersion: planned.addonVersion } : {}),
           resolveConflictsOnCreate: 'OVERWRITE',
           resolveConflictsOnUpdate: 'PRESERVE',
+          ...(pin.name === 'vpc-cni' && args.enableNetworkPolicy
+            ? { configurationValues: VPC_CNI_NETWORK_POLICY_CONFIGURATION }
+            : {}),
           ...(role && pin.podIdentity
             ? { podIdentityAssociations: [{ roleArn: role.arn, serviceAccount: pin.podIdentity.serviceAccount }] }
             : {}),

@@ -1,7 +1,7 @@
 import {
   AireadyValidationError,
+  clusterNameProblem,
   DEFAULT_KUBERNETES_VERSION,
-  isDnsLabel,
   KARPENTER_DISCOVERY_TAG,
   KubernetesVersion,
   kubernetesVersionProblem,
@@ -30,9 +30,24 @@ export interface EksClusterArgs {
   readonly version?: KubernetesVersion;
   /**
    * IAM principal ARNs granted cluster admin through EKS access entries (no aws-auth ConfigMap).
-   * @default - none: only principals you add later can reach the API
+   * Leave out the identity that runs `pulumi up` when `deployerAdmin` is on: EKS allows one access
+   * entry per principal.
+   * @default - none beyond the deployer
    */
   readonly adminPrincipalArns?: pulumi.Input<string>[];
+  /**
+   * Grant the IAM identity that runs `pulumi up` (the role behind an assumed-role session) cluster
+   * admin through an access entry, so the Kubernetes resources of the same program can be applied.
+   * Turn off only when that identity is in `adminPrincipalArns` or gets access some other way.
+   * @default true
+   */
+  readonly deployerAdmin?: boolean;
+  /**
+   * Kubernetes groups per IAM principal ARN: access entries that map principals to the groups
+   * Kubernetes RBAC binds (a team's edit and view groups). One entry per principal.
+   * @default - none
+   */
+  readonly principalGroups?: Readonly<Record<string, readonly string[]>>;
   /**
    * CIDRs allowed to reach the public API endpoint. Empty keeps the endpoint private only.
    * @default - private endpoint only
@@ -67,6 +82,8 @@ export class EksCluster extends pulumi.ComponentResource {
   public readonly provider: k8s.Provider;
   public readonly cluster: aws.eks.Cluster;
   public readonly version: KubernetesVersion;
+  /** The access entries and admin policy associations; the Kubernetes provider waits for them. */
+  public readonly accessGrants: readonly pulumi.Resource[];
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aiready:cluster:EksCluster', name, {}, opts);
@@ -74,14 +91,8 @@ export class EksCluster extends pulumi.ComponentResource {
     const publicCidrs = args.publicAccessCidrs ?? [];
     const retention = args.logRetentionDays ?? 90;
     const problems: ValidationProblem[] = [];
-    if (!isDnsLabel(args.clusterName, 100)) {
-      problems.push({
-        path: 'clusterName',
-        value: args.clusterName,
-        problem: 'not a valid EKS cluster name',
-        fix: "use lower-case letters, digits and '-', e.g. 'ai-prod'",
-      });
-    }
+    const nameProblem = clusterNameProblem('clusterName', args.clusterName);
+    if (nameProblem) problems.push(nameProblem);
     const versionProblem = kubernetesVersionProblem('version', version);
     if (versionProblem) problems.push(versionProblem);
     publicCidrs.forEach((cidr, i) => {
@@ -151,14 +162,14 @@ export class EksCluster extends pulumi.ComponentResource {
       child,
     );
 
-    (args.adminPrincipalArns ?? []).forEach((arn, i) => {
+    const admin = (id: string, principalArn: pulumi.Input<string>): pulumi.Resource => {
       const entry = new aws.eks.AccessEntry(
-        `${name}-admin-${i}`,
-        { clusterName: this.cluster.name, principalArn: arn, type: 'STANDARD', tags },
+        `${name}-${id}`,
+        { clusterName: this.cluster.name, principalArn, type: 'STANDARD', tags },
         child,
       );
-      new aws.eks.AccessPolicyAssociation(
-        `${name}-admin-${i}`,
+      return new aws.eks.AccessPolicyAssociation(
+        `${name}-${id}`,
         {
           clusterName: this.cluster.name,
           principalArn: entry.principalArn,
@@ -167,13 +178,36 @@ export class EksCluster extends pulumi.ComponentResource {
         },
         child,
       );
-    });
+    };
+    const grants: pulumi.Resource[] = [];
+    if (args.deployerAdmin ?? true) {
+      // An assumed-role session's ARN is not a principal EKS accepts; the role behind it is.
+      const caller = aws.getCallerIdentityOutput({}, child);
+      const deployer = aws.iam.getSessionContextOutput({ arn: caller.arn }, child).issuerArn;
+      grants.push(admin('deployer-admin', deployer));
+    }
+    (args.adminPrincipalArns ?? []).forEach((arn, i) => grants.push(admin(`admin-${i}`, arn)));
+    for (const [principalArn, groups] of Object.entries(args.principalGroups ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+      grants.push(
+        new aws.eks.AccessEntry(
+          `${name}-groups-${principalArn.slice(principalArn.lastIndexOf(':') + 1).replace(/[^A-Za-z0-9-]+/g, '-')}`,
+          { clusterName: this.cluster.name, principalArn, type: 'STANDARD', kubernetesGroups: [...groups].sort(), tags },
+          child,
+        ),
+      );
+    }
+    this.accessGrants = grants;
 
     this.clusterName = this.cluster.name;
     this.endpoint = this.cluster.endpoint;
     this.certificateAuthority = this.cluster.certificateAuthority.apply((c) => c.data ?? '');
     this.kubeconfig = pulumi.secret(execKubeconfig(this.cluster.name, this.endpoint, this.certificateAuthority, args.region));
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, child);
+    // Nothing reaches the API before the access grants exist: the provider waits for them.
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+      { ...child, dependsOn: grants },
+    );
     this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint, kubeconfig: this.kubeconfig });
   }
 }

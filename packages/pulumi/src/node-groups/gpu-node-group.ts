@@ -113,12 +113,12 @@ export class GpuNodeGroup extends pulumi.ComponentResource {
         volumes: gpuNodeVolumes(pool),
         tags,
         userData: bottlerocketSettings(pool),
-        ...(this.placementGroup
+        ...(pool.efaInterfaces > 0
           ? {
               efa: {
                 interfaces: efaInterfaces(pool),
                 securityGroupIds: args.securityGroupIds!,
-                placementGroup: this.placementGroup.name,
+                ...(this.placementGroup ? { placementGroup: this.placementGroup.name } : {}),
               },
             }
           : {}),

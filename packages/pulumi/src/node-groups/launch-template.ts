@@ -18,7 +18,8 @@ export interface NodeLaunchOptions {
   readonly efa?: {
     readonly interfaces: readonly EfaInterface[];
     readonly securityGroupIds: pulumi.Input<string>[];
-    readonly placementGroup: pulumi.Input<string>;
+    /** The cluster placement group; none for Capacity Blocks, whose instances are co-located already. */
+    readonly placementGroup?: pulumi.Input<string>;
   };
   /** An On-Demand Capacity Reservation to launch into. */
   readonly capacityReservationId?: string;
@@ -64,7 +65,7 @@ export function nodeLaunchTemplate(
                 securityGroups: efa.securityGroupIds,
                 deleteOnTermination: 'true',
               })),
-            placement: { groupName: efa.placementGroup },
+            ...(efa.placementGroup ? { placement: { groupName: efa.placementGroup } } : {}),
           }
         : {}),
       ...(options.capacityReservationId

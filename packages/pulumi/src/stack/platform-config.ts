@@ -1,6 +1,7 @@
 import {
   AireadyValidationError,
   checkRegionOfferings,
+  clusterNameProblem,
   DEFAULT_KUBERNETES_VERSION,
   GpuPoolSpec,
   KubernetesVersion,
@@ -29,6 +30,10 @@ export interface PlatformStackConfig {
   /** A VPC to adopt instead of creating one. */
   readonly existingVpc?: ExistingNetwork;
   readonly adminPrincipalArns: readonly string[];
+  /** The identity running `pulumi up` gets cluster admin. */
+  readonly deployerAdmin: boolean;
+  /** `pulumi up` runs where the private API endpoint is reachable (in the VPC, or over VPN or peering). */
+  readonly deployFromVpc: boolean;
   readonly publicAccessCidrs: readonly string[];
   readonly pools: readonly GpuPoolSpec[];
   readonly teams: readonly TeamOptions[];
@@ -56,8 +61,14 @@ export const PLATFORM_CONFIG_KEYS = {
   natGateways: "'single' or 'one-per-az'; default 'one-per-az'",
   existingVpc:
     "adopt a VPC: { vpcId, privateSubnetIds: { '<zone>': '<subnet id>' }, publicSubnetIds: [...] }; default none (a new VPC)",
-  adminPrincipalArns: 'IAM principal ARNs granted cluster admin; default none',
-  publicAccessCidrs: 'CIDRs allowed to reach the public API endpoint; default none (private endpoint)',
+  adminPrincipalArns:
+    'IAM principal ARNs granted cluster admin (leave out the identity that runs pulumi up: it gets admin by deployerAdmin); default none',
+  deployerAdmin:
+    'true or false: the IAM identity that runs pulumi up gets cluster admin through an access entry; default true',
+  deployFromVpc:
+    'true when pulumi up runs where the private API endpoint is reachable (in the VPC, or over VPN, peering or Direct Connect); default false',
+  publicAccessCidrs:
+    'CIDRs allowed to reach the public API endpoint (your network, e.g. 198.51.100.7/32); default none (private endpoint, then deployFromVpc is required)',
   pools: 'list of GPU pool specs (required, at least one)',
   teams: 'list of teams ({ name, gpuQuota, editGroups, viewGroups, ... }); default none',
   workflows:
@@ -164,6 +175,8 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
   };
 
   const clusterName = str('clusterName');
+  const nameProblem = raw.clusterName === undefined ? undefined : clusterNameProblem(`${project}:clusterName`, clusterName);
+  if (nameProblem) problems.push(nameProblem);
   const environment = choice('environment', ['dev', 'prod'] as const, 'dev');
   const kubernetesVersion = choice('kubernetesVersion', SUPPORTED_KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION);
   const natGateways = choice('natGateways', ['single', 'one-per-az'] as const, 'one-per-az');
@@ -236,14 +249,33 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
       fix: 'set monitoring: true',
     });
   }
-  const flag = (key: 'kueue' | 'kubeflowTrainer'): boolean => {
+  const flag = (key: 'kueue' | 'kubeflowTrainer' | 'deployFromVpc' | 'deployerAdmin', fallback = false): boolean => {
     const v = parse(raw, key);
     if (v !== undefined && typeof v !== 'boolean') {
       problems.push({ path: `${project}:${key}`, value: v, problem: 'must be true or false', fix: `set ${key}: true` });
-      return false;
+      return fallback;
     }
-    return v === true;
+    return v === undefined ? fallback : v === true;
   };
+  const deployFromVpc = flag('deployFromVpc');
+  const deployerAdmin = flag('deployerAdmin', true);
+  // The same program applies Kubernetes resources right after creating the cluster: it must reach the API.
+  if (publicAccessCidrs.length === 0 && !deployFromVpc) {
+    problems.push({
+      path: `${project}:publicAccessCidrs`,
+      value: [],
+      problem:
+        'the API endpoint would be private only, so pulumi up could not reach the cluster to apply the platform (unless it runs inside the VPC)',
+      fix: `list the CIDRs pulumi up runs from (e.g. ${project}:publicAccessCidrs: [198.51.100.7/32]), or set ${project}:deployFromVpc: true if it runs in the VPC or over VPN`,
+    });
+  }
+  const documentation = publicAccessCidrs.filter((c) => /^(192\.0\.2|198\.51\.100|203\.0\.113)\./.test(c));
+  if (documentation.length) {
+    warnings.push({
+      path: `${project}:publicAccessCidrs`,
+      message: `${documentation.join(', ')} ${documentation.length === 1 ? 'is a documentation range' : 'are documentation ranges'} (RFC 5737): no real network reaches the API from there; replace with the CIDRs you run pulumi up and kubectl from`,
+    });
+  }
   const kueue = flag('kueue');
   if (workflows === 'kubeflow' && parse(raw, 'kubeflowTrainer') === false) {
     problems.push({
@@ -332,6 +364,8 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
     natGateways,
     ...(existingVpc ? { existingVpc } : {}),
     adminPrincipalArns,
+    deployerAdmin,
+    deployFromVpc,
     publicAccessCidrs,
     pools: poolsRaw as GpuPoolSpec[],
     teams: (teamsRaw as TeamOptions[] | undefined) ?? [],
