@@ -22,18 +22,18 @@ import { isClusterScoped, ObjectIndex, TargetObject } from './model/object-index
 import { CloudPlan, PlanIndex } from './model/plan';
 import { poolsOf } from './model/pools';
 import { Prerequisite } from './model/prerequisites';
-import { releasesOf } from './model/releases';
+import { Release, releasesOf } from './model/releases';
 
 /** The objects one release (or kustomize base) renders, as `aiready synth --render` writes them. */
 export interface RenderedRelease {
   /** The release name (as in the Application or the Pulumi release). */
   readonly release: string;
-  /** The namespace the release installs into: namespaced objects without one land there. */
-  readonly namespace: string;
+  /** The namespace namespaced objects without one land in. @default - the release's namespace */
+  readonly namespace?: string;
   readonly objects: readonly KubeObject[];
 }
 
-/** A problem the user has decided to live with for now, with the reason; it becomes a warning. */
+/** A problem the user has decided to live with for now, with the reason; reported, not refused. */
 export interface Acknowledgement {
   readonly check: AdmissionCheck;
   /** The object, exactly as findings name it (`Deployment serving/llm`). */
@@ -62,7 +62,7 @@ export interface AdmissionInput {
   readonly prerequisites?: readonly Prerequisite[];
   /** Whether the cluster enforces NetworkPolicies. @default - from the plan's VPC CNI add-on; checked as enforced without a plan */
   readonly networkPolicyEnforced?: boolean;
-  /** Problems accepted for now; they are reported as warnings. @default - none */
+  /** Problems accepted for now; they are reported apart and do not fail. @default - none */
   readonly acknowledged?: readonly Acknowledgement[];
 }
 
@@ -78,28 +78,32 @@ export interface AdmissionReport {
   readonly prerequisites: readonly Prerequisite[];
 }
 
-function targetObjects(input: AdmissionInput): TargetObject[] {
-  const own = input.objects.map((object) => ({
+function ownObjects(input: AdmissionInput): TargetObject[] {
+  return input.objects.map((object) => ({
     object,
     origin: {},
     namespace: isClusterScoped(object.kind) ? undefined : (object.metadata?.namespace ?? 'default'),
   }));
-  const rendered = (input.rendered ?? []).flatMap((r) =>
-    r.objects.map((object) => ({
+}
+
+function renderedObjects(input: AdmissionInput, releases: readonly Release[]): TargetObject[] {
+  return (input.rendered ?? []).flatMap((r) => {
+    const namespace = r.namespace ?? releases.find((x) => x.name === r.release)?.namespace ?? 'default';
+    return r.objects.map((object) => ({
       object,
       origin: { release: r.release },
-      namespace: isClusterScoped(object.kind) ? undefined : (object.metadata?.namespace ?? r.namespace),
-    })),
-  );
-  return [...own, ...rendered];
+      namespace: isClusterScoped(object.kind) ? undefined : (object.metadata?.namespace ?? namespace),
+    }));
+  });
 }
 
 /** Checks one target. Never throws for findings: see {@link assertAdmitted}. */
 export function checkAdmission(input: AdmissionInput): AdmissionReport {
   const findings = new Findings();
-  const index = new ObjectIndex(targetObjects(input));
   const plan = new PlanIndex(input.plan);
-  const releases = releasesOf(index, plan);
+  const own = ownObjects(input);
+  const releases = releasesOf(new ObjectIndex(own), plan);
+  const index = new ObjectIndex([...own, ...renderedObjects(input, releases)]);
   const rendered = new Set((input.rendered ?? []).map((r) => r.release));
   for (const r of releases) {
     if (r.createsNamespace) index.addNamespace(r.namespace);
@@ -147,7 +151,6 @@ function acknowledge(
   const used = new Set<Acknowledgement>();
   const problems: AdmissionProblem[] = [];
   const acknowledged: { problem: AdmissionProblem; reason: string }[] = [];
-  const warnings = [...findings.warnings];
   for (const p of findings.problems) {
     const ack = acks.find(
       (a) => a.check === p.check && a.object === p.object && (!a.contains || `${p.field} ${p.problem}`.includes(a.contains)),
@@ -158,9 +161,14 @@ function acknowledge(
     }
     used.add(ack);
     acknowledged.push({ problem: p, reason: ack.reason });
-    warnings.push({ check: p.check, path: p.path, message: `acknowledged (${ack.reason}): ${p.problem}` });
   }
-  return { problems, warnings, acknowledged, staleAcknowledgements: acks.filter((a) => !used.has(a)), prerequisites };
+  return {
+    problems,
+    warnings: findings.warnings,
+    acknowledged,
+    staleAcknowledgements: acks.filter((a) => !used.has(a)),
+    prerequisites,
+  };
 }
 
 /** Throws the report's problems as one {@link AireadyValidationError}, or returns when there are none. */

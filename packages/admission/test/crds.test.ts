@@ -85,6 +85,28 @@ describe('offline admission: CRDs', () => {
     ]);
   });
 
+  test.each([
+    [false, ['Application argocd/karpenter']],
+    [true, []],
+  ])(
+    'with the karpenter chart skipCrds=%s, two Applications own the Karpenter CRDs: %j (issue 13 item 11)',
+    (skipCrds, objects) => {
+      // GIVEN both the karpenter-crd and the karpenter Applications
+      const t = gitops('0');
+      t.objects.push({
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata: { name: 'karpenter', namespace: 'argocd', annotations: { 'argocd.argoproj.io/sync-wave': '0' } },
+        spec: { destination: { namespace: 'kube-system' }, source: { chart: 'karpenter', helm: { skipCrds } } },
+      });
+      // THEN the one without skipCrds is refused, naming the finalizer risk
+      const found = checkAdmission(t).problems.filter((p) => p.check === 'crds');
+      expect(found.map((p) => p.object)).toEqual(objects);
+      if (objects.length)
+        expect(found[0].problem).toContain('deleting one Application deletes the CRDs and every custom resource of them');
+    },
+  );
+
   test('a later Argo CD wave is in order', () => {
     expect(checkAdmission(gitops('0')).problems).toEqual([]);
   });

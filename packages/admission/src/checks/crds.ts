@@ -57,22 +57,25 @@ export function checkCrds(
   prerequisites: readonly Prerequisite[],
   findings: Findings,
 ): void {
-  const sources = new Map<string, CrdSource>();
+  const sources = new Map<string, CrdSource[]>();
+  const add = (crd: string, source: CrdSource) => sources.set(crd, [...(sources.get(crd) ?? []), source]);
   for (const p of prerequisites)
-    if (p.kind === 'CustomResourceDefinition') sources.set(p.name, { label: `prerequisite (${p.reason})`, declared: true });
-  for (const r of releases)
-    for (const crd of crdsOf(r)) if (!sources.has(crd)) sources.set(crd, { label: r.installer, release: r });
+    if (p.kind === 'CustomResourceDefinition') add(p.name, { label: `prerequisite (${p.reason})`, declared: true });
+  for (const r of releases) for (const crd of crdsOf(r)) add(crd, { label: r.installer, release: r });
   for (const t of index.ofKind('CustomResourceDefinition')) {
-    const key = `${asString(at(t.object, 'spec.group'))}/${asString(at(t.object, 'spec.names.kind'))}`;
-    sources.set(key, { label: describe(t.object), object: t });
+    add(`${asString(at(t.object, 'spec.group'))}/${asString(at(t.object, 'spec.names.kind'))}`, {
+      label: describe(t.object),
+      object: t,
+    });
   }
+  duplicateOwners(sources, findings);
   for (const t of index.all) {
     const group = apiGroup(t.object.apiVersion);
     if (BUILT_IN_GROUPS.has(group)) continue;
     const crd = `${group}/${t.object.kind}`;
-    const source = sources.get(crd);
+    const found = sources.get(crd) ?? [];
     const name = describe(t.object, t.namespace);
-    if (!source) {
+    if (!found.length) {
       findings.error(
         'crds',
         name,
@@ -83,43 +86,85 @@ export function checkCrds(
       );
       continue;
     }
-    if (t.origin.release) {
-      if (source.release && source.release.name !== t.origin.release)
-        orderReleases(
-          releases.find((r) => r.name === t.origin.release),
-          source.release,
-          crd,
-          plan,
-          findings,
+    if (found.some((s) => s.declared || (s.release && s.release.name === t.origin.release))) continue;
+    // In order when it waits for any one of the things that install its CRD.
+    const attempts = found.map((source) => {
+      const trial = new Findings();
+      if (t.origin.release) {
+        if (source.release)
+          orderReleases(
+            releases.find((r) => r.name === t.origin.release),
+            source.release,
+            crd,
+            plan,
+            trial,
+          );
+      } else if (source.release) orderObject(t, name, source.release, crd, plan, appliedBy, trial);
+      else if (source.object && !source.object.origin.release && wave(t.object) < wave(source.object.object))
+        trial.error(
+          'crds',
+          name,
+          `metadata.annotations.${ARGOCD_SYNC_WAVE}`,
+          wave(t.object),
+          `syncs before ${source.label} (wave ${wave(source.object.object)}), which defines it`,
+          `give it a sync wave of at least ${wave(source.object.object)}`,
         );
-      continue;
-    }
-    if (source.release) orderObject(t, name, source.release, crd, plan, appliedBy, findings);
-    else if (source.object && !source.object.origin.release && wave(t.object) < wave(source.object.object))
-      findings.error(
-        'crds',
-        name,
-        `metadata.annotations.${ARGOCD_SYNC_WAVE}`,
-        wave(t.object),
-        `syncs before ${source.label} (wave ${wave(source.object.object)}), which defines it`,
-        `give it a sync wave of at least ${wave(source.object.object)}`,
-      );
+      return trial.problems;
+    });
+    if (attempts.some((a) => a.length === 0)) continue;
+    for (const p of attempts[attempts.length - 1]) findings.error(p.check, p.object, p.field, p.value, p.problem, p.fix);
   }
   // Releases that create custom resources of another release's CRDs (a chart's ServiceMonitor).
   for (const r of releases) {
     for (const crd of chartFacts(r)?.uses?.(r) ?? []) {
-      const source = sources.get(crd);
-      if (!source)
+      const found = sources.get(crd) ?? [];
+      if (!found.length)
         findings.error(
           'crds',
           r.installer,
           'values',
           crd,
           `the chart creates a ${crd}, but no CRD for it is installed`,
-          `install the component that owns it, or turn that chart feature off`,
+          'install the component that owns it, or turn that chart feature off',
         );
-      else if (source.release && source.release !== r) orderReleases(r, source.release, crd, plan, findings);
+      else if (!found.some((s) => s.declared || s.release === r)) {
+        const trials = found
+          .filter((s) => s.release)
+          .map((s) => {
+            const trial = new Findings();
+            orderReleases(r, s.release!, crd, plan, trial);
+            return trial.problems;
+          });
+        if (trials.length && trials.every((x) => x.length))
+          for (const p of trials[0]) findings.error(p.check, p.object, p.field, p.value, p.problem, p.fix);
+      }
     }
+  }
+}
+
+/**
+ * Two Argo CD Applications that both install a CRD both own it: with Argo CD's resources finalizer,
+ * deleting either deletes the CRD and every custom resource of it. (Helm's crds/ folder under Pulumi
+ * only creates CRDs that do not exist yet, and never deletes them.)
+ */
+function duplicateOwners(sources: Map<string, CrdSource[]>, findings: Findings): void {
+  const pairs = new Map<string, { owners: Release[]; crds: string[] }>();
+  for (const [crd, list] of sources) {
+    const apps = list.filter((s) => s.release?.wave !== undefined).map((s) => s.release!);
+    if (apps.length < 2) continue;
+    const key = apps.map((a) => a.installer).join(' and ');
+    pairs.set(key, { owners: apps, crds: [...(pairs.get(key)?.crds ?? []), crd] });
+  }
+  for (const [key, { owners, crds }] of pairs) {
+    const folder = owners.find((r) => chartFacts(r)?.crdsFolder) ?? owners[owners.length - 1];
+    findings.error(
+      'crds',
+      folder.installer,
+      'spec.source.helm.skipCrds',
+      folder.skipCrds,
+      `${key} both install ${crds.join(', ')}: with Argo CD's finalizer, deleting one Application deletes the CRDs and every custom resource of them`,
+      `set skipCrds: true on ${folder.installer} so one Application owns the CRDs`,
+    );
   }
 }
 

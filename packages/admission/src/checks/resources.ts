@@ -85,7 +85,11 @@ export function checkResources(
   for (const pod of pods) {
     if (!pod.namespace) continue;
     const containers = resources.get(pod) ?? [];
-    const field = (c: EffectiveContainer, rest: string) => `${containerPath(pod, c.list, c.index, c.name)}.${rest}`;
+    const field = (c: EffectiveContainer, rest: string) => {
+      const base = containerPath(pod, c.list, c.index, c.name);
+      // A TrainJob sets its trainer container's resources as resourcesPerNode.
+      return base === 'spec.trainer' ? `${base}.${rest.replace(/^resources\./, 'resourcesPerNode.')}` : `${base}.${rest}`;
+    };
     for (const lr of limits.get(pod.namespace) ?? []) {
       for (const c of containers) {
         for (const [k, min] of Object.entries(lr.min))

@@ -23,6 +23,14 @@ export const CLUSTER_PROVIDED: readonly Omit<Prerequisite, 'reason'>[] = [
   { kind: 'ClusterRole', name: 'view' },
 ];
 
+/** What GitOps output needs in the cluster before it is applied: Argo CD, which applies it. */
+export function argoCdPrerequisites(namespace = 'argocd'): Prerequisite[] {
+  return [
+    { kind: 'Namespace', name: namespace, reason: 'Argo CD runs there and applies this GitOps output' },
+    { kind: 'CustomResourceDefinition', name: 'argoproj.io/Application', reason: 'Argo CD applies this GitOps output' },
+  ];
+}
+
 /** The key a reference is matched by: `Kind/namespace/name`. */
 export function referenceKey(kind: string, namespace: string | undefined, name: string): string {
   return `${kind}/${namespace ?? ''}/${name}`;
