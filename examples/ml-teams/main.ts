@@ -28,8 +28,12 @@ export function buildApp(outdir?: string): App {
     ],
   });
 
-  // Research may hold 16 of the pool's 32 H100s; serving 6 of the 8 L40S.
-  const research = platform.addTeam({ name: 'research', gpuQuota: { 'h100-training': 16 }, editGroups: ['research-engineers'] });
+  // Research may hold 16 of the pool's 32 H100s and one L40S for evaluation; serving 6 of the 8 L40S.
+  const research = platform.addTeam({
+    name: 'research',
+    gpuQuota: { 'h100-training': 16, 'l40s-inference': 1 },
+    editGroups: ['research-engineers'],
+  });
   const serving = platform.addTeam({
     name: 'serving',
     gpuQuota: { 'l40s-inference': 6 },

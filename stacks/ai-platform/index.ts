@@ -75,8 +75,9 @@ const system = new SystemNodeGroup('system', {
   nodeRoleArn: managedNodeRole.arn,
   subnetIds: network.privateSubnetIds,
   tags,
+  dependsOn: network.ready,
 });
-new EksAddons('addons', {
+const addons = new EksAddons('addons', {
   cluster: cluster.cluster,
   version: config.kubernetesVersion,
   versions: config.eksAddonVersions,
@@ -96,6 +97,7 @@ const gpuNodeGroups = config.pools
         subnetIdsByZone: network.privateSubnetIdsByZone,
         securityGroupIds: [cluster.clusterSecurityGroupId],
         tags,
+        dependsOn: network.ready,
       }),
   );
 const karpenter = platform.karpenter
@@ -115,7 +117,8 @@ const clusterAutoscaler = platform.clusterAutoscaler
 new PlatformDeployment('platform', {
   platform,
   provider: cluster.provider,
-  dependsOn: [system, ...gpuNodeGroups, ...(karpenter?.ready ?? []), ...(clusterAutoscaler?.ready ?? [])],
+  // Nodes, the add-ons (CNI, DNS, Pod Identity agent, EBS CSI) and the controllers' identities first.
+  dependsOn: [system, addons, ...gpuNodeGroups, ...(karpenter?.ready ?? []), ...(clusterAutoscaler?.ready ?? [])],
 });
 
 export const cluster_name = cluster.clusterName;

@@ -140,7 +140,8 @@ describe('aiready synth', () => {
       'aws:ec2/natGateway:NatGateway': 1,
       'aws:sqs/queue:Queue': 1,
       'kubernetes:helm.sh/v3:Release': 6,
-      'kubernetes:yaml/v2:ConfigGroup': 2,
+      // namespaces, configuration, then custom resources and workloads
+      'kubernetes:yaml/v2:ConfigGroup': 3,
     });
     const cluster = plan.resources.find((r: { type: string }) => r.type === 'aws:eks/cluster:Cluster');
     expect(cluster.inputs).toMatchObject({ name: 'ai-dev', version: '1.36', accessConfig: { authenticationMode: 'API' } });
@@ -175,6 +176,19 @@ describe('aiready synth', () => {
     const plan = JSON.parse(fs.readFileSync(path.join(a, 'ai-platform-prod/plan.json'), 'utf8'));
     expect(plan.counts['aws:ec2/placementGroup:PlacementGroup']).toBeUndefined();
     expect(plan.counts['aws:ec2/natGateway:NatGateway']).toBe(3);
+    // The real order: network (NAT, routes) before nodes, nodes and add-ons before anything on the
+    // cluster, the charts' configuration before the charts.
+    const chain: string[] = plan.longestChain;
+    const at = (key: string) => chain.findIndex((k) => k.startsWith(key));
+    for (const [before, after] of [
+      ['aws:ec2/natGateway:NatGateway::', 'aws:eks/nodeGroup:NodeGroup::'],
+      ['aws:eks/nodeGroup:NodeGroup::', 'aws:eks/addon:Addon::'],
+      ['aws:eks/addon:Addon::', 'kubernetes:yaml/v2:ConfigGroup::platform-namespaces'],
+      ['kubernetes:yaml/v2:ConfigGroup::platform-configuration', 'kubernetes:helm.sh/v3:Release::'],
+    ]) {
+      expect(at(before)).toBeGreaterThanOrEqual(0);
+      expect(at(before)).toBeLessThan(at(after));
+    }
     // Teams write NetworkPolicies, so the vpc-cni add-on enforces them.
     const vpcCni = plan.resources.find((r: { name: string }) => r.name === 'addons-vpc-cni');
     expect(JSON.parse(vpcCni.inputs.configurationValues)).toEqual({ enableNetworkPolicy: 'true' });
@@ -208,9 +222,15 @@ describe('aiready synth', () => {
   test('the teams example: quotas, a training job and an inference service on their pools', () => {
     const objs = objectsIn(path.join(a, 'examples/ml-teams/manifests'));
     const quota = objs.find((o) => o.kind === 'ResourceQuota' && o.metadata.namespace === 'research');
-    expect(quota.spec.hard['requests.nvidia.com/gpu']).toBe(16);
+    // 16 H100 and one L40S: both pools advertise nvidia.com/gpu, so the namespace quota sums them
+    // (Kueue's flavors keep them apart per pool).
+    expect(quota.spec.hard['requests.nvidia.com/gpu']).toBe(17);
     const trainJob = objs.find((o) => o.kind === 'TrainJob');
-    expect(trainJob.spec.trainer.resourcesPerNode.limits).toEqual({ 'nvidia.com/gpu': 8, 'vpc.amazonaws.com/efa': 32 });
+    expect(trainJob.spec.trainer.resourcesPerNode.limits).toEqual({
+      memory: '1638Gi',
+      'nvidia.com/gpu': 8,
+      'vpc.amazonaws.com/efa': 32,
+    });
     expect(trainJob.metadata.labels['kueue.x-k8s.io/queue-name']).toBe('default');
     expect(
       objs.find((o) => o.kind === 'ClusterTrainingRuntime' && o.metadata.name === trainJob.spec.runtimeRef.name),
@@ -232,7 +252,15 @@ describe('aiready synth', () => {
         .filter((o) => o.kind === 'Application')
         .map((o) => o.metadata.name)
         .sort(),
-    ).toEqual(['argo-workflows', 'gpu-operator', 'karpenter', 'karpenter-crd', 'keda', 'kube-prometheus-stack']);
+    ).toEqual([
+      'argo-workflows',
+      'aws-efa-k8s-device-plugin',
+      'gpu-operator',
+      'karpenter',
+      'karpenter-crd',
+      'keda',
+      'kube-prometheus-stack',
+    ]);
     const so = objs.find((o) => o.kind === 'ScaledObject');
     expect(so.spec.scaleTargetRef.name).toBe(dep.metadata.name);
     expect(so.spec.triggers[0].metadata.query).toContain('DCGM_FI_PROF_GR_ENGINE_ACTIVE');

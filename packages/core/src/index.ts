@@ -11,6 +11,7 @@ export * from './spec/gpu-pool-spec';
 export * from './plan/pool-plan';
 export * from './plan/cluster-names';
 export * from './plan/team-access';
+export * from './plan/pod-resources';
 export * from './util/kubernetes-names';
 export * from './util/suggest';
 export * from './monitoring/dcgm-metrics';

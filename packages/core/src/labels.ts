@@ -129,6 +129,12 @@ export const POD_SECURITY_LABELS = {
   warn: 'pod-security.kubernetes.io/warn',
 } as const;
 
+/**
+ * Namespace label: Kueue manages the namespace's jobs and pods (its `managedJobsNamespaceSelector`), so
+ * Kueue's fail-closed webhooks touch only these namespaces, never the platform's own.
+ */
+export const KUEUE_MANAGED_NAMESPACE_LABEL = `${AIREADY_PREFIX}/kueue`;
+
 /** Argo CD annotation ordering the sync of objects (lower waves first). */
 export const ARGOCD_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 /** Argo CD annotation with per-object sync options. */

@@ -88,6 +88,7 @@ describe('AiPlatform', () => {
       'gpu-operator',
       'karpenter-crd',
       'kube-prometheus-stack',
+      'aws-efa-k8s-device-plugin',
       'karpenter',
     ]);
   });

@@ -39,7 +39,11 @@ describe('KServe', () => {
     });
     const isvc = only(chart.toJson() as Obj[], 'InferenceService', 'llm');
     expect(isvc.spec.predictor.nodeSelector).toEqual({ 'aiready.dev/pool': 'l40s' });
-    expect(isvc.spec.predictor.containers[0].resources.limits).toEqual({ 'nvidia.com/gpu': 1 });
+    // g6e.xlarge: 4 vCPU and 32 GiB for its one L40S, 80% of it
+    expect(isvc.spec.predictor.containers[0].resources).toEqual({
+      requests: { cpu: '3200m', memory: '25Gi' },
+      limits: { memory: '25Gi', 'nvidia.com/gpu': 1 },
+    });
   });
 
   test.each([
@@ -55,7 +59,7 @@ describe('KServe', () => {
 
   test('throws when KEDA would scale a KServe service', () => {
     const { app, p } = platform({ certManagerInstalled: true });
-    const team = p.addTeam({ name: 'serving' });
+    const team = p.addTeam({ name: 'serving', gpuQuota: { l40s: 1 } });
     expect(
       () =>
         new GpuInferenceService(new Chart(app, 'apps'), 'llm', {

@@ -63,14 +63,17 @@ describe('KubeflowTrainer', () => {
         image: 'trainer:1',
         args: ['train.py'],
         numNodes: 2,
-        resourcesPerNode: { limits: { 'nvidia.com/gpu': 8, 'vpc.amazonaws.com/efa': 32 } },
+        resourcesPerNode: {
+          requests: { cpu: '153600m', memory: '1638Gi' },
+          limits: { memory: '1638Gi', 'nvidia.com/gpu': 8, 'vpc.amazonaws.com/efa': 32 },
+        },
       },
     });
   });
 
   test('throws when a TrainJob is asked to mount a checkpoint volume', () => {
     const { app, p } = platform();
-    const team = p.addTeam({ name: 'r' });
+    const team = p.addTeam({ name: 'r', gpuQuota: { l40s: 1 } });
     expect(
       () =>
         new GpuTrainingJob(new Chart(app, 'jobs'), 'j', {

@@ -1,6 +1,7 @@
 import { GpuPoolSpec, Sharing } from '@aiready/core';
 import { App, Chart } from 'cdk8s';
 import { AiPlatform, Gpu, GpuTrainingJob } from '../src';
+import * as YAML from 'yaml';
 import { Obj, only } from './util';
 
 const POOLS: GpuPoolSpec[] = [
@@ -24,6 +25,20 @@ describe('Kueue', () => {
     });
     expect((p.toJson() as Obj[]).filter((o) => o.kind === 'WorkloadPriorityClass').map((o) => o.value)).toEqual([1000, 100, 10]);
     expect(p.releases.map((r) => r.spec.releaseName)).toContain('kueue');
+  });
+
+  test("Kueue's jobs and fail-closed webhooks are scoped to team namespaces, never the platform's own", () => {
+    // GIVEN a platform with Kueue and a team
+    const { p } = platform();
+    p.addTeam({ name: 'a', gpuQuota: { h100: 8 } });
+    const objs = p.toJson() as Obj[];
+    // THEN the manager config selects only namespaces labelled as Kueue-managed, and the team's is
+    const values = only(objs, 'Application', 'kueue').spec.source.helm.valuesObject;
+    const config = YAML.parse(values.managerConfig.controllerManagerConfigYaml);
+    expect(config.managedJobsNamespaceSelector).toEqual({ matchLabels: { 'aiready.dev/kueue': 'managed' } });
+    expect(config.integrations.frameworks).toEqual(expect.arrayContaining(['batch/job', 'trainer.kubeflow.org/trainjob', 'pod']));
+    expect(only(objs, 'Namespace', 'a').metadata.labels['aiready.dev/kueue']).toBe('managed');
+    expect(only(objs, 'Namespace', 'gpu-operator').metadata.labels['aiready.dev/kueue']).toBeUndefined();
   });
 
   test('a ClusterQueue per team in one cohort, with GPU quotas per pool (MIG slices included) and a LocalQueue', () => {

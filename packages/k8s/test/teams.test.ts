@@ -114,13 +114,14 @@ describe('Team', () => {
     const team = p.addTeam({ name: 'a', gpuQuota: { h100: 8, mig: 2, shared: 1 } });
     const hard = only(teamObjects(p, team), 'ResourceQuota').spec.hard;
     expect(hard).toMatchObject({
+      // compute sized from the GPU quota: 16 base + 154 (8 H100) + 20 (2 A100) + 4 (1 L4) cores
+      'requests.cpu': '194',
+      'requests.memory': '1944Gi',
       'requests.nvidia.com/gpu': 8,
       'requests.nvidia.com/mig-1g.10gb': 4,
       'requests.nvidia.com/mig-2g.20gb': 2,
       'requests.nvidia.com/mig-3g.40gb': 2,
       'requests.nvidia.com/gpu.shared': 4,
-      'requests.cpu': '64',
-      'requests.memory': '512Gi',
     });
   });
 
@@ -193,7 +194,7 @@ describe('GPU requests against the pool sharing mode', () => {
 describe('workloads', () => {
   function training(
     extra: Partial<ConstructorParameters<typeof GpuTrainingJob>[2]> = {},
-    teamOptions: TeamOptions = { name: 'research' },
+    teamOptions: TeamOptions = { name: 'research', gpuQuota: { h100: 16 } },
   ) {
     const { app, p } = platform();
     const team = p.addTeam(teamOptions);
@@ -217,7 +218,11 @@ describe('workloads', () => {
     const pod = job.spec.template.spec;
     expect(job.spec.template.metadata.annotations).toEqual({ 'karpenter.sh/do-not-disrupt': 'true' });
     expect(pod.nodeSelector).toEqual({ 'aiready.dev/pool': 'h100' });
-    expect(pod.containers[0].resources.limits).toEqual({ 'nvidia.com/gpu': 8, 'vpc.amazonaws.com/efa': 32 });
+    // CPU and memory sized from the p5.48xlarge (80% of its per-GPU share), memory also the limit
+    expect(pod.containers[0].resources).toEqual({
+      requests: { cpu: '153600m', memory: '1638Gi' },
+      limits: { memory: '1638Gi', 'nvidia.com/gpu': 8, 'vpc.amazonaws.com/efa': 32 },
+    });
     expect(pod.containers[0].env.slice(0, 3)).toEqual([
       { name: 'MASTER_ADDR', value: 'ft-0.ft' },
       { name: 'MASTER_PORT', value: '29500' },
@@ -236,9 +241,12 @@ describe('workloads', () => {
     ['EFA is asked on a pool without EFA', { pool: 'l40s', efa: true }, /efa = true.*no EFA/],
     ['root is asked in a restricted team', { runAsRoot: true }, /runAsRoot.*restricted/],
     ['more nodes than the pool has', { nodes: 3 }, /nodes = 3.*at most 2/],
+    ['the gang needs more GPUs than the team quota', { gpusPerNode: Gpu.whole(8) }, /nodes = 2: 2 pods need 16 GPUs.*quota of 8/],
+    ['/dev/shm fills the memory limit', { sharedMemoryGiB: 300 }, /sharedMemoryGiB = 300.*counts against the pod's 204 GiB limit/],
+    ['a pod asks for more CPU than the team may', { resources: { cpu: 1000 } }, /nodes = 2: 2 pods of 1000 CPU.*never admit the job whole/],
   ])('throws when %s', (_why, extra, message) => {
     const { app, p } = platform();
-    const team = p.addTeam({ name: 'research' });
+    const team = p.addTeam({ name: 'research', gpuQuota: { h100: 8, mig: 1 } });
     const { pool, ...rest } = { pool: 'h100', ...extra } as { pool: string } & Record<string, unknown>;
     expect(
       () =>
@@ -254,15 +262,43 @@ describe('workloads', () => {
     ).toThrow(message);
   });
 
+  test('throws when EFA is asked with a MIG slice: EFA devices are not shared', () => {
+    // GIVEN an EFA training pool partitioned with MIG
+    const app = new App();
+    const p = new AiPlatform(app, 'platform', {
+      clusterName: 'c1',
+      pools: [
+        { name: 'h100', instanceTypes: ['p5.48xlarge'], purpose: 'training', zones: ['us-east-1a'], sharing: Sharing.mig('all-1g.10gb') },
+      ],
+    });
+    const team = p.addTeam({ name: 'research', gpuQuota: { h100: 8 } });
+    const job = (efa?: boolean) =>
+      new GpuTrainingJob(new Chart(app, `jobs-${String(efa)}`), 'job', {
+        name: 'ft',
+        team,
+        pool: p.pool('h100'),
+        gpusPerNode: Gpu.mig('1g.10gb'),
+        image: 'trainer:1',
+        ...(efa === undefined ? {} : { efa }),
+      });
+    // THEN asking for EFA is refused, and by default a slice takes none
+    expect(() => job(true)).toThrow(/efa = true.*a MIG slice would take the node's 32 EFA devices/);
+    const limits = (job().job.toJson() as Obj).spec.template.spec.containers[0].resources.limits;
+    expect(limits).toEqual({ memory: '29Gi', 'nvidia.com/gpu': 1 });
+  });
+
   test('root is allowed in a baseline team', () => {
     expect(() =>
-      training({ runAsRoot: true }, { name: 'r', podSecurity: 'baseline', podSecurityReason: 'image needs root' }),
+      training(
+        { runAsRoot: true },
+        { name: 'r', gpuQuota: { h100: 16 }, podSecurity: 'baseline', podSecurityReason: 'image needs root' },
+      ),
     ).not.toThrow();
   });
 
   test('an inference service: probes, Service, PDB, KEDA scaler', () => {
     const { app, p } = platform({ keda: true });
-    const team = p.addTeam({ name: 'serving' });
+    const team = p.addTeam({ name: 'serving', gpuQuota: { shared: 2 } });
     const chart = new Chart(app, 'apps');
     new GpuInferenceService(chart, 'llm', {
       name: 'llm',
@@ -275,7 +311,11 @@ describe('workloads', () => {
     });
     const objs = chart.toJson() as Obj[];
     const container = only(objs, 'Deployment', 'llm').spec.template.spec.containers[0];
-    expect(container.resources.limits).toEqual({ 'nvidia.com/gpu.shared': 1 });
+    // a quarter of a g6.xlarge's L4: 80% of a quarter of its 4 vCPU and 16 GiB
+    expect(container.resources).toEqual({
+      requests: { cpu: '800m', memory: '3Gi' },
+      limits: { memory: '3Gi', 'nvidia.com/gpu.shared': 1 },
+    });
     expect(container.startupProbe).toMatchObject({ httpGet: { path: '/health', port: 8000 }, failureThreshold: 60 });
     expect(only(objs, 'PodDisruptionBudget', 'llm').spec.maxUnavailable).toBe(1);
     expect(only(objs, 'ScaledObject', 'llm').spec.maxReplicaCount).toBe(5);

@@ -60,6 +60,11 @@ describe('ArgoWorkflows options', () => {
     ],
     ['the instance ID is not a label value', { instanceId: 'Not Valid' }, /instanceId/],
     ['the bucket name is invalid', { artifacts: { bucket: 'My_Bucket', region: 'us-east-1' } }, /artifacts\.bucket/],
+    [
+      "artifact keys would leave the team's prefix",
+      { artifacts: { bucket: 'ml', region: 'us-east-1', keyFormat: '{{workflow.name}}/{{pod.name}}' } },
+      /artifacts\.keyFormat = .*must start with the workflow's namespace/,
+    ],
   ])('throws when %s', (_why, props, message) => {
     expect(() => values(props as ArgoWorkflowsProps)).toThrow(message);
   });
@@ -130,7 +135,7 @@ describe('GpuWorkflowTemplate', () => {
         { name: 'l40s', instanceTypes: ['g6e.xlarge'] },
       ],
     });
-    const team = p.addTeam({ name: 'research' });
+    const team = p.addTeam({ name: 'research', gpuQuota: { h100: 8, l40s: 2 } });
     const chart = new Chart(app, 'wf');
     new GpuWorkflowTemplate(chart, 't', { name: 'train-evaluate', team, steps: steps(p) });
     return chart.toJson() as Obj[];
@@ -153,7 +158,7 @@ describe('GpuWorkflowTemplate', () => {
     const train = wt.spec.templates.find((t: { name: string }) => t.name === 'train');
     expect(train.nodeSelector).toEqual({ 'aiready.dev/pool': 'h100' });
     expect(train.metadata.annotations).toEqual({ 'karpenter.sh/do-not-disrupt': 'true' });
-    expect(train.container.resources.limits).toEqual({ 'nvidia.com/gpu': 8 });
+    expect(train.container.resources.limits).toEqual({ memory: '1638Gi', 'nvidia.com/gpu': 8 });
   });
 
   test.each([
@@ -173,8 +178,13 @@ describe('GpuWorkflowTemplate', () => {
       /pool = "a100".*use one of h100, l40s/,
     ],
     [
+      "a step needs more GPUs than the team's quota",
+      (p: AiPlatform) => [{ name: 'a', pool: p.pool('h100'), gpu: Gpu.whole(16), image: 'x:1' }],
+      /steps\[0\]\.gpu = 1: 1 step pod need 16 GPUs of pool 'h100', and team 'research' has a quota of 8/,
+    ],
+    [
       'a step asks more GPUs than its pool has per node',
-      (p: AiPlatform) => [{ name: 'a', pool: p.pool('l40s'), gpu: Gpu.whole(4), image: 'x:1' }],
+      (p: AiPlatform) => [{ name: 'a', pool: p.pool('l40s'), gpu: Gpu.whole(2), image: 'x:1' }],
       /at most 1/,
     ],
   ])('throws when %s', (_why, steps, message) => {

@@ -25,16 +25,24 @@ describe('ArtifactStore', () => {
     expect(deny).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
   });
 
-  test('the role reaches only this bucket and is bound to each team workflow account', () => {
-    const policy = JSON.parse(ofType(captured, 'aws:iam/rolePolicy:RolePolicy')[0].inputs.policy);
-    for (const s of policy.Statement) {
-      for (const a of s.Action) expect(a).not.toContain('*');
-      expect(String(s.Resource)).toMatch(/^arn:aws:mock:::art-bucket/);
-    }
+  test("each team's role reaches only its own prefix of this bucket, bound to that team's workflow account", () => {
+    const policies = Object.fromEntries(
+      ofType(captured, 'aws:iam/rolePolicy:RolePolicy').map((p) => [p.name, JSON.parse(p.inputs.policy)]),
+    );
+    expect(Object.keys(policies)).toEqual(['art-research', 'art-serving']);
+    const research = policies['art-research'];
+    for (const s of research.Statement) for (const a of s.Action) expect(a).not.toContain('*');
+    expect(research.Statement.find((s: { Sid: string }) => s.Sid === 'ReadWriteTeamArtifacts').Resource).toBe(
+      'arn:aws:mock:::art-bucket/research/*',
+    );
+    expect(research.Statement.find((s: { Sid: string }) => s.Sid === 'ListTeamPrefix').Condition).toEqual({
+      StringLike: { 's3:prefix': ['research/*', 'research'] },
+    });
+    expect(JSON.stringify(research)).not.toContain('serving');
     expect(
       ofType(captured, 'aws:eks/podIdentityAssociation:PodIdentityAssociation').map(
-        (p) => `${p.inputs.namespace}/${p.inputs.serviceAccount}`,
+        (p) => `${p.inputs.namespace}/${p.inputs.serviceAccount} -> ${p.inputs.roleArn}`,
       ),
-    ).toEqual(['research/workflow', 'serving/workflow']);
+    ).toEqual(['research/workflow -> arn:aws:mock:::art-research', 'serving/workflow -> arn:aws:mock:::art-serving']);
   });
 });

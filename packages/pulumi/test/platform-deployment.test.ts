@@ -44,6 +44,12 @@ describe('PlatformDeployment', () => {
     expect(namespaces.inputs.objs.every((o: { kind: string }) => o.kind === 'Namespace')).toBe(true);
     const objects = groups.find((g) => g.name === 'pd-objects')!;
     expect(objects.inputs.objs.map((o: { kind: string }) => o.kind)).toContain('NodePool');
+    // The GPU operator's ConfigMaps and the default StorageClass exist before any chart needs them.
+    const configuration = groups.find((g) => g.name === 'pd-configuration')!;
+    expect(configuration.inputs.objs.map((o: { kind: string }) => o.kind)).toEqual(
+      expect.arrayContaining(['ConfigMap', 'StorageClass']),
+    );
+    expect(objects.inputs.objs.some((o: { kind: string }) => o.kind === 'ConfigMap' || o.kind === 'StorageClass')).toBe(false);
     expect(objects.inputs.objs.find((o: { kind: string }) => o.kind === 'Application')).toBeUndefined();
   });
 
@@ -108,14 +114,22 @@ describe('PlatformDeployment of Kubeflow Pipelines', () => {
     expect(rest.inputs.objs.some((o: { metadata: { namespace?: string } }) => o.metadata.namespace === 'kubeflow')).toBe(false);
   });
 
-  test('splitObjects keeps objects of kustomize-created namespaces apart', () => {
+  test('splitObjects: namespaces, configuration before the releases, the rest after; kustomize namespaces apart', () => {
     const objs = [
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argo' } },
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'argo' } },
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: 'kubeflow' } },
-      { apiVersion: 'v1', kind: 'ClusterRole', metadata: { name: 'c' } },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'c' } },
+      { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'gp3' } },
+      { apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: 'd' } },
+      { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'e', namespace: 'argo' } },
     ];
-    const { namespaces, rest, afterKustomize } = splitObjects(objs, new Set(['kubeflow']));
-    expect([namespaces, rest, afterKustomize].map((g) => g.map((o) => o.metadata.name))).toEqual([['argo'], ['a', 'c'], ['b']]);
+    const { namespaces, configuration, rest, afterKustomize } = splitObjects(objs, new Set(['kubeflow']));
+    expect([namespaces, configuration, rest, afterKustomize].map((g) => g.map((o) => o.metadata.name))).toEqual([
+      ['argo'],
+      ['a', 'c', 'gp3'],
+      ['d', 'e'],
+      ['b'],
+    ]);
   });
 });

@@ -193,6 +193,16 @@ export const CHARTS = Object.freeze({
     ownsCrds: false,
     hooks: NO_HOOKS,
   },
+  efaDevicePlugin: {
+    id: 'aws-efa-k8s-device-plugin',
+    chart: 'aws-efa-k8s-device-plugin',
+    repository: 'https://aws.github.io/eks-charts',
+    version: 'v0.5.30',
+    appVersion: 'v0.5.20',
+    namespace: 'kube-system',
+    ownsCrds: false,
+    hooks: NO_HOOKS,
+  },
 } satisfies Record<string, ChartPin>);
 
 export type ChartKey = keyof typeof CHARTS;

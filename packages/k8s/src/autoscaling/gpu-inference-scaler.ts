@@ -52,6 +52,9 @@ export class GpuScalingSignal {
   }
 }
 
+/** The most replicas a scaler adds unless told otherwise. */
+export const DEFAULT_MAX_REPLICAS = 10;
+
 export interface GpuInferenceScalerProps {
   /** The Deployment to scale: its name and namespace. */
   readonly deployment: { readonly name: string; readonly namespace: string };
@@ -100,7 +103,7 @@ export class GpuInferenceScaler extends Construct {
   constructor(scope: Construct, id: string, props: GpuInferenceScalerProps) {
     super(scope, id);
     const min = props.minReplicas ?? 1;
-    const max = props.maxReplicas ?? 10;
+    const max = props.maxReplicas ?? DEFAULT_MAX_REPLICAS;
     const cooldown = props.cooldownSeconds ?? 300;
     const polling = props.pollingSeconds ?? 30;
     const pool = props.pool.pool;

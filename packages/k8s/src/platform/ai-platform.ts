@@ -1,6 +1,5 @@
 import {
   AireadyValidationError,
-  ARGOCD_SYNC_OPTIONS,
   ARGOCD_SYNC_WAVE,
   GpuPoolSpec,
   normalizeGpuPools,
@@ -23,11 +22,13 @@ import { Karpenter } from '../autoscaling/karpenter';
 import { GpuNodePool, IGpuPool } from '../gpu/gpu-node-pool';
 import { GpuOperatorOptions } from '../gpu/gpu-operator-plan';
 import { NvidiaGpuOperator } from '../gpu/nvidia-gpu-operator';
+import { EfaDevicePlugin } from '../gpu/efa-device-plugin';
 import { GpuMonitoring, GpuMonitoringProps } from '../monitoring/gpu-monitoring';
 import { KubePrometheusStack, KubePrometheusStackProps } from '../monitoring/kube-prometheus-stack';
 import { Values } from '../private/merge';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
+import { argoCdOrder } from '../release/apply-order';
 import { ArgoWorkflows, ArgoWorkflowsProps } from '../workflows/argo-workflows';
 import { KubeflowPipelines } from '../workflows/kubeflow-pipelines';
 import { Gp3StorageClass } from './storage-class';
@@ -172,6 +173,8 @@ export class AiPlatform extends Chart {
   /** Every GPU pool: Karpenter NodePools and pools of managed node groups. */
   public readonly pools: readonly IGpuPool[];
   public readonly gpuOperator: NvidiaGpuOperator;
+  /** The EFA device plugin, when a pool has EFA. */
+  public readonly efaDevicePlugin?: EfaDevicePlugin;
   public readonly karpenter?: Karpenter;
   public readonly cpuPool?: CpuNodePool;
   public readonly clusterAutoscaler?: ClusterAutoscaler;
@@ -232,6 +235,9 @@ export class AiPlatform extends Chart {
       values: props.values?.gpuOperator,
       releaseMaterializer: materializer,
     });
+    if (normalized.some((p) => p.efaInterfaces > 0)) {
+      this.efaDevicePlugin = new EfaDevicePlugin(this, 'efa-device-plugin', { pools: normalized, releaseMaterializer: materializer });
+    }
     if (props.karpenter ?? normalized.some((p) => p.provisioner === 'karpenter')) {
       this.karpenter = new Karpenter(this, 'karpenter', {
         clusterName: props.clusterName,
@@ -316,20 +322,18 @@ export class AiPlatform extends Chart {
         releaseMaterializer: materializer,
       });
     }
-    if (materializer.kind === 'argocd') this.orderCustomResourcesAfterCrds();
+    if (materializer.kind === 'argocd') this.orderForArgoCd();
   }
 
   /**
-   * Under Argo CD, custom resources (NodePools, ServiceMonitors, ScaledObjects...) sync after the
-   * Applications that install their CRDs, and a missing CRD at dry-run does not fail the sync.
+   * Under Argo CD, objects sync in the platform's apply order ({@link argoCdOrder}): namespaces, then
+   * configuration the charts read, then the releases, then custom resources (a missing CRD at dry-run
+   * does not fail the sync). Objects that state their own wave keep it.
    */
-  private orderCustomResourcesAfterCrds(): void {
+  private orderForArgoCd(): void {
     for (const obj of this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
-      const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
-      const builtIn = group === '' || !group.includes('.') || group.endsWith('.k8s.io');
-      if (builtIn || obj.kind === ArgoCdApplication.GVK.kind) continue;
-      obj.metadata.addAnnotation(ARGOCD_SYNC_WAVE, '1');
-      obj.metadata.addAnnotation(ARGOCD_SYNC_OPTIONS, 'SkipDryRunOnMissingResource=true');
+      if (obj.kind === ArgoCdApplication.GVK.kind || obj.metadata.toJson().annotations?.[ARGOCD_SYNC_WAVE] !== undefined) continue;
+      for (const [key, value] of Object.entries(argoCdOrder(obj) ?? {})) obj.metadata.addAnnotation(key, value);
     }
   }
 
@@ -343,6 +347,7 @@ export class AiPlatform extends Chart {
       ...options,
       pools: this.pools,
       workflows: this.workflows !== undefined,
+      kueueManaged: this.kueue !== undefined && options.queue !== false,
       ...(this.workflows?.artifactRepository ? { artifactRepository: this.workflows.artifactRepository } : {}),
       ...(this.prometheus ? { monitoringNamespace: this.prometheus.namespace } : {}),
       ...(this.pipelines ? { kubeflowPipelinesNamespace: this.pipelines.namespace } : {}),

@@ -1,4 +1,13 @@
-import { AireadyValidationError, CHARTS, GpuPool, NAMESPACE_NAME_LABEL, tolerationsFor, ValidationProblem } from '@aiready/core';
+import {
+  AireadyValidationError,
+  CHARTS,
+  GpuPool,
+  KUEUE_MANAGED_NAMESPACE_LABEL,
+  NAMESPACE_NAME_LABEL,
+  tolerationsFor,
+  ValidationProblem,
+} from '@aiready/core';
+import * as YAML from 'yaml';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Values } from '../private/merge';
@@ -18,6 +27,52 @@ export const TEAM_LOCAL_QUEUE = 'default';
 export const WORKLOAD_PRIORITIES = { 'aiready-high': 1000, 'aiready-normal': 100, 'aiready-low': 10 } as const;
 
 const API = 'kueue.x-k8s.io/v1beta2';
+
+/**
+ * Kueue's manager configuration (the chart's `managerConfig.controllerManagerConfigYaml`): the chart's
+ * defaults at the pinned version, with Kueue's jobs and its fail-closed webhooks scoped to the
+ * namespaces labelled {@link KUEUE_MANAGED_NAMESPACE_LABEL} (team namespaces). The chart's default
+ * scope is every namespace but kube-system and kueue-system, so its pod webhook would refuse pods
+ * everywhere (the GPU operator's, Prometheus') whenever Kueue is down or still starting.
+ */
+export function kueueManagerConfig(): string {
+  return YAML.stringify({
+    apiVersion: 'config.kueue.x-k8s.io/v1beta2',
+    kind: 'Configuration',
+    health: { healthProbeBindAddress: ':8081' },
+    metrics: { bindAddress: ':8443' },
+    webhook: { port: 9443 },
+    leaderElection: { leaderElect: true, resourceName: 'c1f6bfd2.kueue.x-k8s.io' },
+    controller: {
+      groupKindConcurrency: {
+        'Job.batch': 5,
+        Pod: 5,
+        'Workload.kueue.x-k8s.io': 10,
+        'LocalQueue.kueue.x-k8s.io': 5,
+        'ClusterQueue.kueue.x-k8s.io': 5,
+        'ResourceFlavor.kueue.x-k8s.io': 1,
+      },
+    },
+    clientConnection: { qps: 300, burst: 500 },
+    managedJobsNamespaceSelector: { matchLabels: { [KUEUE_MANAGED_NAMESPACE_LABEL]: 'managed' } },
+    integrations: {
+      frameworks: [
+        'batch/job',
+        'kubeflow.org/mpijob',
+        'ray.io/rayjob',
+        'ray.io/rayservice',
+        'ray.io/raycluster',
+        'jobset.x-k8s.io/jobset',
+        'workload.codeflare.dev/appwrapper',
+        'trainer.kubeflow.org/trainjob',
+        'pod',
+        'deployment',
+        'statefulset',
+        'leaderworkerset.x-k8s.io/leaderworkerset',
+      ],
+    },
+  });
+}
 
 export interface KueueProps {
   /** Raw chart values deep-merged last. @default - none */
@@ -58,7 +113,10 @@ export class Kueue extends Construct {
     this.release = new HelmRelease(this, 'Release', {
       pin: CHARTS.kueue,
       component: 'kueue',
-      values: { controllerManager: { replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } } },
+      values: {
+        controllerManager: { replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } },
+        managerConfig: { controllerManagerConfigYaml: kueueManagerConfig() },
+      },
       overrides: props.values,
       materializer: props.releaseMaterializer ?? ReleaseMaterializer.argoCd(),
     });

@@ -4,8 +4,10 @@ import {
   EKS_POD_IDENTITY_AGENT,
   GpuPool,
   IAM_PRINCIPAL_ARN,
+  KUEUE_MANAGED_NAMESPACE_LABEL,
   isDnsLabel,
   teamAccessGroup,
+  teamComputeQuota,
   schedulableResources,
   ValidationProblem,
 } from '@aiready/core';
@@ -32,7 +34,7 @@ export interface TeamOptions {
   readonly gpuQuota?: Readonly<Record<string, number>>;
   /**
    * CPU cores and memory (GiB) the team may request.
-   * @default - 64 cores and 512 GiB
+   * @default - what its GPU quota needs at the default GPU pod sizes, plus 16 cores and 64 GiB for CPU work
    */
   readonly computeQuota?: { readonly cpu?: number; readonly memoryGiB?: number };
   /**
@@ -119,6 +121,11 @@ export interface TeamProps extends TeamOptions {
    * @default - none
    */
   readonly artifactRepository?: ArgoArtifactRepository;
+  /**
+   * Kueue manages the namespace's jobs (the platform runs Kueue and the team has a queue).
+   * @default false
+   */
+  readonly kueueManaged?: boolean;
 }
 
 /** The quota resources of `gpus` physical GPUs of `pool`. */
@@ -156,8 +163,12 @@ export class Team extends Construct {
     const pools = props.pools.map((p) => p.pool);
     const quota = props.gpuQuota ?? {};
     const level = props.podSecurity ?? 'restricted';
-    const cpu = props.computeQuota?.cpu ?? 64;
-    const memory = props.computeQuota?.memoryGiB ?? 512;
+    const sized = teamComputeQuota(
+      pools,
+      Object.fromEntries(Object.entries(quota).filter(([name]) => pools.some((p) => p.name === name))),
+    );
+    const cpu = props.computeQuota?.cpu ?? sized.cpu;
+    const memory = props.computeQuota?.memoryGiB ?? sized.memoryGiB;
     const problems: ValidationProblem[] = [];
     if (!isDnsLabel(props.name ?? '')) {
       problems.push({
@@ -242,6 +253,7 @@ export class Team extends Construct {
         labels: {
           ...labels,
           ...podSecurityLabels(level),
+          ...(props.kueueManaged ? { [KUEUE_MANAGED_NAMESPACE_LABEL]: 'managed' } : {}),
         },
         ...(level === 'baseline' ? { annotations: { 'aiready.dev/pod-security-reason': props.podSecurityReason! } } : {}),
       },
@@ -274,6 +286,8 @@ export class Team extends Construct {
         },
       },
     });
+    // Requests only: the quota counts containers that set none. No default limit, which would cap
+    // every container that omits one, GPU pods written by hand included (their /dev/shm counts too).
     new kplus.k8s.KubeLimitRange(this, 'Limits', {
       metadata: { name: 'team-defaults', namespace: ns, labels },
       spec: {
@@ -281,7 +295,6 @@ export class Team extends Construct {
           {
             type: 'Container',
             defaultRequest: { cpu: kplus.k8s.Quantity.fromString('250m'), memory: kplus.k8s.Quantity.fromString('256Mi') },
-            default: { memory: kplus.k8s.Quantity.fromString('1Gi') },
           },
         ],
       },

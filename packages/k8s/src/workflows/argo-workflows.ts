@@ -55,6 +55,7 @@ export interface ArgoWorkflowsProps {
   readonly instanceId?: string;
   /**
    * Artifact repository on S3, reached with the pod's AWS identity (`useSDKCreds`), never static keys.
+   * `keyFormat` must start with `{{workflow.namespace}}/`: each team's role may use only its own prefix.
    * @default - none
    */
   readonly artifacts?: { readonly bucket: string; readonly region: string; readonly keyFormat?: string };
@@ -113,6 +114,9 @@ export interface ArgoArtifactRepository {
 }
 
 const AUTH_MODES: readonly ArgoServerAuthMode[] = ['client', 'server', 'sso'];
+
+/** Where a workflow's artifacts go in the bucket: under its namespace, the prefix its team's role may use. */
+export const ARTIFACT_KEY_PREFIX = '{{workflow.namespace}}/';
 
 /**
  * Argo Workflows (chart argo-workflows, v4 line, version from the version lock).
@@ -173,6 +177,15 @@ export class ArgoWorkflows extends Construct {
     if (props.instanceId !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(props.instanceId)) {
       problems.push({ path: 'instanceId', value: props.instanceId, problem: 'not a label value', fix: "use e.g. 'platform'" });
     }
+    // Each team's artifact role reaches only `<namespace>/` of the bucket (ArtifactStore).
+    if (props.artifacts?.keyFormat !== undefined && !props.artifacts.keyFormat.startsWith(ARTIFACT_KEY_PREFIX)) {
+      problems.push({
+        path: 'artifacts.keyFormat',
+        value: props.artifacts.keyFormat,
+        problem: "must start with the workflow's namespace: each team may write only under its own prefix",
+        fix: `start it with '${ARTIFACT_KEY_PREFIX}', e.g. '${ARTIFACT_KEY_PREFIX}{{workflow.name}}/{{pod.name}}'`,
+      });
+    }
     if (props.artifacts && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.artifacts.bucket)) {
       problems.push({
         path: 'artifacts.bucket',
@@ -216,7 +229,7 @@ export class ArgoWorkflows extends Construct {
           bucket: props.artifacts.bucket,
           endpoint: 's3.amazonaws.com',
           region: props.artifacts.region,
-          keyFormat: props.artifacts.keyFormat ?? '{{workflow.namespace}}/{{workflow.name}}/{{pod.name}}',
+          keyFormat: props.artifacts.keyFormat ?? `${ARTIFACT_KEY_PREFIX}{{workflow.name}}/{{pod.name}}`,
           useSDKCreds: true,
         },
       };

@@ -5,7 +5,7 @@ import { IGpuPool } from '../gpu/gpu-node-pool';
 import { componentLabels } from '../private/metadata';
 import { Team } from '../teams/team';
 import { Gpu } from '../workloads/gpu';
-import { containerSecurity, gpuPodLimits, poolPlacement } from '../workloads/pod-parts';
+import { containerSecurity, gpuPodResources, poolPlacement, teamGpuQuotaProblem } from '../workloads/pod-parts';
 
 /** One GPU step of a workflow. */
 export interface GpuWorkflowStep {
@@ -14,6 +14,11 @@ export interface GpuWorkflowStep {
   readonly pool: IGpuPool;
   readonly gpu: Gpu;
   readonly image: string;
+  /**
+   * CPU cores and memory (GiB) of the step's pod.
+   * @default - sized per GPU from the pool's leanest instance type
+   */
+  readonly resources?: { readonly cpu?: number; readonly memoryGiB?: number };
   /** @default - the image's entrypoint */
   readonly command?: readonly string[];
   /** @default - the image's arguments */
@@ -58,6 +63,8 @@ export class GpuWorkflowTemplate extends Construct {
           fix: 'name every step uniquely, e.g. train, evaluate',
         });
       }
+      const quotaProblem = teamGpuQuotaProblem(props.team, step.pool, step.gpu, 1, `steps[${i}].gpu`, 'step pod');
+      if (quotaProblem) problems.push(quotaProblem);
       for (const dep of step.after ?? []) {
         if (!names.includes(dep) || dep === step.name)
           problems.push({
@@ -71,7 +78,7 @@ export class GpuWorkflowTemplate extends Construct {
     if (problems.length) throw new AireadyValidationError(this.node.path, problems);
 
     const templates = props.steps.map((step) => {
-      const limits = gpuPodLimits(`${this.node.path}/${step.name}`, props.team, step.pool, step.gpu, step);
+      const resources = gpuPodResources(`${this.node.path}/${step.name}`, props.team, step.pool, step.gpu, step);
       const placement = poolPlacement(step.pool, step.pool.pool.purpose === 'training');
       return {
         name: step.name,
@@ -82,7 +89,7 @@ export class GpuWorkflowTemplate extends Construct {
           image: step.image,
           ...(step.command ? { command: [...step.command] } : {}),
           ...(step.args ? { args: [...step.args] } : {}),
-          resources: { limits: Object.fromEntries(Object.entries(limits).map(([k, v]) => [k, v.value])) },
+          resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
           securityContext: containerSecurity(false),
         },
       };

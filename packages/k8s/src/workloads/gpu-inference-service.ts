@@ -2,13 +2,20 @@ import { AireadyValidationError, ValidationProblem } from '@aiready/core';
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { GpuInferenceScaler, GpuScalingSignal } from '../autoscaling/gpu-inference-scaler';
+import { DEFAULT_MAX_REPLICAS, GpuInferenceScaler, GpuScalingSignal } from '../autoscaling/gpu-inference-scaler';
 import { IGpuPool } from '../gpu/gpu-node-pool';
 import { ServiceMonitor } from '../imports/monitoring.coreos.com';
 import { componentLabels } from '../private/metadata';
 import { Team } from '../teams/team';
 import { Gpu } from './gpu';
-import { containerSecurity, GpuContainerOptions, gpuPodLimits, poolPlacement } from './pod-parts';
+import {
+  containerSecurity,
+  GpuContainerOptions,
+  gpuPodResources,
+  poolPlacement,
+  quantities,
+  teamGpuQuotaProblem,
+} from './pod-parts';
 
 export interface GpuInferenceServiceProps extends GpuContainerOptions {
   /** Name of the Deployment and Service. */
@@ -77,23 +84,31 @@ export class GpuInferenceService extends Construct {
       problems.push({ path: 'replicas', value: replicas, problem: 'must be at least 1', fix: 'use e.g. 2' });
     if (!health.startsWith('/'))
       problems.push({ path: 'healthPath', value: health, problem: 'not an HTTP path', fix: "use e.g. '/health'" });
+    if (props.team.kserve && props.autoscaling) {
+      problems.push({
+        path: 'autoscaling',
+        value: 'KEDA',
+        problem: 'KServe scales its InferenceServices itself',
+        fix: 'use minReplicas/maxReplicas of the InferenceService (replicas), or run without KServe',
+      });
+    }
+    const most = props.autoscaling ? (props.autoscaling.maxReplicas ?? DEFAULT_MAX_REPLICAS) : replicas;
+    const quotaProblem = teamGpuQuotaProblem(
+      props.team,
+      props.pool,
+      props.gpusPerReplica,
+      most,
+      props.autoscaling ? 'autoscaling.maxReplicas' : 'replicas',
+      'replicas',
+    );
+    if (quotaProblem) problems.push(quotaProblem);
     if (problems.length) throw new AireadyValidationError(this.node.path, problems);
-    const limits = gpuPodLimits(this.node.path, props.team, props.pool, props.gpusPerReplica, props);
+    const resources = gpuPodResources(this.node.path, props.team, props.pool, props.gpusPerReplica, props);
     const placement = poolPlacement(props.pool, false);
     const ns = props.team.namespace;
     const selector = { 'aiready.dev/inference': props.name };
     const labels = { ...componentLabels('inference'), ...selector };
     if (props.team.kserve) {
-      if (props.autoscaling) {
-        throw new AireadyValidationError(this.node.path, [
-          {
-            path: 'autoscaling',
-            value: 'KEDA',
-            problem: 'KServe scales its InferenceServices itself',
-            fix: 'use minReplicas/maxReplicas of the InferenceService (replicas), or run without KServe',
-          },
-        ]);
-      }
       this.deployment = new ApiObject(this, 'Resource', {
         apiVersion: 'serving.kserve.io/v1beta1',
         kind: 'InferenceService',
@@ -110,7 +125,7 @@ export class GpuInferenceService extends Construct {
                 ...(props.command ? { command: [...props.command] } : {}),
                 ...(props.args ? { args: [...props.args] } : {}),
                 ports: [{ containerPort: props.port, protocol: 'TCP' }],
-                resources: { limits: Object.fromEntries(Object.entries(limits).map(([k, v]) => [k, v.value])) },
+                resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
                 securityContext: containerSecurity(props.runAsRoot ?? false),
               },
             ],
@@ -145,7 +160,7 @@ export class GpuInferenceService extends Construct {
                   .sort()
                   .map(([name, value]) => ({ name, value })),
                 ports: [{ name: 'http', containerPort: props.port }],
-                resources: { limits },
+                resources: { requests: quantities(resources.requests), limits: quantities(resources.limits) },
                 // Large models load for minutes: the startup probe holds liveness off until loaded.
                 startupProbe: probe(10, Math.ceil(startup / 10)),
                 readinessProbe: probe(10, 3),

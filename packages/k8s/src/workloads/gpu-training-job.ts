@@ -8,7 +8,14 @@ import { torchRuntimeName } from '../training/kubeflow-trainer';
 import { ApiObject } from 'cdk8s';
 import { Team } from '../teams/team';
 import { Gpu } from './gpu';
-import { containerSecurity, GpuContainerOptions, gpuPodLimits, poolPlacement } from './pod-parts';
+import {
+  containerSecurity,
+  GpuContainerOptions,
+  gpuPodResources,
+  poolPlacement,
+  quantities,
+  teamGpuQuotaProblem,
+} from './pod-parts';
 
 export interface GpuTrainingJobProps extends GpuContainerOptions {
   /** Job name (DNS label). */
@@ -23,13 +30,14 @@ export interface GpuTrainingJobProps extends GpuContainerOptions {
    */
   readonly nodes?: number;
   /**
-   * Use the pool's EFA interfaces for NCCL.
-   * @default - true on EFA pools
+   * Use the pool's EFA devices for NCCL (in proportion to the GPUs the pod takes of a node).
+   * @default - true on EFA pools when the pod asks for whole GPUs
    */
   readonly efa?: boolean;
   /**
    * Size of /dev/shm in GiB; NCCL and data loaders need far more than the container default of 64 MiB.
-   * @default 32
+   * It is memory, and counts against the pod's memory limit.
+   * @default - 32, or half the pod's memory when that is less
    */
   readonly sharedMemoryGiB?: number;
   /**
@@ -58,8 +66,9 @@ export class GpuTrainingJob extends Construct {
   constructor(scope: Construct, id: string, props: GpuTrainingJobProps) {
     super(scope, id);
     const nodes = props.nodes ?? 1;
-    const shm = props.sharedMemoryGiB ?? 32;
-    const efa = props.efa ?? props.pool.pool.efaInterfaces > 0;
+    const efa = props.efa ?? (props.pool.pool.efaInterfaces > 0 && props.gpusPerNode.kind === 'whole');
+    const resources = gpuPodResources(this.node.path, props.team, props.pool, props.gpusPerNode, { ...props, efa });
+    const shm = props.sharedMemoryGiB ?? Math.min(32, Math.floor(resources.memoryGiB / 2));
     const problems: ValidationProblem[] = [];
     if (!/^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/.test(props.name ?? ''))
       problems.push({
@@ -78,6 +87,24 @@ export class GpuTrainingJob extends Construct {
         fix: 'use fewer nodes or raise the pool maxNodes',
       });
     if (!(shm > 0)) problems.push({ path: 'sharedMemoryGiB', value: shm, problem: 'must be positive', fix: 'use e.g. 32' });
+    else if (shm >= resources.memoryGiB)
+      problems.push({
+        path: 'sharedMemoryGiB',
+        value: shm,
+        problem: `/dev/shm is memory and counts against the pod's ${resources.memoryGiB} GiB limit, so the pod would be OOM-killed filling it`,
+        fix: `use less than ${resources.memoryGiB} (half of it is a good start), or raise resources.memoryGiB`,
+      });
+    // All pods of a gang must fit the team's quotas at once, or it never starts whole.
+    const quotaProblem = teamGpuQuotaProblem(props.team, props.pool, props.gpusPerNode, nodes, 'nodes', 'pods');
+    if (quotaProblem) problems.push(quotaProblem);
+    if (resources.cpuCores * nodes > props.team.cpu || resources.memoryGiB * nodes > props.team.memoryGiB) {
+      problems.push({
+        path: 'nodes',
+        value: nodes,
+        problem: `${nodes} pods of ${resources.requests.cpu} CPU and ${resources.requests.memory} need more than team '${props.team.namespace}' may request (${props.team.cpu} CPU, ${props.team.memoryGiB} GiB), so its quota would never admit the job whole`,
+        fix: "raise the team's computeQuota (or leave it to its default, sized from its GPU quota), or lower resources",
+      });
+    }
     if (problems.length) throw new AireadyValidationError(this.node.path, problems);
     if (props.team.trainer && props.checkpointClaim) {
       throw new AireadyValidationError(this.node.path, [
@@ -89,7 +116,6 @@ export class GpuTrainingJob extends Construct {
         },
       ]);
     }
-    const limits = gpuPodLimits(this.node.path, props.team, props.pool, props.gpusPerNode, { ...props, efa });
     const placement = poolPlacement(props.pool, true);
     const ns = props.team.namespace;
     const labels = { ...componentLabels('training'), 'aiready.dev/job': props.name };
@@ -118,7 +144,7 @@ export class GpuTrainingJob extends Construct {
                 }
               : {}),
             numNodes: nodes,
-            resourcesPerNode: { limits: Object.fromEntries(Object.entries(limits).map(([k, v]) => [k, v.value])) },
+            resourcesPerNode: { requests: { ...resources.requests }, limits: { ...resources.limits } },
           },
         },
       });
@@ -168,7 +194,7 @@ export class GpuTrainingJob extends Construct {
                 ...(props.command ? { command: [...props.command] } : {}),
                 ...(props.args ? { args: [...props.args] } : {}),
                 env,
-                resources: { limits },
+                resources: { requests: quantities(resources.requests), limits: quantities(resources.limits) },
                 securityContext: containerSecurity(props.runAsRoot ?? false),
                 volumeMounts: [
                   { name: 'dshm', mountPath: '/dev/shm' },

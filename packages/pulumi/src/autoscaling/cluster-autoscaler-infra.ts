@@ -73,7 +73,7 @@ export class ClusterAutoscalerInfra extends pulumi.ComponentResource {
     const identity = aws.getCallerIdentityOutput({}, child);
     const partition = aws.getPartitionOutput({}, child);
     this.role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com'), tags }, child);
-    new aws.iam.RolePolicy(
+    const policy = new aws.iam.RolePolicy(
       `${name}-policy`,
       {
         role: this.role.id,
@@ -98,7 +98,8 @@ export class ClusterAutoscalerInfra extends pulumi.ComponentResource {
       },
       child,
     );
-    this.ready = [association];
+    // The controller starts with this identity: the association and the policy it carries.
+    this.ready = [association, policy];
     this.registerOutputs({});
   }
 }

@@ -105,7 +105,7 @@ export class KarpenterInfra extends pulumi.ComponentResource {
       { assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com'), tags },
       child,
     );
-    new aws.iam.RolePolicy(
+    const controllerPolicy = new aws.iam.RolePolicy(
       `${name}-controller`,
       {
         role: this.controllerRole.id,
@@ -146,7 +146,8 @@ export class KarpenterInfra extends pulumi.ComponentResource {
           ? [new aws.ec2.PlacementGroup(`${name}-pg-${p.name}`, { name: groupName, strategy: 'cluster', tags }, child)]
           : [];
       });
-    this.ready = [nodeAccess, association, ...placementGroups];
+    // The controller must start with its policy in place: a launch it is not yet allowed fails.
+    this.ready = [nodeAccess, association, controllerPolicy, ...placementGroups];
     this.registerOutputs({});
   }
 }

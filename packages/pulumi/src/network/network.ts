@@ -53,6 +53,11 @@ export class Network extends pulumi.ComponentResource {
   /** Private subnet per availability zone. */
   public readonly privateSubnetIdsByZone: Record<string, pulumi.Output<string>>;
   public readonly publicSubnetIds: pulumi.Output<string>[];
+  /**
+   * What nodes need before they can join: NAT gateways and the private route table associations
+   * (nodes pull images and reach the EKS API through them). Empty for an existing VPC.
+   */
+  public readonly ready: pulumi.Resource[];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aiready:network:Network', name, {}, opts);
@@ -100,6 +105,7 @@ export class Network extends pulumi.ComponentResource {
       );
       this.privateSubnetIds = Object.values(this.privateSubnetIdsByZone);
       this.publicSubnetIds = (existing.publicSubnetIds ?? []).map((id) => pulumi.output(id));
+      this.ready = [];
       this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, publicSubnetIds: this.publicSubnetIds });
       return;
     }
@@ -142,6 +148,7 @@ export class Network extends pulumi.ComponentResource {
         { ...child, dependsOn: [igw] },
       );
     });
+    const routeAssociations: pulumi.Resource[] = [];
     const privateSubnets = plan
       .filter((s) => s.tier === 'private')
       .map((s, i) => {
@@ -164,7 +171,9 @@ export class Network extends pulumi.ComponentResource {
           { vpcId: vpc.id, routes: [{ cidrBlock: '0.0.0.0/0', natGatewayId: natGateways[i % natCount].id }], tags },
           child,
         );
-        new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, child);
+        routeAssociations.push(
+          new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, child),
+        );
         return subnet;
       });
 
@@ -172,6 +181,7 @@ export class Network extends pulumi.ComponentResource {
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
     this.privateSubnetIdsByZone = Object.fromEntries(args.availabilityZones.map((z, i) => [z, privateSubnets[i].id]));
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
+    this.ready = [...natGateways, ...routeAssociations];
     this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, publicSubnetIds: this.publicSubnetIds });
   }
 }

@@ -37,6 +37,12 @@ export interface GpuNodeGroupArgs {
    * @default - none beyond the aiready tags
    */
   readonly tags?: Record<string, string>;
+  /**
+   * What the nodes need before they launch: the network's NAT gateways and routes (`network.ready`),
+   * without which they cannot pull images or join.
+   * @default - the cluster only
+   */
+  readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** Volumes of a GPU node: large enough for CUDA images. */
@@ -102,7 +108,7 @@ export class GpuNodeGroup extends pulumi.ComponentResource {
     if (problems.length) throw new AireadyValidationError(name, problems);
 
     const tags = { ...args.tags, [POOL_LABEL]: pool.name };
-    const child = { parent: this, dependsOn: [args.cluster] };
+    const child = { parent: this, dependsOn: [args.cluster, ...(args.dependsOn ?? [])] };
     const groupName = placementGroupName(args.clusterName, pool);
     if (groupName) {
       this.placementGroup = new aws.ec2.PlacementGroup(`${name}-pg`, { name: groupName, strategy: 'cluster', tags }, child);

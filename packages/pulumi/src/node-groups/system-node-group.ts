@@ -38,6 +38,12 @@ export interface SystemNodeGroupArgs {
    * @default - none beyond the aiready tags
    */
   readonly tags?: Record<string, string>;
+  /**
+   * What the nodes need before they launch: the network's NAT gateways and routes (`network.ready`),
+   * without which they cannot pull images or join.
+   * @default - the cluster only
+   */
+  readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -64,7 +70,7 @@ export class SystemNodeGroup extends pulumi.ComponentResource {
     if (problems.length) throw new AireadyValidationError(name, problems);
 
     const tags = { ...args.tags, [POOL_LABEL]: SYSTEM_POOL_NAME };
-    const child = { parent: this, dependsOn: [args.cluster] };
+    const child = { parent: this, dependsOn: [args.cluster, ...(args.dependsOn ?? [])] };
     const lt = nodeLaunchTemplate(
       `${name}-lt`,
       { volumes: [{ deviceName: '/dev/xvda', sizeGiB: args.diskSizeGiB ?? 50 }], tags },

@@ -16,13 +16,41 @@ export interface ArtifactStoreArgs {
 }
 
 /**
+ * A team's access to the artifact bucket: list, read, write and delete under its own prefix
+ * (`<namespace>/`), nothing else.
+ */
+export function teamArtifactPolicy(bucketArn: string, namespace: string): object {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'ListTeamPrefix',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: bucketArn,
+        Condition: { StringLike: { 's3:prefix': [`${namespace}/*`, namespace] } },
+      },
+      { Sid: 'LocateBucket', Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: bucketArn },
+      {
+        Sid: 'ReadWriteTeamArtifacts',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        Resource: `${bucketArn}/${namespace}/*`,
+      },
+    ],
+  };
+}
+
+/**
  * The S3 bucket behind Argo Workflows' artifact repository: encrypted, versioned, public access
- * blocked, TLS only; and one role, limited to this bucket, bound through Pod Identity to each team's
- * `workflow` service account, so steps use their pod's identity (`useSDKCreds`) and no key exists.
+ * blocked, TLS only; and a role per team, limited to the team's prefix of this bucket, bound through
+ * Pod Identity to the team's `workflow` service account, so steps use their pod's identity
+ * (`useSDKCreds`) and no key exists.
  */
 export class ArtifactStore extends pulumi.ComponentResource {
   public readonly bucket: aws.s3.Bucket;
-  public readonly role: aws.iam.Role;
+  /** The artifact role of each team namespace. */
+  public readonly roles: Record<string, aws.iam.Role>;
 
   constructor(name: string, args: ArtifactStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aiready:platform:ArtifactStore', name, {}, opts);
@@ -75,34 +103,26 @@ export class ArtifactStore extends pulumi.ComponentResource {
       },
       child,
     );
-    this.role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com'), tags }, child);
-    new aws.iam.RolePolicy(
-      `${name}-access`,
-      {
-        role: this.role.id,
-        policy: this.bucket.arn.apply((arn) =>
-          JSON.stringify({
-            Version: '2012-10-17',
-            Statement: [
-              { Sid: 'ListBucket', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: arn },
-              {
-                Sid: 'ReadWriteArtifacts',
-                Effect: 'Allow',
-                Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-                Resource: `${arn}/*`,
-              },
-            ],
-          }),
-        ),
-      },
-      child,
-    );
+    // One role per team, reaching only the team's own prefix: a team can neither read nor delete
+    // another's artifacts. Argo writes under `<namespace>/...` (the artifact repository's keyFormat).
+    this.roles = {};
     for (const ns of [...args.teamNamespaces].sort()) {
-      new aws.eks.PodIdentityAssociation(
+      const role = new aws.iam.Role(
         `${name}-${ns}`,
-        { clusterName: args.cluster.name, namespace: ns, serviceAccount: 'workflow', roleArn: this.role.arn, tags },
+        { assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com'), tags },
         child,
       );
+      new aws.iam.RolePolicy(
+        `${name}-${ns}`,
+        { role: role.id, policy: this.bucket.arn.apply((arn) => JSON.stringify(teamArtifactPolicy(arn, ns))) },
+        child,
+      );
+      new aws.eks.PodIdentityAssociation(
+        `${name}-${ns}`,
+        { clusterName: args.cluster.name, namespace: ns, serviceAccount: 'workflow', roleArn: role.arn, tags },
+        child,
+      );
+      this.roles[ns] = role;
     }
     this.registerOutputs({ bucket: this.bucket.bucket });
   }

@@ -1,5 +1,5 @@
 import { AireadyValidationError } from '@aiready/core';
-import { AiPlatform, HelmRelease, KubeObject, KustomizeRelease, kustomizeUrl, ReleaseSpec } from '@aiready/k8s';
+import { AiPlatform, applyPhase, HelmRelease, KubeObject, KustomizeRelease, kustomizeUrl, ReleaseSpec } from '@aiready/k8s';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 
@@ -41,31 +41,37 @@ export function planReleaseOrder(releases: readonly ReleaseSpec[]): ReleasePlanE
 }
 
 /**
- * Splits the platform's native objects: namespaces go first; objects in a namespace a kustomize base
- * creates (network policies in `kubeflow`) wait for the kustomizations; the rest wait for the releases.
+ * Splits the platform's native objects by {@link applyPhase}: namespaces go first, then the
+ * configuration the charts read (ConfigMaps, StorageClass, RBAC, quotas, policies), then, after the
+ * releases, custom resources and workloads. Objects in a namespace a kustomize base creates (network
+ * policies in `kubeflow`) wait for the kustomizations instead.
  */
 export function splitObjects(
   objects: readonly KubeObject[],
   kustomizeNamespaces: ReadonlySet<string> = new Set(),
-): { namespaces: KubeObject[]; rest: KubeObject[]; afterKustomize: KubeObject[] } {
+): { namespaces: KubeObject[]; configuration: KubeObject[]; rest: KubeObject[]; afterKustomize: KubeObject[] } {
   const inKustomize = (o: KubeObject) => kustomizeNamespaces.has(o.metadata?.namespace ?? '');
+  const outside = objects.filter((o) => o.kind === 'Namespace' || !inKustomize(o));
   return {
-    namespaces: objects.filter((o) => o.kind === 'Namespace'),
-    rest: objects.filter((o) => o.kind !== 'Namespace' && !inKustomize(o)),
+    namespaces: outside.filter((o) => applyPhase(o) === 'namespace'),
+    configuration: outside.filter((o) => applyPhase(o) === 'configuration'),
+    rest: outside.filter((o) => applyPhase(o) === 'after-releases'),
     afterKustomize: objects.filter((o) => o.kind !== 'Namespace' && inKustomize(o)),
   };
 }
 
 /**
- * Deploys an {@link AiPlatform} onto a cluster: namespaces first, then every Helm release as a
- * `helm.v3.Release` (hooks kept: argo-workflows installs its CRDs through one), then the platform's
- * own objects (NodePools, ServiceMonitors, rules) in a `yaml.v2.ConfigGroup` once the releases that
- * own their CRDs are in.
+ * Deploys an {@link AiPlatform} onto a cluster: namespaces first, then the configuration the charts
+ * read, then every Helm release as a `helm.v3.Release` (hooks kept: argo-workflows installs its CRDs
+ * through one), then the platform's own custom resources and workloads (NodePools, ServiceMonitors,
+ * rules, jobs) in a `yaml.v2.ConfigGroup` once the releases that own their CRDs are in.
  */
 export class PlatformDeployment extends pulumi.ComponentResource {
   public readonly releases: Record<string, k8s.helm.v3.Release>;
   public readonly kustomizations: Record<string, k8s.kustomize.v2.Directory>;
   public readonly namespaces: k8s.yaml.v2.ConfigGroup;
+  /** ConfigMaps, Secrets, StorageClasses, RBAC, quotas and policies, applied before the releases. */
+  public readonly configuration: k8s.yaml.v2.ConfigGroup;
   public readonly objects: k8s.yaml.v2.ConfigGroup;
   /** Pod Security labels on namespaces that kustomize bases create, by namespace. */
   public readonly namespacePatches: Record<string, k8s.core.v1.NamespacePatch>;
@@ -87,7 +93,7 @@ export class PlatformDeployment extends pulumi.ComponentResource {
     }
     const child = { parent: this, provider: args.provider };
     const kustomizations = KustomizeRelease.all(platform).map((k) => k.spec);
-    const { namespaces, rest, afterKustomize } = splitObjects(
+    const { namespaces, configuration, rest, afterKustomize } = splitObjects(
       platform.toJson() as KubeObject[],
       new Set(kustomizations.map((k) => k.namespace)),
     );
@@ -95,6 +101,12 @@ export class PlatformDeployment extends pulumi.ComponentResource {
       `${name}-namespaces`,
       { objs: namespaces },
       { ...child, dependsOn: args.dependsOn },
+    );
+
+    this.configuration = new k8s.yaml.v2.ConfigGroup(
+      `${name}-configuration`,
+      { objs: configuration },
+      { ...child, dependsOn: [this.namespaces] },
     );
 
     // Kustomize bases (Kubeflow Pipelines) apply in their order: each waits for the one before it.
@@ -138,7 +150,7 @@ export class PlatformDeployment extends pulumi.ComponentResource {
           atomic: true,
           waitForJobs: true,
         },
-        { ...child, dependsOn: [this.namespaces, ...after.map(installed)] },
+        { ...child, dependsOn: [this.namespaces, this.configuration, ...after.map(installed)] },
       );
     }
     const crdOwners = releases.filter((r) => r.ownsCrds).map((r) => this.releases[r.releaseName]);

@@ -1,0 +1,84 @@
+// CPU and memory of GPU pods, sized from the pool's instance types, so a GPU pod never runs on a
+// namespace default (a LimitRange's 1 GiB, say) and a team's compute quota holds its GPU quota.
+import { migProfile } from '../catalogue/gpu-models';
+import { GpuPool } from '../spec/gpu-pool-types';
+
+/**
+ * The part of a node's per-GPU CPU and memory a GPU pod takes by default: the rest is left to the
+ * kubelet's reserve and the node's DaemonSets (GPU operator operands, CNI, CSI, DCGM exporter), so a
+ * pod asking for every GPU of a node still fits on it.
+ */
+export const GPU_POD_NODE_SHARE = 0.8;
+
+/** CPU (millicores) and memory (MiB) a pod requests. */
+export interface PodCompute {
+  readonly cpuMillicores: number;
+  readonly memoryMiB: number;
+}
+
+/** A GPU request as data: whole GPUs, MIG slices of a profile, or time-sliced/MPS shares. */
+export interface GpuAsk {
+  readonly kind: 'whole' | 'mig' | 'shared';
+  readonly count: number;
+  readonly profile?: string;
+}
+
+/**
+ * How many physical GPUs a request amounts to: a MIG slice counts by its compute slices (a 1g of a
+ * 7-slice GPU is 1/7), a time-sliced or MPS share by the pool's replicas.
+ */
+export function gpuEquivalents(pool: GpuPool, ask: GpuAsk): number {
+  if (ask.kind === 'whole') return ask.count;
+  if (ask.kind === 'shared') return ask.count / (pool.sharing.replicas ?? 1);
+  const model = pool.gpuModels[0];
+  const profile = ask.profile === undefined ? undefined : migProfile(model, ask.profile);
+  if (!profile || !model.mig) return ask.count;
+  return (ask.count * profile.computeSlices) / model.mig.computeSlices;
+}
+
+/**
+ * The default CPU and memory of a pod using `gpus` GPU equivalents of `pool`: {@link GPU_POD_NODE_SHARE}
+ * of the per-GPU CPU and memory of the pool's leanest instance type (so it fits on every type), CPU
+ * rounded down to 100m and memory to whole GiB (to 256 MiB below 1 GiB).
+ */
+export function gpuPodCompute(pool: GpuPool, gpus: number): PodCompute {
+  const perGpu = (f: (t: GpuPool['instanceTypes'][number]) => number) =>
+    Math.min(...pool.instanceTypes.map((t) => f(t) / t.gpuCount));
+  const cpu = perGpu((t) => t.vcpu) * gpus * GPU_POD_NODE_SHARE * 1000;
+  const memory = perGpu((t) => t.memoryGiB) * gpus * GPU_POD_NODE_SHARE * 1024;
+  return {
+    cpuMillicores: Math.max(100, Math.floor(cpu / 100) * 100),
+    memoryMiB: memory >= 1024 ? Math.floor(memory / 1024) * 1024 : Math.max(256, Math.floor(memory / 256) * 256),
+  };
+}
+
+/** Kubernetes quantities of a {@link PodCompute}. */
+export function computeQuantities(c: PodCompute): { cpu: string; memory: string } {
+  return {
+    cpu: c.cpuMillicores % 1000 === 0 ? String(c.cpuMillicores / 1000) : `${c.cpuMillicores}m`,
+    memory: c.memoryMiB % 1024 === 0 ? `${c.memoryMiB / 1024}Gi` : `${c.memoryMiB}Mi`,
+  };
+}
+
+/** CPU cores and memory a team gets beyond its GPU pods, for its CPU work (notebooks, pipelines). */
+export const TEAM_BASE_COMPUTE = { cpu: 16, memoryGiB: 64 } as const;
+
+/**
+ * A team's default compute quota: what its GPU quota needs at the default sizes
+ * ({@link gpuPodCompute} per GPU of each pool), plus {@link TEAM_BASE_COMPUTE}, in whole cores and GiB.
+ */
+export function teamComputeQuota(
+  pools: readonly GpuPool[],
+  gpuQuota: Readonly<Record<string, number>>,
+): { cpu: number; memoryGiB: number } {
+  let cpu = TEAM_BASE_COMPUTE.cpu;
+  let memoryGiB = TEAM_BASE_COMPUTE.memoryGiB;
+  for (const pool of pools) {
+    const gpus = gpuQuota[pool.name] ?? 0;
+    if (!(gpus > 0)) continue;
+    const c = gpuPodCompute(pool, gpus);
+    cpu += Math.ceil(c.cpuMillicores / 1000);
+    memoryGiB += Math.ceil(c.memoryMiB / 1024);
+  }
+  return { cpu, memoryGiB };
+}
