@@ -71,7 +71,6 @@ describe('aiready synth', () => {
         [
           'KNOWN(issue 13) item 4: Grafana admin Secret: release platform-kube-prometheus-stack values.grafana.admin.existingSecret',
           'KNOWN(issue 13) item 12: argo-workflows does not wait for kube-prometheus-stack: release platform-argo-workflows dependsOn',
-          "KNOWN(issue 13) item 12: Kueue's webhooks not scoped to the namespaces it manages: release platform-kueue (chart kueue, not rendered)",
         ],
       ],
       [
@@ -93,17 +92,16 @@ describe('aiready synth', () => {
       [
         'examples/ml-teams',
         [
-          'KNOWN(issue 13) item 9: no EFA device plugin: TrainJob research/llama-finetune (runtime ClusterTrainingRuntime aiready-torch-h100-training) ClusterTrainingRuntime aiready-torch-h100-training: spec.template.spec.replicatedJobs[0].template.spec.template.spec.containers',
-          'KNOWN(issue 13) item 8: 1Gi default on GPU pods: TrainJob research/llama-finetune (runtime ClusterTrainingRuntime aiready-torch-h100-training) spec.trainer.resourcesPerNode.limits.memory',
-          'KNOWN(issue 13) item 8: /dev/shm above the 1Gi default: TrainJob research/llama-finetune (runtime ClusterTrainingRuntime aiready-torch-h100-training) ClusterTrainingRuntime aiready-torch-h100-training: spec.template.spec.replicatedJobs[0].template.spec.template.spec.volumes[0].emptyDir.sizeLimit',
-          'KNOWN(issue 13) item 8: 1Gi default on GPU pods: WorkflowTemplate research/train-evaluate spec.templates[1].container.resources.limits.memory',
-          'KNOWN(issue 13) item 8: 1Gi default on GPU pods: WorkflowTemplate research/train-evaluate spec.templates[2].container.resources.limits.memory',
-          'KNOWN(issue 13) item 8: 1Gi default on GPU pods: Deployment serving/llm spec.template.spec.containers[0].resources.limits.memory',
           'KNOWN(issue 13) item 4: Grafana admin Secret: Application argocd/kube-prometheus-stack values.grafana.admin.existingSecret',
           'KNOWN(issue 13) item 11: duplicate Karpenter CRDs in GitOps output: Application argocd/karpenter spec.source.helm.skipCrds',
           'KNOWN(issue 13) item 12: argo-workflows syncs in the wave of kube-prometheus-stack: Application argocd/argo-workflows metadata.annotations.argocd.argoproj.io/sync-wave',
-          "KNOWN(issue 13) item 12: Kueue's webhooks not scoped to the namespaces it manages: Application argocd/kueue (chart kueue, not rendered)",
           'KNOWN(issue 21) item 1: EFA not covered by the kueue.x-k8s.io ClusterQueue: TrainJob research/llama-finetune (runtime ClusterTrainingRuntime aiready-torch-h100-training) ClusterTrainingRuntime aiready-torch-h100-training: spec.template.spec.replicatedJobs[0].template.spec.template.spec.containers',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota research/team-quota spec.hard.requests.cpu',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota research/team-quota spec.hard.requests.memory',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota research/team-quota spec.hard.requests.nvidia.com/gpu',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota serving/team-quota spec.hard.requests.cpu',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota serving/team-quota spec.hard.requests.memory',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota serving/team-quota spec.hard.requests.nvidia.com/gpu',
         ],
       ],
     ])('%s: admitted, with exactly its known defects acknowledged', (id, expected) => {

@@ -34,17 +34,6 @@ const known = {
     contains: 'monitoring.coreos.com/ServiceMonitor',
     reason: 'KNOWN(issue 13) item 12: argo-workflows syncs in the wave of kube-prometheus-stack',
   },
-  // KNOWN(issue 13) item 12: Kueue's job webhooks fail closed in every namespace.
-  kueueWebhooksRelease: {
-    check: 'webhooks',
-    object: 'release platform-kueue (chart kueue, not rendered)',
-    reason: "KNOWN(issue 13) item 12: Kueue's webhooks not scoped to the namespaces it manages",
-  },
-  kueueWebhooksApplication: {
-    check: 'webhooks',
-    object: 'Application argocd/kueue (chart kueue, not rendered)',
-    reason: "KNOWN(issue 13) item 12: Kueue's webhooks not scoped to the namespaces it manages",
-  },
   // KNOWN(issue 13) item 11: the karpenter Application renders the CRDs the karpenter-crd Application owns.
   karpenterCrds: {
     check: 'crds',
@@ -58,7 +47,7 @@ const ML_TEAMS_TRAINJOB = 'TrainJob research/llama-finetune (runtime ClusterTrai
 
 export const KNOWN_DEFECTS: Readonly<Record<string, readonly Acknowledgement[]>> = {
   'ai-platform-dev': [known.grafanaSecretRelease, known.argoServiceMonitorRelease],
-  'ai-platform-prod': [known.grafanaSecretRelease, known.argoServiceMonitorRelease, known.kueueWebhooksRelease],
+  'ai-platform-prod': [known.grafanaSecretRelease, known.argoServiceMonitorRelease],
   'examples/gpu-inference': [
     known.grafanaSecretApplication,
     known.argoServiceMonitorApplication,
@@ -75,34 +64,19 @@ export const KNOWN_DEFECTS: Readonly<Record<string, readonly Acknowledgement[]>>
   'examples/ml-teams': [
     known.grafanaSecretApplication,
     known.argoServiceMonitorApplication,
-    known.kueueWebhooksApplication,
     known.karpenterCrds,
-    // KNOWN(issue 13) item 9: TrainJob pods request EFA and no EFA device plugin is installed.
+    // KNOWN(issue 21) item 8: the team quotas refuse what the ClusterQueues admit (per-flavor quotas add up,
+    // and borrowing from the cohort comes on top).
     {
-      check: 'scheduling',
-      object: ML_TEAMS_TRAINJOB,
-      contains: 'vpc.amazonaws.com/efa',
-      reason: 'KNOWN(issue 13) item 9: no EFA device plugin',
-    },
-    // KNOWN(issue 13) item 8: the team LimitRange default caps GPU pods at 1Gi, /dev/shm included.
-    {
-      check: 'resources',
-      object: ML_TEAMS_TRAINJOB,
-      contains: 'is defaulted by LimitRange',
-      reason: 'KNOWN(issue 13) item 8: 1Gi default on GPU pods',
+      check: 'queues',
+      object: 'ResourceQuota research/team-quota',
+      reason: 'KNOWN(issue 21) item 8: quota below nominal plus borrowing',
     },
     {
-      check: 'resources',
-      object: ML_TEAMS_TRAINJOB,
-      contains: '"dshm"',
-      reason: 'KNOWN(issue 13) item 8: /dev/shm above the 1Gi default',
+      check: 'queues',
+      object: 'ResourceQuota serving/team-quota',
+      reason: 'KNOWN(issue 21) item 8: quota below nominal plus borrowing',
     },
-    {
-      check: 'resources',
-      object: 'WorkflowTemplate research/train-evaluate',
-      reason: 'KNOWN(issue 13) item 8: 1Gi default on GPU pods',
-    },
-    { check: 'resources', object: 'Deployment serving/llm', reason: 'KNOWN(issue 13) item 8: 1Gi default on GPU pods' },
     // KNOWN(issue 21) item 1: the team ClusterQueue does not cover EFA, so Kueue never admits the TrainJob.
     {
       check: 'queues',
