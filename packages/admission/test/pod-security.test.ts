@@ -70,6 +70,48 @@ describe('offline admission: Pod Security', () => {
     expect(refusal(broken(mutate))).toContain(expected);
   });
 
+  const bad = { spec: { containers: [{ name: 'c', image: 'x', securityContext: { privileged: true } }] } };
+  test.each<[string, string, Record<string, unknown>, string]>([
+    ['apps/v1', 'StatefulSet', { template: bad }, 'spec.template.spec.containers[0].securityContext.privileged'],
+    ['apps/v1', 'DaemonSet', { template: bad }, 'spec.template.spec.containers[0].securityContext.privileged'],
+    [
+      'batch/v1',
+      'CronJob',
+      { jobTemplate: { spec: { template: bad } } },
+      'spec.jobTemplate.spec.template.spec.containers[0].securityContext.privileged',
+    ],
+    [
+      'jobset.x-k8s.io/v1alpha2',
+      'JobSet',
+      { replicatedJobs: [{ name: 'w', template: { spec: { template: bad } } }] },
+      'spec.replicatedJobs[0].template.spec.template.spec.containers[0].securityContext.privileged',
+    ],
+    [
+      'serving.kserve.io/v1beta1',
+      'InferenceService',
+      { predictor: bad.spec },
+      'spec.predictor.containers[0].securityContext.privileged',
+    ],
+    [
+      'keda.sh/v1alpha1',
+      'ScaledJob',
+      { jobTargetRef: { template: bad } },
+      'spec.jobTargetRef.template.spec.containers[0].securityContext.privileged',
+    ],
+    [
+      'leaderworkerset.x-k8s.io/v1',
+      'LeaderWorkerSet',
+      { leaderWorkerTemplate: { size: 2, workerTemplate: bad } },
+      'spec.leaderWorkerTemplate.workerTemplate.spec.containers[0].securityContext.privileged',
+    ],
+  ])('throws when a %s %s runs a privileged pod in a restricted namespace', (apiVersion, kind, spec, field) => {
+    // GIVEN a workload of that kind in the restricted serving namespace
+    const t = broken((x) => x.objects.push({ apiVersion, kind, metadata: { name: 'w', namespace: 'serving' }, spec }));
+    // THEN its pod template is found and refused at the right field
+    const found = problems(t, 'pod-security').filter((p) => p.object === `${kind} serving/w`);
+    expect(found.map((p) => p.field)).toContain(field);
+  });
+
   test('the fix for an injected container points at what configures it', () => {
     // GIVEN Argo's executor without a security context
     const found = problems(

@@ -188,8 +188,8 @@ function checkFlow(
 function scrapePorts(index: ObjectIndex): (pod: PodTemplate) => Flow[] {
   const targets: { namespace: string; selector: unknown; flow: Flow }[] = [];
   for (const sm of index.ofKind('ServiceMonitor')) {
-    for (const svc of index.ofKind('Service')) {
-      if (svc.namespace !== sm.namespace || !matchesSelector(at(sm.object, 'spec.selector'), labelsOf(svc.object))) continue;
+    for (const svc of index.inNamespace('Service', sm.namespace)) {
+      if (!matchesSelector(at(sm.object, 'spec.selector'), labelsOf(svc.object))) continue;
       for (const e of asArray(at(sm.object, 'spec.endpoints'))) {
         const port = asObject(e)?.port ?? asObject(e)?.targetPort;
         const flow = port === undefined ? undefined : targetPort(svc.object, port as string);
@@ -207,6 +207,8 @@ function scrapePorts(index: ObjectIndex): (pod: PodTemplate) => Flow[] {
           flow: { protocol: 'TCP', port: 0, portName: port },
         });
     }
+  const byNamespace = new Map<string, typeof targets>();
+  for (const t of targets) byNamespace.set(t.namespace, [...(byNamespace.get(t.namespace) ?? []), t]);
   return (pod) =>
-    targets.filter((t) => t.namespace === pod.namespace && matchesSelector(t.selector, labelsOf(pod))).map((t) => t.flow);
+    (byNamespace.get(pod.namespace ?? '') ?? []).filter((t) => matchesSelector(t.selector, labelsOf(pod))).map((t) => t.flow);
 }

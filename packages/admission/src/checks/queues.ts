@@ -70,6 +70,7 @@ export function checkQueues(
   findings: Findings,
 ): void {
   const queues = index.ofKind('ClusterQueue').map(queueInfo);
+  const byName = new Map(queues.map((q) => [q.object.object.metadata?.name ?? '', q]));
   const kueue = releases.find((r) => r.chart === 'kueue');
   const excluded = asArray(at(kueue ? kueueManagerConfig(kueue) : {}, 'resources.excludeResourcePrefixes')).map(String);
   for (const pod of pods) {
@@ -78,7 +79,7 @@ export function checkQueues(
     const queueName = labelsOf(pod.owner.object)[KUEUE_QUEUE_LABEL] ?? labelsOf(pod)[KUEUE_QUEUE_LABEL];
     if (queueName && pod.namespace) {
       const lq = index.find('LocalQueue', pod.namespace, queueName);
-      const q = queues.find((x) => x.object.object.metadata?.name === asString(at(lq?.object, 'spec.clusterQueue')));
+      const q = byName.get(asString(at(lq?.object, 'spec.clusterQueue')) ?? '');
       if (!q) continue;
       const uncovered = Object.keys(totals).filter(
         (r) => totals[r] > 0 && !q.covered.has(r) && !excluded.some((p) => r.startsWith(p)),

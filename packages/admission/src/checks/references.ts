@@ -354,11 +354,8 @@ function serviceMonitorTargets(t: TargetObject, index: ObjectIndex, findings: Fi
   const nsSel = asObject(at(o, 'spec.namespaceSelector')) ?? {};
   const names = nsSel.any === true ? undefined : asArray(nsSel.matchNames).map(String);
   const namespaces = names && names.length ? names : nsSel.any === true ? undefined : [t.namespace];
-  const services = index
-    .ofKind('Service')
-    .filter(
-      (s) => (!namespaces || namespaces.includes(s.namespace)) && matchesSelector(at(o, 'spec.selector'), labelsOf(s.object)),
-    );
+  const candidates = namespaces ? namespaces.flatMap((ns) => index.inNamespace('Service', ns)) : index.ofKind('Service');
+  const services = candidates.filter((s) => matchesSelector(at(o, 'spec.selector'), labelsOf(s.object)));
   if (!services.length) {
     if (t.origin.release) return;
     findings.error(

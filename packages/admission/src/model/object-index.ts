@@ -74,6 +74,7 @@ export class ObjectIndex {
   public readonly all: readonly TargetObject[];
   private readonly byKind = new Map<string, TargetObject[]>();
   private readonly byName = new Map<string, TargetObject>();
+  private readonly byNamespace = new Map<string, TargetObject[]>();
   private readonly namespaceInfo = new Map<string, NamespaceInfo>();
 
   constructor(objects: readonly TargetObject[]) {
@@ -83,6 +84,7 @@ export class ObjectIndex {
       list.push(t);
       this.byKind.set(t.object.kind, list);
       this.byName.set(nameKey(t.object.kind, t.namespace, t.object.metadata?.name), t);
+      this.indexNamespace(t);
     }
     for (const name of BUILT_IN_NAMESPACES) this.namespaceInfo.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name } });
     for (const t of this.ofKind('Namespace')) {
@@ -121,6 +123,19 @@ export class ObjectIndex {
     (this.all as TargetObject[]).push(t);
     this.byKind.set(t.object.kind, [...this.ofKind(t.object.kind), t]);
     this.byName.set(nameKey(t.object.kind, t.namespace, t.object.metadata?.name), t);
+    this.indexNamespace(t);
+  }
+
+  /** Every object of a kind in one namespace. */
+  public inNamespace(kind: string, namespace: string | undefined): readonly TargetObject[] {
+    return this.byNamespace.get(`${kind}\u0000${namespace ?? ''}`) ?? [];
+  }
+
+  private indexNamespace(t: TargetObject): void {
+    const key = `${t.object.kind}\u0000${t.namespace ?? ''}`;
+    const list = this.byNamespace.get(key) ?? [];
+    list.push(t);
+    this.byNamespace.set(key, list);
   }
 
   /** Adds a namespace something other than a Namespace object creates (a Helm release's `createNamespace`). */
