@@ -63,12 +63,13 @@ export function buildApp(outdir?: string): App {
   platform.pool('l4-inference').schedule(server);
   // One shared GPU per replica (cdk8s-plus-28 cannot express extended resources itself).
   addGpuLimit(server, { count: 1, resource: 'nvidia.com/gpu.shared' });
-  // Add replicas while the GPUs are more than 60% busy, up to 8.
+  // Add a replica per 8 requests waiting in vLLM's queue, up to 8. (GPU activity cannot tell: on a
+  // time-sliced GPU every pod sees the whole GPU's activity, its neighbours' included.)
   new GpuInferenceScaler(team, 'llm-scaler', {
     deployment: { name: server.name, namespace: namespace.name },
     pool: platform.pool('l4-inference'),
     prometheusAddress: 'http://prometheus-operated.monitoring:9090',
-    signal: GpuScalingSignal.engineActivity(0.6),
+    signal: GpuScalingSignal.queueDepth('vllm:num_requests_waiting', 8),
     maxReplicas: 8,
   });
   return app;

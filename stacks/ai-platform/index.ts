@@ -49,7 +49,7 @@ const platform = new AiPlatform(new App(), 'platform', {
   controllerNodeSelector: { [POOL_LABEL]: SYSTEM_POOL_NAME },
   workflows: config.workflows === 'argo-workflows' ? 'argo-workflows' : 'none',
   ...(config.artifactBucket ? { argoWorkflows: { artifacts: { bucket: config.artifactBucket, region: config.region } } } : {}),
-  monitoring: config.monitoring ? {} : false,
+  monitoring: config.monitoring ? { prometheus: { ...config.alerting } } : false,
   kueue: config.kueue,
   kubeflowTrainer: config.kubeflowTrainer,
   kubeflowPipelines: config.workflows === 'kubeflow',
@@ -119,6 +119,7 @@ new PlatformDeployment('platform', {
   provider: cluster.provider,
   // Nodes, the add-ons (CNI, DNS, Pod Identity agent, EBS CSI) and the controllers' identities first.
   dependsOn: [system, addons, ...gpuNodeGroups, ...(karpenter?.ready ?? []), ...(clusterAutoscaler?.ready ?? [])],
+  grafanaAdminPassword: new pulumi.Config().getSecret('grafanaAdminPassword'),
 });
 
 export const cluster_name = cluster.clusterName;

@@ -121,7 +121,12 @@ describe('aiready synth', () => {
 
   test('writes every stack config and example', () => {
     expect(fs.readdirSync(a).sort()).toEqual(['ai-platform-dev', 'ai-platform-prod', 'examples']);
-    expect(fs.readdirSync(path.join(a, 'examples'))).toEqual(['gpu-inference', 'mixed-gpu-cluster', 'ml-teams']);
+    expect(fs.readdirSync(path.join(a, 'examples'))).toEqual([
+      'gpu-inference',
+      'kserve-inference',
+      'mixed-gpu-cluster',
+      'ml-teams',
+    ]);
   });
 
   test('is deterministic: two runs give byte-identical trees', () => {
@@ -174,6 +179,10 @@ describe('aiready synth', () => {
     const plan = JSON.parse(fs.readFileSync(path.join(a, 'ai-platform-prod/plan.json'), 'utf8'));
     expect(plan.counts['aws:ec2/placementGroup:PlacementGroup']).toBeUndefined();
     expect(plan.counts['aws:ec2/natGateway:NatGateway']).toBe(3);
+    // SUMMARY's EFA column is one kind of value: a device count, 0 without EFA.
+    const summary = fs.readFileSync(path.join(a, 'ai-platform-prod/SUMMARY.md'), 'utf8');
+    expect(summary).toMatch(/\| h100-training \| MIG mixed [^|]+\| [^|]+\| 32 \|/);
+    expect(summary).toMatch(/\| l4-batch \| time-slicing x4 \| [^|]+\| 0 \|/);
     // The real order: network (NAT, routes) before nodes, nodes and add-ons before anything on the
     // cluster, the charts' configuration before the charts.
     const chain: string[] = plan.longestChain;
@@ -201,6 +210,18 @@ describe('aiready synth', () => {
     );
     const l4 = plan.resources.find((r: { name: string }) => r.name === 'gpu-l4-batch-ng');
     expect(l4.inputs.labels['nvidia.com/device-plugin.config']).toBe('l4-batch');
+  });
+
+  test('the KServe example: CRD and controller releases in Standard mode, one GPU InferenceService on its pool', () => {
+    const objs = objectsIn(path.join(a, 'examples/kserve-inference/manifests'));
+    const apps = objs.filter((o) => o.kind === 'Application').map((o) => o.metadata.name);
+    expect(apps).toEqual(expect.arrayContaining(['kserve-crd', 'kserve-resources']));
+    const controller = objs.find((o) => o.kind === 'Application' && o.metadata.name === 'kserve-resources');
+    expect(controller.spec.source.helm.valuesObject.kserve.controller.deploymentMode).toBe('Standard');
+    const isvc = objs.find((o) => o.kind === 'InferenceService');
+    expect(isvc.metadata.namespace).toBe('serving');
+    expect(isvc.spec.predictor.nodeSelector).toEqual({ 'aiready.dev/pool': 'l40s-inference' });
+    expect(isvc.spec.predictor.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
   });
 
   test('the mixed cluster: one operator, each pool served the right way', () => {
@@ -261,7 +282,8 @@ describe('aiready synth', () => {
     ]);
     const so = objs.find((o) => o.kind === 'ScaledObject');
     expect(so.spec.scaleTargetRef.name).toBe(dep.metadata.name);
-    expect(so.spec.triggers[0].metadata.query).toContain('DCGM_FI_PROF_GR_ENGINE_ACTIVE');
+    // A time-sliced pool: the example scales on vLLM's queue, not on GPU activity its pods share.
+    expect(so.spec.triggers[0].metadata.query).toContain('vllm:num_requests_waiting');
   });
 
   const prometheusRules = fs.existsSync(CRDS) ? test : test.skip;
@@ -272,7 +294,7 @@ describe('aiready synth', () => {
     const dirs = files(a)
       .filter((f) => f.endsWith('prometheusrule.yaml'))
       .map((f) => path.join(a, f));
-    expect(dirs.length).toBe(5);
+    expect(dirs.length).toBe(6);
     const rules = dirs
       .flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJS()))
       .filter((o) => o.kind === 'PrometheusRule');

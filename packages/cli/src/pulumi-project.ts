@@ -36,18 +36,29 @@ export function findStacks(stacksDir: string): StackTarget[] {
     });
 }
 
+/** What offline synth gives a program for an encrypted (`secure:`) config value: never the secret. */
+export const SECRET_PLACEHOLDER = '[secret: not decrypted offline]';
+
 /**
  * A stack config file as Pulumi hands it to a program: `namespace:key` → string, structured values
- * as JSON. Encrypted (`secure:`) values are refused: offline synth never decrypts anything.
+ * as JSON. Encrypted (`secure:`) values are never decrypted: the program gets SECRET_PLACEHOLDER,
+ * and the key is listed in `secretKeys` so Pulumi treats it as a secret.
  */
-export function readStackConfig(configFile: string): Record<string, string> {
+export function readStackConfig(configFile: string): Record<string, string> & { readonly [SECRET_KEYS]?: string[] } {
   const doc = (YAML.parse(fs.readFileSync(configFile, 'utf8')) ?? {}) as { config?: Record<string, unknown> };
   const out: Record<string, string> = {};
+  const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(doc.config ?? {})) {
     if (value && typeof value === 'object' && 'secure' in (value as object)) {
-      throw new Error(`${configFile}: ${key} is an encrypted secret; offline synth uses no secrets, reference them instead`);
+      out[key] = SECRET_PLACEHOLDER;
+      secretKeys.push(key);
+      continue;
     }
     out[key] = typeof value === 'string' ? value : JSON.stringify(value);
   }
+  Object.defineProperty(out, SECRET_KEYS, { value: secretKeys, enumerable: false });
   return out;
 }
+
+/** Where readStackConfig lists the encrypted keys (not enumerable, so the config map stays plain). */
+export const SECRET_KEYS = Symbol('secretKeys');

@@ -6,7 +6,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as fs from 'fs';
 import * as path from 'path';
 import { installRecordingMocks, RecordedResource } from './mocks';
-import { projectName, readStackConfig } from './pulumi-project';
+import { projectName, readStackConfig, SECRET_KEYS } from './pulumi-project';
 
 /** What a stack run reports back to the CLI. */
 export interface StackRunResult {
@@ -27,7 +27,7 @@ function resolveOutput(value: unknown): Promise<unknown> {
 async function run(stackDir: string, stack: string): Promise<StackRunResult> {
   const project = projectName(stackDir);
   const config = readStackConfig(path.join(stackDir, `Pulumi.${stack}.yaml`));
-  pulumi.runtime.setAllConfig(config);
+  pulumi.runtime.setAllConfig(config, config[SECRET_KEYS]);
   const recorded = await installRecordingMocks(project, stack, config['aws:region'] ?? 'us-east-1');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const program = require(path.resolve(stackDir, 'lib', 'index.js')) as Record<string, unknown>;

@@ -108,7 +108,7 @@ export function renderSummary(input: SummaryInput): string {
     out.push('### Sharing and schedulable resources', '');
     out.push(
       table(
-        ['pool', 'sharing', 'per node (largest type)', 'EFA', 'zones', 'AMI'],
+        ['pool', 'sharing', 'per node (largest type)', 'EFA devices per node', 'zones', 'AMI'],
         p.pools.map((x) => {
           const total = (t: string) => Object.values(x.resourcesPerNode[t]).reduce((a, b) => a + b, 0);
           const largest = Object.keys(x.resourcesPerNode).reduce((a, b) => (total(b) > total(a) ? b : a));
@@ -119,7 +119,7 @@ export function renderSummary(input: SummaryInput): string {
             x.name,
             x.sharing,
             `${largest}: ${resources}`,
-            x.efaInterfaces || 'no',
+            String(x.efaInterfaces),
             x.zones.join(', ') || 'any',
             `\`${x.ami}\``,
           ];
@@ -158,7 +158,21 @@ export function renderSummary(input: SummaryInput): string {
         ),
         '',
       );
-      out.push('Runbooks: `docs/runbooks/gpu-alerts.md`.', '');
+      out.push('Runbooks: `docs/runbooks/gpu-alerts.md` (each alert links to it through its `runbook_url`).', '');
+    }
+    if (p.prerequisites?.length) {
+      out.push('## Prerequisites: Secrets to create', '');
+      out.push(
+        'The releases read these Secrets and nothing in the platform creates them (credentials never go into manifests). Create each before its release syncs, e.g. `kubectl -n <namespace> create secret generic <name> --from-literal=<key>=...`. With the ai-platform Pulumi stack, `pulumi up` creates the Grafana one from the secret config `ai-platform:grafanaAdminPassword` (`pulumi config set --secret ai-platform:grafanaAdminPassword ...`) and otherwise stops until it exists.',
+        '',
+      );
+      out.push(
+        table(
+          ['namespace/name', 'keys', 'read by'],
+          p.prerequisites.map((x) => [`${x.namespace}/${x.name}`, x.keys.join(', '), x.purpose]),
+        ),
+        '',
+      );
     }
     out.push('## Diagram', '', diagram(p), '');
   }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { findStacks, readStackConfig } from '../src';
+import { findStacks, readStackConfig, SECRET_KEYS, SECRET_PLACEHOLDER } from '../src';
 
 describe('Pulumi project discovery', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-stacks-'));
@@ -26,7 +26,11 @@ describe('Pulumi project discovery', () => {
     });
   });
 
-  test('throws when a config holds an encrypted secret', () => {
-    expect(() => readStackConfig(path.join(dir, 'Pulumi.dev.yaml'))).toThrow(/reference them instead/);
+  test('an encrypted secret is never decrypted: the program gets a placeholder, marked secret', () => {
+    // GIVEN a stack config holding a `secure:` value WHEN read for offline synth
+    const config = readStackConfig(path.join(dir, 'Pulumi.dev.yaml'));
+    // THEN the ciphertext is not passed on, and the key is listed as secret
+    expect(config).toEqual({ 'ai-platform:secret': SECRET_PLACEHOLDER });
+    expect(config[SECRET_KEYS]).toEqual(['ai-platform:secret']);
   });
 });

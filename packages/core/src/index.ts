@@ -15,5 +15,5 @@ export * from './plan/pod-resources';
 export * from './util/kubernetes-names';
 export * from './util/suggest';
 export * from './monitoring/dcgm-metrics';
-export * from './monitoring/known-metrics';
+export * from './monitoring/exporters';
 export * from './aws/eks-endpoints';

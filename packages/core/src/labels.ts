@@ -8,6 +8,11 @@ export const AIREADY_PREFIX = 'aiready.dev';
 export const POOL_LABEL = `${AIREADY_PREFIX}/pool`;
 /** Node label: the pool's purpose (`training`, `inference`, `interactive`). */
 export const PURPOSE_LABEL = `${AIREADY_PREFIX}/purpose`;
+/**
+ * Namespace label: the aiready team that owns the namespace. kube-state-metrics exports it, so alerts
+ * about a team's pods carry a `team` label that Alertmanager routes by.
+ */
+export const TEAM_LABEL = `${AIREADY_PREFIX}/team`;
 /** Object label: the aiready component (`gpu-operator`, `karpenter`, ...) an object belongs to. */
 export const COMPONENT_LABEL = 'app.kubernetes.io/component';
 /** The label Kubernetes puts on every namespace, holding its name. */

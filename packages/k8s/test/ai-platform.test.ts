@@ -106,14 +106,15 @@ describe('AiPlatform', () => {
   test('installs kube-prometheus-stack and points the GPU monitors at it', () => {
     const { p, objs } = platform();
     expect(p.releases.map((r) => r.spec.releaseName)).toContain('kube-prometheus-stack');
-    expect(only(objs, 'ServiceMonitor').metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(only(objs, 'ServiceMonitor', 'nvidia-dcgm-exporter').metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(only(objs, 'ServiceMonitor', 'karpenter').metadata.labels.release).toBe('kube-prometheus-stack');
     expect(only(objs, 'PrometheusRule').metadata.labels.release).toBe('kube-prometheus-stack');
   });
 
   test('an existing Prometheus: its selector labels are used, and what it must provide is said', () => {
     const { p, objs } = platform({ monitoring: { prometheus: { existing: { selectorLabels: { prometheus: 'main' } } } } });
     expect(p.releases.map((r) => r.spec.releaseName)).not.toContain('kube-prometheus-stack');
-    expect(only(objs, 'ServiceMonitor').metadata.labels.prometheus).toBe('main');
+    expect(only(objs, 'ServiceMonitor', 'nvidia-dcgm-exporter').metadata.labels.prometheus).toBe('main');
     expect(p.warnings.map((w) => w.path)).toContain('monitoring.prometheus.existing');
   });
 

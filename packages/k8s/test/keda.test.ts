@@ -1,6 +1,8 @@
-import { GpuPoolSpec } from '@aiready/core';
+import { GpuPoolSpec, Sharing } from '@aiready/core';
 import { Testing } from 'cdk8s';
 import { GpuInferenceScaler, GpuNodePool, GpuScalingSignal, Keda } from '../src';
+import { evaluate } from './support/promql/engine';
+import { loadSeries } from './support/promql/rule-runner';
 import { only, releaseValues, synth } from './util';
 
 const PROM = 'http://prometheus-operated.monitoring:9090';
@@ -45,14 +47,53 @@ describe('GpuInferenceScaler', () => {
       fallback: { failureThreshold: 3, replicas: 1 },
     });
     expect(so.spec.triggers[0].metadata.query).toBe(
-      'avg(avg_over_time(DCGM_FI_PROF_GR_ENGINE_ACTIVE{namespace="serving", pod=~"llm-.*"}[60s]))',
+      'sum(avg by (pod) (avg_over_time(DCGM_FI_PROF_GR_ENGINE_ACTIVE{namespace="serving", pod=~"llm-[a-z0-9]+-[a-z0-9]+"}[60s])))',
     );
     expect(so.spec.triggers[0].metadata.threshold).toBe('0.6');
+    expect(so.spec.triggers[0].metricType).toBe('AverageValue');
+  });
+
+  // Worked example: KEDA's AverageValue makes the HPA ask for ceil(query value / threshold) replicas.
+  // The old query averaged a 0-1 ratio, so the answer could never pass ceil(1 / 0.6) = 2.
+  it.each<[string, string[], number]>([
+    ['3 pods at 90% want 5 replicas', ['0.9', '0.9', '0.9'], 5],
+    ['3 pods at 30% want 2 replicas', ['0.3', '0.3', '0.3'], 2],
+    ['5 saturated pods want 9 replicas (capped by maxReplicas)', ['1', '1', '1', '1', '1'], 9],
+  ])('engine activity: %s', (_what, activity, replicas) => {
+    // GIVEN the deployment's pods (and a pod of another deployment named llm-large) at some activity
+    const so = only(scaler(), 'ScaledObject', 'llm');
+    const storage = loadSeries(
+      [
+        ...activity.map((a, i) => ({
+          series: `DCGM_FI_PROF_GR_ENGINE_ACTIVE{job="nvidia-dcgm-exporter", node="n1", gpu="${i}", UUID="GPU-${i}", namespace="serving", pod="llm-7d9f8c6b5-${i}x2k", container="vllm"}`,
+          values: `${a}x10`,
+        })),
+        {
+          series:
+            'DCGM_FI_PROF_GR_ENGINE_ACTIVE{job="nvidia-dcgm-exporter", node="n2", gpu="0", UUID="GPU-9", namespace="serving", pod="llm-large-5c4b-7k", container="vllm"}',
+          values: '1x10',
+        },
+      ],
+      '15s',
+    );
+    // WHEN KEDA runs the query and the HPA applies AverageValue
+    const v = evaluate(so.spec.triggers[0].metadata.query, 150_000, storage);
+    const total = v.kind === 'vector' ? v.samples[0].v : NaN;
+    // THEN it asks for ceil(total / threshold) replicas
+    expect(Math.ceil(Math.round((total / Number(so.spec.triggers[0].metadata.threshold)) * 1e6) / 1e6)).toBe(replicas);
+  });
+
+  test('throws when GPU activity would scale a deployment on time-shared GPUs', () => {
+    expect(() => scaler({}, { name: 'l4', instanceTypes: ['g6.xlarge'], sharing: Sharing.timeSlicing(4) })).toThrow(
+      /shares each GPU.*queueDepth/,
+    );
   });
 
   test('queue depth sums a metric of the deployment', () => {
     const so = only(scaler({ signal: GpuScalingSignal.queueDepth('vllm:num_requests_waiting', 8) }), 'ScaledObject');
-    expect(so.spec.triggers[0].metadata.query).toBe('sum(vllm:num_requests_waiting{namespace="serving", pod=~"llm-.*"})');
+    expect(so.spec.triggers[0].metadata.query).toBe(
+      'sum(vllm:num_requests_waiting{namespace="serving", pod=~"llm-[a-z0-9]+-[a-z0-9]+"})',
+    );
   });
 
   test('scale to zero on an outside signal', () => {

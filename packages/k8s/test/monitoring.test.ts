@@ -1,5 +1,7 @@
-import { GpuPoolSpec, KNOWN_METRIC_NAMES, Sharing } from '@aiready/core';
+import { GpuPoolSpec, KNOWN_METRIC_NAMES, normalizeGpuPool, Sharing } from '@aiready/core';
 import { Testing } from 'cdk8s';
+import * as fs from 'fs';
+import * as path from 'path';
 import {
   checkPromql,
   GpuMonitoring,
@@ -9,9 +11,7 @@ import {
   gpuRecordingRules,
   KubePrometheusStack,
   KubePrometheusStackProps,
-  pricePerDevice,
 } from '../src';
-import { normalizeGpuPool } from '@aiready/core';
 import { Obj, only, releaseValues, synth } from './util';
 
 const POOLS: GpuPoolSpec[] = [
@@ -37,7 +37,9 @@ describe('GpuMonitoring', () => {
 
   test('every expression in rules and dashboards parses and uses only known metrics', () => {
     const objs = monitoring();
-    const recorded = new Set(gpuRecordingRules({ idleWindow: '30m' }).map((r) => r.record));
+    const recorded = new Set(
+      gpuRecordingRules({ idleWindow: '30m', pools: POOLS.map((p) => normalizeGpuPool(p)) }).map((r) => r.record),
+    );
     const exprs = [
       ...rules(objs).map((r) => r.expr),
       ...objs
@@ -56,54 +58,70 @@ describe('GpuMonitoring', () => {
     }
   });
 
-  test('every alert has a severity, summary, description and runbook link', () => {
-    for (const r of rules(monitoring()).filter((x) => x.alert)) {
+  test('every alert has a severity, summary, description and an absolute runbook link', () => {
+    for (const r of rules(monitoring({ runbookBaseUrl: 'https://runbooks.example.com/gpu' })).filter((x) => x.alert)) {
       expect(r.annotations).toEqual({
         summary: expect.any(String),
         description: expect.any(String),
-        runbook_url: `docs/runbooks/gpu-alerts.md#${r.alert!.toLowerCase()}`,
+        runbook_url: `https://runbooks.example.com/gpu#${r.alert!.toLowerCase()}`,
       });
+    }
+    expect(rules(monitoring()).find((x) => x.alert)!.annotations!.runbook_url).toMatch(
+      /^https:\/\/aiready\.dev\/runbooks\/gpu-alerts#/,
+    );
+  });
+
+  test('every alert has a runbook section and a row in the README alert table', () => {
+    const root = path.resolve(__dirname, '../../..');
+    const runbook = fs.readFileSync(path.join(root, 'docs/runbooks/gpu-alerts.md'), 'utf8');
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const alerts = rules(monitoring({ karpenter: { namespace: 'kube-system' } })).filter((r) => r.alert);
+    expect(alerts.length).toBe(13);
+    for (const { alert } of alerts) {
+      expect({ alert, runbook: runbook.includes(`\n## ${alert!.toLowerCase()}\n`) }).toEqual({ alert, runbook: true });
+      expect({ alert, readme: new RegExp(`\\n\\| ${alert} +\\|`).test(readme) }).toEqual({ alert, readme: true });
     }
   });
 
-  test('idle GPUs carry their hourly cost: per MIG slice on MIG pools, per GPU otherwise', () => {
-    expect(pricePerDevice(normalizeGpuPool(POOLS[0]))).toBe(Math.round((55.04 / 8 / 7) * 10000) / 10000);
-    expect(pricePerDevice(normalizeGpuPool(POOLS[1]))).toBe(1.861);
-    const idle = rules(monitoring()).filter((r) => r.alert === 'GpuAllocatedIdle');
-    expect(idle.map((r) => r.expr)).toEqual([
-      'aiready:gpu_allocated_idle:count{label_aiready_dev_pool="h100"} * 0.9829 > 0',
-      'aiready:gpu_allocated_idle:count{label_aiready_dev_pool="l40s"} * 1.861 > 0',
-    ]);
-    expect(idle[0].annotations!.description).toContain('$/h on demand');
+  test('the DCGM ServiceMonitor keeps the exporter’s pod labels, drops the target’s and sets node', () => {
+    const sm = only(monitoring(), 'ServiceMonitor', 'nvidia-dcgm-exporter');
+    expect(sm.spec.endpoints[0]).toMatchObject({
+      honorLabels: true,
+      relabelings: [
+        { sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node', action: 'replace' },
+        { regex: 'pod|namespace|container', action: 'labeldrop' },
+      ],
+    });
   });
 
-  test('a node with fewer GPUs than its instance type alerts, for pools that advertise whole GPUs', () => {
-    const missing = rules(monitoring()).find((r) => r.alert === 'GpuMissingOnNode')!;
-    expect(missing.expr).toContain('label_node_kubernetes_io_instance_type="g6e.xlarge"} < 1');
-    expect(missing.expr).not.toContain('p5.48xlarge');
-  });
-
-  test('XID alerts use the windowed count, critical codes apart', () => {
-    const xid = rules(monitoring()).filter((r) => r.alert?.startsWith('GpuXid'));
-    expect(xid.map((r) => r.expr)).toEqual([
-      'max by (Hostname, gpu, xid) (DCGM_EXP_XID_ERRORS_COUNT{xid=~"48|63|64|74|79|92|94|95"}) > 0',
-      'max by (Hostname, gpu, xid) (DCGM_EXP_XID_ERRORS_COUNT{xid!~"48|63|64|74|79|92|94|95"}) > 0',
-    ]);
+  test('Karpenter is scraped when given, through its chart’s Service', () => {
+    const objs = monitoring({ karpenter: { namespace: 'kube-system' } });
+    const sm = only(objs, 'ServiceMonitor', 'karpenter');
+    expect(sm.metadata.namespace).toBe('kube-system');
+    expect(sm.spec.selector.matchLabels).toEqual({
+      'app.kubernetes.io/name': 'karpenter',
+      'app.kubernetes.io/instance': 'karpenter',
+    });
+    expect(sm.spec.endpoints[0].port).toBe('http-metrics');
+    expect(rules(objs).some((r) => r.alert === 'KarpenterLaunchFailing')).toBe(true);
   });
 
   test('dashboards are ConfigMaps the Grafana sidecar loads; the fleet view can show some pools', () => {
     const objs = monitoring({ dashboardPools: ['l40s'] });
     const fleet = only(objs, 'ConfigMap', 'aiready-gpu-fleet');
     expect(fleet.metadata.labels.grafana_dashboard).toBe('1');
-    const titles = JSON.parse(fleet.data['aiready-gpu-fleet.json']).panels.map((p: { title: string }) => p.title);
-    expect(titles.every((t: string) => t.startsWith('l40s'))).toBe(true);
+    const panels = JSON.parse(fleet.data['aiready-gpu-fleet.json']).panels;
+    expect(panels.every((p: { title: string }) => p.title.startsWith('l40s'))).toBe(true);
+    // A pool scaled to zero shows 0, not "No data".
+    expect(panels[0].targets[0].expr).toBe('count(aiready:node_pool:info{pool="l40s"}) or vector(0)');
     expect(gpuDashboards([]).map((d) => d.uid)).toEqual(['aiready-gpu-fleet', 'aiready-gpu-teams', 'aiready-gpu-nodes']);
   });
 
   test('thresholds reach the alerts', () => {
-    const r = rules(monitoring({ temperatureAlertCelsius: 80, idleWindow: '1h', pendingMinutes: 30 }));
+    const r = rules(monitoring({ temperatureAlertCelsius: 80, idleWindow: '1h', pendingMinutes: 30, xidHoldWindow: '6h' }));
     expect(r.find((x) => x.alert === 'GpuTemperatureHigh')!.expr).toContain('> 80');
-    expect(r.find((x) => x.record === 'aiready:gpu_allocated_idle:count')!.expr).toContain('[1h]');
+    expect(r.find((x) => x.record === 'aiready:gpu_share:idle_gpu_equivalents')!.expr).toContain('[1h]');
+    expect(r.find((x) => x.alert === 'GpuXidCritical')!.expr).toContain('[6h]');
   });
 
   const bad: [string, GpuMonitoringProps, RegExp][] = [
@@ -134,6 +152,55 @@ describe('GpuMonitoring', () => {
     ['the scrape interval is not a duration', { scrapeInterval: '15 seconds' }, /scrapeInterval/],
     ['the temperature is implausible', { temperatureAlertCelsius: 500 }, /temperatureAlertCelsius/],
     ['the selector label is invalid', { prometheusSelectorLabels: { 'bad key': 'x' } }, /prometheusSelectorLabels/],
+    ['the runbook base URL is relative', { runbookBaseUrl: 'docs/runbooks/gpu-alerts.md' }, /runbookBaseUrl.*absolute/],
+    [
+      'an alert names a label its metric never carries',
+      {
+        extraAlerts: [
+          {
+            alert: 'Z',
+            expr: 'sum by (pool) (DCGM_FI_DEV_GPU_TEMP) > 80',
+            for: '1m',
+            severity: 'warning',
+            summary: 's',
+            description: 'd',
+          },
+        ],
+      },
+      /extraAlerts Z.*names label 'pool', which its input never carries/,
+    ],
+    [
+      'an alert matches on a label one side lacks',
+      {
+        extraAlerts: [
+          {
+            alert: 'W',
+            expr: 'DCGM_FI_DEV_GPU_TEMP * on (uid) group_left () kube_pod_status_phase',
+            for: '1m',
+            severity: 'warning',
+            summary: 's',
+            description: 'd',
+          },
+        ],
+      },
+      /extraAlerts W.*on \(uid\)' \(left side\) names label 'uid'/,
+    ],
+    [
+      'an alert uses Karpenter metrics while Karpenter is not scraped',
+      {
+        extraAlerts: [
+          {
+            alert: 'K',
+            expr: 'sum(karpenter_nodeclaims_created_total) > 0',
+            for: '1m',
+            severity: 'info',
+            summary: 's',
+            description: 'd',
+          },
+        ],
+      },
+      /extraAlerts K = "karpenter_nodeclaims_created_total".*not scraped/,
+    ],
   ];
   test.each(bad)('throws when %s', (_why, props, message) => {
     expect(() => monitoring(props)).toThrow(message);
@@ -158,6 +225,7 @@ describe('KubePrometheusStack', () => {
     });
     expect(values['kube-state-metrics'].metricLabelsAllowlist).toEqual([
       'nodes=[aiready.dev/pool,node.kubernetes.io/instance-type]',
+      'namespaces=[aiready.dev/team]',
     ]);
     expect(only(objs, 'Namespace', 'monitoring').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
   });
@@ -177,13 +245,16 @@ describe('KubePrometheusStack', () => {
       'kube-prometheus-stack',
     );
     expect(values.alertmanager.alertmanagerSpec.secrets).toEqual(['pd', 'slack']);
-    expect(values.alertmanager.config.receivers[0].pagerduty_configs[0].routing_key_file).toBe(
+    expect(values.alertmanager.config.receivers[1].pagerduty_configs[0].routing_key_file).toBe(
       '/etc/alertmanager/secrets/pd/routing-key',
     );
     expect(values.alertmanager.config.route.routes).toEqual([
+      { receiver: 'null', matchers: ['alertname="Watchdog"'] },
+      { receiver: 'null', matchers: ['alertname="InfoInhibitor"'] },
       { receiver: 'oncall', matchers: ['severity="critical"'] },
       { receiver: 'ml-team', matchers: ['team="ml"'] },
     ]);
+    expect(values.alertmanager.config.receivers.map((r: { name: string }) => r.name)).toEqual(['null', 'oncall', 'ml-team']);
     expect(JSON.stringify(values)).not.toMatch(/hooks\.slack\.com|https:\/\/events\.pagerduty/);
   });
 

@@ -1,6 +1,6 @@
 import { dcgmMetricsIn, GpuPoolSpec, Sharing } from '@aiready/core';
 import { Testing } from 'cdk8s';
-import { gpuAlerts, GpuNodePool, NvidiaGpuOperator, ReleaseMaterializer } from '../src';
+import { dcgmExporterPodMappingEnv, gpuAlerts, GpuNodePool, NvidiaGpuOperator, ReleaseMaterializer } from '../src';
 import { only, releaseValues, synth } from './util';
 
 function operatorFor(specs: GpuPoolSpec[], values?: Record<string, unknown>) {
@@ -99,9 +99,14 @@ describe('NvidiaGpuOperator', () => {
         .filter((l) => l && !l.startsWith('#'))
         .map((l) => l.split(',')[0]),
     );
-    const used = gpuAlerts({ dcgmJob: 'j', temperatureCelsius: 85, idleWindow: '30m', pendingMinutes: 15, pools: [] }).flatMap(
-      (a) => dcgmMetricsIn(a.expr),
-    );
+    const used = gpuAlerts({
+      temperatureCelsius: 85,
+      idleWindow: '30m',
+      pendingMinutes: 15,
+      pools: [],
+      xidHoldWindow: '24h',
+      karpenterScraped: false,
+    }).flatMap((a) => dcgmMetricsIn(a.expr));
     expect(used.length).toBeGreaterThan(0);
     for (const m of used) expect(collected).toContain(m);
     expect(collected).toContain('DCGM_FI_PROF_GR_ENGINE_ACTIVE');
@@ -192,5 +197,32 @@ describe('NvidiaGpuOperator', () => {
 
   test('throws when it serves no pool', () => {
     expect(() => new NvidiaGpuOperator(Testing.chart(), 'op', { pools: [] })).toThrow(/pass the GpuNodePools/);
+  });
+});
+
+describe('dcgmExporterPodMappingEnv', () => {
+  it.each<[string, GpuPoolSpec[], { name: string; value: string }[]]>([
+    ['whole GPUs need nothing (nvidia.com/gpu is always mapped)', [{ name: 'a', instanceTypes: ['g6e.xlarge'] }], []],
+    [
+      'time-slicing names the shared resource and attributes the GPU to every sharing pod',
+      [{ name: 'a', instanceTypes: ['g6.xlarge'], sharing: Sharing.timeSlicing(4) }],
+      [
+        { name: 'NVIDIA_RESOURCE_NAMES', value: 'nvidia.com/gpu.shared' },
+        { name: 'KUBERNETES_VIRTUAL_GPUS', value: 'true' },
+      ],
+    ],
+    [
+      'mixed MIG names its profiles',
+      [{ name: 'a', instanceTypes: ['p5.48xlarge'], efa: false, sharing: Sharing.mig({ '1g.10gb': 4, '3g.40gb': 1 }) }],
+      [{ name: 'NVIDIA_RESOURCE_NAMES', value: 'nvidia.com/mig-1g.10gb,nvidia.com/mig-3g.40gb' }],
+    ],
+  ])('%s', (_what, specs, env) => {
+    // GIVEN pools WHEN the operator values are planned THEN the exporter's env names what they advertise
+    const chart = Testing.chart();
+    const pools = specs.map((s, i) => new GpuNodePool(chart, `p${i}`, { ...s, clusterName: 'c' }));
+    new NvidiaGpuOperator(chart, 'op', { pools });
+    const values = releaseValues(synth(chart), 'gpu-operator');
+    expect(values.dcgmExporter.env.slice(3)).toEqual(env);
+    expect(dcgmExporterPodMappingEnv(pools.map((p) => p.pool))).toEqual(env);
   });
 });

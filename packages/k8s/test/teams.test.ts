@@ -307,7 +307,11 @@ describe('workloads', () => {
       gpusPerReplica: Gpu.shared(1),
       image: 'server:1',
       port: 8000,
-      autoscaling: { signal: GpuScalingSignal.engineActivity(0.7), prometheusAddress: 'http://prom:9090', maxReplicas: 5 },
+      autoscaling: {
+        signal: GpuScalingSignal.queueDepth('vllm:num_requests_waiting', 8),
+        prometheusAddress: 'http://prom:9090',
+        maxReplicas: 5,
+      },
     });
     const objs = chart.toJson() as Obj[];
     const container = only(objs, 'Deployment', 'llm').spec.template.spec.containers[0];

@@ -5,6 +5,8 @@ export interface Captured {
   name: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   inputs: any;
+  /** Set when the program reads an existing resource (`Resource.get`). */
+  id?: string;
 }
 
 /** Installs Pulumi mocks that record every resource; call before creating components. */
@@ -13,7 +15,7 @@ export function captureResources(): Captured[] {
   pulumi.runtime.setMocks(
     {
       newResource(args) {
-        captured.push({ type: args.type, name: args.name, inputs: args.inputs });
+        captured.push({ type: args.type, name: args.name, inputs: args.inputs, ...(args.id ? { id: args.id } : {}) });
         const state: Record<string, unknown> = {
           ...args.inputs,
           arn: `arn:aws:mock:::${args.name}`,

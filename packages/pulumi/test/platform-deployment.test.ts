@@ -2,6 +2,7 @@ import { captureResources, ofType, settle } from './mocks';
 const captured = captureResources();
 import { AiPlatform, ReleaseMaterializer } from '@aiready/k8s';
 import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
 import { PlatformDeployment, planReleaseOrder, splitObjects } from '../src';
 
@@ -51,6 +52,24 @@ describe('PlatformDeployment', () => {
     );
     expect(objects.inputs.objs.some((o: { kind: string }) => o.kind === 'ConfigMap' || o.kind === 'StorageClass')).toBe(false);
     expect(objects.inputs.objs.find((o: { kind: string }) => o.kind === 'Application')).toBeUndefined();
+  });
+
+  test('Grafana’s admin Secret is created from a Pulumi secret, and read (checked) when none is given', async () => {
+    // GIVEN a platform with Grafana, deployed with and without an admin password
+    const provider = new k8s.Provider('k2', { kubeconfig: '{}' });
+    new PlatformDeployment('with', { platform: platform(), provider, grafanaAdminPassword: pulumi.secret('from-config') });
+    new PlatformDeployment('without', { platform: platform(), provider });
+    await settle();
+    // THEN the first creates monitoring/grafana-admin with the keys the chart reads, never a literal in code
+    const secrets = ofType(captured, 'kubernetes:core/v1:Secret');
+    const created = secrets.find((s) => s.name === 'with-grafana-admin')!;
+    expect(created.id).toBeUndefined();
+    expect(created.inputs.metadata).toEqual({ name: 'grafana-admin', namespace: 'monitoring' });
+    // Pulumi marks the whole stringData secret (its signature key wraps the value), so state encrypts it.
+    expect(created.inputs.stringData['4dabf18193072939515e22adb298388d']).toBe('1b47061264138c4ac30d75fd1eb44270');
+    expect(Object.keys(created.inputs.stringData.value).sort()).toEqual(['admin-password', 'admin-user']);
+    // AND the second only reads it, so `pulumi up` stops before the chart when it does not exist
+    expect(secrets.find((s) => s.name === 'without-grafana-admin')!.id).toBe('monitoring/grafana-admin');
   });
 
   test('only same-component CRD owners order releases; the rest install in parallel', () => {

@@ -25,6 +25,11 @@ export const DCGM_METRICS: readonly DcgmMetric[] = [
   { name: 'DCGM_FI_DEV_FB_FREE', type: 'gauge', help: 'Framebuffer memory free (in MiB).' },
   { name: 'DCGM_FI_DEV_FB_USED', type: 'gauge', help: 'Framebuffer memory used (in MiB).' },
   { name: 'DCGM_FI_DEV_FB_RESERVED', type: 'gauge', help: 'Framebuffer memory reserved (in MiB).' },
+  {
+    name: 'DCGM_FI_DEV_THERMAL_VIOLATION',
+    type: 'counter',
+    help: 'Throttling duration due to thermal constraints (in ns).',
+  },
   { name: 'DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS', type: 'counter', help: 'Number of remapped rows for uncorrectable errors.' },
   { name: 'DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS', type: 'counter', help: 'Number of remapped rows for correctable errors.' },
   { name: 'DCGM_FI_DEV_ROW_REMAP_FAILURE', type: 'gauge', help: 'Whether remapping of rows has failed.' },
@@ -60,8 +65,11 @@ export const DCGM_METRICS: readonly DcgmMetric[] = [
   },
 ];
 
-/** Names of the collected DCGM metrics. */
-export const DCGM_METRIC_NAMES: ReadonlySet<string> = new Set(DCGM_METRICS.map((m) => m.name));
+/**
+ * Names of the collected DCGM metrics. Fields of type `label` (the driver version) are not series:
+ * the exporter adds them as a label to every other series of the GPU.
+ */
+export const DCGM_METRIC_NAMES: ReadonlySet<string> = new Set(DCGM_METRICS.filter((m) => m.type !== 'label').map((m) => m.name));
 
 /** The exporter's metrics config: one `name, type, help` line per metric. */
 export function dcgmMetricsCsv(metrics: readonly DcgmMetric[] = DCGM_METRICS): string {

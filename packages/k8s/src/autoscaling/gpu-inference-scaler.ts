@@ -4,17 +4,26 @@ import { Construct } from 'constructs';
 import { IGpuPool } from '../gpu/gpu-node-pool';
 import { componentLabels } from '../private/metadata';
 
+/** The pods of a Deployment (`<name>-<replica set hash>-<suffix>`), not of another one named `<name>-…`. */
+function deploymentPods(name: string): string {
+  return `${name}-[a-z0-9]+-[a-z0-9]+`;
+}
+
 /** What an inference deployment scales on. */
 export class GpuScalingSignal {
   /**
-   * Average GPU engine activity of the deployment's pods (DCGM `DCGM_FI_PROF_GR_ENGINE_ACTIVE`,
-   * 0 to 1, which also works per MIG slice): add replicas above `target`.
+   * GPU engine activity per pod (DCGM `DCGM_FI_PROF_GR_ENGINE_ACTIVE`, 0 to 1, which also works per
+   * MIG slice), kept near `target`: the query sums each pod's activity over the deployment's pods and
+   * KEDA's `AverageValue` divides by the replicas, so the HPA asks for `ceil(sum / target)` replicas
+   * (3 pods at 0.9 with target 0.6 → 5). Not on time-sliced or MPS pools: every pod sharing a GPU
+   * sees the whole GPU's activity, its neighbours' included.
    */
   public static engineActivity(target: number): GpuScalingSignal {
     return new GpuScalingSignal(
       'engine-activity',
       target,
-      (ns, name, window) => `avg(avg_over_time(DCGM_FI_PROF_GR_ENGINE_ACTIVE{namespace="${ns}", pod=~"${name}-.*"}[${window}]))`,
+      (ns, name, window) =>
+        `sum(avg by (pod) (avg_over_time(DCGM_FI_PROF_GR_ENGINE_ACTIVE{namespace="${ns}", pod=~"${deploymentPods(name)}"}[${window}])))`,
     );
   }
 
@@ -26,7 +35,7 @@ export class GpuScalingSignal {
     return new GpuScalingSignal(
       'queue-depth',
       perReplica,
-      (ns, name) => `sum(${metric}{namespace="${ns}", pod=~"${name}-.*"})`,
+      (ns, name) => `sum(${metric}{namespace="${ns}", pod=~"${deploymentPods(name)}"})`,
       metric,
     );
   }
@@ -158,6 +167,14 @@ export class GpuInferenceScaler extends Construct {
             : 'use e.g. GpuScalingSignal.queueDepth(metric, 8)',
       });
     }
+    if (props.signal.kind === 'engine-activity' && (pool.sharing.mode === 'time-slicing' || pool.sharing.mode === 'mps')) {
+      problems.push({
+        path: 'signal',
+        value: 'engineActivity',
+        problem: `pool '${pool.name}' shares each GPU (${pool.sharing.mode}), so every pod's GPU activity includes its neighbours'`,
+        fix: 'scale on GpuScalingSignal.queueDepth(...) instead, or run the deployment on a pool with whole GPUs or MIG',
+      });
+    }
     if (props.signal.metric !== undefined && !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(props.signal.metric)) {
       problems.push({
         path: 'signal.metric',
@@ -202,6 +219,8 @@ export class GpuInferenceScaler extends Construct {
         triggers: [
           {
             type: 'prometheus',
+            // The query is a total over the pods; the HPA divides it by the replicas.
+            metricType: 'AverageValue',
             metadata: {
               serverAddress: props.prometheusAddress,
               query,

@@ -52,6 +52,8 @@ export interface KarpenterProps {
  * the `karpenter` controller chart, both from the version lock.
  */
 export class Karpenter extends Construct {
+  /** Namespace of the controller. */
+  public readonly namespace: string;
   public readonly crds: HelmRelease;
   public readonly controller: HelmRelease;
 
@@ -86,6 +88,7 @@ export class Karpenter extends Construct {
     if (problems.length) throw new AireadyValidationError(this.node.path, problems);
 
     const namespace = props.namespace ?? CHARTS.karpenter.namespace;
+    this.namespace = namespace;
     const materializer = props.releaseMaterializer ?? ReleaseMaterializer.argoCd();
     this.crds = new HelmRelease(this, 'Crds', {
       pin: CHARTS.karpenterCrd,

@@ -1,5 +1,12 @@
 // Pure planning of the NVIDIA GPU operator's chart values from the pools it serves and typed options.
-import { GpuPool, MIG_DISABLED_LAYOUT, ProblemCollector, tolerationsFor } from '@aiready/core';
+import {
+  GpuPool,
+  MIG_DISABLED_LAYOUT,
+  NVIDIA_GPU_RESOURCE,
+  ProblemCollector,
+  schedulableResources,
+  tolerationsFor,
+} from '@aiready/core';
 import { Values } from '../private/merge';
 import {
   DEFAULT_DEVICE_PLUGIN_ENTRY,
@@ -13,6 +20,26 @@ import {
 export const DCGM_METRICS_CONFIG_MAP = 'aiready-dcgm-metrics';
 /** Key of the metrics list in that config map, and where the exporter reads it. */
 export const DCGM_METRICS_FILE = 'dcgm-metrics.csv';
+
+/**
+ * The DCGM exporter's pod-mapping settings for the pools' sharing. The exporter attributes a GPU to
+ * a pod only for `nvidia.com/gpu` and `nvidia.com/mig-*` unless `NVIDIA_RESOURCE_NAMES` names the
+ * other resources (the time-sliced `nvidia.com/gpu.shared`), and maps a shared GPU to one pod only
+ * unless `KUBERNETES_VIRTUAL_GPUS` is on, which repeats the GPU's series for every pod sharing it
+ * (NVIDIA/dcgm-exporter internal/pkg/transformation/kubernetes.go, pkg/cmd/app.go at 4.5.3-4.8.2).
+ */
+export function dcgmExporterPodMappingEnv(pools: readonly GpuPool[]): { name: string; value: string }[] {
+  const names = [
+    ...new Set(pools.flatMap((p) => p.instanceTypes.flatMap((t) => Object.keys(schedulableResources(p.sharing, t))))),
+  ]
+    .filter((r) => r !== NVIDIA_GPU_RESOURCE)
+    .sort();
+  const shared = pools.some((p) => p.sharing.mode === 'time-slicing' || p.sharing.mode === 'mps');
+  return [
+    ...(names.length ? [{ name: 'NVIDIA_RESOURCE_NAMES', value: names.join(',') }] : []),
+    ...(shared ? [{ name: 'KUBERNETES_VIRTUAL_GPUS', value: 'true' }] : []),
+  ];
+}
 
 /** Who installs the NVIDIA kernel driver. */
 export interface GpuDriverOptions {
@@ -181,7 +208,8 @@ export function checkGpuOperatorOptions(
  * - Sharing: the device plugin and MIG manager read aiready's config maps (`config.name`, never only
  *   `config.default`, the mistake that silently disables time-slicing); each pool's nodes pick their
  *   entry through the `nvidia.com/device-plugin.config` and `nvidia.com/mig.config` labels.
- * - DCGM exporter: pod/namespace mapping on, and aiready's metrics list, which includes the profiling
+ * - DCGM exporter: pod/namespace mapping on, for every GPU resource the pools advertise (see
+ *   {@link dcgmExporterPodMappingEnv}), and aiready's metrics list, which includes the profiling
  *   metrics idle detection needs.
  */
 export function planGpuOperatorValues(pools: readonly GpuPool[], o: GpuOperatorOptions, driverEnabled: boolean): Values {
@@ -225,6 +253,7 @@ export function planGpuOperatorValues(pools: readonly GpuPool[], o: GpuOperatorO
         { name: 'DCGM_EXPORTER_LISTEN', value: ':9400' },
         { name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' },
         { name: 'DCGM_EXPORTER_COLLECTORS', value: `/etc/dcgm-exporter/${DCGM_METRICS_FILE}` },
+        ...dcgmExporterPodMappingEnv(pools),
       ],
       serviceMonitor: { enabled: o.dcgmServiceMonitor ?? false, honorLabels: true },
     },

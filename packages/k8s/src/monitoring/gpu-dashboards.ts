@@ -1,7 +1,7 @@
 // Grafana dashboards as code, written for aiready's recording rules and DCGM metrics: a fleet view per
 // pool, a team view, and a node health view. Loaded by the Grafana sidecar from labelled ConfigMaps.
 import { GpuPool } from '@aiready/core';
-import { KSM_POOL_LABEL, pricePerDevice } from './gpu-rules';
+import { SERIES } from './gpu-rules';
 
 export interface DashboardPanel {
   readonly title: string;
@@ -20,50 +20,55 @@ function panel(title: string, type: DashboardPanel['type'], unit: string, ...tar
   return { title, type, unit, targets: targets.map(([expr, legendFormat]) => ({ expr, legendFormat })) };
 }
 
-/** The three dashboards for a platform's pools. */
+/**
+ * The three dashboards for a platform's pools. GPU counts are GPU equivalents (a MIG slice or a
+ * time-slicing share counts as its part of a GPU) and come from Running pods only; a pool scaled to
+ * zero shows 0, not "No data".
+ */
 export function gpuDashboards(pools: readonly GpuPool[]): Dashboard[] {
-  const pool = (name: string) => `${KSM_POOL_LABEL}="${name}"`;
-  const fleet: DashboardPanel[] = pools.flatMap((p) => {
-    const price = pricePerDevice(p);
-    return [
-      panel(`${p.name}: nodes`, 'stat', 'none', [`count(kube_node_labels{${pool(p.name)}})`, 'nodes']),
-      panel(
-        `${p.name}: GPUs allocatable and requested`,
-        'timeseries',
-        'none',
-        [`sum(aiready:node_gpu_allocatable:sum * on (node) group_left () kube_node_labels{${pool(p.name)}})`, 'allocatable'],
-        [`sum(aiready:pool_gpu_requests:sum{${pool(p.name)}})`, 'requested'],
-      ),
-      panel(`${p.name}: GPU engine activity`, 'timeseries', 'percentunit', [
-        `aiready:pool_gpu_engine_active:avg{${pool(p.name)}}`,
-        'active',
-      ]),
-      ...(price === undefined
-        ? []
-        : [
-            panel(`${p.name}: idle GPU cost ($/h)`, 'stat', 'currencyUSD', [
-              `sum(aiready:gpu_allocated_idle:count{${pool(p.name)}}) * ${price} or vector(0)`,
-              'idle $/h',
-            ]),
-          ]),
-    ];
-  });
+  const pool = (name: string) => `pool="${name}"`;
+  const orZero = (expr: string) => `${expr} or vector(0)`;
+  const fleet: DashboardPanel[] = pools.flatMap((p) => [
+    panel(`${p.name}: nodes`, 'stat', 'none', [orZero(`count(${SERIES.nodePool}{${pool(p.name)}})`), 'nodes']),
+    panel(
+      `${p.name}: GPUs allocatable and requested by Running pods (GPU equivalents)`,
+      'timeseries',
+      'none',
+      [orZero(`sum(${SERIES.poolAllocatable}{${pool(p.name)}})`), 'allocatable'],
+      [orZero(`sum(${SERIES.poolRequests}{${pool(p.name)}})`), 'requested'],
+    ),
+    panel(`${p.name}: GPU engine activity of allocated GPUs`, 'timeseries', 'percentunit', [
+      `${SERIES.poolActive}{${pool(p.name)}}`,
+      'active',
+    ]),
+    panel(
+      `${p.name}: idle allocated GPUs ($/h on demand; GPU equivalents where unpriced)`,
+      'stat',
+      'none',
+      [orZero(`sum(${SERIES.idleCost}{${pool(p.name)}})`), 'idle $/h'],
+      [orZero(`sum(${SERIES.idleUnpriced}{${pool(p.name)}})`), 'idle GPUs without a price'],
+    ),
+  ]);
   return [
     { uid: 'aiready-gpu-fleet', title: 'aiready / GPU fleet', panels: fleet },
     {
       uid: 'aiready-gpu-teams',
       title: 'aiready / GPU teams',
       panels: [
-        panel('GPUs requested by namespace', 'timeseries', 'none', ['aiready:namespace_gpu_requests:sum', '{{namespace}}']),
-        panel('GPU-hours in the last day by namespace', 'stat', 'none', ['aiready:namespace_gpu_hours:1d', '{{namespace}}']),
-        panel('GPU engine activity by namespace', 'timeseries', 'percentunit', [
-          'aiready:namespace_gpu_engine_active:avg',
+        panel('GPUs requested by Running pods, by namespace (GPU equivalents)', 'timeseries', 'none', [
+          SERIES.namespaceRequests,
           '{{namespace}}',
         ]),
-        panel('Busiest workloads', 'timeseries', 'percentunit', [
-          'topk(10, aiready:workload_gpu_engine_active:avg)',
-          '{{namespace}}/{{pod}}',
+        panel('GPU-hours in the last day by namespace (GPU equivalents, Running pods)', 'stat', 'none', [
+          SERIES.namespaceGpuHours,
+          '{{namespace}}',
         ]),
+        panel('GPU engine activity by namespace', 'timeseries', 'percentunit', [SERIES.namespaceActive, '{{namespace}}']),
+        panel('Idle allocated GPUs by namespace ($/h on demand)', 'timeseries', 'currencyUSD', [
+          `sum by (namespace) (${SERIES.idleCost})`,
+          '{{namespace}}',
+        ]),
+        panel('Busiest workloads', 'timeseries', 'percentunit', [`topk(10, ${SERIES.workloadActive})`, '{{namespace}}/{{pod}}']),
       ],
     },
     {
@@ -74,21 +79,25 @@ export function gpuDashboards(pools: readonly GpuPool[]): Dashboard[] {
           'Temperature',
           'timeseries',
           'celsius',
-          ['DCGM_FI_DEV_GPU_TEMP', '{{Hostname}} gpu {{gpu}}'],
-          ['DCGM_FI_DEV_MEMORY_TEMP', '{{Hostname}} gpu {{gpu}} memory'],
+          ['DCGM_FI_DEV_GPU_TEMP', '{{node}} gpu {{gpu}}'],
+          ['DCGM_FI_DEV_MEMORY_TEMP', '{{node}} gpu {{gpu}} memory'],
         ),
-        panel('Power', 'timeseries', 'watt', ['DCGM_FI_DEV_POWER_USAGE', '{{Hostname}} gpu {{gpu}}']),
+        panel('Thermal throttling (share of time)', 'timeseries', 'percentunit', [
+          'increase(DCGM_FI_DEV_THERMAL_VIOLATION[10m]) / 600e9',
+          '{{node}} gpu {{gpu}}',
+        ]),
+        panel('Power', 'timeseries', 'watt', ['DCGM_FI_DEV_POWER_USAGE', '{{node}} gpu {{gpu}}']),
         panel('XID errors in the window', 'timeseries', 'none', [
           'DCGM_EXP_XID_ERRORS_COUNT',
-          '{{Hostname}} gpu {{gpu}} xid {{xid}}',
+          '{{node}} gpu {{gpu}} xid {{xid}}',
         ]),
         panel('Memory used', 'timeseries', 'percentunit', [
           'DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE + DCGM_FI_DEV_FB_RESERVED)',
-          '{{Hostname}} gpu {{gpu}}',
+          '{{node}} gpu {{gpu}}',
         ]),
         panel('Uncorrectable remapped rows', 'timeseries', 'none', [
           'DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS',
-          '{{Hostname}} gpu {{gpu}}',
+          '{{node}} gpu {{gpu}}',
         ]),
       ],
     },

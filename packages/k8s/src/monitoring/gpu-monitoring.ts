@@ -1,15 +1,44 @@
-import { AireadyValidationError, CHARTS, isLabelKey, isLabelValue, KNOWN_METRIC_NAMES, ValidationProblem } from '@aiready/core';
+import {
+  AireadyValidationError,
+  CHARTS,
+  ExporterId,
+  exporterOf,
+  isLabelKey,
+  isLabelValue,
+  metricLabels,
+  ValidationProblem,
+} from '@aiready/core';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IGpuPool } from '../gpu/gpu-node-pool';
-import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitor } from '../imports/monitoring.coreos.com';
+import {
+  PrometheusRule,
+  PrometheusRuleSpecGroupsRulesExpr,
+  ServiceMonitor,
+  ServiceMonitorSpecEndpointsRelabelingsAction,
+} from '../imports/monitoring.coreos.com';
 import { componentLabels } from '../private/metadata';
+import { GpuAlert, gpuAlerts } from './gpu-alerts';
 import { gpuDashboards, grafanaJson } from './gpu-dashboards';
-import { GpuAlert, gpuAlerts, gpuRecordingRules } from './gpu-rules';
+import { DCGM_JOB, gpuRecordingRules } from './gpu-rules';
 import { checkPromql } from './promql';
+import { inferLabels } from './promql-labels';
 
 /** The label the Grafana sidecar loads dashboards by (kube-prometheus-stack's default). */
 export const GRAFANA_DASHBOARD_LABEL = 'grafana_dashboard';
+/** Where this repository's runbook page is served; each alert links to `<base>#<alert in lower case>`. */
+export const DEFAULT_RUNBOOK_BASE_URL = 'https://aiready.dev/runbooks/gpu-alerts';
+
+/** Karpenter's controller, for a ServiceMonitor of its metrics. */
+export interface KarpenterTarget {
+  /** Namespace of the controller. */
+  readonly namespace: string;
+  /**
+   * Helm release name of the karpenter chart (its Service's `app.kubernetes.io/instance`).
+   * @default 'karpenter'
+   */
+  readonly releaseName?: string;
+}
 
 export interface GpuMonitoringProps {
   /**
@@ -48,10 +77,23 @@ export interface GpuMonitoringProps {
    */
   readonly pendingMinutes?: number;
   /**
-   * Where the runbooks live; each alert links to `<runbookBaseUrl>#<alert name in lower case>`.
-   * @default 'docs/runbooks/gpu-alerts.md' - this repository's runbook page
+   * Absolute URL of the runbook page; each alert links to `<runbookBaseUrl>#<alert name in lower case>`.
+   * Point it at where your copy of docs/runbooks/gpu-alerts.md is served.
+   * @default DEFAULT_RUNBOOK_BASE_URL
    */
   readonly runbookBaseUrl?: string;
+  /**
+   * How long a critical XID keeps GpuXidCritical firing, unless the node is cordoned or replaced
+   * first (the exporter's own XID count only covers its last 5 minutes).
+   * @default '24h'
+   */
+  readonly xidHoldWindow?: string;
+  /**
+   * Scrape Karpenter's controller (a ServiceMonitor on its chart's Service), so KarpenterLaunchFailing
+   * can fire.
+   * @default - Karpenter is not scraped and its alert is left out
+   */
+  readonly karpenter?: KarpenterTarget;
   /**
    * Grafana dashboards (fleet, teams, node health) as ConfigMaps for the Grafana sidecar.
    * @default true
@@ -63,7 +105,8 @@ export interface GpuMonitoringProps {
    */
   readonly dashboardPools?: readonly string[];
   /**
-   * More alerts, checked like aiready's own: PromQL must parse and name only known metrics.
+   * More alerts, checked like aiready's own: PromQL must parse, name only known metrics and labels
+   * those metrics carry, and only metrics of scraped exporters.
    * @default - none
    */
   readonly extraAlerts?: readonly GpuAlert[];
@@ -78,13 +121,17 @@ export function durationSeconds(d: string): number {
 }
 
 /**
- * GPU monitoring: a ServiceMonitor for the GPU operator's DCGM exporter (pod and namespace labels
- * kept with `honorLabels`), recording rules for allocation, activity, idle GPUs and GPU-hours, GPU
- * alerts with runbook links, and three Grafana dashboards. Every PromQL expression is parsed with
- * Prometheus' grammar at synth and may only use metrics a known exporter provides.
+ * GPU monitoring: a ServiceMonitor for the GPU operator's DCGM exporter (the exporter's own pod and
+ * namespace labels kept with `honorLabels`, the target's dropped so a free GPU never looks held by
+ * the exporter, and `node` set from the target), one for Karpenter when asked, recording rules for
+ * allocation, activity, idle GPUs, their cost and GPU-hours, GPU alerts with runbook links, and three
+ * Grafana dashboards. Every PromQL expression is parsed with Prometheus' grammar at synth, and may
+ * only use metrics of scraped exporters and labels those metrics really carry.
  */
 export class GpuMonitoring extends Construct {
   public readonly serviceMonitor: ServiceMonitor;
+  /** The ServiceMonitor of Karpenter's metrics, when `karpenter` is given. */
+  public readonly karpenterServiceMonitor?: ServiceMonitor;
   public readonly rules: PrometheusRule;
   public readonly alerts: readonly GpuAlert[];
   /** The labels the platform's Prometheus selects monitors and rules by. */
@@ -98,7 +145,8 @@ export class GpuMonitoring extends Construct {
     const idleWindow = props.idleWindow ?? '30m';
     const temperature = props.temperatureAlertCelsius ?? 85;
     const pendingMinutes = props.pendingMinutes ?? 15;
-    const runbooks = props.runbookBaseUrl ?? 'docs/runbooks/gpu-alerts.md';
+    const runbooks = props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL;
+    const xidHold = props.xidHoldWindow ?? '24h';
     const pools = (props.pools ?? []).map((p) => p.pool);
     this.selectorLabels = selector;
 
@@ -113,9 +161,18 @@ export class GpuMonitoring extends Construct {
         });
       }
     }
+    if (!/^https?:\/\/[^\s#]+$/.test(runbooks)) {
+      problems.push({
+        path: 'runbookBaseUrl',
+        value: runbooks,
+        problem: 'not an absolute http(s) URL without a fragment; Alertmanager and Grafana show runbook_url as a link',
+        fix: "use where your runbook page is served, e.g. 'https://git.example.com/platform/aiready/blob/main/docs/runbooks/gpu-alerts.md'",
+      });
+    }
     for (const [path, value] of [
       ['scrapeInterval', interval],
       ['idleWindow', idleWindow],
+      ['xidHoldWindow', xidHold],
     ] as const) {
       if (!DURATION.test(value))
         problems.push({ path, value, problem: 'not a Prometheus duration', fix: "use a duration such as '15s', '30m' or '1h'" });
@@ -156,17 +213,25 @@ export class GpuMonitoring extends Construct {
     }
     if (problems.length) throw new AireadyValidationError(this.node.path, problems);
 
-    const recording = gpuRecordingRules({ idleWindow });
+    const recording = gpuRecordingRules({ idleWindow, pools });
     this.alerts = [
-      ...gpuAlerts({ dcgmJob: 'nvidia-dcgm-exporter', temperatureCelsius: temperature, idleWindow, pendingMinutes, pools }),
+      ...gpuAlerts({
+        temperatureCelsius: temperature,
+        idleWindow,
+        pendingMinutes,
+        pools,
+        xidHoldWindow: xidHold,
+        karpenterScraped: props.karpenter !== undefined,
+      }),
       ...(props.extraAlerts ?? []),
     ];
+    const scraped = new Set<ExporterId>(['dcgm-exporter', 'kube-state-metrics', 'prometheus']);
+    if (props.karpenter) scraped.add('karpenter');
     const shownPools = props.dashboardPools ? pools.filter((p) => props.dashboardPools!.includes(p.name)) : pools;
     const dashboards = (props.dashboards ?? true) ? gpuDashboards(shownPools) : [];
     checkExpressions(
       this.node.path,
       [
-        ...recording.map((r) => ({ where: `recording rule ${r.record}`, expr: r.expr })),
         ...this.alerts.map((a, i) => ({
           where: i >= this.alerts.length - (props.extraAlerts?.length ?? 0) ? `extraAlerts ${a.alert}` : `alert ${a.alert}`,
           expr: a.expr,
@@ -175,7 +240,8 @@ export class GpuMonitoring extends Construct {
           d.panels.flatMap((p) => p.targets.map((t) => ({ where: `dashboard ${d.uid} panel '${p.title}'`, expr: t.expr }))),
         ),
       ],
-      new Set(recording.map((r) => r.record)),
+      recording,
+      scraped,
     );
 
     const labels = { ...componentLabels('gpu-monitoring'), ...selector };
@@ -183,12 +249,42 @@ export class GpuMonitoring extends Construct {
       metadata: { name: 'nvidia-dcgm-exporter', namespace, labels },
       spec: {
         jobLabel: 'app',
-        selector: { matchLabels: { app: 'nvidia-dcgm-exporter' } },
+        selector: { matchLabels: { app: DCGM_JOB } },
         namespaceSelector: { matchNames: [namespace] },
-        // honorLabels keeps the exporter's pod/namespace/container labels instead of the target's.
-        endpoints: [{ port: 'gpu-metrics', path: '/metrics', interval, honorLabels: true }],
+        endpoints: [
+          {
+            port: 'gpu-metrics',
+            path: '/metrics',
+            interval,
+            // The exporter's pod/namespace/container name the workload holding the GPU. The target's
+            // name the exporter pod itself: dropped, or every free GPU would look held by the exporter.
+            honorLabels: true,
+            relabelings: [
+              {
+                sourceLabels: ['__meta_kubernetes_pod_node_name'],
+                targetLabel: 'node',
+                action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE,
+              },
+              { regex: 'pod|namespace|container', action: ServiceMonitorSpecEndpointsRelabelingsAction.LABELDROP },
+            ],
+          },
+        ],
       },
     });
+    if (props.karpenter) {
+      const release = props.karpenter.releaseName ?? 'karpenter';
+      // aiready's own ServiceMonitor rather than the chart's: the chart renders its ServiceMonitor only
+      // when the monitoring.coreos.com API exists at install, so a Karpenter installed before the
+      // Prometheus operator's CRDs would silently never be scraped.
+      this.karpenterServiceMonitor = new ServiceMonitor(this, 'Karpenter', {
+        metadata: { name: 'karpenter', namespace: props.karpenter.namespace, labels },
+        spec: {
+          selector: { matchLabels: { 'app.kubernetes.io/name': 'karpenter', 'app.kubernetes.io/instance': release } },
+          namespaceSelector: { matchNames: [props.karpenter.namespace] },
+          endpoints: [{ port: 'http-metrics', path: '/metrics', interval: '30s' }],
+        },
+      });
+    }
     this.rules = new PrometheusRule(this, 'Rules', {
       metadata: { name: 'aiready-gpu', namespace, labels },
       spec: {
@@ -224,10 +320,26 @@ export class GpuMonitoring extends Construct {
   }
 }
 
-/** Every expression parses and selects only metrics a known exporter (or a recording rule) provides. */
-function checkExpressions(scope: string, exprs: readonly { where: string; expr: string }[], recorded: ReadonlySet<string>): void {
+/**
+ * Every expression parses, selects only metrics a scraped exporter (or a recording rule) provides,
+ * and names only labels those series carry.
+ */
+function checkExpressions(
+  scope: string,
+  exprs: readonly { where: string; expr: string }[],
+  recording: readonly { record: string; expr: string }[],
+  scraped: ReadonlySet<ExporterId>,
+): void {
   const problems: ValidationProblem[] = [];
-  for (const { where, expr } of exprs) {
+  // Recorded series carry what their expression yields (plus __name__), in rule order.
+  const recorded = new Map<string, ReadonlySet<string>>();
+  const lookup = (m: string) => recorded.get(m) ?? metricLabels(m);
+  for (const r of recording) {
+    const { labels } = inferLabels(r.expr, lookup);
+    recorded.set(r.record, new Set(['__name__', ...(labels ?? [])]));
+  }
+  const all = [...recording.map((r) => ({ where: `recording rule ${r.record}`, expr: r.expr })), ...exprs];
+  for (const { where, expr } of all) {
     const check = checkPromql(expr);
     if (check.syntaxError)
       problems.push({
@@ -236,14 +348,30 @@ function checkExpressions(scope: string, exprs: readonly { where: string; expr: 
         problem: `PromQL does not parse (${check.syntaxError})`,
         fix: 'correct the expression',
       });
-    for (const m of check.metrics.filter((x) => !KNOWN_METRIC_NAMES.has(x) && !recorded.has(x))) {
-      problems.push({
-        path: where,
-        value: m,
-        problem: 'no exporter aiready knows provides this metric, so the expression would match nothing',
-        fix: 'use a DCGM, kube-state-metrics or Karpenter metric, or add the metric to the known list in @aiready/core',
-      });
+    for (const m of check.metrics.filter((x) => !recorded.has(x))) {
+      const exporter = exporterOf(m);
+      if (!exporter) {
+        problems.push({
+          path: where,
+          value: m,
+          problem: 'no exporter aiready knows provides this metric, so the expression would match nothing',
+          fix: 'use a DCGM, kube-state-metrics or Karpenter metric, or add the metric to the exporter model in @aiready/core',
+        });
+      } else if (!scraped.has(exporter.id)) {
+        problems.push({
+          path: where,
+          value: m,
+          problem: `its exporter (${exporter.id}) is not scraped by the platform's Prometheus, so the expression would match nothing`,
+          fix:
+            exporter.id === 'karpenter'
+              ? 'give GpuMonitoring karpenter: { namespace } (AiPlatform does when it installs Karpenter)'
+              : 'scrape the exporter',
+        });
+      }
     }
+    if (check.syntaxError) continue;
+    for (const problem of inferLabels(expr, lookup).problems)
+      problems.push({ path: where, value: expr, problem, fix: 'use a label the exporter sets (see @aiready/core exporters.ts)' });
   }
   if (problems.length) throw new AireadyValidationError(scope, problems);
 }

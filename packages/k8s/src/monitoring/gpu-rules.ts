@@ -1,191 +1,206 @@
-// The GPU recording rules and alerts aiready ships, as data built from the pools. Thresholds follow
-// common practice for DCGM exporter metrics (../shared/reference/ai-stack-facts.md section C); every
-// metric is one a known exporter provides, and every expression is parsed with Prometheus' grammar.
-import { GpuPool, PRICES_AS_OF } from '@aiready/core';
-
-export interface GpuAlert {
-  readonly alert: string;
-  readonly expr: string;
-  readonly for: string;
-  readonly severity: 'info' | 'warning' | 'critical';
-  readonly summary: string;
-  readonly description: string;
-}
+// The GPU recording rules, as data built from the pools. They are the one place where DCGM series
+// meet Kubernetes: a GPU counts for a workload only when the exporter attributed it to a pod that is
+// Running and requests GPUs (kube-state-metrics), and every share of a GPU (a MIG slice, a
+// time-slicing replica) is weighted by the part of the GPU it is, so sums come out in whole GPUs.
+// Their semantics are tested by evaluating them over fixture series (test/gpu-rules.test.ts).
+import {
+  GpuPool,
+  gpuModel,
+  ksmLabelName,
+  ksmResourceName,
+  NVIDIA_GPU_RESOURCE,
+  POOL_LABEL,
+  schedulableResources,
+  TEAM_LABEL,
+  WELL_KNOWN_LABELS,
+} from '@aiready/core';
 
 export interface GpuRecordingRule {
   readonly record: string;
   readonly expr: string;
 }
 
-/** Options that tune the rules. */
-export interface GpuRuleOptions {
-  /** The Prometheus job label of the DCGM exporter targets. */
-  readonly dcgmJob: string;
-  /** GPU temperature (°C) above which GpuTemperatureHigh fires. */
-  readonly temperatureCelsius: number;
-  /** How long an allocated GPU must stay idle to count as idle. */
-  readonly idleWindow: string;
-  /** Minutes a GPU pod may stay Pending before GpuPodPending fires. */
-  readonly pendingMinutes: number;
-  /** The pools, for per-pool idle cost and expected GPU counts. */
-  readonly pools: readonly GpuPool[];
+/** The job label of the DCGM exporter's targets (the ServiceMonitor's `jobLabel: app`). */
+export const DCGM_JOB = 'nvidia-dcgm-exporter';
+/** GPU extended resources as kube-state-metrics names them. */
+export const GPU_RESOURCES = 'nvidia_com_gpu|nvidia_com_gpu_shared|nvidia_com_mig_.*';
+/** Engine activity under which a GPU counts as idle. */
+export const IDLE_THRESHOLD = 0.05;
+
+/** Recorded series, by name. */
+export const SERIES = {
+  nodePool: 'aiready:node_pool:info',
+  namespaceTeam: 'aiready:namespace_team:info',
+  resourceEquivalents: 'aiready:gpu_resource:gpu_equivalents',
+  shareEquivalents: 'aiready:gpu_share:gpu_equivalents',
+  gpuPrice: 'aiready:instance_type_gpu_price:usd_per_hour',
+  shareActive: 'aiready:gpu_share:engine_active',
+  shareIdle: 'aiready:gpu_share:idle_gpu_equivalents',
+  idleCost: 'aiready:pool_namespace_idle_gpus:usd_per_hour',
+  idleUnpriced: 'aiready:pool_idle_gpus_unpriced:gpu_equivalents',
+  podRequests: 'aiready:pod_gpu_requests:gpu_equivalents',
+  namespaceRequests: 'aiready:namespace_gpu_requests:gpu_equivalents',
+  poolRequests: 'aiready:pool_gpu_requests:gpu_equivalents',
+  poolAllocatable: 'aiready:pool_gpu_allocatable:gpu_equivalents',
+  namespaceGpuHours: 'aiready:namespace_gpu_hours:1d',
+  poolActive: 'aiready:pool_gpu_engine_active:avg',
+  namespaceActive: 'aiready:namespace_gpu_engine_active:avg',
+  workloadActive: 'aiready:workload_gpu_engine_active:avg',
+} as const;
+
+const POOL_KSM = ksmLabelName(POOL_LABEL);
+const TYPE_KSM = ksmLabelName(WELL_KNOWN_LABELS.instanceType);
+const TEAM_KSM = ksmLabelName(TEAM_LABEL);
+
+/** A constant series with labels: `label_replace(vector(v), ...)`, the way static tables are recorded. */
+function constant(value: number, labels: Readonly<Record<string, string>>): string {
+  return Object.entries(labels).reduce((e, [k, v]) => `label_replace(${e}, "${k}", "${v}", "", "")`, `vector(${value})`);
 }
 
-/** XID codes that mean the GPU or its driver needs attention (drain and reset or replace). */
-export const CRITICAL_XIDS = [48, 63, 64, 74, 79, 92, 94, 95] as const;
+function table(rows: readonly { value: number; labels: Readonly<Record<string, string>> }[]): string | undefined {
+  return rows.length ? rows.map((r) => constant(r.value, r.labels)).join(' or ') : undefined;
+}
 
-/** kube-state-metrics' name for a node label `aiready.dev/pool` (it must be allowlisted). */
-export const KSM_POOL_LABEL = 'label_aiready_dev_pool';
-/** kube-state-metrics' name for `node.kubernetes.io/instance-type`. */
-export const KSM_INSTANCE_TYPE_LABEL = 'label_node_kubernetes_io_instance_type';
-/** Extended resources of NVIDIA GPUs as kube-state-metrics names them (`nvidia.com/gpu` → `nvidia_com_gpu`). */
-const GPU_RESOURCES = 'nvidia_com_gpu|nvidia_com_gpu_shared|nvidia_com_mig_.*';
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
-/** Recording rules: allocation and activity per node, pool, namespace and workload; idle count; GPU-hours. */
-export function gpuRecordingRules(o: Pick<GpuRuleOptions, 'idleWindow'>): GpuRecordingRule[] {
+/**
+ * GPU equivalents of one unit of each GPU resource a pool advertises: 1 for a whole GPU, 1/replicas
+ * for a time-slicing or MPS share, the profile's compute slices over the GPU's for a MIG device.
+ */
+export function resourceEquivalents(pool: GpuPool): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const t of pool.instanceTypes) {
+    for (const [resource, count] of Object.entries(schedulableResources(pool.sharing, t))) {
+      const mig = pool.sharing.migLayout;
+      const geometry = gpuModel(t.gpuModel).mig;
+      const slices = geometry?.computeSlices ?? 1;
+      const profileSlices = (p: string) => geometry?.profiles.find((x) => x.name === p)?.computeSlices ?? slices;
+      let eq = 1;
+      if (pool.sharing.mode === 'time-slicing' || pool.sharing.mode === 'mps') eq = 1 / pool.sharing.replicas!;
+      else if (mig && resource === NVIDIA_GPU_RESOURCE) eq = profileSlices(Object.keys(mig.perGpu)[0]) / slices;
+      else if (mig) eq = profileSlices(resource.slice('nvidia.com/mig-'.length)) / slices;
+      if (count > 0) out[ksmResourceName(resource)] = round(eq);
+    }
+  }
+  return out;
+}
+
+/**
+ * GPU equivalents of one attributed DCGM series: per MIG compute-slice count on MIG pools (the
+ * parent GPU's own series have none, so they never count twice), 1/replicas per sharing pod on
+ * time-sliced and MPS pools, 1 otherwise.
+ */
+export function shareEquivalents(pool: GpuPool): { labels: Record<string, string>; value: number }[] {
+  const mig = pool.sharing.migLayout;
+  if (mig) {
+    const model = pool.gpuModels[0];
+    const total = model.mig!.computeSlices;
+    const slices = [...new Set(Object.keys(mig.perGpu).map((p) => model.mig!.profiles.find((x) => x.name === p)!.computeSlices))];
+    return slices.sort().map((s) => ({ labels: { pool: pool.name, mig_slices: String(s) }, value: round(s / total) }));
+  }
+  const replicas = pool.sharing.mode === 'time-slicing' || pool.sharing.mode === 'mps' ? pool.sharing.replicas! : 1;
+  return [{ labels: { pool: pool.name }, value: round(1 / replicas) }];
+}
+
+/** On-demand $/h of one GPU of each priced instance type of the pools. */
+export function gpuPrices(pools: readonly GpuPool[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const t of pools.flatMap((p) => p.instanceTypes))
+    if (t.onDemandPrice) out[t.name] = round(t.onDemandPrice.usdPerHour / t.gpuCount);
+  return out;
+}
+
+/** Instance types of the pools without a catalogue price: their idle GPUs are counted, not priced. */
+export function unpricedInstanceTypes(pools: readonly GpuPool[]): string[] {
+  return [
+    ...new Set(
+      pools
+        .flatMap((p) => p.instanceTypes)
+        .filter((t) => !t.onDemandPrice)
+        .map((t) => t.name),
+    ),
+  ].sort();
+}
+
+/** Recording rules: pool/team/price tables, attributed GPU shares, idle GPUs and their cost, requests, GPU-hours. */
+export function gpuRecordingRules(o: { readonly idleWindow: string; readonly pools: readonly GpuPool[] }): GpuRecordingRule[] {
   const requests = `kube_pod_container_resource_requests{resource=~"${GPU_RESOURCES}"}`;
+  const running = 'kube_pod_status_phase{phase="Running"} == 1';
+  // MIG instances are told apart by their compute slices; without MIG pools there are none.
+  const mig = o.pools.some((p) => p.sharing.mode === 'mig');
+  const share = mig ? 'pool, mig_slices' : 'pool';
+  const dcgmActive = `DCGM_FI_PROF_GR_ENGINE_ACTIVE{job="${DCGM_JOB}", pod!=""}`;
+  const withSlices = mig ? `label_replace(${dcgmActive}, "mig_slices", "$1", "GPU_I_PROFILE", "([0-9]+)g[.].*")` : dcgmActive;
+  const tables: GpuRecordingRule[] = [
+    {
+      record: SERIES.resourceEquivalents,
+      expr: table(
+        o.pools.flatMap((p) =>
+          Object.entries(resourceEquivalents(p)).map(([resource, value]) => ({ value, labels: { pool: p.name, resource } })),
+        ),
+      ),
+    },
+    { record: SERIES.shareEquivalents, expr: table(o.pools.flatMap(shareEquivalents)) },
+    {
+      record: SERIES.gpuPrice,
+      expr: table(Object.entries(gpuPrices(o.pools)).map(([t, value]) => ({ value, labels: { instance_type: t } }))),
+    },
+  ].flatMap((r) => (r.expr === undefined ? [] : [{ record: r.record, expr: r.expr }]));
   return [
     {
-      record: 'aiready:node_gpu_allocatable:sum',
-      expr: `sum by (node) (kube_node_status_allocatable{resource=~"${GPU_RESOURCES}"})`,
-    },
-    { record: 'aiready:node_gpu_requests:sum', expr: `sum by (node) (${requests})` },
-    { record: 'aiready:namespace_gpu_requests:sum', expr: `sum by (namespace) (${requests})` },
-    {
-      record: 'aiready:pool_gpu_requests:sum',
-      expr: `sum by (${KSM_POOL_LABEL}) (${requests} * on (node) group_left (${KSM_POOL_LABEL}) kube_node_labels)`,
+      record: SERIES.nodePool,
+      expr: `max by (node, pool, instance_type) (label_replace(label_replace(kube_node_labels{${POOL_KSM}!=""}, "pool", "$1", "${POOL_KSM}", "(.+)"), "instance_type", "$1", "${TYPE_KSM}", "(.+)"))`,
     },
     {
-      record: 'aiready:gpu_engine_active:allocated',
-      expr: `label_replace(DCGM_FI_PROF_GR_ENGINE_ACTIVE{pod!=""}, "node", "$1", "Hostname", "(.*)") * on (node) group_left (${KSM_POOL_LABEL}) kube_node_labels`,
+      record: SERIES.namespaceTeam,
+      expr: `max by (namespace, team) (label_replace(kube_namespace_labels, "team", "$1", "${TEAM_KSM}", "(.+)"))`,
     },
-    { record: 'aiready:pool_gpu_engine_active:avg', expr: `avg by (${KSM_POOL_LABEL}) (aiready:gpu_engine_active:allocated)` },
-    { record: 'aiready:namespace_gpu_engine_active:avg', expr: 'avg by (namespace) (aiready:gpu_engine_active:allocated)' },
-    { record: 'aiready:workload_gpu_engine_active:avg', expr: 'avg by (namespace, pod) (aiready:gpu_engine_active:allocated)' },
+    ...tables,
     {
-      record: 'aiready:gpu_allocated_idle:count',
-      expr: `count by (${KSM_POOL_LABEL}) (avg_over_time(aiready:gpu_engine_active:allocated[${o.idleWindow}]) < 0.05)`,
-    },
-    { record: 'aiready:namespace_gpu_hours:1d', expr: 'sum_over_time(aiready:namespace_gpu_requests:sum[1d:1m]) / 60' },
-  ];
-}
-
-/** $/h of one GPU device of the pool: the most expensive type's per-GPU price, split across MIG slices. */
-export function pricePerDevice(pool: GpuPool): number | undefined {
-  const perGpu = pool.instanceTypes.filter((t) => t.onDemandPrice).map((t) => t.onDemandPrice!.usdPerHour / t.gpuCount);
-  if (perGpu.length === 0) return undefined;
-  const slices = pool.sharing.migLayout ? Object.values(pool.sharing.migLayout.perGpu).reduce((a, b) => a + b, 0) : 1;
-  return Math.round((Math.max(...perGpu) / slices) * 10000) / 10000;
-}
-
-/** The GPU alerts. */
-export function gpuAlerts(o: GpuRuleOptions): GpuAlert[] {
-  const idleCost: GpuAlert[] = o.pools.flatMap((pool) => {
-    const price = pricePerDevice(pool);
-    if (price === undefined) return [];
-    return [
-      {
-        alert: 'GpuAllocatedIdle',
-        expr: `aiready:gpu_allocated_idle:count{${KSM_POOL_LABEL}="${pool.name}"} * ${price} > 0`,
-        for: '5m',
-        severity: 'warning',
-        summary: `Allocated GPUs on pool ${pool.name} are idle`,
-        description: `GPUs held by pods on pool ${pool.name} were under 5% busy for ${o.idleWindow}; they cost about {{ $value | printf "%.2f" }} $/h on demand (us-east-1 list price as of ${PRICES_AS_OF}). Free them or scale the workload down.`,
-      },
-    ];
-  });
-  const expected = o.pools
-    .filter((p) => p.sharing.mode === 'none' && p.amiFamily.id === 'al2023')
-    .flatMap((p) => p.instanceTypes)
-    .filter((t, i, all) => all.findIndex((x) => x.name === t.name) === i)
-    .map(
-      (t) =>
-        `(kube_node_status_allocatable{resource="nvidia_com_gpu"} * on (node) group_left () kube_node_labels{${KSM_INSTANCE_TYPE_LABEL}="${t.name}"} < ${t.gpuCount})`,
-    );
-  const critical = CRITICAL_XIDS.join('|');
-  return [
-    ...idleCost,
-    {
-      alert: 'GpuXidCritical',
-      expr: `max by (Hostname, gpu, xid) (DCGM_EXP_XID_ERRORS_COUNT{xid=~"${critical}"}) > 0`,
-      for: '0m',
-      severity: 'critical',
-      summary: 'A GPU reported a critical XID error',
-      description:
-        'GPU {{ $labels.gpu }} on {{ $labels.Hostname }} reported XID {{ $labels.xid }}; drain the node and reset or replace the GPU.',
+      // One series per GPU share a Running GPU pod holds: the exporter's pod labels are trusted only
+      // when kube-state-metrics agrees the pod is Running and requests GPUs. Exporter and target
+      // labels are dropped, so an exporter restart continues the same series.
+      record: SERIES.shareActive,
+      expr: `max by (node, instance_type, UUID, ${mig ? 'GPU_I_ID, ' : ''}${share}, namespace, pod) (${withSlices} * on (node) group_left (pool, instance_type) ${SERIES.nodePool}) and on (namespace, pod) (${requests} > 0) and on (namespace, pod) (${running})`,
     },
     {
-      alert: 'GpuXidErrors',
-      expr: `max by (Hostname, gpu, xid) (DCGM_EXP_XID_ERRORS_COUNT{xid!~"${critical}"}) > 0`,
-      for: '0m',
-      severity: 'warning',
-      summary: 'A GPU reported XID errors',
-      description:
-        'GPU {{ $labels.gpu }} on {{ $labels.Hostname }} reported XID {{ $labels.xid }} in the last window (the plain XID gauge only keeps the last code; this counts them).',
+      // Idle for a whole window: under the threshold on average, present now (ended pods and
+      // restarted exporters drop out at once) and already present a window ago (a pod that just
+      // started is not idle after one sample). Valued in GPU equivalents.
+      record: SERIES.shareIdle,
+      expr: `((avg_over_time(${SERIES.shareActive}[${o.idleWindow}]) < ${IDLE_THRESHOLD}) and ${SERIES.shareActive} and (${SERIES.shareActive} offset ${o.idleWindow})) * 0 + on (${share}) group_left () ${SERIES.shareEquivalents}`,
     },
     {
-      alert: 'GpuRowRemapFailure',
-      expr: 'max by (Hostname, gpu) (DCGM_FI_DEV_ROW_REMAP_FAILURE) > 0 or max by (Hostname, gpu) (increase(DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS[1h])) > 0',
-      for: '0m',
-      severity: 'critical',
-      summary: 'GPU memory rows failed or were remapped for uncorrectable errors',
-      description:
-        'GPU {{ $labels.gpu }} on {{ $labels.Hostname }} has uncorrectable memory errors; drain the node and reset or replace the GPU.',
+      record: SERIES.idleCost,
+      expr: `sum by (pool, namespace) (${SERIES.shareIdle} * on (instance_type) group_left () ${SERIES.gpuPrice})`,
     },
     {
-      alert: 'GpuTemperatureHigh',
-      expr: `max by (Hostname, gpu) (DCGM_FI_DEV_GPU_TEMP) > ${o.temperatureCelsius}`,
-      for: '5m',
-      severity: 'warning',
-      summary: 'GPU temperature is high',
-      description: `GPU {{ $labels.gpu }} on {{ $labels.Hostname }} is above ${o.temperatureCelsius}°C.`,
+      record: SERIES.idleUnpriced,
+      expr: `sum by (pool, instance_type) (${SERIES.shareIdle} unless on (instance_type) ${SERIES.gpuPrice})`,
     },
     {
-      alert: 'GpuMemoryNearFull',
-      expr: 'max by (Hostname, gpu, namespace, pod) (DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE + DCGM_FI_DEV_FB_RESERVED)) > 0.95',
-      for: '10m',
-      severity: 'warning',
-      summary: 'GPU memory is almost full',
-      description:
-        'GPU {{ $labels.gpu }} on {{ $labels.Hostname }} ({{ $labels.namespace }}/{{ $labels.pod }}) uses over 95% of its memory; the next allocation may fail.',
+      // GPU requests of Running pods only, in GPU equivalents.
+      record: SERIES.podRequests,
+      expr: `sum by (namespace, pod, node, pool, resource) ((${requests} and on (namespace, pod) (${running})) * on (node) group_left (pool) ${SERIES.nodePool}) * on (pool, resource) group_left () ${SERIES.resourceEquivalents}`,
+    },
+    { record: SERIES.namespaceRequests, expr: `sum by (namespace) (${SERIES.podRequests})` },
+    { record: SERIES.poolRequests, expr: `sum by (pool) (${SERIES.podRequests})` },
+    {
+      record: SERIES.poolAllocatable,
+      expr: `sum by (pool) (kube_node_status_allocatable{resource=~"${GPU_RESOURCES}"} * on (node) group_left (pool) ${SERIES.nodePool} * on (pool, resource) group_left () ${SERIES.resourceEquivalents})`,
+    },
+    { record: SERIES.namespaceGpuHours, expr: `sum_over_time(${SERIES.namespaceRequests}[1d:1m]) / 60` },
+    {
+      record: SERIES.poolActive,
+      expr: `avg by (pool) (${SERIES.shareActive} and on (${share}) ${SERIES.shareEquivalents})`,
     },
     {
-      alert: 'DcgmExporterDown',
-      expr: `up{job="${o.dcgmJob}"} == 0`,
-      for: '10m',
-      severity: 'warning',
-      summary: 'DCGM exporter is down on a GPU node',
-      description:
-        'The DCGM exporter target {{ $labels.instance }} has been down for 10 minutes; GPU metrics and alerts for that node are blind.',
+      record: SERIES.namespaceActive,
+      expr: `avg by (namespace) (${SERIES.shareActive} and on (${share}) ${SERIES.shareEquivalents})`,
     },
     {
-      alert: 'GpuPodPending',
-      expr: `sum by (namespace, pod) (kube_pod_status_phase{phase="Pending"}) * on (namespace, pod) group_left () (sum by (namespace, pod) (kube_pod_container_resource_requests{resource=~"${GPU_RESOURCES}"}) > 0) > 0`,
-      for: `${o.pendingMinutes}m`,
-      severity: 'warning',
-      summary: 'A GPU pod cannot be scheduled',
-      description: `{{ $labels.namespace }}/{{ $labels.pod }} has asked for GPUs and been Pending for ${o.pendingMinutes} minutes: no pool has room, its limit is reached, or the pod does not tolerate the pool taint.`,
-    },
-    ...(expected.length
-      ? [
-          {
-            alert: 'GpuMissingOnNode',
-            expr: expected.join(' or '),
-            for: '15m',
-            severity: 'critical' as const,
-            summary: 'A node advertises fewer GPUs than its instance type has',
-            description:
-              'Node {{ $labels.node }} advertises {{ $value }} GPUs, fewer than its instance type has: a GPU fell off the bus or the device plugin is not running.',
-          },
-        ]
-      : []),
-    {
-      alert: 'KarpenterLaunchFailing',
-      expr: 'sum(increase(karpenter_cloudprovider_errors_total{method="Create"}[15m])) > 0',
-      for: '15m',
-      severity: 'warning',
-      summary: 'Karpenter cannot launch capacity',
-      description: 'Karpenter has failed to create instances for 15 minutes (capacity, limits or IAM); GPU pods wait meanwhile.',
+      record: SERIES.workloadActive,
+      expr: `avg by (namespace, pod) (${SERIES.shareActive} and on (${share}) ${SERIES.shareEquivalents})`,
     },
   ];
 }

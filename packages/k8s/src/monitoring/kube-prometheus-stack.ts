@@ -1,41 +1,12 @@
-import { AireadyValidationError, CHARTS, isDnsLabel, ValidationProblem } from '@aiready/core';
+import { AireadyValidationError, CHARTS, isDnsLabel, KSM_LABEL_ALLOWLIST, ValidationProblem } from '@aiready/core';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Values } from '../private/merge';
 import { ownedNamespace } from '../private/namespace';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
-
-/** A key of a Kubernetes Secret: where a credential is, never the credential. */
-export interface SecretKeyRef {
-  readonly name: string;
-  readonly key: string;
-}
-
-/** An Alertmanager receiver. Credentials are Secret references, mounted into Alertmanager as files. */
-export type AlertReceiver =
-  | { readonly name: string; readonly slack: { readonly apiUrl: SecretKeyRef; readonly channel: string } }
-  | { readonly name: string; readonly pagerDuty: { readonly routingKey: SecretKeyRef } }
-  | { readonly name: string; readonly webhook: { readonly url: SecretKeyRef } }
-  | {
-      readonly name: string;
-      readonly email: {
-        readonly to: string;
-        readonly from: string;
-        readonly smarthost: string;
-        readonly username: string;
-        readonly password: SecretKeyRef;
-      };
-    };
-
-/** Which alerts go to which receiver: by severity, by team label, or both. */
-export interface AlertRoute {
-  readonly receiver: string;
-  /** @default - any severity */
-  readonly severity?: 'info' | 'warning' | 'critical';
-  /** Value of the alert's `team` label. @default - any team */
-  readonly team?: string;
-}
+import type { AlertReceiver, AlertRoute } from './alertmanager-config';
+import { planAlertmanager, secretRefs } from './alertmanager-config';
 
 export interface KubePrometheusStackProps {
   /**
@@ -71,7 +42,8 @@ export interface KubePrometheusStackProps {
   readonly resources?: { readonly cpu?: number; readonly memoryGiB?: number };
   /**
    * Grafana, with the admin user and password from a Secret (keys `admin-user`, `admin-password`),
-   * never a literal. `false` for no Grafana.
+   * never a literal. `false` for no Grafana. The Secret is listed in `secretPrerequisites` (and the
+   * summary); Pulumi's PlatformDeployment can create it from a Pulumi secret.
    * @default - on, with the Secret 'grafana-admin' you create
    */
   readonly grafana?: false | { readonly adminSecret: string };
@@ -81,7 +53,8 @@ export interface KubePrometheusStackProps {
    */
   readonly receivers?: readonly AlertReceiver[];
   /**
-   * Routes, first match wins; unmatched alerts go to the first receiver.
+   * Routes, first match wins; unmatched alerts go to the first receiver. Watchdog and InfoInhibitor
+   * always go to the chart's `null` receiver first.
    * @default - none
    */
   readonly routes?: readonly AlertRoute[];
@@ -91,93 +64,12 @@ export interface KubePrometheusStackProps {
   readonly releaseMaterializer?: ReleaseMaterializer;
 }
 
-const SECRETS_DIR = '/etc/alertmanager/secrets';
-
-function secretFile(ref: SecretKeyRef): string {
-  return `${SECRETS_DIR}/${ref.name}/${ref.key}`;
-}
-
-function secretRefs(r: AlertReceiver): SecretKeyRef[] {
-  if ('slack' in r) return [r.slack.apiUrl];
-  if ('pagerDuty' in r) return [r.pagerDuty.routingKey];
-  if ('webhook' in r) return [r.webhook.url];
-  return [r.email.password];
-}
-
-function alertmanagerReceiver(r: AlertReceiver): Values {
-  if ('slack' in r)
-    return {
-      name: r.name,
-      slack_configs: [{ api_url_file: secretFile(r.slack.apiUrl), channel: r.slack.channel, send_resolved: true }],
-    };
-  if ('pagerDuty' in r) return { name: r.name, pagerduty_configs: [{ routing_key_file: secretFile(r.pagerDuty.routingKey) }] };
-  if ('webhook' in r) return { name: r.name, webhook_configs: [{ url_file: secretFile(r.webhook.url) }] };
-  return {
-    name: r.name,
-    email_configs: [
-      {
-        to: r.email.to,
-        from: r.email.from,
-        smarthost: r.email.smarthost,
-        auth_username: r.email.username,
-        auth_password_file: secretFile(r.email.password),
-      },
-    ],
-  };
-}
-
-/** Validates and renders the Alertmanager config: receivers with credential files, routes by severity and team. */
-export function planAlertmanager(
-  receivers: readonly AlertReceiver[],
-  routes: readonly AlertRoute[],
-  problems: ValidationProblem[],
-): Values | undefined {
-  const names = receivers.map((r) => r.name);
-  receivers.forEach((r, i) => {
-    if (!r?.name || names.indexOf(r.name) !== i) {
-      problems.push({
-        path: `receivers[${i}].name`,
-        value: r?.name,
-        problem: 'missing or not unique',
-        fix: 'give every receiver a unique name',
-      });
-    }
-    for (const ref of secretRefs(r)) {
-      if (typeof ref !== 'object' || ref === null || !isDnsLabel(String(ref.name ?? ''), 253) || !ref.key) {
-        problems.push({
-          path: `receivers[${i}]`,
-          value: typeof ref === 'string' ? '[a literal value, not shown]' : ref,
-          problem:
-            typeof ref === 'string'
-              ? 'a credential given as a value; aiready never writes credentials into manifests'
-              : 'not a Secret reference',
-          fix: "give { name: '<secret>', key: '<key>' } of a Secret in the monitoring namespace",
-        });
-      }
-    }
-  });
-  routes.forEach((r, i) => {
-    if (!names.includes(r.receiver)) {
-      problems.push({
-        path: `routes[${i}].receiver`,
-        value: r.receiver,
-        problem: 'no receiver has this name',
-        fix: `use one of ${names.join(', ') || '(define receivers first)'}`,
-      });
-    }
-  });
-  if (receivers.length === 0) return undefined;
-  return {
-    route: {
-      receiver: names[0],
-      group_by: ['alertname', 'namespace'],
-      routes: routes.map((r) => ({
-        receiver: r.receiver,
-        matchers: [...(r.severity ? [`severity="${r.severity}"`] : []), ...(r.team ? [`team="${r.team}"`] : [])],
-      })),
-    },
-    receivers: receivers.map(alertmanagerReceiver),
-  };
+/** A Secret a release reads and nobody in the platform creates. */
+export interface SecretPrerequisite {
+  readonly namespace: string;
+  readonly name: string;
+  readonly keys: readonly string[];
+  readonly purpose: string;
 }
 
 /**
@@ -193,6 +85,10 @@ export class KubePrometheusStack extends Construct {
   public readonly namespaceObject: ApiObject;
   /** The labels this Prometheus selects ServiceMonitors and rules by. */
   public readonly selectorLabels: Readonly<Record<string, string>>;
+  /** Secrets the release reads but does not create: someone must create them (see the summary). */
+  public readonly secretPrerequisites: readonly SecretPrerequisite[];
+  /** Alertmanager has at least one receiver; without one, alerts reach no one. */
+  public readonly hasReceivers: boolean;
 
   constructor(scope: Construct, id: string, props: KubePrometheusStackProps = {}) {
     super(scope, id);
@@ -243,6 +139,36 @@ export class KubePrometheusStack extends Construct {
     if (problems.length) throw new AireadyValidationError(this.node.path, problems);
 
     const secretNames = [...new Set(receivers.flatMap((r) => secretRefs(r).map((s) => s.name)))].sort();
+    this.hasReceivers = receivers.length > 0;
+    this.secretPrerequisites = [
+      ...(grafana
+        ? [
+            {
+              namespace: this.namespace,
+              name: grafana.adminSecret,
+              keys: ['admin-user', 'admin-password'],
+              purpose: 'Grafana admin login',
+            },
+          ]
+        : []),
+      ...secretNames.map((name) => ({
+        namespace: this.namespace,
+        name,
+        keys: [
+          ...new Set(
+            receivers.flatMap((r) =>
+              secretRefs(r)
+                .filter((x) => x.name === name)
+                .map((x) => x.key),
+            ),
+          ),
+        ].sort(),
+        purpose: `Alertmanager receiver credentials (${receivers
+          .filter((r) => secretRefs(r).some((x) => x.name === name))
+          .map((r) => r.name)
+          .join(', ')})`,
+      })),
+    ];
     this.namespaceObject = ownedNamespace(this, this.namespace, 'monitoring', 'privileged');
     this.release = new HelmRelease(this, 'Release', {
       pin: CHARTS.kubePrometheusStack,
@@ -278,8 +204,9 @@ export class KubePrometheusStack extends Construct {
           alertmanagerSpec: { secrets: secretNames },
         },
         'kube-state-metrics': {
-          // aiready's rules join GPU metrics to pools and instance types through these node labels.
-          metricLabelsAllowlist: ['nodes=[aiready.dev/pool,node.kubernetes.io/instance-type]'],
+          // aiready's rules join GPU metrics to pools and instance types through these node labels,
+          // and alerts to teams through the namespace label.
+          metricLabelsAllowlist: Object.entries(KSM_LABEL_ALLOWLIST).map(([kind, keys]) => `${kind}=[${keys.join(',')}]`),
         },
       },
       overrides: props.values,

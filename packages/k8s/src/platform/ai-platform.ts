@@ -37,7 +37,10 @@ import { Team, TeamOptions } from '../teams/team';
 const PLATFORM_SYMBOL = Symbol.for('@aiready/k8s.AiPlatform');
 
 /** Monitoring options of a platform. */
-export interface PlatformMonitoringOptions extends Omit<GpuMonitoringProps, 'namespace' | 'pools' | 'prometheusSelectorLabels'> {
+export interface PlatformMonitoringOptions extends Omit<
+  GpuMonitoringProps,
+  'namespace' | 'pools' | 'prometheusSelectorLabels' | 'karpenter'
+> {
   /**
    * Install kube-prometheus-stack with these options, or use an existing Prometheus that selects
    * monitors and rules by `selectorLabels` (its kube-state-metrics must export the node labels
@@ -275,18 +278,25 @@ export class AiPlatform extends Chart {
         selectorLabels = prometheus.existing.selectorLabels;
         warnings.push({
           path: 'monitoring.prometheus.existing',
-          message: `the existing Prometheus must select ${JSON.stringify(selectorLabels)} and its kube-state-metrics must export the node labels aiready.dev/pool and node.kubernetes.io/instance-type`,
+          message: `the existing Prometheus must select ${JSON.stringify(selectorLabels)} and its kube-state-metrics must export the node labels aiready.dev/pool and node.kubernetes.io/instance-type and the namespace label aiready.dev/team`,
         });
       } else {
         this.prometheus = new KubePrometheusStack(this, 'monitoring', { ...prometheus, releaseMaterializer: materializer });
         selectorLabels = this.prometheus.selectorLabels;
       }
       monitorLabels = selectorLabels;
+      if (this.prometheus && !this.prometheus.hasReceivers) {
+        warnings.push({
+          path: 'monitoring.prometheus.receivers',
+          message: 'Alertmanager has no receivers: GPU alerts reach no one. Give receivers (Secret references) and routes',
+        });
+      }
       this.monitoring = new GpuMonitoring(this, 'gpu-monitoring', {
         ...options,
         pools: this.pools,
         prometheusSelectorLabels: selectorLabels,
         namespace: this.gpuOperator.namespace,
+        ...(this.karpenter ? { karpenter: { namespace: this.karpenter.namespace } } : {}),
       });
     }
     if (props.kubeflowPipelines) {

@@ -1,4 +1,5 @@
 import { GpuPool, PoolSharing, poolCapacity, PRICES_AS_OF, schedulableResources, ValidationWarning } from '@aiready/core';
+import type { SecretPrerequisite } from '../monitoring/kube-prometheus-stack';
 import { HelmRelease } from '../release/helm-release';
 import { KustomizeRelease, kustomizeUrl } from '../release/kustomize-release';
 import { AiPlatform } from './ai-platform';
@@ -56,6 +57,8 @@ export interface PlatformSummary {
   readonly releaseMaterializer: string;
   readonly pricesAsOf: string;
   readonly warnings: readonly ValidationWarning[];
+  /** Secrets the platform's releases read but nothing in the platform creates. */
+  readonly prerequisites: readonly SecretPrerequisite[];
   /** The GPU alerts the platform ships, with their meaning. */
   readonly alerts: readonly { readonly alert: string; readonly severity: string; readonly summary: string }[];
 }
@@ -115,6 +118,7 @@ export function summarizePlatform(platform: AiPlatform): PlatformSummary {
     releaseMaterializer: platform.releaseMaterializer.kind,
     pricesAsOf: PRICES_AS_OF,
     warnings: platform.warnings,
+    prerequisites: platform.prometheus?.secretPrerequisites ?? [],
     alerts: (platform.monitoring?.alerts ?? []).map((a) => ({ alert: a.alert, severity: a.severity, summary: a.summary })),
   };
 }

@@ -9,6 +9,7 @@ import {
   teamAccessGroup,
   teamComputeQuota,
   schedulableResources,
+  TEAM_LABEL,
   ValidationProblem,
 } from '@aiready/core';
 import { ApiObject } from 'cdk8s';
@@ -254,6 +255,8 @@ export class Team extends Construct {
           ...labels,
           ...podSecurityLabels(level),
           ...(props.kueueManaged ? { [KUEUE_MANAGED_NAMESPACE_LABEL]: 'managed' } : {}),
+          // Alerts about the team's pods carry `team` from this label (kube-state-metrics exports it).
+          [TEAM_LABEL]: props.name,
         },
         ...(level === 'baseline' ? { annotations: { 'aiready.dev/pod-security-reason': props.podSecurityReason! } } : {}),
       },

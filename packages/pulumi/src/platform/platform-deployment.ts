@@ -13,6 +13,13 @@ export interface PlatformDeploymentArgs {
    * @default - none
    */
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+  /**
+   * Grafana's admin password (a Pulumi secret, e.g. `config.requireSecret('grafanaAdminPassword')`):
+   * the Secret kube-prometheus-stack's Grafana reads is created from it before the chart installs.
+   * @default - the Secret must already exist: `pulumi up` reads it first and stops, naming it, when it
+   * does not (Grafana would never start, and the release would time out)
+   */
+  readonly grafanaAdminPassword?: pulumi.Input<string>;
 }
 
 /** How a release is installed in Pulumi: order constraints between releases. */
@@ -128,6 +135,24 @@ export class PlatformDeployment extends pulumi.ComponentResource {
         );
       }
     }
+    // Grafana's admin Secret: created from the given password, else checked before the chart installs.
+    const grafana = platform.prometheus?.secretPrerequisites.find((p) => p.keys.includes('admin-password'));
+    let grafanaSecret: pulumi.Resource | undefined;
+    if (grafana && args.grafanaAdminPassword !== undefined) {
+      grafanaSecret = new k8s.core.v1.Secret(
+        `${name}-grafana-admin`,
+        {
+          metadata: { name: grafana.name, namespace: grafana.namespace },
+          stringData: { 'admin-user': 'admin', 'admin-password': pulumi.secret(args.grafanaAdminPassword) },
+        },
+        { ...child, dependsOn: [this.namespaces] },
+      );
+    } else if (grafana) {
+      grafanaSecret = k8s.core.v1.Secret.get(`${name}-grafana-admin`, `${grafana.namespace}/${grafana.name}`, {
+        ...child,
+        dependsOn: [this.namespaces],
+      });
+    }
     this.releases = {};
     const releases = HelmRelease.all(platform).map((r) => r.spec);
     const installed = (n: string): pulumi.Resource => {
@@ -150,7 +175,15 @@ export class PlatformDeployment extends pulumi.ComponentResource {
           atomic: true,
           waitForJobs: true,
         },
-        { ...child, dependsOn: [this.namespaces, this.configuration, ...after.map(installed)] },
+        {
+          ...child,
+          dependsOn: [
+            this.namespaces,
+            this.configuration,
+            ...after.map(installed),
+            ...(grafanaSecret && release.releaseName === platform.prometheus?.releaseName ? [grafanaSecret] : []),
+          ],
+        },
       );
     }
     const crdOwners = releases.filter((r) => r.ownsCrds).map((r) => this.releases[r.releaseName]);

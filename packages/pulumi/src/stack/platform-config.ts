@@ -12,7 +12,7 @@ import {
   ValidationProblem,
   ValidationWarning,
 } from '@aiready/core';
-import type { TeamOptions } from '@aiready/k8s';
+import type { KubePrometheusStackProps, TeamOptions } from '@aiready/k8s';
 import { addonVersionProblems, AddonVersions, unpinnedAddonWarnings } from '../cluster/eks-addons';
 import { ExistingNetwork, NatGateways } from '../network/network';
 
@@ -40,6 +40,8 @@ export interface PlatformStackConfig {
   /** Which engine runs the teams' ML work: Argo Workflows, Kubeflow (Pipelines and Trainer), or neither. */
   readonly workflows: 'argo-workflows' | 'kubeflow' | 'none';
   readonly monitoring: boolean;
+  /** Alertmanager receivers (credentials as Secret references) and routes; checked by KubePrometheusStack. */
+  readonly alerting?: Pick<KubePrometheusStackProps, 'receivers' | 'routes'>;
   readonly kueue: boolean;
   readonly kubeflowTrainer: boolean;
   /** S3 bucket for Argo Workflows artifacts, created by the stack. */
@@ -74,6 +76,10 @@ export const PLATFORM_CONFIG_KEYS = {
   workflows:
     "'argo-workflows', 'kubeflow' (Kubeflow Pipelines and Trainer instead of Argo: the one-value switch) or 'none'; default 'argo-workflows'",
   monitoring: 'true or false; default true',
+  alerting:
+    "Alertmanager { receivers: [{ name, pagerDuty: { routingKey: { name: '<secret>', key: '<key>' } } }, ...], routes: [{ receiver, severity?, team? }] }; credentials only as Secret references; default none (alerts reach no one, and the summary warns)",
+  grafanaAdminPassword:
+    'secret (pulumi config set --secret): Grafana admin password; pulumi up creates the monitoring/grafana-admin Secret from it; default none (the Secret must exist)',
   kueue: 'true or false: Kueue queues per team; default false',
   kubeflowTrainer: 'true or false: Kubeflow Trainer with a torch runtime per pool; default false',
   artifactBucket: "S3 bucket name the stack creates for Argo Workflows artifacts, e.g. 'acme-ml-artifacts-prod'; default none",
@@ -249,6 +255,15 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
       fix: 'set monitoring: true',
     });
   }
+  const alerting = parse(raw, 'alerting');
+  if (alerting !== undefined && (typeof alerting !== 'object' || alerting === null || Array.isArray(alerting))) {
+    problems.push({
+      path: `${project}:alerting`,
+      value: alerting,
+      problem: 'must be an object with receivers and routes',
+      fix: "set alerting: { receivers: [...], routes: [{ receiver: '...', severity: critical }] }",
+    });
+  }
   const flag = (key: 'kueue' | 'kubeflowTrainer' | 'deployFromVpc' | 'deployerAdmin', fallback = false): boolean => {
     const v = parse(raw, key);
     if (v !== undefined && typeof v !== 'boolean') {
@@ -371,6 +386,7 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
     teams: (teamsRaw as TeamOptions[] | undefined) ?? [],
     workflows,
     monitoring: monitoringRaw === undefined ? true : (monitoringRaw as boolean),
+    ...(alerting !== undefined ? { alerting: alerting as PlatformStackConfig['alerting'] } : {}),
     kueue,
     kubeflowTrainer,
     ...(artifactBucket !== undefined ? { artifactBucket } : {}),
