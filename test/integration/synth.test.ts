@@ -62,14 +62,12 @@ describe('aiready synth', () => {
       [
         'ai-platform-dev',
         [
-          'KNOWN(issue 13) item 4: Grafana admin Secret: release platform-kube-prometheus-stack values.grafana.admin.existingSecret',
           'KNOWN(issue 13) item 12: argo-workflows does not wait for kube-prometheus-stack: release platform-argo-workflows dependsOn',
         ],
       ],
       [
         'ai-platform-prod',
         [
-          'KNOWN(issue 13) item 4: Grafana admin Secret: release platform-kube-prometheus-stack values.grafana.admin.existingSecret',
           'KNOWN(issue 13) item 12: argo-workflows does not wait for kube-prometheus-stack: release platform-argo-workflows dependsOn',
         ],
       ],
@@ -77,7 +75,13 @@ describe('aiready synth', () => {
         'examples/gpu-inference',
         [
           'KNOWN(issue 21) item 2: no NodeOverlay for nvidia.com/gpu.shared: Deployment inference/llm spec.template.spec.containers',
-          'KNOWN(issue 13) item 4: Grafana admin Secret: Application argocd/kube-prometheus-stack values.grafana.admin.existingSecret',
+          'KNOWN(issue 13) item 11: duplicate Karpenter CRDs in GitOps output: Application argocd/karpenter spec.source.helm.skipCrds',
+          'KNOWN(issue 13) item 12: argo-workflows syncs in the wave of kube-prometheus-stack: Application argocd/argo-workflows metadata.annotations.argocd.argoproj.io/sync-wave',
+        ],
+      ],
+      [
+        'examples/kserve-inference',
+        [
           'KNOWN(issue 13) item 11: duplicate Karpenter CRDs in GitOps output: Application argocd/karpenter spec.source.helm.skipCrds',
           'KNOWN(issue 13) item 12: argo-workflows syncs in the wave of kube-prometheus-stack: Application argocd/argo-workflows metadata.annotations.argocd.argoproj.io/sync-wave',
         ],
@@ -85,14 +89,12 @@ describe('aiready synth', () => {
       [
         'examples/mixed-gpu-cluster',
         [
-          'KNOWN(issue 13) item 4: Grafana admin Secret: Application argocd/kube-prometheus-stack values.grafana.admin.existingSecret',
           'KNOWN(issue 13) item 11: duplicate Karpenter CRDs in GitOps output: Application argocd/karpenter spec.source.helm.skipCrds',
         ],
       ],
       [
         'examples/ml-teams',
         [
-          'KNOWN(issue 13) item 4: Grafana admin Secret: Application argocd/kube-prometheus-stack values.grafana.admin.existingSecret',
           'KNOWN(issue 13) item 11: duplicate Karpenter CRDs in GitOps output: Application argocd/karpenter spec.source.helm.skipCrds',
           'KNOWN(issue 13) item 12: argo-workflows syncs in the wave of kube-prometheus-stack: Application argocd/argo-workflows metadata.annotations.argocd.argoproj.io/sync-wave',
           'KNOWN(issue 21) item 1: EFA not covered by the kueue.x-k8s.io ClusterQueue: TrainJob research/llama-finetune (runtime ClusterTrainingRuntime aiready-torch-h100-training) ClusterTrainingRuntime aiready-torch-h100-training: spec.template.spec.replicatedJobs[0].template.spec.template.spec.containers',

@@ -23,7 +23,18 @@ export interface TargetAdmission {
   readonly plan?: Plan;
   /** Plan resource applying each object (Pulumi targets), by `group/Kind/namespace/name`. */
   readonly appliedBy?: Readonly<Record<string, string>>;
+  /** What the program declares (an example's `prerequisites` export, a stack's output). */
   readonly prerequisites: readonly Prerequisite[];
+  /** Secrets the platform's releases read and nothing in it creates (listed by SUMMARY on their own). */
+  readonly platformSecrets?: readonly PlatformSecret[];
+}
+
+/** A Secret the platform summary lists as a prerequisite. */
+export interface PlatformSecret {
+  readonly namespace: string;
+  readonly name: string;
+  readonly keys: readonly string[];
+  readonly purpose: string;
 }
 
 /** Which ConfigGroup of the plan applies each object. */
@@ -80,7 +91,10 @@ export function admitTarget(id: string, input: TargetAdmission, files: ReadonlyM
     objects: input.objects,
     rendered: renderedReleases(files),
     ...(input.plan ? { plan: input.plan, appliedBy: input.appliedBy } : {}),
-    prerequisites: input.prerequisites,
+    prerequisites: [
+      ...input.prerequisites,
+      ...(input.platformSecrets ?? []).map((s) => ({ kind: 'Secret', namespace: s.namespace, name: s.name, reason: s.purpose })),
+    ],
     acknowledged,
   });
   assertAdmitted(id, report);

@@ -8,19 +8,6 @@ const KUEUE = 'kueue.x-k8s.io';
 
 /** The same defect in several targets. */
 const known = {
-  // KNOWN(issue 13) item 4: Grafana's admin Secret is referenced but neither created nor declared.
-  grafanaSecretRelease: {
-    check: 'references',
-    object: 'release platform-kube-prometheus-stack',
-    contains: 'monitoring/grafana-admin',
-    reason: 'KNOWN(issue 13) item 4: Grafana admin Secret',
-  },
-  grafanaSecretApplication: {
-    check: 'references',
-    object: 'Application argocd/kube-prometheus-stack',
-    contains: 'monitoring/grafana-admin',
-    reason: 'KNOWN(issue 13) item 4: Grafana admin Secret',
-  },
   // KNOWN(issue 13) item 12: argo-workflows' ServiceMonitor is installed before the Prometheus CRDs.
   argoServiceMonitorRelease: {
     check: 'crds',
@@ -46,10 +33,9 @@ const known = {
 const ML_TEAMS_TRAINJOB = 'TrainJob research/llama-finetune (runtime ClusterTrainingRuntime aiready-torch-h100-training)';
 
 export const KNOWN_DEFECTS: Readonly<Record<string, readonly Acknowledgement[]>> = {
-  'ai-platform-dev': [known.grafanaSecretRelease, known.argoServiceMonitorRelease],
-  'ai-platform-prod': [known.grafanaSecretRelease, known.argoServiceMonitorRelease],
+  'ai-platform-dev': [known.argoServiceMonitorRelease],
+  'ai-platform-prod': [known.argoServiceMonitorRelease],
   'examples/gpu-inference': [
-    known.grafanaSecretApplication,
     known.argoServiceMonitorApplication,
     known.karpenterCrds,
     // KNOWN(issue 21) item 2: time-sliced GPUs on Karpenter never scale from zero (no NodeOverlay).
@@ -60,9 +46,9 @@ export const KNOWN_DEFECTS: Readonly<Record<string, readonly Acknowledgement[]>>
       reason: 'KNOWN(issue 21) item 2: no NodeOverlay for nvidia.com/gpu.shared',
     },
   ],
-  'examples/mixed-gpu-cluster': [known.grafanaSecretApplication, known.karpenterCrds],
+  'examples/kserve-inference': [known.argoServiceMonitorApplication, known.karpenterCrds],
+  'examples/mixed-gpu-cluster': [known.karpenterCrds],
   'examples/ml-teams': [
-    known.grafanaSecretApplication,
     known.argoServiceMonitorApplication,
     known.karpenterCrds,
     // KNOWN(issue 21) item 8: the team quotas refuse what the ClusterQueues admit (per-flavor quotas add up,

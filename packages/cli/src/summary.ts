@@ -50,7 +50,7 @@ export interface SummaryInput {
   readonly plan?: Plan;
   readonly manifests: readonly ManifestFile[];
   readonly warnings: readonly string[];
-  /** What the cluster must have before the target is applied (declared, checked by offline admission). @default - none */
+  /** What the cluster must have before the target is applied, beyond the platform's Secrets (declared, checked by offline admission). @default - none */
   readonly prerequisites?: readonly Prerequisite[];
   /** Problems offline admission found and the target acknowledges, with the reason. @default - none */
   readonly acknowledged?: readonly string[];
@@ -183,7 +183,9 @@ export function renderSummary(input: SummaryInput): string {
           ['kind', 'name', 'why'],
           input.prerequisites.map((q) => [q.kind, q.namespace ? `${q.namespace}/${q.name}` : q.name, q.reason]),
         )
-      : 'None declared: offline admission found every object the target names in the target itself.',
+      : p?.prerequisites?.length
+        ? 'None beyond the Secrets above: offline admission found every other object the target names in the target itself.'
+        : 'None: offline admission found every object the target names in the target itself.',
     '',
   );
   out.push('## Warnings', '');

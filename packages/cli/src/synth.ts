@@ -93,6 +93,7 @@ function stackOutput(id: string, result: StackRunResult): TargetOutput {
       plan,
       appliedBy: appliedByOf(recorded),
       prerequisites: declaredPrerequisites(result.outputs?.prerequisites, `stack ${result.project}/${result.stack}`),
+      platformSecrets: platform?.prerequisites ?? [],
     },
     summary: { title: `Stack ${result.project}/${result.stack}`, platform, plan, manifests, warnings },
   };
@@ -122,7 +123,11 @@ function exampleOutput(id: string, dir: string): TargetOutput {
     warnings,
     objects: objects.length,
     kustomizations: summaries.flatMap((s) => s.kustomizations),
-    admission: { objects, prerequisites: declaredPrerequisites(mod.prerequisites, `${dir}/main.ts`) },
+    admission: {
+      objects,
+      prerequisites: declaredPrerequisites(mod.prerequisites, `${dir}/main.ts`),
+      platformSecrets: summaries.flatMap((s) => s.prerequisites),
+    },
     summary: { title: `Example ${path.basename(dir)}`, platform: summaries[0], manifests, warnings },
   };
 }
@@ -196,7 +201,7 @@ function admit(t: TargetOutput): TargetOutput {
     renderSummary({
       ...t.summary,
       warnings: [...t.warnings, ...admissionWarnings(report).filter((w) => !w.startsWith('acknowledged: '))],
-      prerequisites: report.prerequisites,
+      prerequisites: t.admission.prerequisites,
       acknowledged: acknowledgedLines(report),
     }),
   );

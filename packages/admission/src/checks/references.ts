@@ -19,6 +19,8 @@ export class Resolver {
   private readonly declared = new Set<string>();
   /** Namespaces some unrendered release installs into: objects there may come from the chart. */
   public readonly unrenderedNamespaces = new Set<string>();
+  /** Those of them with a release whose chart facts do not list what it creates: nothing there is known. */
+  public readonly opaqueNamespaces = new Set<string>();
 
   constructor(
     private readonly index: ObjectIndex,
@@ -28,7 +30,11 @@ export class Resolver {
   ) {
     for (const p of CLUSTER_PROVIDED) this.known.add(referenceKey(p.kind, p.namespace, p.name));
     for (const p of prerequisites) this.declared.add(referenceKey(p.kind, p.namespace, p.name));
-    for (const r of releases) if (!rendered.has(r.name)) this.unrenderedNamespaces.add(r.namespace);
+    for (const r of releases) {
+      if (rendered.has(r.name)) continue;
+      this.unrenderedNamespaces.add(r.namespace);
+      if (!chartFacts(r)?.provides) this.opaqueNamespaces.add(r.namespace);
+    }
   }
 
   public exists(kind: string, namespace: string | undefined, name: string): boolean {
@@ -272,7 +278,7 @@ export function checkReferences(
         ingressRefs(o, (field, name) => missing(findings, resolver, from(field), 'Service', t.namespace, name));
         break;
       case 'ServiceMonitor':
-        serviceMonitorTargets(t, index, findings);
+        serviceMonitorTargets(t, index, resolver, findings);
         break;
       case 'RoleBinding':
       case 'ClusterRoleBinding': {
@@ -349,7 +355,7 @@ function ingressRefs(o: Json, ref: (field: string, name: string | undefined) => 
 }
 
 /** A ServiceMonitor selects at least one Service, and each endpoint's named port exists on it. */
-function serviceMonitorTargets(t: TargetObject, index: ObjectIndex, findings: Findings): void {
+function serviceMonitorTargets(t: TargetObject, index: ObjectIndex, resolver: Resolver, findings: Findings): void {
   const o = t.object;
   const nsSel = asObject(at(o, 'spec.namespaceSelector')) ?? {};
   const names = nsSel.any === true ? undefined : asArray(nsSel.matchNames).map(String);
@@ -358,6 +364,15 @@ function serviceMonitorTargets(t: TargetObject, index: ObjectIndex, findings: Fi
   const services = candidates.filter((s) => matchesSelector(at(o, 'spec.selector'), labelsOf(s.object)));
   if (!services.length) {
     if (t.origin.release) return;
+    const unknown = (namespaces ?? []).filter((ns) => ns && resolver.opaqueNamespaces.has(ns));
+    if (unknown.length) {
+      findings.warn(
+        'references',
+        `${describe(o, t.namespace)} spec.selector`,
+        `selects no Service aiready knows of in ${unknown.join(', ')}; a release installed there is not rendered, so whether it creates one is unchecked (render it to check)`,
+      );
+      return;
+    }
     findings.error(
       'references',
       describe(o, t.namespace),

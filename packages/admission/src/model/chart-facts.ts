@@ -45,7 +45,7 @@ export interface ChartFacts {
   readonly webhooks?: (r: Release) => readonly WebhookModel[];
   readonly devicePlugin?: (r: Release) => DevicePluginFact | undefined;
   readonly references?: (r: Release) => readonly ValueReference[];
-  /** Objects the chart's operator creates at runtime (not in `helm template` output). */
+  /** Objects the chart (or its operator, at runtime) creates that other objects of the target name. */
   readonly provides?: (r: Release) => readonly KubeObject[];
   /** The least Pod Security level the chart's pods run under, and why. */
   readonly podSecurity?: { readonly level: 'privileged' | 'baseline'; readonly why: string };
@@ -151,7 +151,34 @@ function kueueWebhooks(r: Release): WebhookModel[] {
 
 /** Facts by chart name. */
 export const CHART_FACTS: Readonly<Record<string, ChartFacts>> = {
-  karpenter: { crds: () => KARPENTER_CRDS, crdsFolder: true, uses: serviceMonitorIf('serviceMonitor.enabled') },
+  karpenter: {
+    crds: () => KARPENTER_CRDS,
+    crdsFolder: true,
+    uses: serviceMonitorIf('serviceMonitor.enabled'),
+    // templates/service.yaml: the metrics Service, named and labelled after the release.
+    provides: (r) => [
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: {
+          name: r.name.includes('karpenter') ? r.name : `${r.name}-karpenter`,
+          namespace: r.namespace,
+          labels: { 'app.kubernetes.io/name': 'karpenter', 'app.kubernetes.io/instance': r.name },
+        },
+        spec: {
+          selector: { 'app.kubernetes.io/name': 'karpenter', 'app.kubernetes.io/instance': r.name },
+          ports: [
+            {
+              name: 'http-metrics',
+              port: valueOf(r, 'controller.metrics.port', 8080),
+              targetPort: 'http-metrics',
+              protocol: 'TCP',
+            },
+          ],
+        },
+      },
+    ],
+  },
   'karpenter-crd': { crds: () => KARPENTER_CRDS },
   'argo-workflows': {
     crds: (r) => (valueOf(r, 'crds.install', true) ? ARGO_CRDS : []),
