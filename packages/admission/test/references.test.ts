@@ -124,6 +124,36 @@ describe('offline admission: references', () => {
     expect(problems(t, 'references')).toEqual([]);
   });
 
+  test("a ServiceMonitor on Karpenter's metrics Service resolves through the chart facts", () => {
+    const t = broken((x) =>
+      x.objects.push({
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'ServiceMonitor',
+        metadata: { name: 'karpenter', namespace: 'kube-system' },
+        spec: {
+          selector: { matchLabels: { 'app.kubernetes.io/name': 'karpenter', 'app.kubernetes.io/instance': 'karpenter' } },
+          endpoints: [{ port: 'http-metrics' }],
+        },
+      }),
+    );
+    expect(problems(t, 'references')).toEqual([]);
+  });
+
+  test('a ServiceMonitor in the namespace of a chart aiready keeps no object facts for is a warning', () => {
+    // GIVEN a ServiceMonitor next to kube-prometheus-stack, whose Services the checker does not model
+    const t = broken((x) =>
+      x.objects.push({
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'ServiceMonitor',
+        metadata: { name: 'extra', namespace: 'monitoring' },
+        spec: { selector: { matchLabels: { app: 'extra' } }, endpoints: [{ port: 'http' }] },
+      }),
+    );
+    const report = checkAdmission(t);
+    expect(report.problems).toEqual([]);
+    expect(report.warnings.map((w) => w.message).join('\n')).toContain('a release installed there is not rendered');
+  });
+
   test('objects a chart operator creates at runtime resolve (the GPU operator DCGM Service)', () => {
     // GIVEN the ServiceMonitor on nvidia-dcgm-exporter, which the GPU operator creates
     // WHEN the operator's DCGM exporter is turned off THEN nothing serves it
