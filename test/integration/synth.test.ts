@@ -181,6 +181,10 @@ describe('aiready synth', () => {
     const plan = JSON.parse(fs.readFileSync(path.join(a, 'ai-platform-prod/plan.json'), 'utf8'));
     expect(plan.counts['aws:ec2/placementGroup:PlacementGroup']).toBeUndefined();
     expect(plan.counts['aws:ec2/natGateway:NatGateway']).toBe(3);
+    // NodePools go before the Karpenter controller on destroy (so it terminates their nodes): the
+    // objects wait for every release, the controller's included.
+    const objects = plan.resources.find((r: { name: string }) => r.name === 'platform-objects');
+    expect(objects.dependsOn).toEqual(expect.arrayContaining(['kubernetes:helm.sh/v3:Release::platform-karpenter']));
     // SUMMARY's EFA column is one kind of value: a device count, 0 without EFA.
     const summary = fs.readFileSync(path.join(a, 'ai-platform-prod/SUMMARY.md'), 'utf8');
     expect(summary).toMatch(/\| h100-training \| MIG mixed [^|]+\| [^|]+\| 32 \|/);

@@ -15,9 +15,9 @@ describe('readPlatformConfig', () => {
     expect(() => readPlatformConfig('ai-platform', unreachable)).toThrow(
       /ai-platform:publicAccessCidrs = \[\]: the API endpoint would be private only.*Fix: list the CIDRs pulumi up runs from.*or set ai-platform:deployFromVpc: true/,
     );
-    expect(readPlatformConfig('ai-platform', { ...unreachable, 'ai-platform:publicAccessCidrs': '["198.18.0.0/24"]' }).deployFromVpc).toBe(
-      false,
-    );
+    expect(
+      readPlatformConfig('ai-platform', { ...unreachable, 'ai-platform:publicAccessCidrs': '["198.18.0.0/24"]' }).deployFromVpc,
+    ).toBe(false);
   });
 
   test('throws when the cluster name is too long for the Karpenter node role name', () => {

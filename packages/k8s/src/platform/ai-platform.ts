@@ -239,7 +239,10 @@ export class AiPlatform extends Chart {
       releaseMaterializer: materializer,
     });
     if (normalized.some((p) => p.efaInterfaces > 0)) {
-      this.efaDevicePlugin = new EfaDevicePlugin(this, 'efa-device-plugin', { pools: normalized, releaseMaterializer: materializer });
+      this.efaDevicePlugin = new EfaDevicePlugin(this, 'efa-device-plugin', {
+        pools: normalized,
+        releaseMaterializer: materializer,
+      });
     }
     if (props.karpenter ?? normalized.some((p) => p.provisioner === 'karpenter')) {
       this.karpenter = new Karpenter(this, 'karpenter', {
@@ -342,7 +345,8 @@ export class AiPlatform extends Chart {
    */
   private orderForArgoCd(): void {
     for (const obj of this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
-      if (obj.kind === ArgoCdApplication.GVK.kind || obj.metadata.toJson().annotations?.[ARGOCD_SYNC_WAVE] !== undefined) continue;
+      if (obj.kind === ArgoCdApplication.GVK.kind || obj.metadata.toJson().annotations?.[ARGOCD_SYNC_WAVE] !== undefined)
+        continue;
       for (const [key, value] of Object.entries(argoCdOrder(obj) ?? {})) obj.metadata.addAnnotation(key, value);
     }
   }

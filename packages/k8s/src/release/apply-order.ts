@@ -47,10 +47,7 @@ export function isCustomResource(obj: { readonly apiVersion: string }): boolean 
  * (releases that own CRDs sync at -1, the others at 0), custom resources at 1, tolerating a CRD still
  * being installed at dry-run. Undefined when the object keeps the default wave.
  */
-export function argoCdOrder(obj: {
-  readonly apiVersion: string;
-  readonly kind: string;
-}): Record<string, string> | undefined {
+export function argoCdOrder(obj: { readonly apiVersion: string; readonly kind: string }): Record<string, string> | undefined {
   const phase = applyPhase(obj);
   if (phase === 'namespace') return { [ARGOCD_SYNC_WAVE]: '-10' };
   if (phase === 'configuration') return { [ARGOCD_SYNC_WAVE]: '-5' };

@@ -65,8 +65,7 @@ export const PLATFORM_CONFIG_KEYS = {
     "adopt a VPC: { vpcId, privateSubnetIds: { '<zone>': '<subnet id>' }, publicSubnetIds: [...] }; default none (a new VPC)",
   adminPrincipalArns:
     'IAM principal ARNs granted cluster admin (leave out the identity that runs pulumi up: it gets admin by deployerAdmin); default none',
-  deployerAdmin:
-    'true or false: the IAM identity that runs pulumi up gets cluster admin through an access entry; default true',
+  deployerAdmin: 'true or false: the IAM identity that runs pulumi up gets cluster admin through an access entry; default true',
   deployFromVpc:
     'true when pulumi up runs where the private API endpoint is reachable (in the VPC, or over VPN, peering or Direct Connect); default false',
   publicAccessCidrs:
