@@ -45,6 +45,82 @@ describe('aiready synth', () => {
     fs.rmSync(b, { recursive: true, force: true });
   });
 
+  describe('offline admission of the reference targets', () => {
+    /** The acknowledged problems SUMMARY.md lists: `reason: object field: problem`. */
+    const acknowledged = (id: string) => {
+      const summary = fs.readFileSync(path.join(a, id, 'SUMMARY.md'), 'utf8');
+      const section = summary.split('## Acknowledged problems')[1]?.split('\n## ')[0] ?? '';
+      return section
+        .split('\n')
+        .filter((l) => l.startsWith('- '))
+        .map((l) => l.slice(2));
+    };
+
+    // Every finding here is a defect of issue 13 or 21 being fixed on main; delete a row when its fix
+    // lands (synth then warns that the acknowledgement in packages/cli/src/known-defects.ts is stale).
+    test.each<[string, string[]]>([
+      [
+        'ai-platform-dev',
+        [
+          'KNOWN(issue 13) item 12: argo-workflows does not wait for kube-prometheus-stack: release platform-argo-workflows dependsOn',
+        ],
+      ],
+      [
+        'ai-platform-prod',
+        [
+          'KNOWN(issue 13) item 12: argo-workflows does not wait for kube-prometheus-stack: release platform-argo-workflows dependsOn',
+        ],
+      ],
+      [
+        'examples/gpu-inference',
+        [
+          'KNOWN(issue 21) item 2: no NodeOverlay for nvidia.com/gpu.shared: Deployment inference/llm spec.template.spec.containers',
+          'KNOWN(issue 13) item 11: duplicate Karpenter CRDs in GitOps output: Application argocd/karpenter spec.source.helm.skipCrds',
+          'KNOWN(issue 13) item 12: argo-workflows syncs in the wave of kube-prometheus-stack: Application argocd/argo-workflows metadata.annotations.argocd.argoproj.io/sync-wave',
+        ],
+      ],
+      [
+        'examples/kserve-inference',
+        [
+          'KNOWN(issue 13) item 11: duplicate Karpenter CRDs in GitOps output: Application argocd/karpenter spec.source.helm.skipCrds',
+          'KNOWN(issue 13) item 12: argo-workflows syncs in the wave of kube-prometheus-stack: Application argocd/argo-workflows metadata.annotations.argocd.argoproj.io/sync-wave',
+        ],
+      ],
+      [
+        'examples/mixed-gpu-cluster',
+        [
+          'KNOWN(issue 13) item 11: duplicate Karpenter CRDs in GitOps output: Application argocd/karpenter spec.source.helm.skipCrds',
+        ],
+      ],
+      [
+        'examples/ml-teams',
+        [
+          'KNOWN(issue 13) item 11: duplicate Karpenter CRDs in GitOps output: Application argocd/karpenter spec.source.helm.skipCrds',
+          'KNOWN(issue 13) item 12: argo-workflows syncs in the wave of kube-prometheus-stack: Application argocd/argo-workflows metadata.annotations.argocd.argoproj.io/sync-wave',
+          'KNOWN(issue 21) item 1: EFA not covered by the kueue.x-k8s.io ClusterQueue: TrainJob research/llama-finetune (runtime ClusterTrainingRuntime aiready-torch-h100-training) ClusterTrainingRuntime aiready-torch-h100-training: spec.template.spec.replicatedJobs[0].template.spec.template.spec.containers',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota research/team-quota spec.hard.requests.cpu',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota research/team-quota spec.hard.requests.memory',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota research/team-quota spec.hard.requests.nvidia.com/gpu',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota serving/team-quota spec.hard.requests.cpu',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota serving/team-quota spec.hard.requests.memory',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota serving/team-quota spec.hard.requests.nvidia.com/gpu',
+        ],
+      ],
+    ])('%s: admitted, with exactly its known defects acknowledged', (id, expected) => {
+      const found = acknowledged(id);
+      expect(found).toHaveLength(expected.length);
+      expected.forEach((prefix, i) => expect(found[i].startsWith(prefix)).toBe(true));
+      // No acknowledgement outlived its defect.
+      expect(fs.readFileSync(path.join(a, id, 'SUMMARY.md'), 'utf8')).not.toContain('no longer occurs');
+    });
+
+    test('prerequisites are listed in SUMMARY.md', () => {
+      const summary = fs.readFileSync(path.join(a, 'examples/ml-teams/SUMMARY.md'), 'utf8');
+      expect(summary).toContain('## Prerequisites');
+      expect(summary).toContain('| CustomResourceDefinition | argoproj.io/Application | Argo CD applies this GitOps output |');
+    });
+  });
+
   test('writes every stack config and example', () => {
     expect(fs.readdirSync(a).sort()).toEqual(['ai-platform-dev', 'ai-platform-prod', 'examples']);
     expect(fs.readdirSync(path.join(a, 'examples'))).toEqual([
