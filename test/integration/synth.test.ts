@@ -59,31 +59,19 @@ describe('aiready synth', () => {
     // Every finding here is a defect of issue 13 or 21 being fixed on main; delete a row when its fix
     // lands (synth then warns that the acknowledgement in packages/cli/src/known-defects.ts is stale).
     test.each<[string, string[]]>([
-      [
-        'ai-platform-dev',
-        [
-          'KNOWN(issue 13) item 12: argo-workflows does not wait for kube-prometheus-stack: release platform-argo-workflows dependsOn',
-        ],
-      ],
-      [
-        'ai-platform-prod',
-        [
-          'KNOWN(issue 13) item 12: argo-workflows does not wait for kube-prometheus-stack: release platform-argo-workflows dependsOn',
-        ],
-      ],
+      ['ai-platform-dev', []],
+      ['ai-platform-prod', []],
       [
         'examples/gpu-inference',
         [
           'KNOWN(issue 21) item 2: no NodeOverlay for nvidia.com/gpu.shared: Deployment inference/llm spec.template.spec.containers',
           'KNOWN(issue 13) item 11: duplicate Karpenter CRDs in GitOps output: Application argocd/karpenter spec.source.helm.skipCrds',
-          'KNOWN(issue 13) item 12: argo-workflows syncs in the wave of kube-prometheus-stack: Application argocd/argo-workflows metadata.annotations.argocd.argoproj.io/sync-wave',
         ],
       ],
       [
         'examples/kserve-inference',
         [
           'KNOWN(issue 13) item 11: duplicate Karpenter CRDs in GitOps output: Application argocd/karpenter spec.source.helm.skipCrds',
-          'KNOWN(issue 13) item 12: argo-workflows syncs in the wave of kube-prometheus-stack: Application argocd/argo-workflows metadata.annotations.argocd.argoproj.io/sync-wave',
         ],
       ],
       [
@@ -96,7 +84,6 @@ describe('aiready synth', () => {
         'examples/ml-teams',
         [
           'KNOWN(issue 13) item 11: duplicate Karpenter CRDs in GitOps output: Application argocd/karpenter spec.source.helm.skipCrds',
-          'KNOWN(issue 13) item 12: argo-workflows syncs in the wave of kube-prometheus-stack: Application argocd/argo-workflows metadata.annotations.argocd.argoproj.io/sync-wave',
           'KNOWN(issue 21) item 1: EFA not covered by the kueue.x-k8s.io ClusterQueue: TrainJob research/llama-finetune (runtime ClusterTrainingRuntime aiready-torch-h100-training) ClusterTrainingRuntime aiready-torch-h100-training: spec.template.spec.replicatedJobs[0].template.spec.template.spec.containers',
           'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota research/team-quota spec.hard.requests.cpu',
           'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota research/team-quota spec.hard.requests.memory',

@@ -8,19 +8,6 @@ const KUEUE = 'kueue.x-k8s.io';
 
 /** The same defect in several targets. */
 const known = {
-  // KNOWN(issue 13) item 12: argo-workflows' ServiceMonitor is installed before the Prometheus CRDs.
-  argoServiceMonitorRelease: {
-    check: 'crds',
-    object: 'release platform-argo-workflows',
-    contains: 'monitoring.coreos.com/ServiceMonitor',
-    reason: 'KNOWN(issue 13) item 12: argo-workflows does not wait for kube-prometheus-stack',
-  },
-  argoServiceMonitorApplication: {
-    check: 'crds',
-    object: 'Application argocd/argo-workflows',
-    contains: 'monitoring.coreos.com/ServiceMonitor',
-    reason: 'KNOWN(issue 13) item 12: argo-workflows syncs in the wave of kube-prometheus-stack',
-  },
   // KNOWN(issue 13) item 11: the karpenter Application renders the CRDs the karpenter-crd Application owns.
   karpenterCrds: {
     check: 'crds',
@@ -33,10 +20,7 @@ const known = {
 const ML_TEAMS_TRAINJOB = 'TrainJob research/llama-finetune (runtime ClusterTrainingRuntime aiready-torch-h100-training)';
 
 export const KNOWN_DEFECTS: Readonly<Record<string, readonly Acknowledgement[]>> = {
-  'ai-platform-dev': [known.argoServiceMonitorRelease],
-  'ai-platform-prod': [known.argoServiceMonitorRelease],
   'examples/gpu-inference': [
-    known.argoServiceMonitorApplication,
     known.karpenterCrds,
     // KNOWN(issue 21) item 2: time-sliced GPUs on Karpenter never scale from zero (no NodeOverlay).
     {
@@ -46,10 +30,9 @@ export const KNOWN_DEFECTS: Readonly<Record<string, readonly Acknowledgement[]>>
       reason: 'KNOWN(issue 21) item 2: no NodeOverlay for nvidia.com/gpu.shared',
     },
   ],
-  'examples/kserve-inference': [known.argoServiceMonitorApplication, known.karpenterCrds],
+  'examples/kserve-inference': [known.karpenterCrds],
   'examples/mixed-gpu-cluster': [known.karpenterCrds],
   'examples/ml-teams': [
-    known.argoServiceMonitorApplication,
     known.karpenterCrds,
     // KNOWN(issue 21) item 8: the team quotas refuse what the ClusterQueues admit (per-flavor quotas add up,
     // and borrowing from the cohort comes on top).

@@ -14,6 +14,7 @@ import { ReleaseMaterializer } from '../release/release-materializer';
 import { containerSecurity } from '../workloads/pod-parts';
 import type { PlatformComponent } from '../platform/platform-component';
 import type { GpuMonitoring } from '../monitoring/gpu-monitoring';
+import type { KubePrometheusStack } from '../monitoring/kube-prometheus-stack';
 import type { KubeflowPipelines } from './kubeflow-pipelines';
 import type { Team } from '../teams/team';
 import * as kplus from 'cdk8s-plus-28';
@@ -282,10 +283,16 @@ export const ARGO_WORKFLOWS_COMPONENT: PlatformComponent<ArgoWorkflows> = {
     if (!argo) return undefined;
     const monitoring = built<GpuMonitoring>('gpu-monitoring');
     const pipelines = built<KubeflowPipelines>('kubeflow-pipelines');
+    // The controller's ServiceMonitor needs the Prometheus operator's CRDs; KFP's base owns the Argo CRDs.
+    const prometheus = monitoring ? built<KubePrometheusStack>('prometheus') : undefined;
+    const after = [
+      ...(pipelines ? pipelines.kustomizations.filter((k) => k.spec.ownsCrds).map((k) => k.spec.name) : []),
+      ...(prometheus ? [prometheus.releaseName] : []),
+    ];
     return new ArgoWorkflows(scope, 'argo-workflows', {
       ...argo,
       ...(monitoring ? { serviceMonitorLabels: monitoring.selectorLabels } : {}),
-      ...(pipelines ? { installAfter: pipelines.kustomizations.filter((k) => k.spec.ownsCrds).map((k) => k.spec.name) } : {}),
+      ...(after.length ? { installAfter: after } : {}),
       values: plan.values.argoWorkflows,
     });
   },
