@@ -5,10 +5,12 @@ const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es
 module.exports = {
   testEnvironment: 'node',
   testEnvironmentOptions: { globalsCleanup: 'off' },
-  transform: { '^.+\\.ts$': swc },
+  // @marcbachmann/cel-js ships ES modules only; jest's CommonJS runtime needs them transpiled.
+  transform: { '^.+\\.ts$': swc, '/@marcbachmann/cel-js/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/@marcbachmann\\+cel-js|@marcbachmann/cel-js))'],
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   moduleNameMapper: {
-    '^@aiready/(core|k8s|pulumi|cli)$': '<rootDir>/packages/$1/src',
+    '^@aiready/(core|k8s|pulumi|cli|validate)$': '<rootDir>/packages/$1/src',
   },
   modulePathIgnorePatterns: ['<rootDir>/packages/.*/lib/', '<rootDir>/dist/'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { CRDS, crdValidator } from '../support/crd-schema';
+import { validateObjects } from '@aiready/validate';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'packages/cli/bin/aiready.js');
@@ -149,24 +149,24 @@ describe('aiready synth', () => {
     expect(so.spec.triggers[0].metadata.query).toContain('DCGM_FI_PROF_GR_ENGINE_ACTIVE');
   });
 
-  const prometheusRules = fs.existsSync(CRDS) ? test : test.skip;
-  if (!fs.existsSync(CRDS)) process.stderr.write(`SKIPPED: PrometheusRule schema check, ${CRDS} not found\n`);
-  prometheusRules('PrometheusRules validate against the upstream CRD', () => {
-    const validate = crdValidator(path.join(CRDS, 'prometheus-operator/monitoring.coreos.com_prometheusrules.yaml'), 'v1');
-    // Every target's rules (kube-validate in CI checks everything else).
-    const dirs = files(a)
-      .filter((f) => f.endsWith('prometheusrule.yaml'))
-      .map((f) => path.join(a, f));
-    expect(dirs.length).toBe(5);
-    const rules = dirs
-      .flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJS()))
-      .filter((o) => o.kind === 'PrometheusRule');
-    expect(rules.length).toBeGreaterThan(0);
-    for (const r of rules) {
-      expect(validate(r) ? [] : validate.errors).toEqual([]);
+  test('every target validates against the bundled upstream schemas, PrometheusRules included', () => {
+    // GIVEN the written tree WHEN each target (one cluster) is validated from its files
+    const targets = files(a)
+      .filter((f) => f.endsWith('SUMMARY.md'))
+      .map((f) => path.join(a, path.dirname(f), 'manifests'));
+    expect(targets.length).toBe(5);
+    for (const dir of targets) {
+      const report = validateObjects(objectsIn(dir).map((object) => ({ object })));
+      // THEN nothing fails and no kind lacks a schema
+      expect(report.problems).toEqual([]);
+      expect(report.skipped).toEqual([]);
+      expect(report.checked).toBeGreaterThan(0);
     }
+    const rules = targets.flatMap((d) => objectsIn(d)).filter((o) => o.kind === 'PrometheusRule');
+    expect(rules.length).toBe(5);
     // The validator is strict: an unknown field fails.
-    expect(validate({ ...rules[0], spec: { ...rules[0].spec, bogus: true } })).toBe(false);
+    const bogus = { ...rules[0], spec: { ...rules[0].spec, bogus: true } };
+    expect(validateObjects([{ object: bogus }]).problems.map((p) => p.message)).toEqual(['unknown field "spec.bogus"']);
   });
 });
 
