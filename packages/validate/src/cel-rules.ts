@@ -31,6 +31,8 @@ function env(): Environment {
       enableOptionalTypes: true,
       homogeneousAggregateLiterals: false,
     })
+      // Only optionalOldSelf rules run on create; there oldSelf is an optional with no value.
+      .registerVariable('oldSelf', 'optional<dyn>')
       .registerFunction('string.find(string): string', (s: string, re: string) => {
         const c = goRegex(re);
         if (!('regex' in c)) throw new Error(c.unchecked);
