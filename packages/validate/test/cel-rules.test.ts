@@ -1,5 +1,5 @@
 import { toCel, validateObjects } from '../src';
-import { nodeClass, widget, widgetCrd } from './fixtures';
+import { nodeClass, widget, widgetCrd, Obj } from './fixtures';
 
 const spec = {
   type: 'object' as const,
@@ -66,15 +66,15 @@ describe('CEL rules', () => {
   });
 
   it.each([
-    ['a valid node class', (o: Record<string, any>) => o, []],
+    ['a valid node class', (o: Obj) => o, []],
     [
       'an unknown AMI family (find() in the rule)',
-      (o: Record<string, any>) => ({ ...o, spec: { ...o.spec, amiSelectorTerms: [{ alias: 'ubuntu@latest' }] } }),
+      (o: Obj) => ({ ...o, spec: { ...o.spec, amiSelectorTerms: [{ alias: 'ubuntu@latest' }] } }),
       [expect.stringMatching(/family is not supported/)],
     ],
     [
       'both role and instanceProfile',
-      (o: Record<string, any>) => ({ ...o, spec: { ...o.spec, instanceProfile: 'p' } }),
+      (o: Obj) => ({ ...o, spec: { ...o.spec, instanceProfile: 'p' } }),
       [expect.stringMatching(/must specify exactly one of \['role', 'instanceProfile'\]/)],
     ],
   ])('Karpenter EC2NodeClass upstream rules: %s', (_what, edit, expected) => {

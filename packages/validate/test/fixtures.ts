@@ -1,6 +1,10 @@
 // Objects for the validator tests: a small CRD with CEL rules, and real aiready objects.
 import type { CelRule, SchemaNode } from '../src';
 
+/** A manifest the tests edit freely. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Obj = Record<string, any>;
+
 /** A CustomResourceDefinition of `example.aiready.dev/v1` `Widget` with the given spec schema. */
 export function widgetCrd(spec: SchemaNode, rules: CelRule[] = [], scope: 'Namespaced' | 'Cluster' = 'Namespaced') {
   return {
@@ -40,7 +44,7 @@ export function widget(spec: unknown, name = 'w') {
 }
 
 /** An EC2NodeClass as aiready writes it. */
-export function nodeClass(): Record<string, any> {
+export function nodeClass(): Obj {
   return {
     apiVersion: 'karpenter.k8s.aws/v1',
     kind: 'EC2NodeClass',
@@ -56,7 +60,7 @@ export function nodeClass(): Record<string, any> {
 }
 
 /** A Deployment as a team would write it. */
-export function deployment(): Record<string, any> {
+export function deployment(): Obj {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',

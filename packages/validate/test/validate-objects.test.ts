@@ -1,5 +1,5 @@
 import { validateObjects } from '../src';
-import { deployment, nodeClass, widget, widgetCrd } from './fixtures';
+import { deployment, nodeClass, widget, widgetCrd, Obj } from './fixtures';
 
 const lines = (r: ReturnType<typeof validateObjects>) => r.problems.map((p) => `${p.object} ${p.path}: ${p.message}`);
 
@@ -15,7 +15,7 @@ describe('validateObjects', () => {
     ]);
   });
 
-  const edit = (change: (d: Record<string, any>) => void) => {
+  const edit = (change: (d: Obj) => void) => {
     const d = deployment();
     change(d);
     return d;
