@@ -164,6 +164,10 @@ describe('aiready synth', () => {
     }
     const rules = targets.flatMap((d) => objectsIn(d)).filter((o) => o.kind === 'PrometheusRule');
     expect(rules.length).toBe(5);
+    // `aiready validate` says the same of the written tree.
+    const cli = spawnSync(process.execPath, [BIN, 'validate', a], { encoding: 'utf8' });
+    expect(cli.stderr).toMatch(/aiready validate: 5 targets, \d+ objects checked, 0 problems/);
+    expect(cli.status).toBe(0);
     // The validator is strict: an unknown field fails.
     const bogus = { ...rules[0], spec: { ...rules[0].spec, bogus: true } };
     expect(validateObjects([{ object: bogus }]).problems.map((p) => p.message)).toEqual(['unknown field "spec.bogus"']);

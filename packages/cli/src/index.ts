@@ -4,3 +4,5 @@ export * from './plan';
 export * from './summary';
 export * from './mocks';
 export * from './pulumi-project';
+export * from './validate-targets';
+export * from './validate-command';

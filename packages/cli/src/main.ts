@@ -1,7 +1,9 @@
 import * as path from 'path';
 import { synthAll, writeTargets } from './synth';
+import { validateCommand } from './validate-command';
 
 const USAGE = `usage: aiready synth [--out DIR] [--only TARGET]... [--render-kustomize]
+       aiready validate [DIR] (see aiready validate --help)
 
 Synthesizes, offline, every Pulumi stack config under stacks/ (run under Pulumi mocks) and every
 cdk8s example under examples/ into DIR (default dist/):
@@ -9,7 +11,9 @@ cdk8s example under examples/ into DIR (default dist/):
   <project>-<stack>/plan.json    the cloud resources the stack would create, inputs and dependencies
   <project>-<stack>/SUMMARY.md   pools, GPUs, cost, versions, warnings, plan
   examples/<name>/...            the same for each example
-Nothing is written unless every target synthesizes. Needs no network, credentials or Pulumi CLI.
+Every target is validated against the bundled upstream schemas first (as \`aiready validate\` does);
+nothing is written unless every target synthesizes and validates. Needs no network, credentials or
+Pulumi CLI.
 
 --render-kustomize also renders the kustomize bases a target installs (Kubeflow Pipelines, from its
 pinned git tag, with aiready's patches) with \`kubectl kustomize\` into <target>/rendered/. That one
@@ -21,6 +25,7 @@ export async function main(
   log: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
 ): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'validate') return validateCommand(rest, log);
   if (command !== 'synth') {
     log(USAGE);
     return command === undefined || command === 'help' || command === '--help' ? 0 : 2;

@@ -11,6 +11,7 @@ import { findStacks, StackTarget } from './pulumi-project';
 import { renderedFiles } from './render-kustomize';
 import type { StackRunResult } from './run-stack';
 import { renderSummary } from './summary';
+import { validateOutputs } from './validate-targets';
 
 /** Everything one target (a stack config or an example) writes, still in memory. */
 export interface TargetOutput {
@@ -19,6 +20,8 @@ export interface TargetOutput {
   readonly files: ReadonlyMap<string, string>;
   readonly warnings: readonly string[];
   readonly objects: number;
+  /** The Kubernetes objects of manifests/, as synthesized (validated before anything is written). */
+  readonly manifestObjects: readonly KubeObject[];
   /** The kustomize bases the target installs, for `--render-kustomize`. */
   readonly kustomizations: PlatformSummary['kustomizations'];
 }
@@ -63,7 +66,8 @@ function runStackProcess(target: StackTarget): Promise<StackRunResult> {
 function stackOutput(id: string, result: StackRunResult): TargetOutput {
   const recorded = result.recorded ?? [];
   const plan = buildPlan(result.project, result.stack, recorded);
-  const manifests = layoutManifests(planManifests(recorded));
+  const manifestObjects = planManifests(recorded);
+  const manifests = layoutManifests(manifestObjects);
   const platform = result.outputs?.summary as PlatformSummary | undefined;
   const configWarnings = (result.outputs?.warnings as { path: string; message: string }[] | undefined) ?? [];
   const warnings = [...(platform?.warnings ?? []), ...configWarnings].map((w) => `${w.path}: ${w.message}`);
@@ -79,6 +83,7 @@ function stackOutput(id: string, result: StackRunResult): TargetOutput {
     files,
     warnings,
     objects: manifests.reduce((s, m) => s + m.objects, 0),
+    manifestObjects,
     kustomizations: platform?.kustomizations ?? [],
   };
 }
@@ -99,7 +104,14 @@ function exampleOutput(id: string, dir: string): TargetOutput {
   const files = new Map<string, string>();
   for (const m of manifests) files.set(`manifests/${m.path}`, m.content);
   files.set('SUMMARY.md', renderSummary({ title: `Example ${path.basename(dir)}`, platform: summaries[0], manifests, warnings }));
-  return { id, files, warnings, objects: objects.length, kustomizations: summaries.flatMap((s) => s.kustomizations) };
+  return {
+    id,
+    files,
+    warnings,
+    objects: objects.length,
+    manifestObjects: objects,
+    kustomizations: summaries.flatMap((s) => s.kustomizations),
+  };
 }
 
 function findExamples(root: string): string[] {
@@ -140,7 +152,7 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
       });
     }
   }
-  if (!options.renderKustomize) return { targets, errors };
+  if (!options.renderKustomize) return validated(targets, errors);
   const rendered: TargetOutput[] = [];
   for (const t of targets) {
     try {
@@ -149,7 +161,12 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
       errors.push({ id: t.id, message: (err as Error).message });
     }
   }
-  return { targets: rendered, errors };
+  return validated(rendered, errors);
+}
+
+function validated(targets: readonly TargetOutput[], errors: SynthReport['errors']): SynthReport {
+  const v = validateOutputs(targets);
+  return { targets: v.valid, errors: [...errors, ...v.errors] };
 }
 
 /** Writes synthesized targets, replacing each target's folder. */
