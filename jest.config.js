@@ -12,6 +12,8 @@ module.exports = {
   moduleNameMapper: {
     '^@aiready/(core|k8s|pulumi|cli|validate)$': '<rootDir>/packages/$1/src',
   },
+  // The pack-and-install test takes minutes: `pnpm test:pack` (and .ci/run) runs it on its own.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/pack/'],
   modulePathIgnorePatterns: ['<rootDir>/packages/.*/lib/', '<rootDir>/dist/'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   testTimeout: 120000,

@@ -2,7 +2,7 @@ export * from './main';
 export * from './synth';
 export * from './plan';
 export * from './summary';
-export * from './mocks';
+export * from './recorded-resource';
 export * from './pulumi-project';
 export * from './validate-targets';
 export * from './validate-command';

@@ -5,7 +5,8 @@ import { AireadyValidationError } from '@aiready/core';
 import * as pulumi from '@pulumi/pulumi';
 import * as fs from 'fs';
 import * as path from 'path';
-import { installRecordingMocks, RecordedResource } from './mocks';
+import { installRecordingMocks } from './mocks';
+import type { RecordedResource } from './recorded-resource';
 import { projectName, readStackConfig } from './pulumi-project';
 
 /** What a stack run reports back to the CLI. */
