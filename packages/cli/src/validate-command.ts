@@ -4,14 +4,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseManifests, problemLines, summaryLine, TargetValidation, uncheckedLines, validateTarget } from './validate-targets';
 
-export const VALIDATE_USAGE = `usage: aiready validate [DIR] [--skip-unknown-kinds] [--no-cel] [--verbose]
+export const VALIDATE_USAGE = `usage: aiready validate [DIR|FILE] [--skip-unknown-kinds] [--no-cel] [--verbose]
 
 Checks every Kubernetes object under DIR (default dist/) against the schemas bundled with aiready: the
 Kubernetes 1.36 OpenAPI and the upstream CRDs of what aiready writes and installs (plus CRDs found next
 to the objects). Strict like \`kubectl apply --validate=strict\`: unknown fields, types, required
 fields, the enums the API server enforces, names, no namespace on cluster-scoped kinds, no object
 twice in one target, and CRD CEL rules. Each folder with manifests/ or rendered/ is one target (one
-cluster); a folder with neither is one target of all its YAML files. Exits 1 when anything fails.
+cluster); a folder with neither is one target of all its YAML files, and so is a single FILE.
+Exits 1 when anything fails.
 
 --skip-unknown-kinds   list objects of kinds with no schema instead of failing them
 --no-cel               do not run CRD CEL rules
@@ -79,14 +80,16 @@ export function validateCommand(args: readonly string[], log: (s: string) => voi
     log(`aiready validate: ${dir} not found; run \`aiready synth\` first or name a folder of manifests`);
     return 2;
   }
-  const root = fs.statSync(dir).isDirectory() ? dir : path.dirname(dir);
+  const single = fs.statSync(dir).isFile();
   const validations: TargetValidation[] = [];
-  for (const target of findTargets(root)) {
+  for (const target of single ? [path.dirname(dir)] : findTargets(dir)) {
     const relative = path.relative(process.cwd(), target);
     const id = relative.startsWith('..') ? path.resolve(target) : relative || '.';
     let v: TargetValidation;
     try {
-      v = validateFolder(target, id, options);
+      v = single
+        ? validateTarget(id, parseManifests(fs.readFileSync(dir, 'utf8'), path.basename(dir)), options)
+        : validateFolder(target, id, options);
     } catch (err) {
       log(`aiready validate: ${(err as Error).message}`);
       return 1;

@@ -54,6 +54,16 @@ describe('aiready validate', () => {
     expect(code).toBe(1);
   });
 
+  test('a single file is its own target', () => {
+    // GIVEN a folder with a bad file next to a good one WHEN only the good file is validated THEN it passes
+    const root = tree({ 'good.yaml': NS, 'bad.yaml': `${NS}  labelz: {}\n` });
+    expect(run([path.join(root, 'good.yaml')])).toEqual({
+      code: 0,
+      out: expect.stringMatching(/1 targets, 1 objects checked, 0 problems$/),
+    });
+    expect(run([path.join(root, 'bad.yaml')]).code).toBe(1);
+  });
+
   test('--skip-unknown-kinds lists what it skips and passes', () => {
     const root = tree({ 'cert.yaml': 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: c}\n', 'ns.yaml': NS });
     const { code, out } = run([root, '--skip-unknown-kinds']);
