@@ -31,13 +31,18 @@ function objectsIn(dir: string): any[] {
 describe('aiready synth', () => {
   const a = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-a-'));
   const b = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-b-'));
+  let log = '';
 
   beforeAll(() => {
     if (!fs.existsSync(path.join(ROOT, 'packages/cli/lib/main.js')))
       throw new Error('build first: `pnpm test` runs `tsc -b` before jest');
+    // A target whose source is gone, left over from an earlier run: synth removes it.
+    fs.mkdirSync(path.join(a, 'examples/removed/manifests'), { recursive: true });
+    fs.writeFileSync(path.join(a, 'examples/removed/SUMMARY.md'), '# old\n');
     for (const out of [a, b]) {
       const run = synth(out);
       if (run.status !== 0) throw new Error(`synth failed:\n${run.stderr}`);
+      if (out === a) log = run.stderr;
     }
   });
   afterAll(() => {
@@ -48,6 +53,19 @@ describe('aiready synth', () => {
   test('writes every stack config and example', () => {
     expect(fs.readdirSync(a).sort()).toEqual(['ai-platform-dev', 'ai-platform-prod', 'examples']);
     expect(fs.readdirSync(path.join(a, 'examples'))).toEqual(['gpu-inference', 'mixed-gpu-cluster', 'ml-teams']);
+  });
+
+  test('says as each target finishes how long it took and how many objects it has, and removes gone targets', () => {
+    for (const id of [
+      'ai-platform-dev',
+      'ai-platform-prod',
+      'examples/gpu-inference',
+      'examples/mixed-gpu-cluster',
+      'examples/ml-teams',
+    ])
+      expect(log).toMatch(new RegExp(`aiready synth: ${id} done in \\d+\\.\\d s \\(\\d+ objects\\)`));
+    expect(log).toMatch(/aiready synth: removed .*examples\/removed \(its source is gone\)/);
+    expect(fs.existsSync(path.join(a, 'examples/removed'))).toBe(false);
   });
 
   test('is deterministic: two runs give byte-identical trees', () => {
@@ -234,5 +252,22 @@ describe('aiready synth with bad input', () => {
   test('usage errors exit 2', () => {
     expect(spawnSync(process.execPath, [BIN, 'synth', '--bogus'], { cwd: ROOT }).status).toBe(2);
     expect(execFileSync(process.execPath, [BIN, 'help'], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe' })).toBe('');
+  });
+
+  it.each([
+    [['--help'], 0, /^usage: aiready synth/],
+    [['synth', '--help'], 0, /^usage: aiready synth/],
+    [['validate', '--help'], 0, /^usage: aiready validate/],
+    [['--version'], 0, /^aiready \d+\.\d+\.\d+\n$/],
+    [['deploy'], 2, /^aiready: unknown command 'deploy'/],
+    [
+      ['synth', '--only', 'nope'],
+      1,
+      /--only matches no target; the targets here are: ai-platform-dev, ai-platform-prod, examples\/gpu-inference/,
+    ],
+  ])('aiready %j exits %i', (args, code, expected) => {
+    const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).toMatch(expected);
+    expect(r.status).toBe(code);
   });
 });

@@ -1,9 +1,11 @@
+import * as fs from 'fs';
 import * as path from 'path';
-import { synthAll, writeTargets } from './synth';
+import { pruneRemovedTargets, synthAll, writeTargets } from './synth';
 import { validateCommand } from './validate-command';
 
 const USAGE = `usage: aiready synth [--out DIR] [--only TARGET]... [--render-kustomize]
-       aiready validate [DIR] (see aiready validate --help)
+       aiready validate [DIR|FILE] (see aiready validate --help)
+       aiready --version
 
 Synthesizes, offline, every Pulumi stack config under stacks/ (run under Pulumi mocks) and every
 cdk8s example under examples/ into DIR (default dist/):
@@ -13,7 +15,8 @@ cdk8s example under examples/ into DIR (default dist/):
   examples/<name>/...            the same for each example
 Every target is validated against the bundled upstream schemas first (as \`aiready validate\` does);
 nothing is written unless every target synthesizes and validates. Needs no network, credentials or
-Pulumi CLI.
+Pulumi CLI. One line per target as it finishes, with its time and object count. Without --only, the
+folders of targets that no longer exist are removed from DIR.
 
 --render-kustomize also renders the kustomize bases a target installs (Kubeflow Pipelines, from its
 pinned git tag, with aiready's patches) with \`kubectl kustomize\` into <target>/rendered/. That one
@@ -25,10 +28,22 @@ export async function main(
   log: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
 ): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    log(USAGE);
+    return 0;
+  }
+  if (command === '--version' || command === 'version') {
+    log(version());
+    return 0;
+  }
   if (command === 'validate') return validateCommand(rest, log);
   if (command !== 'synth') {
+    log(`aiready: unknown command '${command}'\n\n${USAGE}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
     log(USAGE);
-    return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+    return 0;
   }
   let outDir = 'dist';
   const only: string[] = [];
@@ -44,7 +59,14 @@ export async function main(
     }
   }
   const root = process.cwd();
-  const report = await synthAll({ root, outDir: path.resolve(root, outDir), only, renderKustomize });
+  const report = await synthAll({
+    root,
+    outDir: path.resolve(root, outDir),
+    only,
+    renderKustomize,
+    onTarget: (t) =>
+      log(`aiready synth: ${t.id} ${t.ok ? 'done' : 'FAILED'} in ${(t.ms / 1000).toFixed(1)} s (${t.objects} objects)`),
+  });
   if (report.errors.length) {
     for (const e of report.errors) log(`aiready synth: ${e.id} failed:\n${e.message}\n`);
     log(
@@ -57,9 +79,18 @@ export async function main(
     return 1;
   }
   writeTargets(path.resolve(root, outDir), report.targets);
+  if (only.length === 0)
+    for (const removed of pruneRemovedTargets(path.resolve(root, outDir), report.targets))
+      log(`aiready synth: removed ${path.join(outDir, removed)} (its source is gone)`);
   for (const t of report.targets) {
     log(`aiready synth: ${path.join(outDir, t.id)} (${t.objects} objects, ${t.files.size} files)`);
     for (const w of t.warnings) log(`  warning: ${w}`);
   }
   return 0;
+}
+
+/** `@aiready/cli <version>`. */
+function version(): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '../package.json'), 'utf8')) as { version: string };
+  return `aiready ${manifest.version}`;
 }

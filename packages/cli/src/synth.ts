@@ -35,6 +35,16 @@ export interface SynthOptions {
   readonly only?: readonly string[];
   /** Render kustomize bases with `kubectl kustomize` into `rendered/` (needs the network). @default false */
   readonly renderKustomize?: boolean;
+  /** Called as each target finishes synthesizing, for progress. @default - no progress */
+  readonly onTarget?: (progress: TargetProgress) => void;
+}
+
+/** One target finished: its id, whether it synthesized, its time and object count. */
+export interface TargetProgress {
+  readonly id: string;
+  readonly ok: boolean;
+  readonly ms: number;
+  readonly objects: number;
 }
 
 export interface SynthReport {
@@ -126,23 +136,48 @@ function findExamples(root: string): string[] {
 
 /** Synthesizes every target in memory; nothing is written unless every target succeeds. */
 export async function synthAll(options: SynthOptions): Promise<SynthReport> {
+  const allStacks = findStacks(path.join(options.root, 'stacks'));
+  const allExamples = findExamples(options.root);
+  const ids = [...allStacks.map((s) => `${s.project}-${s.stack}`), ...allExamples.map((d) => `examples/${path.basename(d)}`)];
+  const unknown = (options.only ?? []).filter((id) => !ids.includes(id));
+  if (unknown.length)
+    return {
+      targets: [],
+      errors: [
+        { id: unknown.join(', '), message: `--only matches no target; the targets here are: ${ids.join(', ') || 'none'}` },
+      ],
+    };
   const wanted = (id: string) => !options.only?.length || options.only.includes(id);
-  const stacks = findStacks(path.join(options.root, 'stacks')).filter((s) => wanted(`${s.project}-${s.stack}`));
-  const examples = findExamples(options.root).filter((d) => wanted(`examples/${path.basename(d)}`));
+  const stacks = allStacks.filter((s) => wanted(`${s.project}-${s.stack}`));
+  const examples = allExamples.filter((d) => wanted(`examples/${path.basename(d)}`));
   const targets: TargetOutput[] = [];
   const errors: { id: string; message: string }[] = [];
+  const started = Date.now();
+  const done = (id: string, t: TargetOutput | undefined) =>
+    options.onTarget?.({ id, ok: t !== undefined, ms: Date.now() - started, objects: t?.objects ?? 0 });
 
-  const results = await Promise.all(stacks.map((s) => runStackProcess(s)));
-  results.forEach((result, i) => {
-    const id = `${stacks[i].project}-${stacks[i].stack}`;
-    if (result.error) errors.push({ id, message: result.error });
-    else targets.push(stackOutput(id, result));
-  });
+  const results = await Promise.all(
+    stacks.map(async (s) => {
+      const result = await runStackProcess(s);
+      const id = `${s.project}-${s.stack}`;
+      const output = result.error ? undefined : stackOutput(id, result);
+      done(id, output);
+      return { id, result, output };
+    }),
+  );
+  for (const { id, result, output } of results) {
+    if (output) targets.push(output);
+    else errors.push({ id, message: result.error ?? 'stack run failed' });
+  }
   for (const dir of examples) {
     const id = `examples/${path.basename(dir)}`;
+    const exampleStart = Date.now();
     try {
-      targets.push(exampleOutput(id, dir));
+      const output = exampleOutput(id, dir);
+      targets.push(output);
+      options.onTarget?.({ id, ok: true, ms: Date.now() - exampleStart, objects: output.objects });
     } catch (err) {
+      options.onTarget?.({ id, ok: false, ms: Date.now() - exampleStart, objects: 0 });
       errors.push({
         id,
         message:
@@ -167,6 +202,30 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
 function validated(targets: readonly TargetOutput[], errors: SynthReport['errors']): SynthReport {
   const v = validateOutputs(targets);
   return { targets: v.valid, errors: [...errors, ...v.errors] };
+}
+
+/**
+ * Removes the folders of targets that are no longer synthesized (their stack config or example was
+ * removed): any folder of `outDir` holding a SUMMARY.md and manifests/ that is not one of `targets`.
+ * Returns the ids removed.
+ */
+export function pruneRemovedTargets(outDir: string, targets: readonly { readonly id: string }[]): string[] {
+  if (!fs.existsSync(outDir)) return [];
+  const keep = new Set(targets.map((t) => t.id));
+  const removed: string[] = [];
+  const visit = (dir: string) => {
+    const id = path.relative(outDir, dir).split(path.sep).join('/');
+    if (fs.existsSync(path.join(dir, 'SUMMARY.md')) && fs.existsSync(path.join(dir, 'manifests'))) {
+      if (!keep.has(id)) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        removed.push(id);
+      }
+      return;
+    }
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) visit(path.join(dir, e.name));
+  };
+  visit(outDir);
+  return removed.sort();
 }
 
 /** Writes synthesized targets, replacing each target's folder. */
