@@ -234,6 +234,23 @@ describe('the reference stack switches engines with one config value', () => {
   });
 });
 
+describe('aiready synth and secrets', () => {
+  test('a secure: value is replaced by a marked placeholder, said in the summary, never decrypted or written', () => {
+    // GIVEN the dev stack with an encrypted config value
+    const root = stackCopy((c) => `${c}  datadog:apiKey:\n    secure: v1:c2VjcmV0Y2lwaGVydGV4dA==\n`);
+    const out = path.join(root, 'dist');
+    // WHEN synthesized offline
+    const run = synth(out, root);
+    // THEN synth succeeds, says which key was replaced, and the ciphertext appears nowhere
+    expect(run.stderr).toMatch(/datadog:apiKey: a secret \(secure:\) in Pulumi.dev.yaml: offline synth used the placeholder/);
+    expect(run.status).toBe(0);
+    const summary = fs.readFileSync(path.join(out, 'ai-platform-dev/SUMMARY.md'), 'utf8');
+    expect(summary).toContain('datadog:apiKey');
+    for (const f of files(out)) expect(fs.readFileSync(path.join(out, f), 'utf8')).not.toContain('c2VjcmV0Y2lwaGVydGV4dA');
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});
+
 describe('aiready synth with bad input', () => {
   test('fails with the field, the value and the fix, and writes nothing', () => {
     // GIVEN a copy of the ai-platform stack whose config has a misspelled instance type

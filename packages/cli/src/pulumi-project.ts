@@ -36,18 +36,31 @@ export function findStacks(stacksDir: string): StackTarget[] {
     });
 }
 
+/** What offline synth puts where a stack config holds an encrypted (`secure:`) value. */
+export const SECRET_PLACEHOLDER = 'aiready-offline-placeholder:secret-not-decrypted';
+
+/** A stack config as Pulumi hands it to a program, and which keys were secrets. */
+export interface StackConfig {
+  /** `namespace:key` → string, structured values as JSON; secrets replaced by {@link SECRET_PLACEHOLDER}. */
+  readonly values: Record<string, string>;
+  /** Keys whose `secure:` value was replaced, sorted. */
+  readonly secrets: readonly string[];
+}
+
 /**
- * A stack config file as Pulumi hands it to a program: `namespace:key` → string, structured values
- * as JSON. Encrypted (`secure:`) values are refused: offline synth never decrypts anything.
+ * A stack config file as Pulumi hands it to a program. Offline synth never decrypts anything: an
+ * encrypted (`secure:`) value becomes a marked placeholder, listed in `secrets` so the summary says so,
+ * and the other values and targets are synthesized as usual.
  */
-export function readStackConfig(configFile: string): Record<string, string> {
+export function readStackConfig(configFile: string): StackConfig {
   const doc = (YAML.parse(fs.readFileSync(configFile, 'utf8')) ?? {}) as { config?: Record<string, unknown> };
-  const out: Record<string, string> = {};
+  const values: Record<string, string> = {};
+  const secrets: string[] = [];
   for (const [key, value] of Object.entries(doc.config ?? {})) {
     if (value && typeof value === 'object' && 'secure' in (value as object)) {
-      throw new Error(`${configFile}: ${key} is an encrypted secret; offline synth uses no secrets, reference them instead`);
-    }
-    out[key] = typeof value === 'string' ? value : JSON.stringify(value);
+      values[key] = SECRET_PLACEHOLDER;
+      secrets.push(key);
+    } else values[key] = typeof value === 'string' ? value : JSON.stringify(value);
   }
-  return out;
+  return { values, secrets: secrets.sort() };
 }

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildPlan, planManifests } from './plan';
-import { findStacks, StackTarget } from './pulumi-project';
+import { findStacks, SECRET_PLACEHOLDER, StackTarget } from './pulumi-project';
 import { renderedFiles } from './render-kustomize';
 import type { StackRunResult } from './run-stack';
 import { renderSummary } from './summary';
@@ -80,7 +80,11 @@ function stackOutput(id: string, result: StackRunResult): TargetOutput {
   const manifests = layoutManifests(manifestObjects);
   const platform = result.outputs?.summary as PlatformSummary | undefined;
   const configWarnings = (result.outputs?.warnings as { path: string; message: string }[] | undefined) ?? [];
-  const warnings = [...(platform?.warnings ?? []), ...configWarnings].map((w) => `${w.path}: ${w.message}`);
+  const secretWarnings = (result.secrets ?? []).map((key) => ({
+    path: key,
+    message: `a secret (secure:) in Pulumi.${result.stack}.yaml: offline synth used the placeholder "${SECRET_PLACEHOLDER}"; a deployment uses the real value`,
+  }));
+  const warnings = [...(platform?.warnings ?? []), ...configWarnings, ...secretWarnings].map((w) => `${w.path}: ${w.message}`);
   const files = new Map<string, string>();
   for (const m of manifests) files.set(`manifests/${m.path}`, m.content);
   files.set('plan.json', `${JSON.stringify(plan, null, 2)}\n`);

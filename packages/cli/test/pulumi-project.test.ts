@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { findStacks, readStackConfig } from '../src';
+import { findStacks, readStackConfig, SECRET_PLACEHOLDER } from '../src';
 
 describe('Pulumi project discovery', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-stacks-'));
@@ -20,13 +20,21 @@ describe('Pulumi project discovery', () => {
 
   test('flattens config the way Pulumi hands it to programs', () => {
     expect(readStackConfig(path.join(dir, 'Pulumi.prod.yaml'))).toEqual({
-      'aws:region': 'eu-west-1',
-      'ai-platform:pools': '[{"name":"a"}]',
-      'ai-platform:monitoring': 'false',
+      values: {
+        'aws:region': 'eu-west-1',
+        'ai-platform:pools': '[{"name":"a"}]',
+        'ai-platform:monitoring': 'false',
+      },
+      secrets: [],
     });
   });
 
-  test('throws when a config holds an encrypted secret', () => {
-    expect(() => readStackConfig(path.join(dir, 'Pulumi.dev.yaml'))).toThrow(/reference them instead/);
+  test('replaces an encrypted secret by a marked placeholder and lists it, never decrypting', () => {
+    // GIVEN a config with a secure: value WHEN read offline THEN the value is the placeholder and the key is listed
+    expect(readStackConfig(path.join(dir, 'Pulumi.dev.yaml'))).toEqual({
+      values: { 'ai-platform:secret': SECRET_PLACEHOLDER },
+      secrets: ['ai-platform:secret'],
+    });
+    expect(SECRET_PLACEHOLDER).not.toContain('AAAA');
   });
 });
