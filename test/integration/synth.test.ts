@@ -234,6 +234,26 @@ describe('the reference stack switches engines with one config value', () => {
   });
 });
 
+describe('aiready synth in a team repository layout', () => {
+  test('--stack-dir synthesizes the Pulumi project it names, wherever it lives', () => {
+    // GIVEN the dev stack moved to infra/gpu-cluster
+    const root = stackCopy((c) => c);
+    const moved = path.join(root, 'infra/gpu-cluster');
+    fs.mkdirSync(path.dirname(moved), { recursive: true });
+    fs.renameSync(path.join(root, 'stacks/ai-platform'), moved);
+    // WHEN synthesized with --stack-dir
+    const run = spawnSync(process.execPath, [BIN, 'synth', '--out', 'out', '--stack-dir', 'infra/gpu-cluster'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    // THEN its target is written
+    expect(run.stderr).toMatch(/aiready synth: ai-platform-dev done in/);
+    expect(run.status).toBe(0);
+    expect(fs.readdirSync(path.join(root, 'out'))).toEqual(['ai-platform-dev']);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});
+
 describe('aiready synth and secrets', () => {
   test('a secure: value is replaced by a marked placeholder, said in the summary, never decrypted or written', () => {
     // GIVEN the dev stack with an encrypted config value

@@ -3,11 +3,12 @@ import * as path from 'path';
 import { pruneRemovedTargets, synthAll, writeTargets } from './synth';
 import { validateCommand } from './validate-command';
 
-const USAGE = `usage: aiready synth [--out DIR] [--only TARGET]... [--render-kustomize]
+const USAGE = `usage: aiready synth [--out DIR] [--only TARGET]... [--stack-dir DIR]... [--render-kustomize]
        aiready validate [DIR|FILE] (see aiready validate --help)
        aiready --version
 
-Synthesizes, offline, every Pulumi stack config under stacks/ (run under Pulumi mocks) and every
+Synthesizes, offline, every stack config (Pulumi.<stack>.yaml) of every Pulumi project (a folder with a
+Pulumi.yaml) under the current folder or given with --stack-dir, run under Pulumi mocks, and every
 cdk8s example under examples/ into DIR (default dist/):
   <project>-<stack>/manifests/   Kubernetes objects, one folder per component, one file per kind
   <project>-<stack>/plan.json    the cloud resources the stack would create, inputs and dependencies
@@ -47,11 +48,13 @@ export async function main(
   }
   let outDir = 'dist';
   const only: string[] = [];
+  const stackDirs: string[] = [];
   let renderKustomize = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '--out' && rest[i + 1]) outDir = rest[++i];
     else if (arg === '--only' && rest[i + 1]) only.push(rest[++i]);
+    else if (arg === '--stack-dir' && rest[i + 1]) stackDirs.push(path.resolve(rest[++i]));
     else if (arg === '--render-kustomize') renderKustomize = true;
     else {
       log(`aiready: unknown argument '${arg}'\n\n${USAGE}`);
@@ -59,10 +62,16 @@ export async function main(
     }
   }
   const root = process.cwd();
+  const notProject = stackDirs.find((d) => !fs.existsSync(path.join(d, 'Pulumi.yaml')));
+  if (notProject) {
+    log(`aiready synth: --stack-dir ${notProject} has no Pulumi.yaml; give the folder of a Pulumi project`);
+    return 2;
+  }
   const report = await synthAll({
     root,
     outDir: path.resolve(root, outDir),
     only,
+    stackDirs,
     renderKustomize,
     onTarget: (t) =>
       log(`aiready synth: ${t.id} ${t.ok ? 'done' : 'FAILED'} in ${(t.ms / 1000).toFixed(1)} s (${t.objects} objects)`),
@@ -75,7 +84,7 @@ export async function main(
     return 1;
   }
   if (report.targets.length === 0) {
-    log('aiready synth: no stacks/*/Pulumi.<stack>.yaml or examples/*/main.ts found here');
+    log('aiready synth: no Pulumi project (Pulumi.yaml and Pulumi.<stack>.yaml) or examples/*/main.ts found here');
     return 1;
   }
   writeTargets(path.resolve(root, outDir), report.targets);

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 
-/** A Pulumi project folder under stacks/ and the stack configs it has. */
+/** One stack config of a Pulumi project folder. */
 export interface StackTarget {
   readonly dir: string;
   readonly project: string;
@@ -17,23 +17,37 @@ export function projectName(dir: string): string {
   return doc.name;
 }
 
-/** Every `Pulumi.<stack>.yaml` of every project under `stacksDir`, sorted. */
-export function findStacks(stacksDir: string): StackTarget[] {
-  if (!fs.existsSync(stacksDir)) return [];
+/** Folders never searched for Pulumi projects: dependencies, build output, version control. */
+const SKIP = new Set(['node_modules', 'lib', 'dist', 'cdk.out', 'coverage']);
+
+/** Every folder under `root` (itself included) holding a `Pulumi.yaml`, sorted. */
+export function findPulumiProjects(root: string): string[] {
+  if (!fs.existsSync(root)) return [];
+  const found: string[] = [];
+  const visit = (dir: string) => {
+    const entries = fs.readdirSync(dir, { withFileTypes: true });
+    if (entries.some((e) => e.isFile() && e.name === 'Pulumi.yaml')) found.push(dir);
+    for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.') && !SKIP.has(e.name)) visit(path.join(dir, e.name));
+  };
+  visit(root);
+  return found.sort();
+}
+
+/** The stack configs (`Pulumi.<stack>.yaml`) of one project folder, sorted. */
+export function projectStacks(dir: string): StackTarget[] {
+  if (!fs.existsSync(path.join(dir, 'Pulumi.yaml'))) throw new Error(`${dir}: no Pulumi.yaml here`);
+  const project = projectName(dir);
   return fs
-    .readdirSync(stacksDir)
+    .readdirSync(dir)
     .sort()
-    .map((d) => path.join(stacksDir, d))
-    .filter((d) => fs.existsSync(path.join(d, 'Pulumi.yaml')))
-    .flatMap((dir) => {
-      const project = projectName(dir);
-      return fs
-        .readdirSync(dir)
-        .sort()
-        .map((f) => /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(f))
-        .filter((m): m is RegExpExecArray => m !== null)
-        .map((m) => ({ dir, project, stack: m[1], configFile: path.join(dir, m[0]) }));
-    });
+    .map((f) => /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ dir, project, stack: m[1], configFile: path.join(dir, m[0]) }));
+}
+
+/** Every `Pulumi.<stack>.yaml` of every Pulumi project anywhere under `root`, sorted. */
+export function findStacks(root: string): StackTarget[] {
+  return findPulumiProjects(root).flatMap(projectStacks);
 }
 
 /** What offline synth puts where a stack config holds an encrypted (`secure:`) value. */

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildPlan, planManifests } from './plan';
-import { findStacks, SECRET_PLACEHOLDER, StackTarget } from './pulumi-project';
+import { findStacks, projectStacks, SECRET_PLACEHOLDER, StackTarget } from './pulumi-project';
 import { renderedFiles } from './render-kustomize';
 import type { StackRunResult } from './run-stack';
 import { renderSummary } from './summary';
@@ -31,6 +31,8 @@ export interface SynthOptions {
   readonly root: string;
   /** Output folder. */
   readonly outDir: string;
+  /** Pulumi project folders to synthesize. @default - every folder under `root` with a Pulumi.yaml */
+  readonly stackDirs?: readonly string[];
   /** Only these target ids (`ai-platform-dev`, `examples/gpu-inference`). @default - all */
   readonly only?: readonly string[];
   /** Render kustomize bases with `kubectl kustomize` into `rendered/` (needs the network). @default false */
@@ -140,7 +142,18 @@ function findExamples(root: string): string[] {
 
 /** Synthesizes every target in memory; nothing is written unless every target succeeds. */
 export async function synthAll(options: SynthOptions): Promise<SynthReport> {
-  const allStacks = findStacks(path.join(options.root, 'stacks'));
+  const allStacks = options.stackDirs?.length ? options.stackDirs.flatMap(projectStacks) : findStacks(options.root);
+  const duplicate = allStacks.find((s, i) => allStacks.findIndex((o) => o.project === s.project && o.stack === s.stack) !== i);
+  if (duplicate)
+    return {
+      targets: [],
+      errors: [
+        {
+          id: `${duplicate.project}-${duplicate.stack}`,
+          message: `two Pulumi projects are named ${duplicate.project}; rename one in its Pulumi.yaml or pick one with --stack-dir`,
+        },
+      ],
+    };
   const allExamples = findExamples(options.root);
   const ids = [...allStacks.map((s) => `${s.project}-${s.stack}`), ...allExamples.map((d) => `examples/${path.basename(d)}`)];
   const unknown = (options.only ?? []).filter((id) => !ids.includes(id));

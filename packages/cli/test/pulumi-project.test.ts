@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { findStacks, readStackConfig, SECRET_PLACEHOLDER } from '../src';
+import { findPulumiProjects, findStacks, projectStacks, readStackConfig, SECRET_PLACEHOLDER } from '../src';
 
 describe('Pulumi project discovery', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-stacks-'));
@@ -16,6 +16,23 @@ describe('Pulumi project discovery', () => {
 
   test('finds every stack config, sorted', () => {
     expect(findStacks(root).map((s) => `${s.project}/${s.stack}`)).toEqual(['ai-platform/dev', 'ai-platform/prod']);
+  });
+
+  test('finds Pulumi projects at any depth, but not in dependencies or build output', () => {
+    // GIVEN projects nested in a team repository, and copies inside node_modules and dist
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-repo-'));
+    for (const d of ['.', 'infra/eks/prod-env', 'node_modules/x', 'dist/y', '.git/z']) {
+      fs.mkdirSync(path.join(repo, d), { recursive: true });
+      fs.writeFileSync(path.join(repo, d, 'Pulumi.yaml'), `name: ${d === '.' ? 'root' : path.basename(d)}\n`);
+      fs.writeFileSync(path.join(repo, d, 'Pulumi.main.yaml'), 'config: {}\n');
+    }
+    // WHEN searched THEN only the real projects are found
+    expect(findPulumiProjects(repo)).toEqual([repo, path.join(repo, 'infra/eks/prod-env')]);
+    expect(findStacks(repo).map((s) => `${s.project}/${s.stack}`)).toEqual(['root/main', 'prod-env/main']);
+  });
+
+  test('throws when a project folder has no Pulumi.yaml', () => {
+    expect(() => projectStacks(os.tmpdir())).toThrow(/no Pulumi.yaml here/);
   });
 
   test('flattens config the way Pulumi hands it to programs', () => {
