@@ -286,6 +286,21 @@ describe('aiready synth with bad input', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
+  test('refuses a stack whose TypeScript changed after it was built, with the command to run', () => {
+    // GIVEN a stack whose index.ts is newer than its lib/index.js
+    const root = stackCopy((c) => c);
+    fs.copyFileSync(path.join(ROOT, 'stacks/ai-platform/index.ts'), path.join(root, 'stacks/ai-platform/index.ts'));
+    const later = Date.now() / 1000 + 60;
+    fs.utimesSync(path.join(root, 'stacks/ai-platform/index.ts'), later, later);
+    // WHEN synthesized THEN it refuses and writes nothing
+    const out = path.join(root, 'dist');
+    const run = synth(out, root);
+    expect(run.stderr).toMatch(/index.ts changed after lib\/index.js was built: rebuild \(npx tsc -b\) and synth again/);
+    expect(run.status).toBe(1);
+    expect(fs.existsSync(out)).toBe(false);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
   test('usage errors exit 2', () => {
     expect(spawnSync(process.execPath, [BIN, 'synth', '--bogus'], { cwd: ROOT }).status).toBe(2);
     expect(execFileSync(process.execPath, [BIN, 'help'], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe' })).toBe('');

@@ -6,3 +6,4 @@ export * from './recorded-resource';
 export * from './pulumi-project';
 export * from './validate-targets';
 export * from './validate-command';
+export * from './freshness';

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildPlan, planManifests } from './plan';
+import { staleProblem } from './freshness';
 import { findStacks, projectStacks, SECRET_PLACEHOLDER, StackTarget } from './pulumi-project';
 import { renderedFiles } from './render-kustomize';
 import type { StackRunResult } from './run-stack';
@@ -165,10 +166,19 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
       ],
     };
   const wanted = (id: string) => !options.only?.length || options.only.includes(id);
-  const stacks = allStacks.filter((s) => wanted(`${s.project}-${s.stack}`));
-  const examples = allExamples.filter((d) => wanted(`examples/${path.basename(d)}`));
   const targets: TargetOutput[] = [];
   const errors: { id: string; message: string }[] = [];
+  const fresh = (id: string, dir: string, entry: string) => {
+    const stale = staleProblem(dir, entry);
+    if (stale) errors.push({ id, message: stale });
+    return !stale;
+  };
+  const stacks = allStacks.filter(
+    (s) => wanted(`${s.project}-${s.stack}`) && fresh(`${s.project}-${s.stack}`, s.dir, 'lib/index.js'),
+  );
+  const examples = allExamples.filter(
+    (d) => wanted(`examples/${path.basename(d)}`) && fresh(`examples/${path.basename(d)}`, d, 'lib/main.js'),
+  );
   const started = Date.now();
   const done = (id: string, t: TargetOutput | undefined) =>
     options.onTarget?.({ id, ok: t !== undefined, ms: Date.now() - started, objects: t?.objects ?? 0 });
