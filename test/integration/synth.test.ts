@@ -234,7 +234,52 @@ describe('the reference stack switches engines with one config value', () => {
   });
 });
 
+/** A team repository whose node_modules link this repository's @aiready/k8s and its cdk8s. */
+function teamRepo(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-team-'));
+  fs.mkdirSync(path.join(root, 'node_modules/@aiready'), { recursive: true });
+  fs.symlinkSync(path.join(ROOT, 'packages/k8s'), path.join(root, 'node_modules/@aiready/k8s'));
+  fs.symlinkSync(fs.realpathSync(path.join(ROOT, 'packages/k8s/node_modules/cdk8s')), path.join(root, 'node_modules/cdk8s'));
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), content);
+  }
+  return root;
+}
+
+const TEAM_APP = [
+  "const { App, Chart } = require('cdk8s');",
+  "const { GpuNodePool } = require('@aiready/k8s');",
+  'exports.buildApp = () => {',
+  '  const app = new App();',
+  "  new GpuNodePool(new Chart(app, 'gpu'), 'l4', { name: 'l4', instanceTypes: ['g6.xlarge'], clusterName: 'team' });",
+  '  return app;',
+  '};',
+  'if (require.main === module) exports.buildApp().synth();',
+  '',
+].join('\n');
+
 describe('aiready synth in a team repository layout', () => {
+  it.each([
+    ['--app lib/main.js', {}, ['--app', 'lib/main.js']],
+    ['cdk8s.yaml running node in-process', { 'cdk8s.yaml': 'app: node lib/main.js\n' }, []],
+    ['cdk8s.yaml running another command', { 'cdk8s.yaml': 'app: node ./lib/main.js --as-cdk8s\n' }, []],
+  ])('synthesizes a team cdk8s app given by %s into app/', (_what, extra, args) => {
+    // GIVEN a team repository with a compiled cdk8s app
+    const root = teamRepo({ 'lib/main.js': TEAM_APP, ...extra });
+    // WHEN synthesized
+    const run = spawnSync(process.execPath, [BIN, 'synth', '--out', 'review', ...args], { cwd: root, encoding: 'utf8' });
+    // THEN the app's NodePool and EC2NodeClass are written and validated
+    expect(run.stderr).toMatch(/aiready synth: app done in \d+\.\d s \(2 objects\)/);
+    expect(run.status).toBe(0);
+    expect(files(path.join(root, 'review'))).toEqual([
+      'app/SUMMARY.md',
+      'app/manifests/gpu-node-pool/ec2nodeclass.yaml',
+      'app/manifests/gpu-node-pool/nodepool.yaml',
+    ]);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
   test('--stack-dir synthesizes the Pulumi project it names, wherever it lives', () => {
     // GIVEN the dev stack moved to infra/gpu-cluster
     const root = stackCopy((c) => c);

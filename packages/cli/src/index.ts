@@ -7,3 +7,4 @@ export * from './pulumi-project';
 export * from './validate-targets';
 export * from './validate-command';
 export * from './freshness';
+export * from './app-target';

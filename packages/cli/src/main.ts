@@ -3,17 +3,19 @@ import * as path from 'path';
 import { pruneRemovedTargets, synthAll, writeTargets } from './synth';
 import { validateCommand } from './validate-command';
 
-const USAGE = `usage: aiready synth [--out DIR] [--only TARGET]... [--stack-dir DIR]... [--render-kustomize]
+const USAGE = `usage: aiready synth [--out DIR] [--only TARGET]... [--stack-dir DIR]... [--app MODULE] [--render-kustomize]
        aiready validate [DIR|FILE] (see aiready validate --help)
        aiready --version
 
 Synthesizes, offline, every stack config (Pulumi.<stack>.yaml) of every Pulumi project (a folder with a
 Pulumi.yaml) under the current folder or given with --stack-dir, run under Pulumi mocks, and every
-cdk8s example under examples/ into DIR (default dist/):
+cdk8s example under examples/, and a team's cdk8s app (the target app: --app MODULE, a module exporting
+buildApp(): App or an App, or else the app: command of a cdk8s.yaml) into DIR (default dist/):
   <project>-<stack>/manifests/   Kubernetes objects, one folder per component, one file per kind
   <project>-<stack>/plan.json    the cloud resources the stack would create, inputs and dependencies
   <project>-<stack>/SUMMARY.md   pools, GPUs, cost, versions, warnings, plan
   examples/<name>/...            the same for each example
+  app/...                        the same for the team's app
 Every target is validated against the bundled upstream schemas first (as \`aiready validate\` does);
 nothing is written unless every target synthesizes and validates. Needs no network, credentials or
 Pulumi CLI. One line per target as it finishes, with its time and object count. Without --only, the
@@ -49,11 +51,13 @@ export async function main(
   let outDir = 'dist';
   const only: string[] = [];
   const stackDirs: string[] = [];
+  let app: string | undefined;
   let renderKustomize = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '--out' && rest[i + 1]) outDir = rest[++i];
     else if (arg === '--only' && rest[i + 1]) only.push(rest[++i]);
+    else if (arg === '--app' && rest[i + 1]) app = rest[++i];
     else if (arg === '--stack-dir' && rest[i + 1]) stackDirs.push(path.resolve(rest[++i]));
     else if (arg === '--render-kustomize') renderKustomize = true;
     else {
@@ -72,6 +76,7 @@ export async function main(
     outDir: path.resolve(root, outDir),
     only,
     stackDirs,
+    app,
     renderKustomize,
     onTarget: (t) =>
       log(`aiready synth: ${t.id} ${t.ok ? 'done' : 'FAILED'} in ${(t.ms / 1000).toFixed(1)} s (${t.objects} objects)`),
@@ -84,7 +89,9 @@ export async function main(
     return 1;
   }
   if (report.targets.length === 0) {
-    log('aiready synth: no Pulumi project (Pulumi.yaml and Pulumi.<stack>.yaml) or examples/*/main.ts found here');
+    log(
+      'aiready synth: no Pulumi project (Pulumi.yaml and Pulumi.<stack>.yaml), examples/*/main.ts, --app or cdk8s.yaml found here',
+    );
     return 1;
   }
   writeTargets(path.resolve(root, outDir), report.targets);

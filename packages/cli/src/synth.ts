@@ -1,12 +1,13 @@
 // `aiready synth`: every stack config (under Pulumi mocks) and every example into dist/, offline.
 import { AireadyValidationError } from '@aiready/core';
-import type { AiPlatform, KubeObject, PlatformSummary } from '@aiready/k8s';
+import type { KubeObject, PlatformSummary } from '@aiready/k8s';
 import { layoutManifests } from '@aiready/k8s';
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildPlan, planManifests } from './plan';
+import { AppObjects, appObjects, AppSource, findAppSource, moduleObjects } from './app-target';
 import { staleProblem } from './freshness';
 import { findStacks, projectStacks, SECRET_PLACEHOLDER, StackTarget } from './pulumi-project';
 import { renderedFiles } from './render-kustomize';
@@ -32,6 +33,11 @@ export interface SynthOptions {
   readonly root: string;
   /** Output folder. */
   readonly outDir: string;
+  /**
+   * A team's cdk8s app, synthesized as the target `app`: a module exporting `buildApp(): App` or an App.
+   * @default - the `app:` of cdk8s.yaml in `root`, if there is one
+   */
+  readonly app?: string;
   /** Pulumi project folders to synthesize. @default - every folder under `root` with a Pulumi.yaml */
   readonly stackDirs?: readonly string[];
   /** Only these target ids (`ai-platform-dev`, `examples/gpu-inference`). @default - all */
@@ -105,22 +111,13 @@ function stackOutput(id: string, result: StackRunResult): TargetOutput {
   };
 }
 
-function exampleOutput(id: string, dir: string): TargetOutput {
-  // Resolve @aiready/k8s from the example, so its classes are the ones the example used.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const k8s = require(require.resolve('@aiready/k8s', { paths: [dir] })) as typeof import('@aiready/k8s');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(path.join(dir, 'lib', 'main.js')) as { buildApp?: () => { charts: { toJson(): unknown[] }[] } };
-  if (typeof mod.buildApp !== 'function') throw new Error(`${dir}/main.ts must export buildApp(): App`);
-  const app = mod.buildApp();
-  const objects = app.charts.flatMap((c) => c.toJson()) as KubeObject[];
-  const platforms = app.charts.filter((c): c is AiPlatform => k8s.AiPlatform.isAiPlatform(c));
-  const summaries = platforms.map((p) => k8s.summarizePlatform(p));
+/** The review tree of a cdk8s app's objects (an example, or a team's app). */
+function appOutput(id: string, title: string, { objects, summaries }: AppObjects): TargetOutput {
   const manifests = layoutManifests(objects);
   const warnings = summaries.flatMap((s) => s.warnings.map((w) => `${w.path}: ${w.message}`));
   const files = new Map<string, string>();
   for (const m of manifests) files.set(`manifests/${m.path}`, m.content);
-  files.set('SUMMARY.md', renderSummary({ title: `Example ${path.basename(dir)}`, platform: summaries[0], manifests, warnings }));
+  files.set('SUMMARY.md', renderSummary({ title, platform: summaries[0], manifests, warnings }));
   return {
     id,
     files,
@@ -129,6 +126,10 @@ function exampleOutput(id: string, dir: string): TargetOutput {
     manifestObjects: objects,
     kustomizations: summaries.flatMap((s) => s.kustomizations),
   };
+}
+
+function exampleOutput(id: string, dir: string): TargetOutput {
+  return appOutput(id, `Example ${path.basename(dir)}`, moduleObjects(path.join(dir, 'lib', 'main.js')));
 }
 
 function findExamples(root: string): string[] {
@@ -156,7 +157,17 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
       ],
     };
   const allExamples = findExamples(options.root);
-  const ids = [...allStacks.map((s) => `${s.project}-${s.stack}`), ...allExamples.map((d) => `examples/${path.basename(d)}`)];
+  let appSource: AppSource | undefined;
+  try {
+    appSource = findAppSource(options.root, options.app);
+  } catch (err) {
+    return { targets: [], errors: [{ id: 'app', message: (err as Error).message }] };
+  }
+  const ids = [
+    ...allStacks.map((s) => `${s.project}-${s.stack}`),
+    ...allExamples.map((d) => `examples/${path.basename(d)}`),
+    ...(appSource ? ['app'] : []),
+  ];
   const unknown = (options.only ?? []).filter((id) => !ids.includes(id));
   if (unknown.length)
     return {
@@ -212,6 +223,17 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
             ? String(err instanceof Error ? err.message : err)
             : (err.stack ?? err.message),
       });
+    }
+  }
+  if (appSource && wanted('app')) {
+    const appStart = Date.now();
+    try {
+      const output = appOutput('app', 'App', appObjects(appSource));
+      targets.push(output);
+      options.onTarget?.({ id: 'app', ok: true, ms: Date.now() - appStart, objects: output.objects });
+    } catch (err) {
+      options.onTarget?.({ id: 'app', ok: false, ms: Date.now() - appStart, objects: 0 });
+      errors.push({ id: 'app', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     }
   }
   if (!options.renderKustomize) return validated(targets, errors);
