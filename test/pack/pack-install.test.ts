@@ -2,8 +2,8 @@
 // into a separate temporary repository with the lowest and with the highest peer versions the packages
 // declare, and a team's code (the gpu-inference example and the ai-platform stack program, unchanged)
 // compiles under `tsc --strict` without skipLibCheck, with node16 module resolution (so `exports` is
-// what resolves). The cdk8s app then synthesizes, and `aiready validate` from the installed CLI checks
-// its output. Installs from the npm registry when it answers, else offline from the pnpm store; skips
+// what resolves). The cdk8s app then synthesizes, `aiready validate` from the installed CLI checks its
+// output, and `aiready synth --app` synthesizes it into a review tree. Installs from the npm registry when it answers, else offline from the pnpm store; skips
 // visibly when neither works. Slow (minutes): not part of `pnpm test`; run by `pnpm test:pack` and .ci/run.
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -152,6 +152,15 @@ describe('packed packages in a team repository', () => {
       );
       expect(validate.out).toMatch(/aiready validate: 1 targets, \d+ objects checked, 0 problems/);
       expect(validate.ok).toBe(true);
+      // AND the installed CLI synthesizes the app in the team's repository
+      const appSynth = run(
+        process.execPath,
+        [path.join(repo, 'node_modules/@aiready/cli/bin/aiready.js'), 'synth', '--app', 'lib/main.js', '--out', 'review'],
+        repo,
+      );
+      expect(appSynth.out).toMatch(/aiready synth: app done in \d+\.\d s \(\d+ objects\)/);
+      expect(appSynth.ok).toBe(true);
+      expect(fs.existsSync(path.join(repo, 'review/app/SUMMARY.md'))).toBe(true);
       // The resolved peers are the ones asked for: one copy of constructs, at the requested end of its range.
       const installed = (p: string) =>
         JSON.parse(fs.readFileSync(path.join(repo, 'node_modules', p, 'package.json'), 'utf8')).version;
