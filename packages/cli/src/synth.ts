@@ -207,15 +207,15 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
     if (output) targets.push(output);
     else errors.push({ id, message: result.error ?? 'stack run failed' });
   }
-  for (const dir of examples) {
-    const id = `examples/${path.basename(dir)}`;
-    const exampleStart = Date.now();
+  // cdk8s apps run in this process, one after the other.
+  const inProcess = (id: string, build: () => TargetOutput) => {
+    const start = Date.now();
     try {
-      const output = exampleOutput(id, dir);
+      const output = build();
       targets.push(output);
-      options.onTarget?.({ id, ok: true, ms: Date.now() - exampleStart, objects: output.objects });
+      options.onTarget?.({ id, ok: true, ms: Date.now() - start, objects: output.objects });
     } catch (err) {
-      options.onTarget?.({ id, ok: false, ms: Date.now() - exampleStart, objects: 0 });
+      options.onTarget?.({ id, ok: false, ms: Date.now() - start, objects: 0 });
       errors.push({
         id,
         message:
@@ -224,18 +224,10 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
             : (err.stack ?? err.message),
       });
     }
-  }
-  if (appSource && wanted('app')) {
-    const appStart = Date.now();
-    try {
-      const output = appOutput('app', 'App', appObjects(appSource));
-      targets.push(output);
-      options.onTarget?.({ id: 'app', ok: true, ms: Date.now() - appStart, objects: output.objects });
-    } catch (err) {
-      options.onTarget?.({ id: 'app', ok: false, ms: Date.now() - appStart, objects: 0 });
-      errors.push({ id: 'app', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-    }
-  }
+  };
+  for (const dir of examples)
+    inProcess(`examples/${path.basename(dir)}`, () => exampleOutput(`examples/${path.basename(dir)}`, dir));
+  if (appSource && wanted('app')) inProcess('app', () => appOutput('app', 'App', appObjects(appSource)));
   if (!options.renderKustomize) return validated(targets, errors);
   const rendered: TargetOutput[] = [];
   for (const t of targets) {
