@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 const ROOT = path.resolve(__dirname, '../..');
-const PACKAGES = ['core', 'validate', 'k8s', 'pulumi', 'cli'];
+const PACKAGES = ['core', 'admission', 'validate', 'k8s', 'pulumi', 'cli'];
 const PNPM = ['-y', 'pnpm@10.34.8'];
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-pack-'));
 
