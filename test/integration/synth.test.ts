@@ -472,7 +472,8 @@ describe('aiready synth with bad input', () => {
     const run = synth(out, root);
     // THEN
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('instanceTypes[0] = "g6e.xlarg"');
+    // the config key, where it is in the stack file, the value and the fix
+    expect(run.stderr).toMatch(/ai-platform:pools\[1\]\.instanceTypes\[0\] \(Pulumi\.dev\.yaml:\d+:\d+\) = "g6e\.xlarg"/);
     expect(run.stderr).toContain('did you mean g6e.xlarge');
     expect(fs.existsSync(out)).toBe(false);
     fs.rmSync(root, { recursive: true, force: true });
