@@ -24,3 +24,4 @@ export * from './platform/platform-spec';
 export * from './platform/platform-schema';
 export * from './platform/team-plan';
 export * from './platform/plan-platform';
+export * from './aws/node-facts';

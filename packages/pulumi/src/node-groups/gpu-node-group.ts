@@ -9,13 +9,14 @@ import {
   managedNodeGroupAmiType,
   managedNodeGroupLabels,
   normalizeGpuPool,
+  nodeVolumes,
   placementGroupName,
   POOL_LABEL,
   ValidationProblem,
 } from '@aiready/core';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { nodeLaunchTemplate, NodeVolume } from './launch-template';
+import { nodeLaunchTemplate } from './launch-template';
 
 export interface GpuNodeGroupArgs {
   /**
@@ -46,17 +47,6 @@ export interface GpuNodeGroupArgs {
    * @default - the cluster only
    */
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
-}
-
-/** Volumes of a GPU node: large enough for CUDA images. */
-export function gpuNodeVolumes(pool: GpuPool): NodeVolume[] {
-  const images = { sizeGiB: pool.imageVolumeGiB, throughputMiBps: pool.volumeThroughputMiBps };
-  return pool.amiFamily.id === 'bottlerocket'
-    ? [
-        { deviceName: '/dev/xvda', sizeGiB: 4 },
-        { deviceName: '/dev/xvdb', ...images },
-      ]
-    : [{ deviceName: '/dev/xvda', ...images }];
 }
 
 /** EKS `capacityType` of a pool. */
@@ -120,7 +110,7 @@ export class GpuNodeGroup extends pulumi.ComponentResource {
     const lt = nodeLaunchTemplate(
       `${name}-lt`,
       {
-        volumes: gpuNodeVolumes(pool),
+        volumes: nodeVolumes(pool),
         tags,
         userData: bottlerocketSettings(pool),
         ...(pool.efaInterfaces > 0
