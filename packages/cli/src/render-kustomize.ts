@@ -1,34 +1,120 @@
-// `aiready synth --render-kustomize`: renders the kustomize bases a target installs (Kubeflow
-// Pipelines) with `kubectl kustomize`, the pinned remote target plus aiready's patches, so a reviewer
-// sees every object they apply. Remote targets are git repositories: this needs the network and git,
-// which is why it only runs when asked.
-import { kustomizationOverlay, PlatformSummary } from '@aiready/k8s';
-import { execFileSync } from 'child_process';
+// `aiready synth --render` for kustomize bases (Kubeflow Pipelines): renders each base a target
+// installs, at its pinned tag and with aiready's patches, from a local copy, with `kubectl kustomize`.
+// Remote bases the pinned base names (KFP names four Argo Workflows bases on GitHub) are mapped to
+// their local copies too, so nothing is fetched.
+import { KubeObject, kustomizationOverlay, PlatformSummary } from '@aiready/k8s';
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { GitSource, kustomizeFolders, REMOTE_BASE } from './chart-cache';
 
 type Kustomization = PlatformSummary['kustomizations'][number];
 
-/** Renders one kustomization with `kubectl kustomize`; throws with kubectl's message when it fails. */
-export function renderKustomization(k: Kustomization, kubectl = 'kubectl'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-kustomize-'));
-  try {
-    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), YAML.stringify(kustomizationOverlay(k)));
-    return execFileSync(kubectl, ['kustomize', dir], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: 'pipe' });
-  } catch (err) {
-    const e = err as { code?: string; stderr?: string; message: string };
-    if (e.code === 'ENOENT') throw new Error(`--render-kustomize needs ${kubectl} on the PATH, and it is not there`);
-    throw new Error(
-      `kubectl kustomize ${k.url} failed (it fetches the pinned git tag, so it needs the network):\n${e.stderr ?? e.message}`,
-    );
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const REFERENCE_LISTS = ['resources', 'bases', 'components'];
+
+/** A kustomize remote URL as a git source and a path in it. */
+export function parseRemote(url: string): (GitSource & { path: string }) | undefined {
+  const m = REMOTE_BASE.exec(url);
+  return m ? { org: m[1], repo: m[2], path: m[3].replace(/\/$/, ''), ref: m[4] } : undefined;
 }
 
-/** `rendered/<name>.yaml` for every kustomization of a target. */
-export function renderedFiles(kustomizations: readonly Kustomization[], kubectl?: string): Map<string, string> {
-  return new Map(kustomizations.map((k) => [`rendered/${k.name}.yaml`, renderKustomization(k, kubectl)]));
+/** The local copy of a git source under `root`, or an error naming what to fetch. */
+function localRepo(root: string, s: GitSource): string {
+  for (const f of kustomizeFolders(s)) if (fs.existsSync(path.join(root, f))) return f;
+  throw new Error(
+    `kustomize base github.com/${s.org}/${s.repo}@${s.ref} is not in ${root} (looked for ${kustomizeFolders(s).join(', ')}). ` +
+      'Fix: run `aiready charts pull` (needs the network and git), or point --chart-cache at a folder that has a kustomize/ copy',
+  );
+}
+
+function kustomizationFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && KUSTOMIZATION_FILES.includes(e.name))
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+/**
+ * Copies the base's repository, and every repository its kustomizations name remotely, from `root`
+ * into `work`, rewriting each remote reference to the relative path of its copy. Returns the copy of
+ * the base itself.
+ */
+export function localizeBase(root: string, url: string, work: string): string {
+  const base = parseRemote(url);
+  if (!base) throw new Error(`${url} is not a GitHub kustomize URL (github.com/org/repo/path?ref=tag)`);
+  const copied = new Map<string, string>();
+  const queue: GitSource[] = [base];
+  while (queue.length) {
+    const s = queue.shift()!;
+    const key = `${s.org}/${s.repo}@${s.ref}`;
+    if (copied.has(key)) continue;
+    const folder = localRepo(root, s);
+    const dest = path.join(work, folder);
+    fs.cpSync(path.join(root, folder), dest, { recursive: true });
+    copied.set(key, dest);
+    for (const file of kustomizationFiles(dest)) {
+      const doc = YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown> | null;
+      if (!doc) continue;
+      let changed = false;
+      for (const list of REFERENCE_LISTS) {
+        if (!Array.isArray(doc[list])) continue;
+        doc[list] = (doc[list] as unknown[]).map((entry) => {
+          const remote = typeof entry === 'string' ? parseRemote(entry) : undefined;
+          if (!remote) return entry;
+          changed = true;
+          const target = path.join(work, localRepo(root, remote), remote.path);
+          queue.push(remote);
+          return path.relative(path.dirname(file), target) || '.';
+        });
+      }
+      if (changed) fs.writeFileSync(file, YAML.stringify(doc));
+    }
+  }
+  return path.join(copied.get(`${base.org}/${base.repo}@${base.ref}`)!, base.path);
+}
+
+/** Parses rendered YAML into objects, dropping empty documents. */
+export function parseObjects(yaml: string): KubeObject[] {
+  return YAML.parseAllDocuments(yaml)
+    .map((d) => {
+      if (d.errors.length) throw new Error(`rendered YAML does not parse: ${d.errors[0].message}`);
+      return d.toJS({ maxAliasCount: -1 }) as KubeObject | null;
+    })
+    .filter((o): o is KubeObject => !!o && typeof o === 'object' && typeof o.kind === 'string');
+}
+
+/**
+ * Renders one kustomization exactly as it is installed: the pinned base (from its local copy under
+ * `root`) plus aiready's patches, with `kubectl kustomize`.
+ */
+export async function renderKustomization(k: Kustomization, root: string, kubectl: string): Promise<KubeObject[]> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-kustomize-'));
+  try {
+    const base = localizeBase(root, k.url, work);
+    const overlay = path.join(work, 'overlay');
+    fs.mkdirSync(overlay);
+    fs.writeFileSync(
+      path.join(overlay, 'kustomization.yaml'),
+      YAML.stringify(kustomizationOverlay({ ...k, url: path.relative(overlay, base) })),
+    );
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(kubectl, ['kustomize', overlay], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
+        if (!err) return resolve(stdout);
+        const e = err as NodeJS.ErrnoException;
+        reject(
+          new Error(
+            e.code === 'ENOENT'
+              ? `kubectl not found at ${kubectl}. Fix: install kubectl, or leave --kubectl out to use the bundled one`
+              : `kubectl kustomize of ${k.url} failed:\n${stderr || e.message}`,
+          ),
+        );
+      }),
+    );
+    return parseObjects(out);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 }

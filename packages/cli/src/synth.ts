@@ -1,14 +1,15 @@
 // `aiready synth`: every stack config (under Pulumi mocks) and every example into dist/, offline.
-import { AireadyValidationError } from '@aiready/core';
+import { AireadyValidationError, DEFAULT_KUBERNETES_VERSION } from '@aiready/core';
 import type { AiPlatform, KubeObject, PlatformSummary } from '@aiready/k8s';
 import { layoutManifests } from '@aiready/k8s';
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildPlan, planManifests } from './plan';
+import { buildPlan, planManifests, planReleases } from './plan';
 import { findStacks, StackTarget } from './pulumi-project';
-import { renderedFiles } from './render-kustomize';
+import type { RenderableRelease } from './render-helm';
+import { RenderedTarget, RenderSetup, renderTargets } from './render-target';
 import type { StackRunResult } from './run-stack';
 import { renderSummary } from './summary';
 
@@ -19,8 +20,16 @@ export interface TargetOutput {
   readonly files: ReadonlyMap<string, string>;
   readonly warnings: readonly string[];
   readonly objects: number;
-  /** The kustomize bases the target installs, for `--render-kustomize`. */
+  /** The kustomize bases the target installs, for `--render`. */
   readonly kustomizations: PlatformSummary['kustomizations'];
+  /** The Helm releases the target installs, as their installer gets them, for `--render`. */
+  readonly releases: readonly RenderableRelease[];
+  /** Kubernetes version of the target's cluster. */
+  readonly kubeVersion: string;
+  /** aiready's own objects (what manifests/ holds). */
+  readonly nativeObjects: readonly KubeObject[];
+  /** What `--render` did, when asked. */
+  readonly render?: RenderedTarget;
 }
 
 export interface SynthOptions {
@@ -30,8 +39,11 @@ export interface SynthOptions {
   readonly outDir: string;
   /** Only these target ids (`ai-platform-dev`, `examples/gpu-inference`). @default - all */
   readonly only?: readonly string[];
-  /** Render kustomize bases with `kubectl kustomize` into `rendered/` (needs the network). @default false */
-  readonly renderKustomize?: boolean;
+  /**
+   * Render every Helm release and kustomize base into `rendered/`, offline, from the chart cache.
+   * @default - not rendered
+   */
+  readonly render?: RenderSetup;
 }
 
 export interface SynthReport {
@@ -63,7 +75,8 @@ function runStackProcess(target: StackTarget): Promise<StackRunResult> {
 function stackOutput(id: string, result: StackRunResult): TargetOutput {
   const recorded = result.recorded ?? [];
   const plan = buildPlan(result.project, result.stack, recorded);
-  const manifests = layoutManifests(planManifests(recorded));
+  const objects = planManifests(recorded);
+  const manifests = layoutManifests(objects);
   const platform = result.outputs?.summary as PlatformSummary | undefined;
   const configWarnings = (result.outputs?.warnings as { path: string; message: string }[] | undefined) ?? [];
   const warnings = [...(platform?.warnings ?? []), ...configWarnings].map((w) => `${w.path}: ${w.message}`);
@@ -80,6 +93,10 @@ function stackOutput(id: string, result: StackRunResult): TargetOutput {
     warnings,
     objects: manifests.reduce((s, m) => s + m.objects, 0),
     kustomizations: platform?.kustomizations ?? [],
+    releases: planReleases(recorded, platform?.releases ?? []),
+    kubeVersion:
+      plan.resources.find((r) => r.type === 'aws:eks/cluster:Cluster')?.inputs.version?.toString() ?? DEFAULT_KUBERNETES_VERSION,
+    nativeObjects: objects,
   };
 }
 
@@ -99,7 +116,17 @@ function exampleOutput(id: string, dir: string): TargetOutput {
   const files = new Map<string, string>();
   for (const m of manifests) files.set(`manifests/${m.path}`, m.content);
   files.set('SUMMARY.md', renderSummary({ title: `Example ${path.basename(dir)}`, platform: summaries[0], manifests, warnings }));
-  return { id, files, warnings, objects: objects.length, kustomizations: summaries.flatMap((s) => s.kustomizations) };
+  return {
+    id,
+    files,
+    warnings,
+    objects: objects.length,
+    kustomizations: summaries.flatMap((s) => s.kustomizations),
+    releases: app.charts.flatMap((c) => k8s.HelmRelease.all(c as unknown as AiPlatform).map((r) => r.spec)),
+    // cdk8s apps name no cluster: they are rendered for the default version aiready provisions.
+    kubeVersion: DEFAULT_KUBERNETES_VERSION,
+    nativeObjects: objects,
+  };
 }
 
 function findExamples(root: string): string[] {
@@ -140,14 +167,16 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
       });
     }
   }
-  if (!options.renderKustomize) return { targets, errors };
+  if (!options.render || errors.length) return { targets, errors };
+  const renders = await renderTargets(
+    targets.map((t) => ({ ...t, objects: t.nativeObjects })),
+    options.render,
+  );
   const rendered: TargetOutput[] = [];
   for (const t of targets) {
-    try {
-      rendered.push({ ...t, files: new Map([...t.files, ...renderedFiles(t.kustomizations)]) });
-    } catch (err) {
-      errors.push({ id: t.id, message: (err as Error).message });
-    }
+    const r = renders.get(t.id)!;
+    if (r instanceof Error) errors.push({ id: t.id, message: r.message });
+    else rendered.push({ ...t, files: new Map([...t.files, ...r.files]), render: r });
   }
   return { targets: rendered, errors };
 }
