@@ -168,7 +168,6 @@ export function redactSecret(o: KubeObject): KubeObject {
 export function placeInNamespace(o: KubeObject, namespace: string, clusterScopedCustom: ReadonlySet<string>): KubeObject {
   const clusterScoped = CLUSTER_SCOPED_KINDS.has(o.kind) || clusterScopedCustom.has(`${group(o.apiVersion)}/${o.kind}`);
   if (clusterScoped && o.metadata?.namespace !== undefined) {
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
     const { namespace: _dropped, ...metadata } = o.metadata;
     return { ...o, metadata };
   }
