@@ -154,8 +154,8 @@ export function markdownReport(diff: DistDiff, title = 'aiready diff'): string {
     '',
   ];
   for (const detail of [true, false]) {
-    const text = [...head, ...diff.targets.flatMap((t) => markdownTarget(t, detail))].join('\n');
-    if (text.length <= MARKDOWN_LIMIT) return `${text}\n`;
+    const text = [...head, ...diff.targets.flatMap((t) => markdownTarget(t, detail))].join('\n').trimEnd();
+    if (text.length < MARKDOWN_LIMIT) return `${text}\n`;
   }
   // Still too long: one line per target, and the pointer to the full diff.
   const summary = diff.targets.map(
