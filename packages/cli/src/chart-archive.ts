@@ -11,12 +11,14 @@ export interface LoadedChart {
   readonly files: ReadonlyMap<string, Buffer>;
   /** Dependency charts by the values key they read (the alias if the dependency has one, else the name). */
   readonly subcharts: ReadonlyMap<string, LoadedChart>;
+  /** The `condition` values paths of each dependency (by its values key): the first set to a boolean decides. */
+  readonly conditions: ReadonlyMap<string, readonly string[]>;
 }
 
 interface ChartYaml {
   name?: string;
   version?: string;
-  dependencies?: { name: string; alias?: string }[];
+  dependencies?: { name: string; alias?: string; condition?: string }[];
 }
 
 /** Reads a chart archive (`<name>-<version>.tgz`). */
@@ -43,10 +45,19 @@ function loadChart(files: ReadonlyMap<string, Buffer>): LoadedChart {
   }
   const loaded = [...[...folders.values()].map(loadChart), ...nested.map(readChartArchive)];
   const subcharts = new Map<string, LoadedChart>();
+  const conditions = new Map<string, string[]>();
   for (const sub of loaded.sort((a, b) => a.name.localeCompare(b.name))) {
     const deps = (meta.dependencies ?? []).filter((d) => d.name === sub.name);
     // A dependency listed twice under two aliases reads two values keys.
-    for (const key of deps.length ? deps.map((d) => d.alias ?? d.name) : [sub.name]) subcharts.set(key, sub);
+    for (const dep of deps.length ? deps : [{ name: sub.name } as { name: string; alias?: string; condition?: string }]) {
+      const key = dep.alias ?? dep.name;
+      subcharts.set(key, sub);
+      if (dep.condition)
+        conditions.set(
+          key,
+          dep.condition.split(',').map((c) => c.trim()),
+        );
+    }
   }
-  return { name: String(meta.name ?? ''), version: String(meta.version ?? ''), files: own, subcharts };
+  return { name: String(meta.name ?? ''), version: String(meta.version ?? ''), files: own, subcharts, conditions };
 }

@@ -5,7 +5,11 @@ import { CHARTS, ChartPin, KUBEFLOW_PIPELINES, KustomizePin } from '@aiready/cor
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { chartArchiveName } from './gen-chart-values';
+
+/** File name of a chart archive as `helm pull` and ../shared/charts name it. */
+export function chartArchiveName(chart: string, version: string): string {
+  return `${chart}-${version}.tgz`;
+}
 
 /** aiready's cache folder: `$XDG_CACHE_HOME/aiready`, else the platform's user cache folder. */
 export function defaultCacheDir(

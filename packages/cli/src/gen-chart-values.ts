@@ -5,12 +5,8 @@ import { CHARTS } from '@aiready/core';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readChartArchive } from './chart-archive';
+import { chartArchiveName } from './chart-cache';
 import { deriveChartValuesIndex } from './chart-values-index';
-
-/** File name of a chart archive as `helm pull` and ../shared/charts name it. */
-export function chartArchiveName(chart: string, version: string): string {
-  return `${chart}-${version}.tgz`;
-}
 
 /** Module name of a chart's generated data. */
 export function chartValuesModule(chart: string, version: string): string {

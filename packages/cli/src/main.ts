@@ -79,10 +79,11 @@ export async function main(
   if (flags.switches.has('--render')) {
     const cacheDir = path.resolve(one('--cache-dir') ?? defaultCacheDir());
     const chartCache = path.resolve(one('--chart-cache') ?? defaultChartCache(cacheDir));
+    let kubectl: string | undefined;
     try {
       render = {
         helm: resolveHelm({ helm: one('--helm'), cacheDir }),
-        kubectl: one('--kubectl') ?? extractBundled(cacheDir, 'kubectl'),
+        kubectl: () => (kubectl ??= one('--kubectl') ?? extractBundled(cacheDir, 'kubectl')),
         chartCache,
         kustomizeCache: path.resolve(one('--kustomize-cache') ?? kustomizeCache(chartCache)),
         renderCache: path.join(cacheDir, 'render'),
@@ -107,7 +108,7 @@ export async function main(
   writeTargets(path.resolve(root, outDir), report.targets);
   for (const t of report.targets) {
     const rendered = t.render
-      ? `; rendered ${t.render.objects} objects of ${t.releases.length + t.kustomizations.length} releases, helm ran ${t.render.rendered} times, ${t.render.cached} cached`
+      ? `; rendered ${t.render.objects} objects of ${t.releases.length + t.kustomizations.length} releases, ${t.render.rendered} rendered now, ${t.render.cached} from cache`
       : '';
     log(`aiready synth: ${path.join(outDir, t.id)} (${t.objects} objects, ${t.files.size} files${rendered})`);
     for (const w of t.warnings) log(`  warning: ${w}`);

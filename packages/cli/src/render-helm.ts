@@ -113,14 +113,14 @@ export async function renderReleaseCached(
   release: RenderableRelease,
   chartArchive: string,
   options: RenderReleaseOptions & { readonly cacheDir: string; readonly archiveDigest: string },
-): Promise<{ objects: KubeObject[]; cached: boolean }> {
+): Promise<{ objects: KubeObject[]; cached: boolean; key: string }> {
   const key = renderCacheKey(release, options.archiveDigest, { ...options, helmVersion: options.helm.version });
   const file = path.join(options.cacheDir, key.slice(0, 2), `${key}.json`);
-  if (fs.existsSync(file)) return { objects: JSON.parse(fs.readFileSync(file, 'utf8')) as KubeObject[], cached: true };
+  if (fs.existsSync(file)) return { objects: JSON.parse(fs.readFileSync(file, 'utf8')) as KubeObject[], cached: true, key };
   const objects = await renderRelease(release, chartArchive, options);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
   fs.writeFileSync(partial, JSON.stringify(objects));
   fs.renameSync(partial, file);
-  return { objects, cached: false };
+  return { objects, cached: false, key };
 }

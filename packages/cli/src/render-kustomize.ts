@@ -4,9 +4,11 @@
 // their local copies too, so nothing is fetched.
 import { KubeObject, kustomizationOverlay, PlatformSummary } from '@aiready/k8s';
 import { execFile } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as jsyaml from 'js-yaml';
 import * as YAML from 'yaml';
 import { GitSource, kustomizeFolders, REMOTE_BASE } from './chart-cache';
 
@@ -35,6 +37,40 @@ function kustomizationFiles(dir: string): string[] {
     .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && KUSTOMIZATION_FILES.includes(e.name))
     .map((e) => path.join(e.parentPath, e.name));
+}
+
+function remotesIn(file: string): (GitSource & { path: string })[] {
+  const doc = YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown> | null;
+  return REFERENCE_LISTS.flatMap((list) => (Array.isArray(doc?.[list]) ? (doc[list] as unknown[]) : []))
+    .map((entry) => (typeof entry === 'string' ? parseRemote(entry) : undefined))
+    .filter((r): r is GitSource & { path: string } => r !== undefined);
+}
+
+/** The local repository folders a base needs: its own and every one its kustomizations name, transitively. */
+export function baseRepositories(root: string, url: string): string[] {
+  const base = parseRemote(url);
+  if (!base) throw new Error(`${url} is not a GitHub kustomize URL (github.com/org/repo/path?ref=tag)`);
+  const folders = new Set<string>();
+  const queue: GitSource[] = [base];
+  while (queue.length) {
+    const folder = localRepo(root, queue.shift()!);
+    if (folders.has(folder)) continue;
+    folders.add(folder);
+    for (const file of kustomizationFiles(path.join(root, folder))) queue.push(...remotesIn(file));
+  }
+  return [...folders].sort();
+}
+
+/** A digest of a folder's files (paths and contents). */
+function treeDigest(dir: string): string {
+  const hash = createHash('sha256');
+  const files = fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+  for (const f of files) hash.update(path.relative(dir, f)).update('\0').update(fs.readFileSync(f)).update('\0');
+  return hash.digest('hex');
 }
 
 /**
@@ -76,14 +112,18 @@ export function localizeBase(root: string, url: string, work: string): string {
   return path.join(copied.get(`${base.org}/${base.repo}@${base.ref}`)!, base.path);
 }
 
-/** Parses rendered YAML into objects, dropping empty documents. */
+/**
+ * Parses rendered YAML into objects, dropping empty documents. js-yaml, several times faster than
+ * `yaml` on megabytes of CRDs; a key given twice keeps the last value, as the API server's decoder does.
+ */
 export function parseObjects(yaml: string): KubeObject[] {
-  return YAML.parseAllDocuments(yaml)
-    .map((d) => {
-      if (d.errors.length) throw new Error(`rendered YAML does not parse: ${d.errors[0].message}`);
-      return d.toJS({ maxAliasCount: -1 }) as KubeObject | null;
-    })
-    .filter((o): o is KubeObject => !!o && typeof o === 'object' && typeof o.kind === 'string');
+  let docs: unknown[];
+  try {
+    docs = jsyaml.loadAll(yaml, undefined, { json: true });
+  } catch (err) {
+    throw new Error(`rendered YAML does not parse: ${(err as Error).message}`);
+  }
+  return docs.filter((o): o is KubeObject => !!o && typeof o === 'object' && typeof (o as KubeObject).kind === 'string');
 }
 
 /**
@@ -117,4 +157,35 @@ export async function renderKustomization(k: Kustomization, root: string, kubect
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Bumped whenever what the cache stores changes shape. */
+const CACHE_FORMAT = 1;
+
+/**
+ * {@link renderKustomization} with an on-disk cache keyed by the overlay, the local copies it reads
+ * (by content) and the kubectl binary: an unchanged base is not rendered again.
+ */
+export async function renderKustomizationCached(
+  k: Kustomization,
+  root: string,
+  kubectl: () => string,
+  cacheDir: string,
+): Promise<{ objects: KubeObject[]; cached: boolean; key: string }> {
+  const binary = fs.realpathSync(kubectl());
+  const input = {
+    format: CACHE_FORMAT,
+    overlay: kustomizationOverlay(k),
+    repositories: baseRepositories(root, k.url).map((f) => [f, treeDigest(path.join(root, f))]),
+    kubectl: [binary, fs.statSync(binary).size],
+  };
+  const key = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+  const file = path.join(cacheDir, 'kustomize', `${key}.json`);
+  if (fs.existsSync(file)) return { objects: JSON.parse(fs.readFileSync(file, 'utf8')) as KubeObject[], cached: true, key };
+  const objects = await renderKustomization(k, root, binary);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.partial`;
+  fs.writeFileSync(partial, JSON.stringify(objects));
+  fs.renameSync(partial, file);
+  return { objects, cached: false, key };
 }

@@ -4,17 +4,33 @@
 // target is an error.
 import { AireadyValidationError, ValidationProblem } from '@aiready/core';
 import type { ChartValuesIndex, KubeObject, PlatformSummary } from '@aiready/k8s';
-import { chartValuesProblems, manifestContent, pinnedChartValues } from '@aiready/k8s';
+import { pinnedChartValues, unknownValuesProblems } from '@aiready/k8s';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LoadedChart, readChartArchive } from './chart-archive';
+import { readChartArchive } from './chart-archive';
 import { chartArchive } from './chart-cache';
 import { deriveChartValuesIndex } from './chart-values-index';
+import {
+  ApiChecks,
+  chartApiChecks,
+  crdApiVersions,
+  enabledCrdApis,
+  StaticCrdApis,
+  staticCrdApis,
+  visibleApis,
+} from './cluster-apis';
 import type { Helm } from './helm';
-import { RenderableRelease, renderReleaseCached } from './render-helm';
-import { renderKustomization } from './render-kustomize';
+import { RenderableRelease, renderCacheKey, renderReleaseCached } from './render-helm';
+import { renderKustomizationCached } from './render-kustomize';
+import {
+  clusterScopedCustomKinds,
+  duplicateProblems,
+  placeInNamespace,
+  redactSecret,
+  renderedFilesCached,
+} from './rendered-objects';
 
 type Kustomization = PlatformSummary['kustomizations'][number];
 
@@ -31,7 +47,8 @@ export interface RenderTargetInput {
 
 export interface RenderSetup {
   readonly helm: Helm;
-  readonly kubectl: string;
+  /** kubectl for kustomize bases, asked for only when a target has one. */
+  readonly kubectl: () => string;
   /** Folder of chart archives (`<chart>-<version>.tgz`). */
   readonly chartCache: string;
   /** Folder of kustomize bases (`<repo>@<ref>/`). */
@@ -49,50 +66,10 @@ export interface RenderedTarget {
   /** `rendered/<release>/<kind>.yaml` → content. */
   readonly files: Map<string, string>;
   readonly objects: number;
-  /** `helm template` runs answered from the cache, and run now (a chart reading the cluster's APIs runs twice). */
+  /** Renders answered from the cache, and run now (a chart reading the cluster's APIs may run twice). */
   readonly cached: number;
   readonly rendered: number;
 }
-
-/**
- * Kinds the Kubernetes API serves cluster-scoped (1.36). Helm and Argo CD put every other object
- * without a namespace into the release namespace; so does the renderer, so that duplicates and
- * schemas are checked on what the cluster would hold.
- */
-export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
-  'APIService',
-  'CertificateSigningRequest',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'ClusterTrustBundle',
-  'ComponentStatus',
-  'CSIDriver',
-  'CSINode',
-  'CustomResourceDefinition',
-  'DeviceClass',
-  'DeviceTaintRule',
-  'FlowSchema',
-  'IngressClass',
-  'IPAddress',
-  'MutatingAdmissionPolicy',
-  'MutatingAdmissionPolicyBinding',
-  'MutatingWebhookConfiguration',
-  'Namespace',
-  'Node',
-  'PersistentVolume',
-  'PriorityClass',
-  'PriorityLevelConfiguration',
-  'ResourceSlice',
-  'RuntimeClass',
-  'ServiceCIDR',
-  'StorageClass',
-  'StorageVersionMigration',
-  'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding',
-  'ValidatingWebhookConfiguration',
-  'VolumeAttachment',
-  'VolumeAttributesClass',
-]);
 
 /** Runs at most `n` tasks at once. */
 function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
@@ -110,132 +87,38 @@ function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
   };
 }
 
-function group(apiVersion: string): string {
-  return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-}
-
-interface Crd {
-  spec?: { group?: string; scope?: string; names?: { kind?: string }; versions?: { name: string; served?: boolean }[] };
-}
-
-/** `group/version` and `group/version/Kind` of every CRD among `objects`, as helm's --api-versions takes them. */
-export function crdApiVersions(objects: readonly KubeObject[]): string[] {
-  const out = new Set<string>();
-  for (const o of objects) {
-    if (o.kind !== 'CustomResourceDefinition') continue;
-    const spec = (o as Crd).spec;
-    for (const v of spec?.versions ?? []) {
-      if (v.served === false || !spec?.group) continue;
-      out.add(`${spec.group}/${v.name}`);
-      if (spec.names?.kind) out.add(`${spec.group}/${v.name}/${spec.names.kind}`);
-    }
-  }
-  return [...out].sort();
-}
-
-/** Cluster-scoped custom kinds (`group/Kind`) the CRDs among `objects` define. */
-function clusterScopedCustomKinds(objects: readonly KubeObject[]): Set<string> {
-  const out = new Set<string>();
-  for (const o of objects) {
-    const spec = (o as Crd).spec;
-    if (o.kind === 'CustomResourceDefinition' && spec?.scope === 'Cluster') out.add(`${spec.group}/${spec.names?.kind}`);
-  }
-  return out;
-}
-
-const REDACTED = '[redacted by aiready]';
-
-/** A Secret's values never reach the review tree: each becomes a marker with a short digest, so a change still shows. */
-export function redactSecret(o: KubeObject): KubeObject {
-  if (o.kind !== 'Secret' || group(o.apiVersion) !== '') return o;
-  const mark = (v: unknown) => `${REDACTED} sha256:${createHash('sha256').update(String(v)).digest('hex').slice(0, 12)}`;
-  const out: KubeObject = { ...o };
-  for (const field of ['data', 'stringData'] as const) {
-    const values = o[field] as Record<string, unknown> | undefined;
-    if (!values || typeof values !== 'object') continue;
-    out[field] = Object.fromEntries(
-      Object.entries(values).map(([k, v]) => [k, field === 'data' ? Buffer.from(mark(v)).toString('base64') : mark(v)]),
-    );
-  }
-  return out;
-}
-
-/**
- * Places an object as the cluster stores it: a namespaced object without a namespace goes into the
- * release namespace (as Helm and Argo CD apply it); a cluster-scoped one loses a namespace the chart
- * gave it (as the API server drops it; kueue 0.19.2 sets one on its webhook configurations).
- */
-export function placeInNamespace(o: KubeObject, namespace: string, clusterScopedCustom: ReadonlySet<string>): KubeObject {
-  const clusterScoped = CLUSTER_SCOPED_KINDS.has(o.kind) || clusterScopedCustom.has(`${group(o.apiVersion)}/${o.kind}`);
-  if (clusterScoped && o.metadata?.namespace !== undefined) {
-    const { namespace: _dropped, ...metadata } = o.metadata;
-    return { ...o, metadata };
-  }
-  if (clusterScoped || o.metadata?.namespace) return o;
-  return { ...o, metadata: { ...o.metadata, namespace } };
-}
-
-function identity(o: KubeObject): string {
-  return `${o.kind}${group(o.apiVersion) ? `.${group(o.apiVersion)}` : ''} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`;
-}
-
-/** Every object applied twice within a target, by whom, with the fix. */
-export function duplicateProblems(
-  sources: readonly { name: string; native?: boolean; objects: readonly KubeObject[] }[],
-): ValidationProblem[] {
-  const owners = new Map<string, string[]>();
-  for (const s of sources) {
-    for (const o of s.objects) {
-      const id = identity(o);
-      const who = s.native ? "aiready's own objects (manifests/)" : `release ${s.name}`;
-      const list = owners.get(id) ?? [];
-      if (!list.includes(who)) owners.set(id, [...list, who]);
-      else if (!s.native) owners.set(id, [...list, `${who} (twice)`]);
-    }
-  }
-  return [...owners]
-    .filter(([, who]) => who.length > 1)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([id, who]) => ({
-      path: id,
-      value: who,
-      problem: `is applied by ${who.join(' and ')}; the two fight over it, and deleting either deletes it`,
-      fix: id.startsWith('CustomResourceDefinition')
-        ? "install each CRD once: set skipCrds on the release whose chart carries a copy in crds/ (HelmReleaseProps.skipCrds), or turn the chart's CRDs off in its values"
-        : "keep one: turn the chart's copy off in its values, or leave it out of aiready's objects",
-    }));
-}
-
-/** `rendered/<name>/<kind>.yaml` for one release's objects; a kind two API groups share gets the group in its name. */
-export function renderedFiles(name: string, objects: readonly KubeObject[]): Map<string, string> {
-  const byKind = new Map<string, KubeObject[]>();
-  for (const o of objects) byKind.set(o.kind, [...(byKind.get(o.kind) ?? []), o]);
-  const files = new Map<string, KubeObject[]>();
-  for (const [kind, objs] of byKind) {
-    const groups = new Set(objs.map((o) => group(o.apiVersion)));
-    for (const o of objs) {
-      const g = group(o.apiVersion);
-      const file = `rendered/${name}/${kind.toLowerCase()}${groups.size > 1 && g ? `.${g}` : ''}.yaml`;
-      files.set(file, [...(files.get(file) ?? []), o]);
-    }
-  }
-  return new Map([...files].sort(([a], [b]) => a.localeCompare(b)).map(([f, objs]) => [f, manifestContent(objs)]));
-}
-
+/** What the renderer needs to know of a chart archive; cached by the archive's path, size and time. */
 interface ChartInfo {
   readonly archive: string;
   readonly digest: string;
   readonly index: ChartValuesIndex;
-  /** The templates check `.Capabilities.APIVersions`, so what CRDs the cluster has changes the output. */
-  readonly readsApiVersions: boolean;
+  readonly apiChecks: ApiChecks;
+  readonly crds: readonly StaticCrdApis[];
 }
 
-function readsApiVersions(chart: LoadedChart): boolean {
-  const files = [...chart.files].filter(([f]) => f.startsWith('templates/'));
-  return (
-    files.some(([, b]) => b.toString('utf8').includes('.Capabilities.APIVersions')) ||
-    [...chart.subcharts.values()].some(readsApiVersions)
-  );
+function loadChartInfo(archive: string, chart: string, version: string, cacheDir: string): ChartInfo {
+  const stat = fs.statSync(archive);
+  const key = createHash('sha256')
+    .update(JSON.stringify([archive, stat.size, stat.mtimeMs]))
+    .digest('hex');
+  const file = path.join(cacheDir, 'charts', `${key}.json`);
+  const pinned = pinnedChartValues(chart, version);
+  if (fs.existsSync(file)) {
+    const meta = JSON.parse(fs.readFileSync(file, 'utf8')) as Omit<ChartInfo, 'index'> & { index?: ChartValuesIndex };
+    return { ...meta, archive, index: pinned ?? meta.index! };
+  }
+  const data = fs.readFileSync(archive);
+  const loaded = readChartArchive(data);
+  const info: ChartInfo = {
+    archive,
+    digest: createHash('sha256').update(data).digest('hex'),
+    index: pinned ?? deriveChartValuesIndex(loaded, path.basename(archive), data),
+    apiChecks: chartApiChecks(loaded),
+    crds: staticCrdApis(loaded),
+  };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify({ ...info, index: pinned ? undefined : info.index }));
+  return info;
 }
 
 /** Renders every target; one target's failure does not hide another's. */
@@ -245,84 +128,114 @@ export async function renderTargets(
 ): Promise<Map<string, RenderedTarget | Error>> {
   const run = limiter(setup.concurrency ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
   const charts = new Map<string, ChartInfo>();
+  // Targets often share a release (karpenter-crd, same values everywhere): render it once.
+  const inflight = new Map<string, Promise<Rendered>>();
+  const once: Once = (key, start) => {
+    if (!inflight.has(key)) inflight.set(key, start());
+    return inflight.get(key)!;
+  };
   const chartInfo = (chart: string, version: string): ChartInfo => {
     const archive = chartArchive(setup.chartCache, chart, version);
-    let info = charts.get(archive);
-    if (!info) {
-      const data = fs.readFileSync(archive);
-      const loaded = readChartArchive(data);
-      info = {
-        archive,
-        digest: createHash('sha256').update(data).digest('hex'),
-        index: pinnedChartValues(chart, version) ?? deriveChartValuesIndex(loaded, path.basename(archive), data),
-        readsApiVersions: readsApiVersions(loaded),
-      };
-      charts.set(archive, info);
-    }
-    return info;
+    if (!charts.has(archive)) charts.set(archive, loadChartInfo(archive, chart, version, setup.renderCache));
+    return charts.get(archive)!;
   };
-  const results = await Promise.all(targets.map((t) => renderOne(t, setup, run, chartInfo).catch((e: Error) => e)));
+  const results = await Promise.all(targets.map((t) => renderOne(t, setup, run, chartInfo, once).catch((e: Error) => e)));
   return new Map(targets.map((t, i) => [t.id, results[i]]));
 }
+
+type Rendered = { objects: KubeObject[]; cached: boolean; key: string };
+/** Starts a render unless one with the same cache key is running or done. */
+type Once = (key: string, start: () => Promise<Rendered>) => Promise<Rendered>;
 
 async function renderOne(
   target: RenderTargetInput,
   setup: RenderSetup,
   run: ReturnType<typeof limiter>,
   chartInfo: (chart: string, version: string) => ChartInfo,
+  once: Once,
 ): Promise<RenderedTarget> {
-  // Everything that can be known before rendering, all problems together.
+  // Everything that can be known before rendering, all problems together. (values.schema.json is
+  // checked by helm itself when it renders.)
   const missing: string[] = [];
   const problems: ValidationProblem[] = [];
-  const infos = new Map<string, ChartInfo>();
-  for (const r of target.releases) {
+  const infos = target.releases.map((r) => {
     try {
       const info = chartInfo(r.chart, r.version);
-      infos.set(r.releaseName, info);
-      for (const p of chartValuesProblems(info.index, r.values)) problems.push({ ...p, path: `${r.releaseName}.${p.path}` });
+      for (const p of unknownValuesProblems(info.index, r.values)) problems.push({ ...p, path: `${r.releaseName}.${p.path}` });
+      return info;
     } catch (err) {
       missing.push((err as Error).message);
+      return undefined;
     }
-  }
+  });
   if (missing.length) throw new Error(missing.join('\n'));
   if (problems.length) throw new AireadyValidationError(`${target.id} releases`, problems);
 
   let cached = 0;
   let rendered = 0;
-  const renderAll = (releases: readonly RenderableRelease[], apiVersions: readonly string[]) =>
+  // The cache key of each source's objects, which determines them.
+  const keys: string[] = [];
+  const kustomizeKeys: string[] = [];
+  const render = async (i: number, apis: readonly string[]) => {
+    const options = {
+      helm: setup.helm,
+      kubeVersion: target.kubeVersion,
+      apiVersions: apis,
+      cacheDir: setup.renderCache,
+      archiveDigest: infos[i]!.digest,
+    };
+    const key = renderCacheKey(target.releases[i], options.archiveDigest, { ...options, helmVersion: setup.helm.version });
+    const res = await once(key, () => run(() => renderReleaseCached(target.releases[i], infos[i]!.archive, options)));
+    if (res.cached) cached++;
+    else rendered++;
+    keys[i] = res.key;
+    return res.objects;
+  };
+  // A chart sees the CRD APIs of the whole target it asks about, as on the running cluster. Known before
+  // rendering: aiready's own CRDs and those in the charts' crds/ folders; CRDs in templates are known
+  // once rendered, so the charts whose view they change are rendered again, until nothing changes.
+  const known = [
+    ...new Set([
+      ...crdApiVersions(target.objects),
+      ...target.releases.flatMap((r, i) => (r.skipCrds ? [] : enabledCrdApis(infos[i]!.crds, r.values))),
+    ]),
+  ].sort();
+  const seen = infos.map((info) => visibleApis(info!.apiChecks, known));
+  const [outputs, kustomized] = await Promise.all([
+    Promise.all(seen.map((apis, i) => render(i, apis))),
     Promise.all(
-      releases.map((r) =>
+      target.kustomizations.map((k, i) =>
         run(async () => {
-          const info = infos.get(r.releaseName)!;
-          const res = await renderReleaseCached(r, info.archive, {
-            helm: setup.helm,
-            kubeVersion: target.kubeVersion,
-            apiVersions,
-            cacheDir: setup.renderCache,
-            archiveDigest: info.digest,
-          });
+          const res = await renderKustomizationCached(k, setup.kustomizeCache, setup.kubectl, setup.renderCache);
           if (res.cached) cached++;
           else rendered++;
+          kustomizeKeys[i] = res.key;
           return res.objects;
         }),
       ),
-    );
-  const nativeApis = crdApiVersions(target.objects);
-  const [first, kustomized] = await Promise.all([
-    renderAll(target.releases, nativeApis),
-    Promise.all(target.kustomizations.map((k) => run(() => renderKustomization(k, setup.kustomizeCache, setup.kubectl)))),
+    ),
   ]);
-  // Charts that check which APIs the cluster serves see, as on a running cluster, every CRD the target installs.
-  const allApis = crdApiVersions([...target.objects, ...first.flat(), ...kustomized.flat()]);
-  const again = target.releases.filter((r) => infos.get(r.releaseName)!.readsApiVersions);
-  const second = allApis.length > nativeApis.length && again.length ? await renderAll(again, allApis) : [];
-  const byRelease = target.releases.map((r, i) => {
-    const j = again.indexOf(r);
-    return { name: r.releaseName, namespace: r.namespace, objects: j >= 0 && second.length ? second[j] : first[i] };
-  });
+  for (let pass = 0; pass < target.releases.length; pass++) {
+    const available = [...new Set([...known, ...crdApiVersions([...outputs.flat(), ...kustomized.flat()])])].sort();
+    const changed = seen
+      .map((apis, i) => ({ i, apis: visibleApis(infos[i]!.apiChecks, available), before: apis }))
+      .filter(({ apis, before }) => apis.join() !== before.join());
+    if (!changed.length) break;
+    await Promise.all(
+      changed.map(async ({ i, apis }) => {
+        seen[i] = apis;
+        outputs[i] = await render(i, apis);
+      }),
+    );
+  }
   const sources = [
-    ...byRelease,
-    ...target.kustomizations.map((k, i) => ({ name: k.name, namespace: k.namespace, objects: kustomized[i] })),
+    ...target.releases.map((r, i) => ({ name: r.releaseName, namespace: r.namespace, objects: outputs[i], key: keys[i] })),
+    ...target.kustomizations.map((k, i) => ({
+      name: k.name,
+      namespace: k.namespace,
+      objects: kustomized[i],
+      key: kustomizeKeys[i],
+    })),
   ];
   const customClusterScoped = clusterScopedCustomKinds([...target.objects, ...sources.flatMap((s) => s.objects)]);
   const placed = sources.map((s) => ({
@@ -332,6 +245,9 @@ async function renderOne(
   const duplicates = duplicateProblems([{ name: 'aiready', native: true, objects: target.objects }, ...placed]);
   if (duplicates.length) throw new AireadyValidationError(`${target.id}: objects applied twice`, duplicates);
   const files = new Map<string, string>();
-  for (const s of placed) for (const [f, c] of renderedFiles(s.name, s.objects)) files.set(f, c);
+  const placement = JSON.stringify([...customClusterScoped].sort());
+  for (const s of placed)
+    for (const [f, c] of renderedFilesCached(s.name, s.objects, setup.renderCache, `${s.key} ${s.namespace} ${placement}`))
+      files.set(f, c);
   return { files, objects: placed.reduce((n, s) => n + s.objects.length, 0), cached, rendered };
 }

@@ -5,7 +5,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { readChartArchive } from '../src/chart-archive';
 import { deriveChartValuesIndex, pruneSchema } from '../src/chart-values-index';
-import { chartArchiveName, generateChartValues } from '../src/gen-chart-values';
+import { chartArchiveName } from '../src/chart-cache';
+import { generateChartValues } from '../src/gen-chart-values';
 import { packChart, SHARED } from './fixtures';
 
 function derive(archive: string) {

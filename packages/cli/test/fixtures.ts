@@ -16,7 +16,12 @@ export interface FixtureChart {
   /** `crds/<file>` → content. */
   readonly crds?: Record<string, string>;
   readonly schema?: Record<string, unknown>;
-  readonly dependencies?: { readonly name: string; readonly alias?: string; readonly chart: FixtureChart }[];
+  readonly dependencies?: {
+    readonly name: string;
+    readonly alias?: string;
+    readonly condition?: string;
+    readonly chart: FixtureChart;
+  }[];
 }
 
 function writeChart(dir: string, c: FixtureChart): void {
@@ -25,6 +30,7 @@ function writeChart(dir: string, c: FixtureChart): void {
     name: d.name,
     version: d.chart.version ?? '1.0.0',
     ...(d.alias ? { alias: d.alias } : {}),
+    ...(d.condition ? { condition: d.condition } : {}),
   }));
   fs.writeFileSync(
     path.join(dir, 'Chart.yaml'),
