@@ -22,9 +22,9 @@ every target synthesizes. Needs no network, credentials or Pulumi CLI.
 target's namespace and Kubernetes version) and every kustomize base of each target into
 <target>/rendered/<release>/<kind>.yaml, offline, from the chart cache (--chart-cache, default
 <cache dir>/charts; fill it with \`aiready charts pull\`; kustomize bases from --kustomize-cache,
-default <chart cache>/kustomize). helm is the bundled 3.17.2 unless --helm
-names another; kubectl (for kustomize) the bundled 1.32.3 unless --kubectl does. Rendered releases
-are cached under --cache-dir (default $XDG_CACHE_HOME/aiready).
+default <chart cache>/kustomize). helm is the bundled 3.17.2 unless --helm names another; kubectl
+(for kustomize) the bundled 1.32.3 unless --kubectl does. Rendered releases are cached under
+--cache-dir (default $XDG_CACHE_HOME/aiready).
 
 charts pull: fetches every chart of the version lock with \`helm pull\`, and the kustomize bases
 with git, into the chart cache. Needs the network.`;
@@ -35,7 +35,7 @@ interface Flags {
   readonly positional: string[];
 }
 
-/** Parses `--flag VALUE`, `--switch` and positional arguments; undefined on an unknown flag. */
+/** Parses `--flag VALUE`, `--switch` and positional arguments; a message on a bad argument. */
 function parseFlags(args: readonly string[], withValue: readonly string[], switches: readonly string[]): Flags | string {
   const flags: Flags = { values: new Map(), switches: new Set(), positional: [] };
   for (let i = 0; i < args.length; i++) {

@@ -93,7 +93,8 @@ interface ChartInfo {
   readonly digest: string;
   readonly index: ChartValuesIndex;
   readonly apiChecks: ApiChecks;
-  readonly crds: readonly StaticCrdApis[];
+  /** Where this metadata is cached. */
+  readonly cacheFile: string;
 }
 
 function loadChartInfo(archive: string, chart: string, version: string, cacheDir: string): ChartInfo {
@@ -101,11 +102,11 @@ function loadChartInfo(archive: string, chart: string, version: string, cacheDir
   const key = createHash('sha256')
     .update(JSON.stringify([archive, stat.size, stat.mtimeMs]))
     .digest('hex');
-  const file = path.join(cacheDir, 'charts', `${key}.json`);
+  const cacheFile = path.join(cacheDir, 'charts', `${key}.json`);
   const pinned = pinnedChartValues(chart, version);
-  if (fs.existsSync(file)) {
-    const meta = JSON.parse(fs.readFileSync(file, 'utf8')) as Omit<ChartInfo, 'index'> & { index?: ChartValuesIndex };
-    return { ...meta, archive, index: pinned ?? meta.index! };
+  if (fs.existsSync(cacheFile)) {
+    const meta = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as Omit<ChartInfo, 'index'> & { index?: ChartValuesIndex };
+    return { ...meta, archive, cacheFile, index: pinned ?? meta.index! };
   }
   const data = fs.readFileSync(archive);
   const loaded = readChartArchive(data);
@@ -114,11 +115,31 @@ function loadChartInfo(archive: string, chart: string, version: string, cacheDir
     digest: createHash('sha256').update(data).digest('hex'),
     index: pinned ?? deriveChartValuesIndex(loaded, path.basename(archive), data),
     apiChecks: chartApiChecks(loaded),
-    crds: staticCrdApis(loaded),
+    cacheFile,
   };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify({ ...info, index: pinned ? undefined : info.index }));
+  fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+  fs.writeFileSync(cacheFile, JSON.stringify({ ...info, index: pinned ? undefined : info.index }));
   return info;
+}
+
+const staticCrdsMemo = new Map<string, readonly StaticCrdApis[]>();
+
+/**
+ * The CRDs in a chart's crds/ folders (parsed, so asked for only when a chart reads the cluster's APIs,
+ * and while the first renders run), cached beside the chart's metadata.
+ */
+function staticCrds(info: ChartInfo): readonly StaticCrdApis[] {
+  const file = `${info.cacheFile}.crds.json`;
+  let crds = staticCrdsMemo.get(file);
+  if (!crds) {
+    if (fs.existsSync(file)) crds = JSON.parse(fs.readFileSync(file, 'utf8')) as StaticCrdApis[];
+    else {
+      crds = staticCrdApis(readChartArchive(fs.readFileSync(info.archive)));
+      fs.writeFileSync(file, JSON.stringify(crds));
+    }
+    staticCrdsMemo.set(file, crds);
+  }
+  return crds;
 }
 
 /** Renders every target; one target's failure does not hide another's. */
@@ -191,32 +212,37 @@ async function renderOne(
     keys[i] = res.key;
     return res.objects;
   };
-  // A chart sees the CRD APIs of the whole target it asks about, as on the running cluster. Known before
-  // rendering: aiready's own CRDs and those in the charts' crds/ folders; CRDs in templates are known
-  // once rendered, so the charts whose view they change are rendered again, until nothing changes.
-  const known = [
-    ...new Set([
-      ...crdApiVersions(target.objects),
-      ...target.releases.flatMap((r, i) => (r.skipCrds ? [] : enabledCrdApis(infos[i]!.crds, r.values))),
-    ]),
-  ].sort();
-  const seen = infos.map((info) => visibleApis(info!.apiChecks, known));
-  const [outputs, kustomized] = await Promise.all([
-    Promise.all(seen.map((apis, i) => render(i, apis))),
-    Promise.all(
-      target.kustomizations.map((k, i) =>
-        run(async () => {
-          const res = await renderKustomizationCached(k, setup.kustomizeCache, setup.kubectl, setup.renderCache);
-          if (res.cached) cached++;
-          else rendered++;
-          kustomizeKeys[i] = res.key;
-          return res.objects;
-        }),
-      ),
+  const kustomizing = Promise.all(
+    target.kustomizations.map((k, i) =>
+      run(async () => {
+        const res = await renderKustomizationCached(k, setup.kustomizeCache, setup.kubectl, setup.renderCache);
+        if (res.cached) cached++;
+        else rendered++;
+        kustomizeKeys[i] = res.key;
+        return res.objects;
+      }),
     ),
-  ]);
+  );
+  // A chart sees the CRD APIs of the whole target it asks about, as on the running cluster. Charts that
+  // ask nothing render at once. Known before rendering: aiready's own CRDs and those in the charts'
+  // crds/ folders; CRDs in templates are known once rendered, so the charts whose view they change are
+  // rendered again, until nothing changes.
+  const reads = (i: number) => infos[i]!.apiChecks === 'all' || infos[i]!.apiChecks.length > 0;
+  const early = target.releases.map((_, i) => (reads(i) ? undefined : render(i, [])));
+  const known = early.every((e) => e)
+    ? []
+    : [
+        ...new Set([
+          ...crdApiVersions(target.objects),
+          ...target.releases.flatMap((r, i) => (r.skipCrds ? [] : enabledCrdApis(staticCrds(infos[i]!), r.values))),
+        ]),
+      ].sort();
+  const seen = infos.map((info) => visibleApis(info!.apiChecks, known));
+  const [outputs, kustomized] = await Promise.all([Promise.all(early.map((e, i) => e ?? render(i, seen[i]))), kustomizing]);
   for (let pass = 0; pass < target.releases.length; pass++) {
-    const available = [...new Set([...known, ...crdApiVersions([...outputs.flat(), ...kustomized.flat()])])].sort();
+    const available = [
+      ...new Set([...known, ...crdApiVersions([...target.objects, ...outputs.flat(), ...kustomized.flat()])]),
+    ].sort();
     const changed = seen
       .map((apis, i) => ({ i, apis: visibleApis(infos[i]!.apiChecks, available), before: apis }))
       .filter(({ apis, before }) => apis.join() !== before.join());

@@ -36,14 +36,6 @@ function objectKey(o: KubeObject): string {
   return `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 }
 
-/** One review file's content: objects sorted by namespace, name and apiVersion, keys sorted, as YAML documents. */
-export function manifestContent(objects: readonly KubeObject[]): string {
-  return [...objects]
-    .sort((a, b) => objectKey(a).localeCompare(objectKey(b)) || a.apiVersion.localeCompare(b.apiVersion))
-    .map((o) => YAML.stringify(ordered(o, true), { lineWidth: 0 }))
-    .join('---\n');
-}
-
 /**
  * Lays objects out as a deterministic review tree: one folder per component (the
  * `app.kubernetes.io/component` label), one file per kind, objects sorted by namespace and name, keys
@@ -58,7 +50,12 @@ export function layoutManifests(objects: readonly KubeObject[]): ManifestFile[] 
   }
   return [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([file, objs]) => ({ path: file, content: manifestContent(objs), objects: objs.length }));
+    .map(([file, objs]) => {
+      const docs = [...objs]
+        .sort((a, b) => objectKey(a).localeCompare(objectKey(b)) || a.apiVersion.localeCompare(b.apiVersion))
+        .map((o) => YAML.stringify(ordered(o, true), { lineWidth: 0 }));
+      return { path: file, content: docs.join('---\n'), objects: objs.length };
+    });
 }
 
 /** Writes the review tree into `dir`, replacing what was there. Returns the files written. */
