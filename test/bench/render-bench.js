@@ -3,7 +3,7 @@
 // `kubectl kustomize`) of the same releases with the same values, measured side by side in one run.
 // Needs ../shared/charts and ../shared/kustomize; skipped (and said so) without them.
 'use strict';
-const { execFileSync, spawnSync } = require('child_process');
+const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -14,10 +14,21 @@ const SHARED = path.resolve(ROOT, '../shared');
 const CHARTS = path.join(SHARED, 'charts');
 const KUSTOMIZE = path.join(SHARED, 'kustomize');
 
-function seconds(fn) {
+const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/**
+ * Runs a command; returns its wall time and, where GNU time is there, the CPU time (user + system) of
+ * the command and every child it waited for: less disturbed than wall time on a shared machine.
+ */
+function measure(command, args, options = {}) {
+  const cpuFile = path.join(os.tmpdir(), `aiready-bench-cpu-${process.pid}`);
+  const [cmd, argv] = TIME ? [TIME, ['-f', '%U %S', '-o', cpuFile, command, ...args]] : [command, args];
   const start = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - start) / 1e9;
+  const run = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 28, ...options });
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  if (run.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${run.stderr}`);
+  const cpu = TIME ? fs.readFileSync(cpuFile, 'utf8').trim().split('\n').pop().split(' ').map(Number) : [NaN, NaN];
+  return { wall, cpu: cpu[0] + cpu[1], stderr: run.stderr };
 }
 
 function median(xs) {
@@ -27,13 +38,9 @@ function median(xs) {
 
 function synth(args) {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-bench-render-'));
-  let run;
-  const s = seconds(
-    () => (run = spawnSync(process.execPath, [BIN, 'synth', '--out', out, ...args], { cwd: ROOT, encoding: 'utf8' })),
-  );
+  const m = measure(process.execPath, [BIN, 'synth', '--out', out, ...args], { cwd: ROOT });
   fs.rmSync(out, { recursive: true, force: true });
-  if (run.status !== 0) throw new Error(`synth ${args.join(' ')} failed:\n${run.stderr}`);
-  return { seconds: s, helmRuns: [...run.stderr.matchAll(/(\d+) rendered now/g)].reduce((n, m) => n + Number(m[1]), 0) };
+  return { ...m, renders: [...m.stderr.matchAll(/(\d+) rendered now/g)].reduce((n, x) => n + Number(x[1]), 0) };
 }
 
 /** Every release and kustomize base of every target, as `--render` gets them. */
@@ -51,17 +58,18 @@ function baseline(list, helm, kubectl) {
   const { kustomizationOverlay } = require(path.join(ROOT, 'packages/k8s/lib/index.js'));
   const YAML = require(require.resolve('yaml', { paths: [path.join(ROOT, 'packages/cli')] }));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-bench-baseline-'));
-  let helmSeconds = 0;
-  let kustomizeSeconds = 0;
-  let releases = 0;
+  const total = { helm: { wall: 0, cpu: 0 }, kustomize: { wall: 0, cpu: 0 }, releases: 0, bases: 0 };
+  const add = (into, m) => {
+    into.wall += m.wall;
+    into.cpu += m.cpu;
+  };
   for (const t of list) {
     for (const r of t.releases) {
       const values = path.join(work, 'values.json');
       fs.writeFileSync(values, JSON.stringify(r.values));
       const archive = path.join(CHARTS, `${r.chart}-${r.version}.tgz`);
-      const args = helmTemplateArgs(r, archive, values, { kubeVersion: t.kubeVersion });
-      helmSeconds += seconds(() => execFileSync(helm, args, { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] }));
-      releases++;
+      add(total.helm, measure(helm, helmTemplateArgs(r, archive, values, { kubeVersion: t.kubeVersion })));
+      total.releases++;
     }
     for (const k of t.kustomizations) {
       // Preparing the offline copy is aiready's work, not kustomize's: only kubectl is timed.
@@ -73,14 +81,12 @@ function baseline(list, helm, kubectl) {
         path.join(overlay, 'kustomization.yaml'),
         YAML.stringify(kustomizationOverlay({ ...k, url: path.relative(overlay, base) })),
       );
-      kustomizeSeconds += seconds(() =>
-        execFileSync(kubectl, ['kustomize', overlay], { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] }),
-      );
-      releases++;
+      add(total.kustomize, measure(kubectl, ['kustomize', overlay]));
+      total.bases++;
     }
   }
   fs.rmSync(work, { recursive: true, force: true });
-  return { helmSeconds, kustomizeSeconds, releases };
+  return total;
 }
 
 async function renderBench(runs) {
@@ -95,43 +101,45 @@ async function renderBench(runs) {
   const kubectl = extractBundled(tools, 'kubectl');
   const list = await targets();
   const common = ['--render', '--chart-cache', CHARTS, '--kustomize-cache', KUSTOMIZE, '--helm', helm, '--kubectl', kubectl];
-  const rows = { plain: [], cold: [], warm: [], helm: [], kustomize: [] };
-  let helmRuns = 0;
-  let releases = 0;
+  const rows = { plain: [], cold: [], warm: [], baseline: [] };
+  let renders = 0;
+  let counts = { releases: 0, bases: 0 };
   for (let i = 0; i < runs; i++) {
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-bench-cache-'));
-    rows.plain.push(synth([]).seconds);
+    rows.plain.push(synth([]));
     const cold = synth([...common, '--cache-dir', cache]);
-    rows.cold.push(cold.seconds);
-    helmRuns = cold.helmRuns;
-    rows.warm.push(synth([...common, '--cache-dir', cache]).seconds);
+    rows.cold.push(cold);
+    renders = cold.renders;
+    rows.warm.push(synth([...common, '--cache-dir', cache]));
     const b = baseline(list, helm, kubectl);
-    rows.helm.push(b.helmSeconds);
-    rows.kustomize.push(b.kustomizeSeconds);
-    releases = b.releases;
+    rows.baseline.push({ wall: b.helm.wall + b.kustomize.wall, cpu: b.helm.cpu + b.kustomize.cpu });
+    counts = b;
     fs.rmSync(cache, { recursive: true, force: true });
   }
   fs.rmSync(tools, { recursive: true, force: true });
-  const m = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, median(v)]));
-  const sum = m.helm + m.kustomize;
-  const cold = m.cold - m.plain;
-  const warm = m.warm - m.plain;
+  const m = (row, k) => median(rows[row].map((x) => x[k]));
+  const fmt = (v) => (Number.isNaN(v) ? 'n/a' : v.toFixed(2));
+  const ratio = (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? 'n/a' : `x${(a / b).toFixed(2)}`);
   console.log(
-    `\nRendering the reference targets (${list.length} targets, ${releases} releases and kustomize bases; median of ${runs} runs, side by side):\n`,
+    `\nRendering the reference targets (${list.length} targets: ${counts.releases} Helm releases, ${counts.bases} kustomize bases; median of ${runs} runs, side by side):\n`,
   );
-  console.log('| measurement | wall time (s) | vs the sum of helm template + kubectl kustomize |');
+  console.log('| measurement | wall time (s) | CPU time (s) |');
   console.log('| --- | --- | --- |');
   console.log(
-    `| sum of \`helm template\` (${releases - list.reduce((n, t) => n + t.kustomizations.length, 0)} releases, one after another) | ${m.helm.toFixed(2)} | |`,
+    `| baseline: \`helm template\` of each release + \`kubectl kustomize\` of each base, one after another | ${fmt(m('baseline', 'wall'))} | ${fmt(m('baseline', 'cpu'))} |`,
   );
+  console.log(`| \`aiready synth\` (no rendering) | ${fmt(m('plain', 'wall'))} | ${fmt(m('plain', 'cpu'))} |`);
   console.log(
-    `| sum of \`kubectl kustomize\` (${list.reduce((n, t) => n + t.kustomizations.length, 0)} bases) | ${m.kustomize.toFixed(2)} | |`,
+    `| \`aiready synth --render\`, cold render cache (${renders} renders) | ${fmt(m('cold', 'wall'))} | ${fmt(m('cold', 'cpu'))} |`,
   );
-  console.log(`| \`aiready synth\` (no rendering) | ${m.plain.toFixed(2)} | |`);
-  console.log(`| \`aiready synth --render\`, cold render cache (${helmRuns} renders) | ${m.cold.toFixed(2)} | |`);
-  console.log(`| \`aiready synth --render\`, warm render cache | ${m.warm.toFixed(2)} | |`);
-  console.log(`| rendering, cold (--render minus plain synth) | ${cold.toFixed(2)} | x${(cold / sum).toFixed(2)} |`);
-  console.log(`| rendering, warm (--render minus plain synth) | ${warm.toFixed(2)} | x${(warm / sum).toFixed(2)} |`);
+  console.log(`| \`aiready synth --render\`, warm render cache | ${fmt(m('warm', 'wall'))} | ${fmt(m('warm', 'cpu'))} |`);
+  const inc = (row, k) => median(rows[row].map((x, i) => x[k] - rows.plain[i][k]));
+  console.log('\n| rendering (--render minus plain synth, same run) | wall (s) | vs baseline wall | CPU (s) | vs baseline CPU |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const row of ['cold', 'warm'])
+    console.log(
+      `| ${row} render cache | ${fmt(inc(row, 'wall'))} | ${ratio(inc(row, 'wall'), m('baseline', 'wall'))} | ${fmt(inc(row, 'cpu'))} | ${ratio(inc(row, 'cpu'), m('baseline', 'cpu'))} |`,
+    );
 }
 
 module.exports = { renderBench };

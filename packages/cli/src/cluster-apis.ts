@@ -57,22 +57,37 @@ export function crdApiVersions(objects: readonly KubeObject[]): string[] {
 /** What a chart asks of the cluster's APIs: nothing, these custom APIs, or (when it asks indirectly) any. */
 export type ApiChecks = 'all' | readonly string[];
 
-/** The custom APIs a chart's templates (and its subcharts') test with `.Capabilities.APIVersions.Has "..."`. */
+/** An API version spelled out in a template: `group.tld/v1`, `group.tld/v1beta1/Kind`. */
+const API_LITERAL = /"([a-z0-9-]+(?:\.[a-z0-9-]+)+\/v\d+(?:(?:alpha|beta)\d+)?(?:\/[A-Z][A-Za-z0-9]*)?)"/g;
+
+function isCustom(api: string): boolean {
+  return !BUILTIN_API_GROUPS.has(api.includes('/') ? api.split('/')[0] : '');
+}
+
+/**
+ * The custom APIs a chart's templates (and its subcharts') test with `.Capabilities.APIVersions.Has`.
+ * A test through a variable (argo-workflows builds its monitoring API in a helper) may test any API
+ * version the chart's templates spell out; a chart that spells out none may test any API ('all').
+ */
 export function chartApiChecks(chart: LoadedChart): ApiChecks {
   const found = new Set<string>();
-  const visit = (c: LoadedChart): boolean => {
+  let indirect = false;
+  const spelled = new Set<string>();
+  const visit = (c: LoadedChart): void => {
     for (const [file, content] of c.files) {
       if (!file.startsWith('templates/')) continue;
       const text = content.toString('utf8');
       for (const m of text.matchAll(/\.Capabilities\.APIVersions(\.Has\s+"([^"]+)")?/g)) {
-        if (!m[2]) return false; // a check the text does not spell out: any API may matter
-        const apiGroup = m[2].includes('/') ? m[2].split('/')[0] : '';
-        if (!BUILTIN_API_GROUPS.has(apiGroup)) found.add(m[2]);
+        if (!m[2]) indirect = true;
+        else if (isCustom(m[2])) found.add(m[2]);
       }
+      for (const m of text.matchAll(API_LITERAL)) if (isCustom(m[1])) spelled.add(m[1]);
     }
-    return [...c.subcharts.values()].every(visit);
+    [...c.subcharts.values()].forEach(visit);
   };
-  return visit(chart) ? [...found].sort() : 'all';
+  visit(chart);
+  if (indirect && !spelled.size) return 'all';
+  return [...new Set([...found, ...(indirect ? spelled : [])])].sort();
 }
 
 /** The APIs of `available` a chart with `checks` can see: what `--api-versions` gets for it. */

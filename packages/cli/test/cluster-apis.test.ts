@@ -31,7 +31,19 @@ describe('chartApiChecks', () => {
       { 'a.yaml': '{{ if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1/ServiceMonitor" }}{{ end }}' },
       ['monitoring.coreos.com/v1/ServiceMonitor'],
     ],
-    ['a check the text does not spell out', { 'a.yaml': '{{ if .Capabilities.APIVersions.Has $api }}{{ end }}' }, 'all'],
+    [
+      'a check through a variable: the API versions the templates spell out',
+      {
+        '_helpers.tpl': '{{- define "api" }}{{ print "monitoring.coreos.com/v1" }}{{ end }}',
+        'a.yaml': '{{ $api := include "api" . }}{{ if .Capabilities.APIVersions.Has $api }}{{ end }}apiVersion: "apps/v1"',
+      },
+      ['monitoring.coreos.com/v1'],
+    ],
+    [
+      'a check through a variable, no API spelled out',
+      { 'a.yaml': '{{ if .Capabilities.APIVersions.Has $api }}{{ end }}' },
+      'all',
+    ],
   ])('%s', (_why, templates, expected) => {
     expect(chartApiChecks(chart(templates))).toEqual(expected);
   });
