@@ -6,22 +6,10 @@ import type { Acknowledgement } from '@aiready/admission';
 
 const KUEUE = 'kueue.x-k8s.io';
 
-/** The same defect in several targets. */
-const known = {
-  // KNOWN(issue 13) item 11: the karpenter Application renders the CRDs the karpenter-crd Application owns.
-  karpenterCrds: {
-    check: 'crds',
-    object: 'Application argocd/karpenter',
-    contains: 'skipCrds',
-    reason: 'KNOWN(issue 13) item 11: duplicate Karpenter CRDs in GitOps output',
-  },
-} as const satisfies Record<string, Acknowledgement>;
-
 const ML_TEAMS_TRAINJOB = 'TrainJob research/llama-finetune (runtime ClusterTrainingRuntime aiready-torch-h100-training)';
 
 export const KNOWN_DEFECTS: Readonly<Record<string, readonly Acknowledgement[]>> = {
   'examples/gpu-inference': [
-    known.karpenterCrds,
     // KNOWN(issue 21) item 2: time-sliced GPUs on Karpenter never scale from zero (no NodeOverlay).
     {
       check: 'scheduling',
@@ -30,10 +18,7 @@ export const KNOWN_DEFECTS: Readonly<Record<string, readonly Acknowledgement[]>>
       reason: 'KNOWN(issue 21) item 2: no NodeOverlay for nvidia.com/gpu.shared',
     },
   ],
-  'examples/kserve-inference': [known.karpenterCrds],
-  'examples/mixed-gpu-cluster': [known.karpenterCrds],
   'examples/ml-teams': [
-    known.karpenterCrds,
     // KNOWN(issue 21) item 8: the team quotas refuse what the ClusterQueues admit (per-flavor quotas add up,
     // and borrowing from the cohort comes on top).
     {
