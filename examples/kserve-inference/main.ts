@@ -2,7 +2,7 @@
 // inference service becomes a KServe InferenceService on its pool. The two choices KServe needs are
 // explicit: predictors run as plain Deployments ('Standard', so no Knative or Istio), and the
 // cluster's cert-manager signs KServe's webhook certificates (aiready does not install cert-manager).
-import { argoCdPrerequisites } from '@aiready/admission';
+import { argoCdPrerequisites, certManagerPrerequisites } from '@aiready/admission';
 import { AiPlatform, Gpu, GpuInferenceService } from '@aiready/k8s';
 import { App, Chart } from 'cdk8s';
 
@@ -10,14 +10,7 @@ import { App, Chart } from 'cdk8s';
  * What the cluster must have before this output is applied; `aiready synth` checks references against it
  * and lists it in SUMMARY.md: Argo CD, which applies the releases, and the cert-manager KServe relies on.
  */
-export const prerequisites = [
-  ...argoCdPrerequisites(),
-  {
-    kind: 'CustomResourceDefinition',
-    name: 'cert-manager.io/Certificate',
-    reason: "cert-manager signs KServe's webhook certificates",
-  },
-];
+export const prerequisites = [...argoCdPrerequisites(), ...certManagerPrerequisites()];
 
 export function buildApp(outdir?: string): App {
   const app = new App({ outdir });

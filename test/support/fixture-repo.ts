@@ -14,6 +14,11 @@ function app(maxNodes: number): string {
   return `'use strict';
 const { App } = require('cdk8s');
 const { AiPlatform } = require('@aiready/k8s');
+// Argo CD applies the output: it runs in the cluster already.
+exports.prerequisites = [
+  { kind: 'Namespace', name: 'argocd', reason: 'Argo CD runs there' },
+  { kind: 'CustomResourceDefinition', name: 'argoproj.io/Application', reason: 'Argo CD applies this output' },
+];
 exports.buildApp = () => {
   const app = new App();
   new AiPlatform(app, 'platform', {

@@ -130,7 +130,7 @@ export function checkAdmission(input: AdmissionInput): AdmissionReport {
 
   checkPodSecurity(pods, index, cluster, findings);
   checkReleasePodSecurity(releases, index, rendered, findings);
-  const placement = checkScheduling(pods, (p) => resources.get(p) ?? [], pools, plugins, index, findings);
+  const placement = checkScheduling(pods, (p) => resources.get(p) ?? [], pools, plugins, index, findings, plan.present);
   const nodes = new Map(pools.map((p) => [p, nodeResources(p, plugins, index)]));
   checkResources(pods, resources, limits, placement, (p, r) => nodes.get(p)?.resources[r], index, findings);
   checkReferences(pods, index, releases, new Resolver(index, releases, rendered, prerequisites), findings);

@@ -1,5 +1,6 @@
-import { argoPodTemplates } from '../src/model/argo-pods';
-import { TargetObject } from '../src/model/object-index';
+import * as YAML from 'yaml';
+import { argoControllers, argoPodTemplates } from '../src/model/argo-pods';
+import { ObjectIndex, TargetObject } from '../src/model/object-index';
 
 const template = (templates: unknown[], spec: Record<string, unknown> = {}): TargetObject => ({
   object: {
@@ -66,5 +67,44 @@ describe('Argo workflow pods', () => {
       { source: 'kfp', instanceId: 'kfp', executor: {}, mainContainer: {}, workflowDefaults: {} },
     ]);
     expect(pod.injected?.wait).toBe('kfp');
+  });
+
+  test("the chart's rendered config map (one config key) and per-key config maps give the same controller", () => {
+    const settings = {
+      instanceID: 'platform',
+      executor: { securityContext: { runAsNonRoot: true } },
+      workflowDefaults: { spec: { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' }] } },
+    };
+    const configMap = (data: Record<string, string>): TargetObject => ({
+      object: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'argo-workflow-controller-configmap', namespace: 'argo' },
+        data,
+      },
+      origin: { release: 'argo-workflows' },
+      namespace: 'argo',
+    });
+    const whole = argoControllers(new ObjectIndex([configMap({ config: YAML.stringify(settings) })]), []);
+    const perKey = argoControllers(
+      new ObjectIndex([
+        configMap({
+          instanceID: settings.instanceID,
+          executor: YAML.stringify(settings.executor),
+          workflowDefaults: YAML.stringify(settings.workflowDefaults),
+        }),
+      ]),
+      [],
+    );
+    for (const c of [whole, perKey]) {
+      expect(c).toHaveLength(1);
+      expect(c[0]).toEqual(
+        expect.objectContaining({
+          instanceId: 'platform',
+          executor: settings.executor,
+          workflowDefaults: settings.workflowDefaults.spec,
+        }),
+      );
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { checkAdmission } from '../src';
 import { find, planResource } from './fixtures/target';
-import { broken, problems, refusal, server, serverPod, Target } from './support';
+import { broken, Loose, problems, refusal, server, serverPod, Target } from './support';
 
 const HELM = 'kubernetes:helm.sh/v3:Release';
 const dropPlan = (t: Target, name: string) => {
@@ -94,5 +94,32 @@ describe('offline admission: scheduling', () => {
       planResource(x, 'aws:eks/nodeGroup:NodeGroup', 'gpu-l40s-ng').inputs.scalingConfig.minSize = 1;
     });
     expect(problems(t, 'scheduling')).toEqual([]);
+  });
+
+  test('a pod for nodes Karpenter does not manage is a warning when the target describes no other nodes', () => {
+    // GIVEN the inference pod asks for nodes outside Karpenter, as Karpenter's own controller does
+    const outside = (x: Target) =>
+      (serverPod(x).affinity = {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: 'karpenter.sh/nodepool', operator: 'DoesNotExist' }] }],
+          },
+        },
+      });
+    // WHEN the target has no cloud plan (a cdk8s app: its node groups live elsewhere)
+    const noPlan = checkAdmission(
+      broken((x) => {
+        outside(x);
+        (x as Loose).plan = undefined;
+      }),
+    );
+    // THEN it is a warning naming what the cluster needs, not a refusal
+    expect(noPlan.problems.filter((p) => p.object.startsWith('Deployment') && p.check === 'scheduling')).toEqual([]);
+    expect(noPlan.warnings.map((w) => w.message).join('\n')).toContain(
+      'runs only on nodes Karpenter does not manage, which this target does not describe (no cloud plan)',
+    );
+    // AND with the plan, its node groups are those nodes: no warning
+    const withPlan = checkAdmission(broken(outside));
+    expect(withPlan.warnings.map((w) => w.message).join('\n')).not.toContain('Karpenter does not manage');
   });
 });

@@ -75,4 +75,39 @@ describe('offline admission: webhooks', () => {
     });
     expect(checkAdmission(t).problems.filter((p) => p.check === 'webhooks')).toEqual([]);
   });
+
+  test("KServe's fail-closed webhooks on its own kinds are fine: its CRD chart installs them", () => {
+    // GIVEN the kserve-resources release renders a validating webhook on InferenceServices everywhere
+    const hook = (group: string) => ({
+      name: 'inferenceservice.kserve-webhook-server.validator',
+      rules: [{ apiGroups: [group], resources: ['inferenceservices'] }],
+      clientConfig: { service: { namespace: 'kserve', name: 'kserve-webhook-server-service' } },
+    });
+    const withHook = (group: string) =>
+      broken((x) => {
+        x.plan.resources.push({
+          type: 'kubernetes:helm.sh/v3:Release',
+          name: 'platform-kserve',
+          inputs: { name: 'kserve', chart: 'kserve-resources', namespace: 'kserve', version: '0.0.0', values: {} },
+          dependsOn: [],
+        });
+        x.rendered = [
+          {
+            release: 'kserve',
+            namespace: 'kserve',
+            objects: [
+              {
+                apiVersion: 'admissionregistration.k8s.io/v1',
+                kind: 'ValidatingWebhookConfiguration',
+                metadata: { name: 'inferenceservice.serving.kserve.io' },
+                webhooks: [{ ...hook(group), failurePolicy: 'Fail' }],
+              },
+            ],
+          },
+        ];
+      });
+    // THEN on serving.kserve.io it is KServe's own business; on another group it blocks unrelated namespaces
+    expect(problems(withHook('serving.kserve.io'), 'webhooks')).toEqual([]);
+    expect(refusal(withHook('apps'))).toContain('failurePolicy Fail on apps/inferenceservices in every namespace');
+  });
 });

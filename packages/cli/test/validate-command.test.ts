@@ -44,8 +44,8 @@ describe('aiready validate', () => {
     ],
     [
       'a kind with no schema',
-      { 'manifests/c.yaml': 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: c}\n' },
-      /no schema for cert-manager.io\/v1\/Certificate/,
+      { 'manifests/c.yaml': 'apiVersion: vault.example.com/v1\nkind: VaultSecret\nmetadata: {name: c}\n' },
+      /no schema for vault.example.com\/v1\/VaultSecret/,
     ],
     ['a file that is not YAML', { 'manifests/x.yaml': 'a: [b' }, /aiready validate: manifests\/x.yaml: not valid YAML/],
   ])('throws when a target has %s (exit 1)', (_what, files, expected) => {
@@ -65,9 +65,12 @@ describe('aiready validate', () => {
   });
 
   test('--skip-unknown-kinds lists what it skips and passes', () => {
-    const root = tree({ 'cert.yaml': 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: c}\n', 'ns.yaml': NS });
+    const root = tree({
+      'cert.yaml': 'apiVersion: vault.example.com/v1\nkind: VaultSecret\nmetadata: {name: c}\n',
+      'ns.yaml': NS,
+    });
     const { code, out } = run([root, '--skip-unknown-kinds']);
-    expect(out).toMatch(/SKIP .*cert.yaml: Certificate c: no schema for cert-manager.io\/v1/);
+    expect(out).toMatch(/SKIP .*cert.yaml: VaultSecret c: no schema for vault.example.com\/v1/);
     expect(code).toBe(0);
   });
 

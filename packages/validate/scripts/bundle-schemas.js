@@ -14,6 +14,14 @@ const YAML = require('yaml');
 const REPO = path.resolve(__dirname, '../../..');
 const UPSTREAM = path.resolve(process.argv[2] || path.join(REPO, '../shared/crds'));
 const OUT = path.resolve(process.argv[3] || path.join(__dirname, '../schemas'));
+/** Upstream CRDs kept in this repository (verbatim, with their own SOURCES.md): ones the shared folder lacks. */
+const IN_REPO = path.join(__dirname, '../upstream');
+
+/** The folder an upstream file is read from: this package's own upstream folder first, else the shared one. */
+function upstreamPath(file) {
+  const own = path.join(IN_REPO, file);
+  return fs.existsSync(own) ? own : path.join(UPSTREAM, file);
+}
 
 /** The upstream CRD files kept, and why. Every kind aiready synthesizes, or a chart it installs renders. */
 const CRD_FILES = {
@@ -43,6 +51,8 @@ const CRD_FILES = {
   'kubeflow-trainer/trainer.kubeflow.org_trainjobs.yaml': 'GpuTrainingJob',
   'kubeflow-trainer/trainer.kubeflow.org_clustertrainingruntimes.yaml': 'KubeflowTrainer runtimes',
   'kserve/serving.kserve.io_inferenceservices.yaml': 'GpuInferenceService on KServe',
+  'cert-manager/crd-certificates.yaml': 'rendered by the kserve-resources chart (webhook certificate)',
+  'cert-manager/crd-issuers.yaml': 'rendered by the kserve-resources chart (webhook certificate issuer)',
 };
 
 /** Built-in kinds kept: what aiready writes, what the charts and kustomize bases it installs render. */
@@ -100,10 +110,11 @@ function gitBlob(buf) {
   return crypto.createHash('sha1').update(`blob ${buf.length}\0`).update(buf).digest('hex');
 }
 
-/** SOURCES.md rows of the upstream folder, by file. */
+/** SOURCES.md rows of the upstream folders (the shared one and this package's own), by file. */
 function sourceRows() {
   const rows = new Map();
-  for (const line of fs.readFileSync(path.join(UPSTREAM, 'SOURCES.md'), 'utf8').split('\n')) {
+  const text = [UPSTREAM, IN_REPO].map((dir) => fs.readFileSync(path.join(dir, 'SOURCES.md'), 'utf8')).join('\n');
+  for (const line of text.split('\n')) {
     const m = /^\| `([^`]+)`/.exec(line);
     if (!m) continue;
     const cells = line.split(' | ').map((c) => c.replace(/^\| |\s*\|$/g, '').trim());
@@ -122,7 +133,7 @@ function checkBlob(file, buf, fidelity) {
 
 function bundleCrds(rows, index) {
   for (const [file, why] of Object.entries(CRD_FILES)) {
-    const buf = fs.readFileSync(path.join(UPSTREAM, file));
+    const buf = fs.readFileSync(upstreamPath(file));
     checkBlob(file, buf, rows.get(file)[7]);
     const crds = YAML.parseAllDocuments(buf.toString('utf8'))
       .map((d) => d.toJS())

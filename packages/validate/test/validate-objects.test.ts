@@ -68,13 +68,13 @@ describe('validateObjects', () => {
   });
 
   test('throws when a kind has no schema, unless told to skip it', () => {
-    const cert = { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'c' } };
+    const cert = { apiVersion: 'vault.example.com/v1', kind: 'VaultSecret', metadata: { name: 'c' } };
     expect(lines(validateObjects([{ object: cert }]))).toEqual([
-      expect.stringMatching(/^Certificate c <object>: no schema for cert-manager.io\/v1\/Certificate/),
+      expect.stringMatching(/^VaultSecret c <object>: no schema for vault.example.com\/v1\/VaultSecret/),
     ]);
     const skipped = validateObjects([{ object: cert }], { unknownKinds: 'skip' });
     expect(skipped.problems).toEqual([]);
-    expect(skipped.skipped).toEqual([{ object: 'Certificate c', apiVersion: 'cert-manager.io/v1' }]);
+    expect(skipped.skipped).toEqual([{ object: 'VaultSecret c', apiVersion: 'vault.example.com/v1' }]);
   });
 
   test('uses a CRD found among the objects, drops status under the status subresource', () => {

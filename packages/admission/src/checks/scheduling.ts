@@ -1,6 +1,6 @@
 // Scheduling: every pod that asks for an extended resource can land on some pool that advertises it
 // and whose taints it tolerates, and every node selector and required node affinity matches some pool.
-import { Toleration } from '@aiready/core';
+import { KARPENTER_LABELS, Toleration } from '@aiready/core';
 import { asArray, asObject, asStringMap, at } from '../model/kube';
 import { Findings } from '../model/findings';
 import { DevicePlugin, nodeResources, NodeResources, untolerated } from '../model/node-resources';
@@ -25,7 +25,15 @@ function nodeTerms(spec: unknown): Requirement[][] {
 const describeReq = (r: Requirement) =>
   r.operator === 'In' && r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} ${r.operator} ${r.values.join(',')}`;
 
-/** Checks placement of every pod; returns where each pod can run. */
+/** Whether a term asks for a node Karpenter does not manage (Karpenter's own controller does). */
+const outsideKarpenter = (term: readonly Requirement[]) =>
+  term.some((r) => r.key === KARPENTER_LABELS.nodePool && r.operator === 'DoesNotExist');
+
+/**
+ * Checks placement of every pod; returns where each pod can run. `describesAllNodes` is false when
+ * the target has no cloud plan: then the nodes Karpenter does not manage (a node group or Fargate
+ * profile the cluster needs for Karpenter itself) exist outside the target.
+ */
 export function checkScheduling(
   pods: readonly PodTemplate[],
   resourcesOf: (pod: PodTemplate) => readonly EffectiveContainer[],
@@ -33,6 +41,7 @@ export function checkScheduling(
   plugins: readonly DevicePlugin[],
   index: ObjectIndex,
   findings: Findings,
+  describesAllNodes = true,
 ): Placement {
   const placement = new Map<PodTemplate, readonly Pool[]>();
   const nodes = new Map<Pool, NodeResources>(pools.map((p) => [p, nodeResources(p, plugins, index)]));
@@ -60,6 +69,15 @@ export function checkScheduling(
     const tolerations = asArray(pod.spec.tolerations) as Toleration[];
     const terms = nodeTerms(pod.spec);
     const selected = pools.filter((p) => terms.some((term) => term.every((r) => poolAdmits(p, r))));
+    if (!selected.length && !describesAllNodes && terms.some(outsideKarpenter)) {
+      findings.warn(
+        'scheduling',
+        pod.ownerName,
+        `${pod.path} runs only on nodes Karpenter does not manage, which this target does not describe (no cloud plan): the cluster needs a managed node group or Fargate profile for it`,
+      );
+      placement.set(pod, []);
+      continue;
+    }
     if (!selected.length) {
       const term = terms[0];
       const failing = term.find((r) => !pools.some((p) => poolAdmits(p, r))) ?? term[0];

@@ -27,7 +27,10 @@ export function webhooksOfTarget(
 /** Checks that fail-closed webhooks cannot block namespaces unrelated to their owner. */
 export function checkWebhooks(webhooks: readonly WebhookModel[], releases: readonly Release[], findings: Findings): void {
   const ownGroups = new Map<string, Set<string>>(
-    releases.map((r) => [r.name, new Set(crdsOf(r).map((c) => c.slice(0, c.lastIndexOf('/'))))]),
+    releases.map((r) => [
+      r.name,
+      new Set([...crdsOf(r).map((c) => c.slice(0, c.lastIndexOf('/'))), ...(chartFacts(r)?.ownsGroups ?? [])]),
+    ]),
   );
   const unscoped = new Map<string, { hooks: WebhookModel[]; what: string[]; kubeSystem: boolean }>();
   for (const w of webhooks) {

@@ -48,10 +48,14 @@ export function argoControllers(index: ObjectIndex, releases: readonly Release[]
   const rendered = new Set<string>();
   for (const t of index.ofKind('ConfigMap')) {
     if (!t.object.metadata?.name?.endsWith('workflow-controller-configmap')) continue;
-    const data = asObject(t.object.data) ?? {};
+    // The controller reads either one `config` key holding the whole configuration (what the chart
+    // renders) or one key per setting.
+    const raw = asObject(t.object.data) ?? {};
+    const whole = typeof raw.config === 'string';
+    const data = whole ? parse(raw.config) : raw;
     if (t.origin.release) rendered.add(t.origin.release);
     out.push({
-      source: `${describe(t.object, t.namespace)} (data.executor)`,
+      source: `${describe(t.object, t.namespace)} (data.${whole ? 'config executor' : 'executor'})`,
       executor: parse(data.executor),
       mainContainer: parse(data.mainContainer),
       workflowDefaults: asObject(parse(data.workflowDefaults).spec) ?? {},

@@ -40,6 +40,11 @@ export interface ChartFacts {
   readonly crds?: (r: Release) => readonly string[];
   /** True when the CRDs sit in the chart's `crds/` folder, so `skipCrds` drops them. */
   readonly crdsFolder?: boolean;
+  /**
+   * API groups the chart's controller owns whose CRDs another chart of the same project installs
+   * (KServe's CRD chart and its controller chart): its webhooks on them guard nothing else.
+   */
+  readonly ownsGroups?: readonly string[];
   /** Custom resources (`group/Kind`) the chart itself creates with these values: their CRDs must come first. */
   readonly uses?: (r: Release) => readonly string[];
   readonly webhooks?: (r: Release) => readonly WebhookModel[];
@@ -336,6 +341,7 @@ export const CHART_FACTS: Readonly<Record<string, ChartFacts>> = {
         'TrainedModel',
       ]),
   },
+  'kserve-resources': { ownsGroups: ['serving.kserve.io'] },
 };
 
 function configMapFact(r: Release, path: string, key: 'configMap' | 'migConfigMap'): Partial<DevicePluginFact> {

@@ -21,6 +21,9 @@ export const CLUSTER_PROVIDED: readonly Omit<Prerequisite, 'reason'>[] = [
   { kind: 'ClusterRole', name: 'admin' },
   { kind: 'ClusterRole', name: 'edit' },
   { kind: 'ClusterRole', name: 'view' },
+  // Bootstrap RBAC of every API server: extension API servers (metrics, Kueue visibility) bind these.
+  { kind: 'ClusterRole', name: 'system:auth-delegator' },
+  { kind: 'Role', namespace: 'kube-system', name: 'extension-apiserver-authentication-reader' },
 ];
 
 /** What GitOps output needs in the cluster before it is applied: Argo CD, which applies it. */
@@ -29,6 +32,18 @@ export function argoCdPrerequisites(namespace = 'argocd'): Prerequisite[] {
     { kind: 'Namespace', name: namespace, reason: 'Argo CD runs there and applies this GitOps output' },
     { kind: 'CustomResourceDefinition', name: 'argoproj.io/Application', reason: 'Argo CD applies this GitOps output' },
   ];
+}
+
+/**
+ * cert-manager, which aiready does not install: charts that render `Issuer` and `Certificate` objects
+ * (KServe's webhook certificate) need its CRDs, and its controller to sign them.
+ */
+export function certManagerPrerequisites(): Prerequisite[] {
+  return ['Certificate', 'Issuer'].map((kind) => ({
+    kind: 'CustomResourceDefinition',
+    name: `cert-manager.io/${kind}`,
+    reason: `cert-manager's ${kind} (cert-manager runs in the cluster and signs webhook certificates)`,
+  }));
 }
 
 /** The key a reference is matched by: `Kind/namespace/name`. */
