@@ -28,7 +28,8 @@ import { KubePrometheusStack, KubePrometheusStackProps } from '../monitoring/kub
 import { Values } from '../private/merge';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
-import { argoCdOrder } from '../release/apply-order';
+import { argoCdOrder, checkInstallOrder, createdNamespaces } from '../release/apply-order';
+import { KustomizeRelease } from '../release/kustomize-release';
 import { ArgoWorkflows, ArgoWorkflowsProps } from '../workflows/argo-workflows';
 import { KubeflowPipelines } from '../workflows/kubeflow-pipelines';
 import { Gp3StorageClass } from './storage-class';
@@ -239,7 +240,10 @@ export class AiPlatform extends Chart {
       releaseMaterializer: materializer,
     });
     if (normalized.some((p) => p.efaInterfaces > 0)) {
-      this.efaDevicePlugin = new EfaDevicePlugin(this, 'efa-device-plugin', { pools: normalized, releaseMaterializer: materializer });
+      this.efaDevicePlugin = new EfaDevicePlugin(this, 'efa-device-plugin', {
+        pools: normalized,
+        releaseMaterializer: materializer,
+      });
     }
     if (props.karpenter ?? normalized.some((p) => p.provisioner === 'karpenter')) {
       this.karpenter = new Karpenter(this, 'karpenter', {
@@ -332,18 +336,35 @@ export class AiPlatform extends Chart {
         releaseMaterializer: materializer,
       });
     }
-    if (materializer.kind === 'argocd') this.orderForArgoCd();
+  }
+
+  /**
+   * Renders the platform. The install order is checked first (for every engine), and, under Argo CD,
+   * objects added since construction (teams) get their sync waves too.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  public toJson(): any[] {
+    const kustomizations = KustomizeRelease.all(this).map((k) => k.spec);
+    checkInstallOrder(
+      this.node.path,
+      HelmRelease.all(this).map((r) => r.spec),
+      kustomizations,
+    );
+    if (this.releaseMaterializer.kind === 'argocd') this.orderForArgoCd(createdNamespaces(kustomizations));
+    return super.toJson();
   }
 
   /**
    * Under Argo CD, objects sync in the platform's apply order ({@link argoCdOrder}): namespaces, then
    * configuration the charts read, then the releases, then custom resources (a missing CRD at dry-run
-   * does not fail the sync). Objects that state their own wave keep it.
+   * does not fail the sync); objects in a namespace a kustomize base creates after that base. Objects
+   * that state their own wave keep it.
    */
-  private orderForArgoCd(): void {
+  private orderForArgoCd(created: ReadonlyMap<string, number>): void {
     for (const obj of this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
-      if (obj.kind === ArgoCdApplication.GVK.kind || obj.metadata.toJson().annotations?.[ARGOCD_SYNC_WAVE] !== undefined) continue;
-      for (const [key, value] of Object.entries(argoCdOrder(obj) ?? {})) obj.metadata.addAnnotation(key, value);
+      if (obj.kind === ArgoCdApplication.GVK.kind || obj.metadata.toJson().annotations?.[ARGOCD_SYNC_WAVE] !== undefined)
+        continue;
+      for (const [key, value] of Object.entries(argoCdOrder(obj, created) ?? {})) obj.metadata.addAnnotation(key, value);
     }
   }
 

@@ -27,6 +27,11 @@ export interface ReleaseSpec {
   readonly wave: number;
   /** Names of releases or kustomizations that must be installed before this one (beyond waves). */
   readonly after: readonly string[];
+  /**
+   * Leave out the chart's `crds/` folder (`helm --skip-crds`, Argo CD `helm.skipCrds`), because another
+   * release installs the same CRDs.
+   */
+  readonly skipCrds: boolean;
 }
 
 export interface HelmReleaseProps {
@@ -63,6 +68,13 @@ export interface HelmReleaseProps {
    * @default - none
    */
   readonly after?: readonly string[];
+  /**
+   * Leave out the chart's `crds/` folder because another release installs those CRDs (karpenter's
+   * CRDs come from the karpenter-crd release). Two releases applying the same CRD fight over it, and
+   * deleting either deletes the CRD and every object of its kind.
+   * @default false
+   */
+  readonly skipCrds?: boolean;
 }
 
 const RELEASE_SYMBOL = Symbol.for('@aiready/k8s.HelmRelease');
@@ -103,6 +115,7 @@ export class HelmRelease extends Construct {
       needsHooks: pin.hooks.essential,
       wave: props.wave ?? (pin.ownsCrds ? -1 : 0),
       after: [...(props.after ?? [])],
+      skipCrds: props.skipCrds ?? false,
     };
     props.materializer.materialize(this, this.spec);
   }
