@@ -1,7 +1,7 @@
 // `aiready synth`: every stack config (under Pulumi mocks) and every example into dist/, offline.
 import { AireadyValidationError } from '@aiready/core';
-import type { AiPlatform, KubeObject, PlatformSummary } from '@aiready/k8s';
-import { layoutManifests } from '@aiready/k8s';
+import type { AiPlatform, GitOpsOutput, KubeObject, PlatformSummary } from '@aiready/k8s';
+import { layoutManifests, layoutTarget } from '@aiready/k8s';
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -63,7 +63,9 @@ function runStackProcess(target: StackTarget): Promise<StackRunResult> {
 function stackOutput(id: string, result: StackRunResult): TargetOutput {
   const recorded = result.recorded ?? [];
   const plan = buildPlan(result.project, result.stack, recorded);
-  const manifests = layoutManifests(planManifests(recorded));
+  // A stack whose platform GitOps installs (`gitops` in its config) exports the platform's objects.
+  const gitops = result.outputs?.gitops as GitOpsOutput | undefined;
+  const manifests = gitops ? layoutTarget(gitops.objects, gitops.flux) : layoutManifests(planManifests(recorded));
   const platform = result.outputs?.summary as PlatformSummary | undefined;
   const configWarnings = (result.outputs?.warnings as { path: string; message: string }[] | undefined) ?? [];
   const warnings = [...(platform?.warnings ?? []), ...configWarnings].map((w) => `${w.path}: ${w.message}`);
@@ -94,12 +96,19 @@ function exampleOutput(id: string, dir: string): TargetOutput {
   const objects = app.charts.flatMap((c) => c.toJson()) as KubeObject[];
   const platforms = app.charts.filter((c): c is AiPlatform => k8s.AiPlatform.isAiPlatform(c));
   const summaries = platforms.map((p) => k8s.summarizePlatform(p));
-  const manifests = layoutManifests(objects);
+  const flux = platforms.map((p) => p.releaseMaterializer).find(k8s.FluxMaterializer.isFluxMaterializer);
+  const manifests = k8s.layoutTarget(objects, flux?.layout);
   const warnings = summaries.flatMap((s) => s.warnings.map((w) => `${w.path}: ${w.message}`));
   const files = new Map<string, string>();
   for (const m of manifests) files.set(`manifests/${m.path}`, m.content);
   files.set('SUMMARY.md', renderSummary({ title: `Example ${path.basename(dir)}`, platform: summaries[0], manifests, warnings }));
-  return { id, files, warnings, objects: objects.length, kustomizations: summaries.flatMap((s) => s.kustomizations) };
+  return {
+    id,
+    files,
+    warnings,
+    objects: manifests.reduce((s, m) => s + m.objects, 0),
+    kustomizations: summaries.flatMap((s) => s.kustomizations),
+  };
 }
 
 function findExamples(root: string): string[] {

@@ -3,7 +3,7 @@
 // `manifests/<stage>/` every object of one install wave. Each stage's Kustomization waits for the
 // previous wave's, so Flux installs wave by wave, in the order Argo CD's sync waves give.
 import { CREATES_NAMESPACE_ANNOTATION, INSTALL_WAVE_ANNOTATION } from '@aiready/core';
-import type { FluxLayoutOptions } from '../gitops/flux-materializer';
+import type { FluxLayoutOptions } from '../gitops/flux-options';
 import { FLUX_ENTRY_FOLDER, fluxStageName, planFluxDependsOn } from '../gitops/flux-plan';
 import { FLUX_GVK, FluxKustomizationSpec, isFluxKustomization, isFluxSource } from '../gitops/flux-objects';
 import { objectWave } from '../release/apply-order';

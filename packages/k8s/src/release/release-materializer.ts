@@ -2,7 +2,8 @@ import { AireadyValidationError, ARGOCD_SYNC_WAVE } from '@aiready/core';
 import { componentLabels } from '../private/metadata';
 import { ApiObject, Chart } from 'cdk8s';
 import { ArgoCdApplication, ArgoCdApplicationSpec } from '../gitops/argocd-application';
-import { FluxMaterializer, FluxMaterializerOptions } from '../gitops/flux-materializer';
+import { FluxMaterializer } from '../gitops/flux-materializer';
+import type { FluxMaterializerOptions } from '../gitops/flux-options';
 import { ReleaseSpec } from './helm-release';
 import { KustomizationSpec, kustomizePatches } from './kustomize-release';
 

@@ -81,7 +81,7 @@ export class PlatformDeployment extends pulumi.ComponentResource {
         {
           path: 'platform.releaseMaterializer',
           value: platform.releaseMaterializer.kind,
-          problem: 'the platform also emits Argo CD Applications, so every chart would be installed twice',
+          problem: `the platform also emits ${platform.releaseMaterializer.kind === 'flux' ? 'Flux HelmReleases' : 'Argo CD Applications'}, so every chart would be installed twice`,
           fix: 'build the platform with releaseMaterializer: ReleaseMaterializer.external()',
         },
       ]);
