@@ -77,15 +77,17 @@ describe('Team', () => {
 
   test('throws when a team principal is not an IAM role or user ARN', () => {
     const { p } = platform();
-    expect(() =>
-      p.addTeam({ name: 'a', editPrincipalArns: ['arn:aws:sts::111122223333:assumed-role/ml/alice'] }),
-    ).toThrow(/editPrincipalArns\[0\] = .*not an IAM role or user ARN.*Fix: use e.g. 'arn:aws:iam::123456789012:role\/research-engineers'/);
+    expect(() => p.addTeam({ name: 'a', editPrincipalArns: ['arn:aws:sts::111122223333:assumed-role/ml/alice'] })).toThrow(
+      /editPrincipalArns\[0\] = .*not an IAM role or user ARN.*Fix: use e.g. 'arn:aws:iam::123456789012:role\/research-engineers'/,
+    );
   });
 
   test('pods may reach the node-local Pod Identity agent, on its port only', () => {
     const { p } = platform();
     const policy = only(teamObjects(p, p.addTeam({ name: 'research' })), 'NetworkPolicy', 'allow-pod-identity');
-    expect(policy.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '169.254.170.23/32' } }], ports: [{ protocol: 'TCP', port: 80 }] }]);
+    expect(policy.spec.egress).toEqual([
+      { to: [{ ipBlock: { cidr: '169.254.170.23/32' } }], ports: [{ protocol: 'TCP', port: 80 }] },
+    ]);
   });
 
   test('without HTTPS egress, workflow pods reach the API server through apiServerCidrs, else synth refuses', () => {
@@ -149,7 +151,14 @@ describe('Team', () => {
         .filter((o) => o.kind === 'NetworkPolicy')
         .map((o) => o.metadata.name)
         .sort(),
-    ).toEqual(['allow-dns', 'allow-https-egress', 'allow-pod-identity', 'allow-prometheus', 'allow-same-namespace', 'default-deny']);
+    ).toEqual([
+      'allow-dns',
+      'allow-https-egress',
+      'allow-pod-identity',
+      'allow-prometheus',
+      'allow-same-namespace',
+      'default-deny',
+    ]);
     expect(only(objs, 'ServiceAccount', 'workflow')).toBeDefined();
     expect(only(objs, 'RoleBinding', 'team-edit').subjects).toEqual([
       { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'eng' },
@@ -246,8 +255,16 @@ describe('workloads', () => {
     ['root is asked in a restricted team', { runAsRoot: true }, /runAsRoot.*restricted/],
     ['more nodes than the pool has', { nodes: 3 }, /nodes = 3.*at most 2/],
     ['the gang needs more GPUs than the team quota', { gpusPerNode: Gpu.whole(8) }, /nodes = 2: 2 pods need 16 GPUs.*quota of 8/],
-    ['/dev/shm fills the memory limit', { sharedMemoryGiB: 300 }, /sharedMemoryGiB = 300.*counts against the pod's 204 GiB limit/],
-    ['a pod asks for more CPU than the team may', { resources: { cpu: 1000 } }, /nodes = 2: 2 pods of 1000 CPU.*never admit the job whole/],
+    [
+      '/dev/shm fills the memory limit',
+      { sharedMemoryGiB: 300 },
+      /sharedMemoryGiB = 300.*counts against the pod's 204 GiB limit/,
+    ],
+    [
+      'a pod asks for more CPU than the team may',
+      { resources: { cpu: 1000 } },
+      /nodes = 2: 2 pods of 1000 CPU.*never admit the job whole/,
+    ],
   ])('throws when %s', (_why, extra, message) => {
     const { app, p } = platform();
     const team = p.addTeam({ name: 'research', gpuQuota: { h100: 8, mig: 1 } });
@@ -272,7 +289,13 @@ describe('workloads', () => {
     const p = new AiPlatform(app, 'platform', {
       clusterName: 'c1',
       pools: [
-        { name: 'h100', instanceTypes: ['p5.48xlarge'], purpose: 'training', zones: ['us-east-1a'], sharing: Sharing.mig('all-1g.10gb') },
+        {
+          name: 'h100',
+          instanceTypes: ['p5.48xlarge'],
+          purpose: 'training',
+          zones: ['us-east-1a'],
+          sharing: Sharing.mig('all-1g.10gb'),
+        },
       ],
     });
     const team = p.addTeam({ name: 'research', gpuQuota: { h100: 8 } });
