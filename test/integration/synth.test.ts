@@ -47,7 +47,12 @@ describe('aiready synth', () => {
 
   test('writes every stack config and example', () => {
     expect(fs.readdirSync(a).sort()).toEqual(['ai-platform-dev', 'ai-platform-prod', 'examples']);
-    expect(fs.readdirSync(path.join(a, 'examples'))).toEqual(['gpu-inference', 'mixed-gpu-cluster', 'ml-teams']);
+    expect(fs.readdirSync(path.join(a, 'examples'))).toEqual([
+      'flux-gpu-platform',
+      'gpu-inference',
+      'mixed-gpu-cluster',
+      'ml-teams',
+    ]);
   });
 
   test('is deterministic: two runs give byte-identical trees', () => {
@@ -86,6 +91,44 @@ describe('aiready synth', () => {
     const summary = fs.readFileSync(path.join(a, 'ai-platform-dev/SUMMARY.md'), 'utf8');
     expect(summary).toContain('| l4-inference | karpenter | inference | spot |');
     expect(summary).toContain('| gpu-operator | gpu-operator | v26.7.0 |');
+  });
+
+  test('the Flux example installs the platform of gpu-inference, in the same order as its Argo CD sync waves', () => {
+    // GIVEN both examples' trees: Argo CD's per component, Flux's per install stage
+    const argo = objectsIn(path.join(a, 'examples/gpu-inference/manifests'));
+    const fluxDir = path.join(a, 'examples/flux-gpu-platform/manifests');
+    const entry = objectsIn(path.join(fluxDir, 'flux'));
+    const stageWave = new Map(
+      entry
+        .filter((o) => o.kind === 'Kustomization')
+        .map((k) => [k.spec.path.split('/').pop(), Number(k.metadata.annotations['aiready.dev/install-wave'])]),
+    );
+    // WHEN each platform object, release and base is keyed the same way for both engines
+    const id = (o: { kind: string; metadata: { name: string; namespace?: string } }) =>
+      o.kind === 'Application' || o.kind === 'HelmRelease'
+        ? `install/${o.metadata.name}`
+        : `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    const ofPlatform = (o: { metadata: { labels?: Record<string, string> } }) =>
+      o.metadata.labels?.['app.kubernetes.io/part-of'] === 'platform';
+    const argoWaves = Object.fromEntries(
+      argo
+        .filter((o) => ofPlatform(o) && !o.metadata.labels['argocd.argoproj.io/secret-type'])
+        .map((o) => [id(o), Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0)]),
+    );
+    const fluxWaves = Object.fromEntries(
+      [...stageWave.keys()].flatMap((stage) =>
+        objectsIn(path.join(fluxDir, stage))
+          .filter(ofPlatform)
+          .map((o) => [id(o), stageWave.get(stage)]),
+      ),
+    );
+    // THEN the same objects, each installed in the same wave; stages wait for one another in wave order
+    expect(fluxWaves).toEqual(argoWaves);
+    const stages = entry
+      .filter((o) => o.kind === 'Kustomization')
+      .sort((x, y) => stageWave.get(x.spec.path.split('/').pop())! - stageWave.get(y.spec.path.split('/').pop())!);
+    stages.slice(1).forEach((k, i) => expect(k.spec.dependsOn).toEqual([{ name: stages[i].metadata.name }]));
+    expect(stages[0].spec.path).toBe('./dist/examples/flux-gpu-platform/manifests/namespaces');
   });
 
   test('the prod stack: reserved MIG training pool with EFA, time-sliced managed node group', () => {
@@ -199,7 +242,7 @@ describe('aiready synth', () => {
     const dirs = files(a)
       .filter((f) => f.endsWith('prometheusrule.yaml'))
       .map((f) => path.join(a, f));
-    expect(dirs.length).toBe(5);
+    expect(dirs.length).toBe(6);
     const rules = dirs
       .flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJS()))
       .filter((o) => o.kind === 'PrometheusRule');
@@ -250,6 +293,36 @@ describe('the reference stack switches engines with one config value', () => {
     );
     const kinds = objectsIn(path.join(out, 'ai-platform-dev/manifests')).map((o) => o.kind);
     expect(kinds).toContain('ClusterTrainingRuntime');
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});
+
+describe('the reference stack hands its platform to Flux with one config value', () => {
+  test('gitops: flux writes the Flux tree and leaves the charts out of pulumi up', () => {
+    // GIVEN the dev stack with gitops: flux
+    const root = stackCopy((c) => `${c}  ai-platform:gitops: flux\n`);
+    const out = path.join(root, 'dist');
+    // WHEN
+    const run = synth(out, root);
+    // THEN the cloud side is planned, the platform is not installed by Pulumi
+    expect(run.status).toBe(0);
+    const plan = JSON.parse(fs.readFileSync(path.join(out, 'ai-platform-dev/plan.json'), 'utf8'));
+    expect(plan.counts['aws:eks/cluster:Cluster']).toBe(1);
+    expect(plan.counts['kubernetes:helm.sh/v3:Release']).toBeUndefined();
+    expect(plan.counts['kubernetes:yaml/v2:ConfigGroup']).toBeUndefined();
+    // and the manifests are Flux's stages, at the path Flux finds them in this repository
+    const dir = path.join(out, 'ai-platform-dev/manifests');
+    expect(fs.readdirSync(dir).sort()).toEqual([
+      'configuration',
+      'custom-resources',
+      'flux',
+      'namespaces',
+      'releases',
+      'releases-wave-minus-1',
+    ]);
+    const stages = objectsIn(path.join(dir, 'flux')).filter((o) => o.kind === 'Kustomization');
+    expect(stages.map((k) => k.spec.path)).toContain('./dist/ai-platform-dev/manifests/releases');
+    expect(objectsIn(dir).filter((o) => o.kind === 'HelmRelease').length).toBe(6);
     fs.rmSync(root, { recursive: true, force: true });
   });
 });

@@ -15,9 +15,9 @@ describe('readPlatformConfig', () => {
     expect(() => readPlatformConfig('ai-platform', unreachable)).toThrow(
       /ai-platform:publicAccessCidrs = \[\]: the API endpoint would be private only.*Fix: list the CIDRs pulumi up runs from.*or set ai-platform:deployFromVpc: true/,
     );
-    expect(readPlatformConfig('ai-platform', { ...unreachable, 'ai-platform:publicAccessCidrs': '["198.18.0.0/24"]' }).deployFromVpc).toBe(
-      false,
-    );
+    expect(
+      readPlatformConfig('ai-platform', { ...unreachable, 'ai-platform:publicAccessCidrs': '["198.18.0.0/24"]' }).deployFromVpc,
+    ).toBe(false);
   });
 
   test('throws when the cluster name is too long for the Karpenter node role name', () => {
@@ -170,6 +170,34 @@ describe('readPlatformConfig', () => {
     expect(() => readPlatformConfig('ai-platform', { ...kubeflow, 'ai-platform:kubeflowTrainer': 'false' })).toThrow(
       /ai-platform:kubeflowTrainer.*contradicts workflows: kubeflow/,
     );
+  });
+
+  it.each([
+    ['flux', 'flux'],
+    ['argocd', 'argocd'],
+    [undefined, undefined],
+  ])('gitops: %s picks the engine that installs the platform (none: pulumi up)', (value, gitops) => {
+    // GIVEN the config with or without the key; WHEN read; THEN
+    const config = readPlatformConfig('ai-platform', value ? { ...base, 'ai-platform:gitops': value } : base);
+    expect(config.gitops).toBe(gitops);
+  });
+
+  it.each([
+    [
+      'rendered',
+      /ai-platform:gitops = "rendered": plain rendered manifests need the charts rendered at synth.*not available yet/,
+    ],
+    ['helm', /ai-platform:gitops = "helm": not an allowed value. Fix: use one of argocd, flux, rendered/],
+  ])('throws when gitops is %s', (value, message) => {
+    expect(() => readPlatformConfig('ai-platform', { ...base, 'ai-platform:gitops': value })).toThrow(message);
+  });
+
+  test('throws when gitops is set with a Grafana password only pulumi up would use', () => {
+    const config = { ...base, 'ai-platform:gitops': 'flux', 'ai-platform:grafanaAdminPassword': 'placeholder' };
+    expect(() => readPlatformConfig('ai-platform', config)).toThrow(
+      /ai-platform:grafanaAdminPassword = "\[secret\]": is read when pulumi up installs the platform; with gitops: flux nothing creates/,
+    );
+    expect(() => readPlatformConfig('ai-platform', config)).not.toThrow(/placeholder/);
   });
 
   test('an existing VPC sets the zones, and refuses the settings of a new VPC', () => {

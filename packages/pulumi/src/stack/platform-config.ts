@@ -46,6 +46,8 @@ export interface PlatformStackConfig {
   readonly kubeflowTrainer: boolean;
   /** S3 bucket for Argo Workflows artifacts, created by the stack. */
   readonly artifactBucket?: string;
+  /** A GitOps engine installs the platform from synth's output; `pulumi up` builds only the cloud side. */
+  readonly gitops?: 'argocd' | 'flux';
   readonly warnings: readonly ValidationWarning[];
 }
 
@@ -65,8 +67,7 @@ export const PLATFORM_CONFIG_KEYS = {
     "adopt a VPC: { vpcId, privateSubnetIds: { '<zone>': '<subnet id>' }, publicSubnetIds: [...] }; default none (a new VPC)",
   adminPrincipalArns:
     'IAM principal ARNs granted cluster admin (leave out the identity that runs pulumi up: it gets admin by deployerAdmin); default none',
-  deployerAdmin:
-    'true or false: the IAM identity that runs pulumi up gets cluster admin through an access entry; default true',
+  deployerAdmin: 'true or false: the IAM identity that runs pulumi up gets cluster admin through an access entry; default true',
   deployFromVpc:
     'true when pulumi up runs where the private API endpoint is reachable (in the VPC, or over VPN, peering or Direct Connect); default false',
   publicAccessCidrs:
@@ -83,6 +84,8 @@ export const PLATFORM_CONFIG_KEYS = {
   kueue: 'true or false: Kueue queues per team; default false',
   kubeflowTrainer: 'true or false: Kubeflow Trainer with a torch runtime per pool; default false',
   artifactBucket: "S3 bucket name the stack creates for Argo Workflows artifacts, e.g. 'acme-ml-artifacts-prod'; default none",
+  gitops:
+    "'flux' or 'argocd': that GitOps engine installs the platform from what aiready synth writes to dist/<project>-<stack>/manifests (commit it; see the README), and pulumi up builds only the cloud side; 'rendered' (plain manifests) needs chart rendering at synth, not available yet; default none (pulumi up installs the platform)",
 } as const;
 
 type Raw = Readonly<Record<string, string>>;
@@ -187,6 +190,23 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
   const kubernetesVersion = choice('kubernetesVersion', SUPPORTED_KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION);
   const natGateways = choice('natGateways', ['single', 'one-per-az'] as const, 'one-per-az');
   const workflows = choice('workflows', ['argo-workflows', 'kubeflow', 'none'] as const, 'argo-workflows');
+  const gitops = raw.gitops === undefined ? undefined : choice('gitops', ['argocd', 'flux', 'rendered'] as const, 'flux');
+  if (gitops === 'rendered') {
+    problems.push({
+      path: `${project}:gitops`,
+      value: gitops,
+      problem: 'plain rendered manifests need the charts rendered at synth (aiready synth --render), which is not available yet',
+      fix: `use flux or argocd, or remove ${project}:gitops (pulumi up then installs the platform)`,
+    });
+  }
+  if (gitops && raw.grafanaAdminPassword !== undefined) {
+    problems.push({
+      path: `${project}:grafanaAdminPassword`,
+      value: '[secret]',
+      problem: `is read when pulumi up installs the platform; with gitops: ${gitops} nothing creates the Grafana Secret from it`,
+      fix: `create monitoring/grafana-admin yourself (SOPS, External Secrets) and remove ${project}:grafanaAdminPassword, or remove ${project}:gitops`,
+    });
+  }
   const vpcCidr = str('vpcCidr', '10.0.0.0/16');
   const existingRaw = parse(raw, 'existingVpc');
   let existingVpc: ExistingNetwork | undefined;
@@ -390,6 +410,7 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
     kueue,
     kubeflowTrainer,
     ...(artifactBucket !== undefined ? { artifactBucket } : {}),
+    ...(gitops === 'argocd' || gitops === 'flux' ? { gitops } : {}),
     warnings,
   };
 }
