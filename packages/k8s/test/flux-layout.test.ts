@@ -53,6 +53,9 @@ describe('layoutFlux', () => {
       'releases',
       'releases-wave-minus-1',
     ]);
+    // Every object in a stage says its wave, as it would under Argo CD.
+    for (const stage of planFluxTree(objs, layout!).stages)
+      for (const o of stage.objects) expect((o.metadata as Obj).annotations['aiready.dev/install-wave']).toBe(String(stage.wave));
     // Kubeflow's network policies go in after the base that creates the `kubeflow` namespace.
     expect(files.map((f) => f.path)).toContain('releases-wave-minus-1/kubeflow-pipelines/networkpolicy.yaml');
     expect(files.filter((f) => f.path.startsWith('flux/')).map((f) => f.path)).toEqual([

@@ -59,9 +59,17 @@ export function planFluxTree(objects: readonly KubeObject[], options: FluxLayout
     const wave = annotatedWave(o) ?? objectWave(o, created);
     byWave.set(wave, [...(byWave.get(wave) ?? []), o]);
   }
+  // Every object says its wave, as under Argo CD, so a reviewer or a checker sees it without the folder.
+  const withWave = (o: KubeObject, wave: number): KubeObject =>
+    annotatedWave(o) === wave
+      ? o
+      : ({
+          ...o,
+          metadata: { ...meta(o), annotations: { ...meta(o).annotations, [INSTALL_WAVE_ANNOTATION]: String(wave) } },
+        } as KubeObject);
   const stages = [...byWave.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([wave, objs]) => ({ wave, folder: fluxStageName(wave), objects: objs }));
+    .map(([wave, objs]) => ({ wave, folder: fluxStageName(wave), objects: objs.map((o) => withWave(o, wave)) }));
   const stageName = (s: FluxStage) => `${options.name}-${s.folder}`;
   const dependsOn = planFluxDependsOn([
     ...stages.map((s) => ({ name: stageName(s), wave: s.wave })),
