@@ -136,6 +136,22 @@ describe('AiPlatform', () => {
     expect(summary.releases.find((r) => r.chart === 'gpu-operator')?.version).toBe('v26.7.0');
   });
 
+  test("summary under Flux: the engine, and the Secrets valuesFrom reads next to Grafana's", () => {
+    // GIVEN a Flux platform whose kube-prometheus-stack reads values from a Secret
+    const flux = ReleaseMaterializer.flux({
+      path: './ai',
+      valuesFrom: { 'kube-prometheus-stack': [{ secretName: 'monitoring-values' }] },
+    });
+    // WHEN
+    const summary = summarizePlatform(platform({ releaseMaterializer: flux }).p);
+    // THEN
+    expect(summary.releaseMaterializer).toBe('flux');
+    expect(summary.prerequisites.map((x) => `${x.namespace}/${x.name}`)).toEqual([
+      'monitoring/grafana-admin',
+      'flux-system/monitoring-values',
+    ]);
+  });
+
   test('isAiPlatform tells platforms from other charts', () => {
     const { p } = platform();
     expect(AiPlatform.isAiPlatform(p)).toBe(true);

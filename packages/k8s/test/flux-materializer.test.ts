@@ -148,6 +148,15 @@ describe('Flux HelmRelease', () => {
       },
     });
     release(CHARTS.kubePrometheusStack, m, chart);
+    // The Secret Flux must find is a prerequisite the summary lists (optional ones are not).
+    expect(m.secretPrerequisites).toEqual([
+      {
+        namespace: 'flux-system',
+        name: 'grafana-admin',
+        keys: ['admin-password'],
+        purpose: 'values of kube-prometheus-stack (Flux valuesFrom)',
+      },
+    ]);
     expect(only(synth(chart), 'HelmRelease').spec.valuesFrom).toEqual([
       { kind: 'Secret', name: 'grafana-admin', valuesKey: 'admin-password', targetPath: 'grafana.adminPassword' },
       { kind: 'Secret', name: 'monitoring-values', optional: true },

@@ -14,6 +14,7 @@ import { componentLabels } from '../private/metadata';
 import { checkInstallOrder, planReleaseOrder } from '../release/apply-order';
 import type { ReleaseSpec } from '../release/helm-release';
 import { KustomizationSpec, kustomizePatches } from '../release/kustomize-release';
+import type { SecretPrerequisite } from '../monitoring/kube-prometheus-stack';
 import type { ReleaseMaterializer } from '../release/release-materializer';
 import { credentialValueProblems } from '../release/secret-values';
 import {
@@ -75,6 +76,27 @@ export class FluxMaterializer implements ReleaseMaterializer {
     this.sourceInterval = options.sourceInterval ?? '1h';
     this.retries = options.retries ?? 3;
     this.valuesFrom = options.valuesFrom ?? {};
+  }
+
+  /** The Secrets `valuesFrom` reads (nothing in the platform creates them), for the summary. */
+  public get secretPrerequisites(): SecretPrerequisite[] {
+    const bySecret = new Map<string, { keys: Set<string>; releases: Set<string> }>();
+    for (const [release, refs] of Object.entries(this.valuesFrom)) {
+      for (const ref of refs.filter((r) => !r.optional)) {
+        const entry = bySecret.get(ref.secretName) ?? { keys: new Set<string>(), releases: new Set<string>() };
+        entry.keys.add(ref.valuesKey ?? 'values.yaml');
+        entry.releases.add(release);
+        bySecret.set(ref.secretName, entry);
+      }
+    }
+    return [...bySecret.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, e]) => ({
+        namespace: this.layout.namespace,
+        name,
+        keys: [...e.keys].sort(),
+        purpose: `values of ${[...e.releases].sort().join(', ')} (Flux valuesFrom)`,
+      }));
   }
 
   public materialize(scope: Construct, release: ReleaseSpec): void {

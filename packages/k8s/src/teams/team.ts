@@ -207,7 +207,8 @@ export class Team extends Construct {
       problems.push({
         path: 'allowEgressHttps',
         value: false,
-        problem: "blocks the Argo executor in every workflow pod from reporting to the API server, so no workflow step would finish",
+        problem:
+          'blocks the Argo executor in every workflow pod from reporting to the API server, so no workflow step would finish',
         fix: 'give apiServerCidrs (on EKS, the VPC CIDR), or keep allowEgressHttps',
       });
     }

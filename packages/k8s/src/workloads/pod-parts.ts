@@ -111,7 +111,12 @@ export function gpuPodResources(
     });
   }
   if (!options.image || /\s/.test(options.image)) {
-    problems.push({ path: 'image', value: options.image, problem: 'not a container image', fix: "use e.g. 'nvcr.io/nvidia/pytorch:25.08-py3'" });
+    problems.push({
+      path: 'image',
+      value: options.image,
+      problem: 'not a container image',
+      fix: "use e.g. 'nvcr.io/nvidia/pytorch:25.08-py3'",
+    });
   }
   const sized = gpuPodCompute(pool.pool, gpuEquivalents(pool.pool, gpu));
   const cpu = options.resources?.cpu;
