@@ -8,7 +8,7 @@ module.exports = {
   transform: { '^.+\\.ts$': swc },
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   moduleNameMapper: {
-    '^@aiready/(core|k8s|pulumi|cli)$': '<rootDir>/packages/$1/src',
+    '^@aiready/(core|admission|k8s|pulumi|cli)$': '<rootDir>/packages/$1/src',
   },
   modulePathIgnorePatterns: ['<rootDir>/packages/.*/lib/', '<rootDir>/dist/'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },

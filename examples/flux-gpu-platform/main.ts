@@ -3,10 +3,17 @@
 // synthesized folder sits in the Git repository Flux reconciles. `aiready synth` then writes
 // manifests/flux/ (sources, kustomize bases, one Kustomization per install stage) and one folder per
 // install wave; point one Flux Kustomization at manifests/flux (see the README).
+import { fluxPrerequisites } from '@aiready/admission';
 import { Sharing } from '@aiready/core';
 import { addGpuLimit, AiPlatform, GpuInferenceScaler, GpuScalingSignal, ReleaseMaterializer } from '@aiready/k8s';
 import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+
+/**
+ * What the cluster must have before this output is applied; `aiready synth` checks references against it
+ * and lists it in SUMMARY.md. The releases are Flux HelmReleases, so Flux itself (`flux bootstrap`).
+ */
+export const prerequisites = fluxPrerequisites();
 
 export function buildApp(outdir?: string): App {
   const app = new App({ outdir });

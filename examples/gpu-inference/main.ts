@@ -1,9 +1,16 @@
 // A team's cdk8s app, written the way it would be in the team's own IaC repository: it imports the
 // aiready constructs, describes its GPU pools once, and places its own inference service on a pool.
+import { argoCdPrerequisites } from '@aiready/admission';
 import { Sharing } from '@aiready/core';
 import { addGpuLimit, AiPlatform, GpuInferenceScaler, GpuScalingSignal } from '@aiready/k8s';
 import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+
+/**
+ * What the cluster must have before this output is applied; `aiready synth` checks references against it
+ * and lists it in SUMMARY.md. The releases are Argo CD Applications, so Argo CD itself.
+ */
+export const prerequisites = argoCdPrerequisites();
 
 export function buildApp(outdir?: string): App {
   const app = new App({ outdir });

@@ -1,8 +1,15 @@
 // A mixed GPU cluster, the case where GPU operator installs most often go wrong: three pools on two
 // AMI families and three sharing modes, served by one operator whose settings all come from the pools.
+import { argoCdPrerequisites } from '@aiready/admission';
 import { Sharing } from '@aiready/core';
 import { AiPlatform } from '@aiready/k8s';
 import { App } from 'cdk8s';
+
+/**
+ * What the cluster must have before this output is applied; `aiready synth` checks references against it
+ * and lists it in SUMMARY.md. The releases are Argo CD Applications, so Argo CD itself.
+ */
+export const prerequisites = argoCdPrerequisites();
 
 export function buildApp(outdir?: string): App {
   const app = new App({ outdir });

@@ -1,7 +1,14 @@
 // Two teams on one platform, the way a platform team hands out GPUs: quotas per pool that the pools
 // can actually supply, and workloads that land on the right pool without repeating a label or taint.
+import { argoCdPrerequisites } from '@aiready/admission';
 import { AiPlatform, Gpu, GpuInferenceService, GpuScalingSignal, GpuTrainingJob, GpuWorkflowTemplate } from '@aiready/k8s';
 import { App, Chart } from 'cdk8s';
+
+/**
+ * What the cluster must have before this output is applied; `aiready synth` checks references against it
+ * and lists it in SUMMARY.md. The releases are Argo CD Applications, so Argo CD itself.
+ */
+export const prerequisites = argoCdPrerequisites();
 
 export function buildApp(outdir?: string): App {
   const app = new App({ outdir });

@@ -18,7 +18,7 @@ function load(stack: string): Promise<{ code: number; stderr: string }> {
   });
 }
 
-describe('the ai-platform stack under Pulumi\'s Node.js language host (typescript: true)', () => {
+describe("the ai-platform stack under Pulumi's Node.js language host (typescript: true)", () => {
   test('compiles with type checking and runs', async () => {
     const { code, stderr } = await load('dev');
     expect(stderr).toBe('');

@@ -45,11 +45,75 @@ describe('aiready synth', () => {
     fs.rmSync(b, { recursive: true, force: true });
   });
 
+  describe('offline admission of the reference targets', () => {
+    /** The acknowledged problems SUMMARY.md lists: `reason: object field: problem`. */
+    const acknowledged = (id: string) => {
+      const summary = fs.readFileSync(path.join(a, id, 'SUMMARY.md'), 'utf8');
+      const section = summary.split('## Acknowledged problems')[1]?.split('\n## ')[0] ?? '';
+      return section
+        .split('\n')
+        .filter((l) => l.startsWith('- '))
+        .map((l) => l.slice(2));
+    };
+
+    // Every finding here is a defect of issue 13 or 21 being fixed on main; delete a row when its fix
+    // lands (synth then warns that the acknowledgement in packages/cli/src/known-defects.ts is stale).
+    test.each<[string, string[]]>([
+      ['ai-platform-dev', []],
+      ['ai-platform-prod', []],
+      [
+        'examples/gpu-inference',
+        [
+          'KNOWN(issue 21) item 2: no NodeOverlay for nvidia.com/gpu.shared: Deployment inference/llm spec.template.spec.containers',
+          'KNOWN(issue 13) item 11: duplicate Karpenter CRDs in GitOps output: Application argocd/karpenter spec.source.helm.skipCrds',
+        ],
+      ],
+      [
+        'examples/kserve-inference',
+        [
+          'KNOWN(issue 13) item 11: duplicate Karpenter CRDs in GitOps output: Application argocd/karpenter spec.source.helm.skipCrds',
+        ],
+      ],
+      [
+        'examples/mixed-gpu-cluster',
+        [
+          'KNOWN(issue 13) item 11: duplicate Karpenter CRDs in GitOps output: Application argocd/karpenter spec.source.helm.skipCrds',
+        ],
+      ],
+      [
+        'examples/ml-teams',
+        [
+          'KNOWN(issue 13) item 11: duplicate Karpenter CRDs in GitOps output: Application argocd/karpenter spec.source.helm.skipCrds',
+          'KNOWN(issue 21) item 1: EFA not covered by the kueue.x-k8s.io ClusterQueue: TrainJob research/llama-finetune (runtime ClusterTrainingRuntime aiready-torch-h100-training) ClusterTrainingRuntime aiready-torch-h100-training: spec.template.spec.replicatedJobs[0].template.spec.template.spec.containers',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota research/team-quota spec.hard.requests.cpu',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota research/team-quota spec.hard.requests.memory',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota research/team-quota spec.hard.requests.nvidia.com/gpu',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota serving/team-quota spec.hard.requests.cpu',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota serving/team-quota spec.hard.requests.memory',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota serving/team-quota spec.hard.requests.nvidia.com/gpu',
+        ],
+      ],
+    ])('%s: admitted, with exactly its known defects acknowledged', (id, expected) => {
+      const found = acknowledged(id);
+      expect(found).toHaveLength(expected.length);
+      expected.forEach((prefix, i) => expect(found[i].startsWith(prefix)).toBe(true));
+      // No acknowledgement outlived its defect.
+      expect(fs.readFileSync(path.join(a, id, 'SUMMARY.md'), 'utf8')).not.toContain('no longer occurs');
+    });
+
+    test('prerequisites are listed in SUMMARY.md', () => {
+      const summary = fs.readFileSync(path.join(a, 'examples/ml-teams/SUMMARY.md'), 'utf8');
+      expect(summary).toContain('## Prerequisites');
+      expect(summary).toContain('| CustomResourceDefinition | argoproj.io/Application | Argo CD applies this GitOps output |');
+    });
+  });
+
   test('writes every stack config and example', () => {
     expect(fs.readdirSync(a).sort()).toEqual(['ai-platform-dev', 'ai-platform-prod', 'examples']);
     expect(fs.readdirSync(path.join(a, 'examples'))).toEqual([
       'flux-gpu-platform',
       'gpu-inference',
+      'kserve-inference',
       'mixed-gpu-cluster',
       'ml-teams',
     ]);
@@ -143,6 +207,14 @@ describe('aiready synth', () => {
     const plan = JSON.parse(fs.readFileSync(path.join(a, 'ai-platform-prod/plan.json'), 'utf8'));
     expect(plan.counts['aws:ec2/placementGroup:PlacementGroup']).toBeUndefined();
     expect(plan.counts['aws:ec2/natGateway:NatGateway']).toBe(3);
+    // NodePools go before the Karpenter controller on destroy (so it terminates their nodes): the
+    // objects wait for every release, the controller's included.
+    const objects = plan.resources.find((r: { name: string }) => r.name === 'platform-objects');
+    expect(objects.dependsOn).toEqual(expect.arrayContaining(['kubernetes:helm.sh/v3:Release::platform-karpenter']));
+    // SUMMARY's EFA column is one kind of value: a device count, 0 without EFA.
+    const summary = fs.readFileSync(path.join(a, 'ai-platform-prod/SUMMARY.md'), 'utf8');
+    expect(summary).toMatch(/\| h100-training \| MIG mixed [^|]+\| [^|]+\| 32 \|/);
+    expect(summary).toMatch(/\| l4-batch \| time-slicing x4 \| [^|]+\| 0 \|/);
     // The real order: network (NAT, routes) before nodes, nodes and add-ons before anything on the
     // cluster, the charts' configuration before the charts.
     const chain: string[] = plan.longestChain;
@@ -170,6 +242,18 @@ describe('aiready synth', () => {
     );
     const l4 = plan.resources.find((r: { name: string }) => r.name === 'gpu-l4-batch-ng');
     expect(l4.inputs.labels['nvidia.com/device-plugin.config']).toBe('l4-batch');
+  });
+
+  test('the KServe example: CRD and controller releases in Standard mode, one GPU InferenceService on its pool', () => {
+    const objs = objectsIn(path.join(a, 'examples/kserve-inference/manifests'));
+    const apps = objs.filter((o) => o.kind === 'Application').map((o) => o.metadata.name);
+    expect(apps).toEqual(expect.arrayContaining(['kserve-crd', 'kserve-resources']));
+    const controller = objs.find((o) => o.kind === 'Application' && o.metadata.name === 'kserve-resources');
+    expect(controller.spec.source.helm.valuesObject.kserve.controller.deploymentMode).toBe('Standard');
+    const isvc = objs.find((o) => o.kind === 'InferenceService');
+    expect(isvc.metadata.namespace).toBe('serving');
+    expect(isvc.spec.predictor.nodeSelector).toEqual({ 'aiready.dev/pool': 'l40s-inference' });
+    expect(isvc.spec.predictor.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
   });
 
   test('the mixed cluster: one operator, each pool served the right way', () => {

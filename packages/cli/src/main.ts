@@ -9,7 +9,9 @@ cdk8s example under examples/ into DIR (default dist/):
   <project>-<stack>/plan.json    the cloud resources the stack would create, inputs and dependencies
   <project>-<stack>/SUMMARY.md   pools, GPUs, cost, versions, warnings, plan
   examples/<name>/...            the same for each example
-Nothing is written unless every target synthesizes. Needs no network, credentials or Pulumi CLI.
+Every target then goes through offline admission (what the cluster would refuse or never run:
+Pod Security, quotas, references, scheduling, CRDs, webhooks, network policy, IAM); nothing is written
+unless every target synthesizes and is admitted. Needs no network, credentials or Pulumi CLI.
 
 --render-kustomize also renders the kustomize bases a target installs (Kubeflow Pipelines, from its
 pinned git tag, with aiready's patches) with \`kubectl kustomize\` into <target>/rendered/. That one

@@ -1,4 +1,5 @@
 // SUMMARY.md: what a reviewer reads first. Pure rendering of data the synth already has.
+import type { Prerequisite } from '@aiready/admission';
 import { ManifestFile, PlatformSummary } from '@aiready/k8s';
 import { Plan } from './plan';
 
@@ -56,6 +57,10 @@ export interface SummaryInput {
   readonly plan?: Plan;
   readonly manifests: readonly ManifestFile[];
   readonly warnings: readonly string[];
+  /** What the cluster must have before the target is applied, beyond the platform's Secrets (declared, checked by offline admission). @default - none */
+  readonly prerequisites?: readonly Prerequisite[];
+  /** Problems offline admission found and the target acknowledges, with the reason. @default - none */
+  readonly acknowledged?: readonly string[];
 }
 
 /** Renders SUMMARY.md. */
@@ -110,7 +115,7 @@ export function renderSummary(input: SummaryInput): string {
     out.push('### Sharing and schedulable resources', '');
     out.push(
       table(
-        ['pool', 'sharing', 'per node (largest type)', 'EFA', 'zones', 'AMI'],
+        ['pool', 'sharing', 'per node (largest type)', 'EFA devices per node', 'zones', 'AMI'],
         p.pools.map((x) => {
           const total = (t: string) => Object.values(x.resourcesPerNode[t]).reduce((a, b) => a + b, 0);
           const largest = Object.keys(x.resourcesPerNode).reduce((a, b) => (total(b) > total(a) ? b : a));
@@ -121,7 +126,7 @@ export function renderSummary(input: SummaryInput): string {
             x.name,
             x.sharing,
             `${largest}: ${resources}`,
-            x.efaInterfaces || 'no',
+            String(x.efaInterfaces),
             x.zones.join(', ') || 'any',
             `\`${x.ami}\``,
           ];
@@ -178,8 +183,25 @@ export function renderSummary(input: SummaryInput): string {
     }
     out.push('## Diagram', '', diagram(p), '');
   }
+  out.push('## Prerequisites', '');
+  out.push(
+    input.prerequisites?.length
+      ? table(
+          ['kind', 'name', 'why'],
+          input.prerequisites.map((q) => [q.kind, q.namespace ? `${q.namespace}/${q.name}` : q.name, q.reason]),
+        )
+      : p?.prerequisites?.length
+        ? 'None beyond the Secrets above: offline admission found every other object the target names in the target itself.'
+        : 'None: offline admission found every object the target names in the target itself.',
+    '',
+  );
   out.push('## Warnings', '');
   out.push(input.warnings.length ? input.warnings.map((w) => `- ${w}`).join('\n') : 'None.', '');
+  if (input.acknowledged?.length) {
+    out.push('## Acknowledged problems', '');
+    out.push('Offline admission refuses these; each is a known defect being fixed, accepted until then.', '');
+    out.push(input.acknowledged.map((a) => `- ${a}`).join('\n'), '');
+  }
   if (input.plan) {
     const plan = input.plan;
     out.push('## Cloud plan', '');

@@ -1,16 +1,24 @@
 // `aiready synth`: every stack config (under Pulumi mocks) and every example into dist/, offline.
 import { AireadyValidationError } from '@aiready/core';
 import type { AiPlatform, GitOpsOutput, KubeObject, PlatformSummary } from '@aiready/k8s';
-import { layoutManifests, layoutTarget } from '@aiready/k8s';
+import { layoutManifests, layoutTarget, targetObjects } from '@aiready/k8s';
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import {
+  acknowledgedLines,
+  admissionWarnings,
+  admitTarget,
+  appliedByOf,
+  declaredPrerequisites,
+  TargetAdmission,
+} from './admission';
 import { buildPlan, planManifests } from './plan';
 import { findStacks, StackTarget } from './pulumi-project';
 import { renderedFiles } from './render-kustomize';
 import type { StackRunResult } from './run-stack';
-import { renderSummary } from './summary';
+import { renderSummary, SummaryInput } from './summary';
 
 /** Everything one target (a stack config or an example) writes, still in memory. */
 export interface TargetOutput {
@@ -21,6 +29,10 @@ export interface TargetOutput {
   readonly objects: number;
   /** The kustomize bases the target installs, for `--render-kustomize`. */
   readonly kustomizations: PlatformSummary['kustomizations'];
+  /** What offline admission checks, once rendered objects (if any) are in. */
+  readonly admission: TargetAdmission;
+  /** SUMMARY.md's content, written once admission has run. */
+  readonly summary: SummaryInput;
 }
 
 export interface SynthOptions {
@@ -72,16 +84,20 @@ function stackOutput(id: string, result: StackRunResult): TargetOutput {
   const files = new Map<string, string>();
   for (const m of manifests) files.set(`manifests/${m.path}`, m.content);
   files.set('plan.json', `${JSON.stringify(plan, null, 2)}\n`);
-  files.set(
-    'SUMMARY.md',
-    renderSummary({ title: `Stack ${result.project}/${result.stack}`, platform, plan, manifests, warnings }),
-  );
   return {
     id,
     files,
     warnings,
     objects: manifests.reduce((s, m) => s + m.objects, 0),
     kustomizations: platform?.kustomizations ?? [],
+    admission: {
+      objects: gitops ? targetObjects(gitops.objects, gitops.flux) : planManifests(recorded),
+      plan,
+      ...(gitops ? {} : { appliedBy: appliedByOf(recorded) }),
+      prerequisites: declaredPrerequisites(result.outputs?.prerequisites, `stack ${result.project}/${result.stack}`),
+      platformSecrets: platform?.prerequisites ?? [],
+    },
+    summary: { title: `Stack ${result.project}/${result.stack}`, platform, plan, manifests, warnings },
   };
 }
 
@@ -90,7 +106,10 @@ function exampleOutput(id: string, dir: string): TargetOutput {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const k8s = require(require.resolve('@aiready/k8s', { paths: [dir] })) as typeof import('@aiready/k8s');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(path.join(dir, 'lib', 'main.js')) as { buildApp?: () => { charts: { toJson(): unknown[] }[] } };
+  const mod = require(path.join(dir, 'lib', 'main.js')) as {
+    buildApp?: () => { charts: { toJson(): unknown[] }[] };
+    prerequisites?: unknown;
+  };
   if (typeof mod.buildApp !== 'function') throw new Error(`${dir}/main.ts must export buildApp(): App`);
   const app = mod.buildApp();
   const objects = app.charts.flatMap((c) => c.toJson()) as KubeObject[];
@@ -101,13 +120,18 @@ function exampleOutput(id: string, dir: string): TargetOutput {
   const warnings = summaries.flatMap((s) => s.warnings.map((w) => `${w.path}: ${w.message}`));
   const files = new Map<string, string>();
   for (const m of manifests) files.set(`manifests/${m.path}`, m.content);
-  files.set('SUMMARY.md', renderSummary({ title: `Example ${path.basename(dir)}`, platform: summaries[0], manifests, warnings }));
   return {
     id,
     files,
     warnings,
     objects: manifests.reduce((s, m) => s + m.objects, 0),
     kustomizations: summaries.flatMap((s) => s.kustomizations),
+    admission: {
+      objects: k8s.targetObjects(objects, flux?.layout),
+      prerequisites: declaredPrerequisites(mod.prerequisites, `${dir}/main.ts`),
+      platformSecrets: summaries.flatMap((s) => s.prerequisites),
+    },
+    summary: { title: `Example ${path.basename(dir)}`, platform: summaries[0], manifests, warnings },
   };
 }
 
@@ -149,16 +173,42 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
       });
     }
   }
-  if (!options.renderKustomize) return { targets, errors };
   const rendered: TargetOutput[] = [];
   for (const t of targets) {
     try {
-      rendered.push({ ...t, files: new Map([...t.files, ...renderedFiles(t.kustomizations)]) });
+      rendered.push(options.renderKustomize ? { ...t, files: new Map([...t.files, ...renderedFiles(t.kustomizations)]) } : t);
     } catch (err) {
       errors.push({ id: t.id, message: (err as Error).message });
     }
   }
-  return { targets: rendered, errors };
+  const admitted: TargetOutput[] = [];
+  for (const t of rendered) {
+    try {
+      admitted.push(admit(t));
+    } catch (err) {
+      errors.push({
+        id: t.id,
+        message: err instanceof AireadyValidationError ? err.message : ((err as Error).stack ?? String(err)),
+      });
+    }
+  }
+  return { targets: admitted, errors };
+}
+
+/** Runs offline admission on a finished target and writes its SUMMARY.md; throws the problems found. */
+function admit(t: TargetOutput): TargetOutput {
+  const report = admitTarget(t.id, t.admission, t.files);
+  const files = new Map(t.files);
+  files.set(
+    'SUMMARY.md',
+    renderSummary({
+      ...t.summary,
+      warnings: [...t.warnings, ...admissionWarnings(report).filter((w) => !w.startsWith('acknowledged: '))],
+      prerequisites: t.admission.prerequisites,
+      acknowledged: acknowledgedLines(report),
+    }),
+  );
+  return { ...t, files, warnings: [...t.warnings, ...admissionWarnings(report)] };
 }
 
 /** Writes synthesized targets, replacing each target's folder. */

@@ -51,3 +51,5 @@ export * from './queueing/kueue';
 export * from './training/kubeflow-trainer';
 export * from './workflows/gpu-workflow-template';
 export * from './serving/kserve';
+export * from './platform/platform-component';
+export * from './platform/components';

@@ -84,10 +84,11 @@ describe('AiPlatform', () => {
     const { p, objs } = platform({ releaseMaterializer: ReleaseMaterializer.external() });
     expect(objs.find((o) => o.kind === 'Application')).toBeUndefined();
     expect(p.releases.map((r) => r.spec.releaseName)).toEqual([
-      'argo-workflows',
       'gpu-operator',
       'karpenter-crd',
       'kube-prometheus-stack',
+      // after kube-prometheus-stack, whose CRDs its ServiceMonitor needs
+      'argo-workflows',
       'aws-efa-k8s-device-plugin',
       'karpenter',
     ]);

@@ -70,12 +70,41 @@ describe('Kueue', () => {
     expect(() => platform().p.addTeam({ name: 'a', queue: false })).toThrow(/queue = false.*only through a queue/);
   });
 
-  test('throws when a team would borrow more than the rest of the cohort holds', () => {
+  test('throws when a team would borrow more than the rest of the cohort holds, checked over all teams at synth', () => {
+    // GIVEN a team that borrows more than the others hold
     const { p } = platform();
     p.addTeam({ name: 'a', gpuQuota: { h100: 4 } });
-    expect(() => p.addTeam({ name: 'b', gpuQuota: { h100: 4 }, borrowGpus: { h100: 8 } })).toThrow(
-      /borrowGpus\["h100"\] = 8.*hold 4 GPUs/,
-    );
+    p.addTeam({ name: 'b', gpuQuota: { h100: 4 }, borrowGpus: { h100: 8 } });
+    // THEN synth refuses it, naming the team
+    expect(() => p.toJson()).toThrow(/teams\[1\]\.borrowGpus\["h100"\] = 8.*hold 4 GPUs/);
+    // AND a pool that does not exist is refused at once
     expect(() => p.addTeam({ name: 'c', borrowGpus: { a100: 1 } })).toThrow(/borrowGpus\["a100"\].*no such pool/);
+  });
+
+  test('borrowing does not depend on the order teams are added in', () => {
+    // GIVEN team b borrows from team a, added before and after it
+    const borrower = { name: 'b', gpuQuota: { h100: 2 }, borrowGpus: { h100: 6 } };
+    const lender = { name: 'a', gpuQuota: { h100: 6 } };
+    for (const order of [
+      [lender, borrower],
+      [borrower, lender],
+    ]) {
+      const { p } = platform();
+      for (const t of order) p.addTeam(t);
+      // THEN both orders synthesize, with the same queues
+      expect(() => p.toJson()).not.toThrow();
+      expect(only(p.toJson() as Obj[], 'ClusterQueue', 'b').spec.resourceGroups[0].flavors[0].resources[2]).toEqual({
+        name: 'nvidia.com/gpu',
+        nominalQuota: 2,
+        borrowingLimit: 6,
+      });
+    }
+    // AND the same holds for teams given to the platform together, in either order
+    for (const teams of [
+      [lender, borrower],
+      [borrower, lender],
+    ]) {
+      expect(() => new AiPlatform(new App(), 'p', { clusterName: 'c1', pools: POOLS, kueue: true, teams })).not.toThrow();
+    }
   });
 });

@@ -40,7 +40,9 @@ describe('EksAddons', () => {
     expect(JSON.parse(np.find((a) => a.inputs.addonName === 'vpc-cni')!.inputs.configurationValues)).toEqual({
       enableNetworkPolicy: 'true',
     });
-    expect(ofType(captured, 'aws:eks/addon:Addon').find((a) => a.name === 'off-vpc-cni')!.inputs.configurationValues).toBeUndefined();
+    expect(
+      ofType(captured, 'aws:eks/addon:Addon').find((a) => a.name === 'off-vpc-cni')!.inputs.configurationValues,
+    ).toBeUndefined();
   });
 
   test('unpinned versions are said, once', () => {

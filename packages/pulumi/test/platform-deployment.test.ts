@@ -75,7 +75,8 @@ describe('PlatformDeployment', () => {
   test('only same-component CRD owners order releases; the rest install in parallel', () => {
     const order = planReleaseOrder(platform().releases.map((r) => r.spec));
     expect(Object.fromEntries(order.map((o) => [o.release.releaseName, o.after]))).toEqual({
-      'argo-workflows': [],
+      // its ServiceMonitor needs the Prometheus operator's CRDs
+      'argo-workflows': ['kube-prometheus-stack'],
       'gpu-operator': [],
       'karpenter-crd': [],
       'kube-prometheus-stack': [],
@@ -106,7 +107,7 @@ describe('PlatformDeployment of Kubeflow Pipelines', () => {
     await settle();
     const dirs = ofType(captured.slice(before), 'kubernetes:kustomize/v2:Directory');
     const argo = planReleaseOrder(kfp.releases.map((r) => r.spec)).find((o) => o.release.releaseName === 'argo-workflows');
-    expect(argo?.after).toEqual(['kubeflow-pipelines-cluster']);
+    expect(argo?.after).toEqual(['kubeflow-pipelines-cluster', 'kube-prometheus-stack']);
     expect(dirs.map((d) => d.inputs.directory)).toEqual([
       'github.com/kubeflow/pipelines/manifests/kustomize/cluster-scoped-resources?ref=2.17.0',
       'github.com/kubeflow/pipelines/manifests/kustomize/env/platform-agnostic?ref=2.17.0',

@@ -2,9 +2,9 @@ import {
   AireadyValidationError,
   CHARTS,
   CLUSTER_AUTOSCALER_IMAGE_TAGS,
+  ClusterAutoscalerSpec,
   DEFAULT_KUBERNETES_VERSION,
   GpuPool,
-  KubernetesVersion,
   kubernetesVersionProblem,
   ValidationProblem,
 } from '@aiready/core';
@@ -13,6 +13,7 @@ import { IGpuPool } from '../gpu/gpu-node-pool';
 import { Values } from '../private/merge';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
+import type { PlatformComponent } from '../platform/platform-component';
 
 /** The service account the cluster autoscaler runs as (its Pod Identity association names it). */
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = 'cluster-autoscaler';
@@ -34,23 +35,11 @@ export function planExpanderPriorities(pools: readonly GpuPool[]): Record<string
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort()]));
 }
 
-export interface ClusterAutoscalerProps {
+export interface ClusterAutoscalerProps extends ClusterAutoscalerSpec {
   /** EKS cluster name (auto-discovery by the ASG tags GpuNodeGroup sets). */
   readonly clusterName: string;
-  /** AWS region. */
-  readonly region: string;
-  /**
-   * The cluster's Kubernetes minor; the autoscaler image must match it.
-   * @default '1.36'
-   */
-  readonly kubernetesVersion?: KubernetesVersion;
   /** The managed node group pools it scales. Karpenter pools are refused (they would be scaled twice). */
   readonly pools: readonly IGpuPool[];
-  /**
-   * Scale a GPU node down when its GPU utilization is below this ratio (and its pods fit elsewhere).
-   * @default 0.5
-   */
-  readonly scaleDownGpuUtilizationThreshold?: number;
   /**
    * Raw chart values deep-merged last.
    * @default - none
@@ -58,7 +47,7 @@ export interface ClusterAutoscalerProps {
   readonly values?: Values;
   /**
    * How the Helm release is installed.
-   * @default ReleaseMaterializer.argoCd()
+   * @default - the enclosing platform's, else ReleaseMaterializer.argoCd()
    */
   readonly releaseMaterializer?: ReleaseMaterializer;
 }
@@ -121,7 +110,21 @@ export class ClusterAutoscaler extends Construct {
         },
       },
       overrides: props.values,
-      materializer: props.releaseMaterializer ?? ReleaseMaterializer.argoCd(),
+      materializer: props.releaseMaterializer ?? ReleaseMaterializer.of(this),
     });
   }
 }
+
+/** The cluster autoscaler in the platform, for the pools of managed node groups. */
+export const CLUSTER_AUTOSCALER_COMPONENT: PlatformComponent<ClusterAutoscaler> = {
+  id: 'cluster-autoscaler',
+  build: ({ scope, plan, pools }) =>
+    plan.components.clusterAutoscaler
+      ? new ClusterAutoscaler(scope, 'cluster-autoscaler', {
+          ...plan.components.clusterAutoscaler,
+          clusterName: plan.clusterName,
+          pools: pools.filter((p) => p.pool.provisioner === 'managed-node-group'),
+          values: plan.values.clusterAutoscaler,
+        })
+      : undefined,
+};

@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { Values } from '../private/merge';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
+import type { PlatformComponent } from '../platform/platform-component';
+import { CpuNodePool } from './cpu-node-pool';
 
 export interface KarpenterProps {
   /** EKS cluster name (`settings.clusterName`). */
@@ -42,7 +44,7 @@ export interface KarpenterProps {
   readonly values?: Values;
   /**
    * How the Helm releases are installed.
-   * @default ReleaseMaterializer.argoCd()
+   * @default - the enclosing platform's, else ReleaseMaterializer.argoCd()
    */
   readonly releaseMaterializer?: ReleaseMaterializer;
 }
@@ -90,7 +92,7 @@ export class Karpenter extends Construct {
 
     const namespace = props.namespace ?? CHARTS.karpenter.namespace;
     this.namespace = namespace;
-    const materializer = props.releaseMaterializer ?? ReleaseMaterializer.argoCd();
+    const materializer = props.releaseMaterializer ?? ReleaseMaterializer.of(this);
     this.crds = new HelmRelease(this, 'Crds', {
       pin: CHARTS.karpenterCrd,
       component: 'karpenter',
@@ -123,3 +125,17 @@ export class Karpenter extends Construct {
     });
   }
 }
+
+/** Karpenter in the platform, with a default CPU NodePool next to the GPU pools. */
+export const KARPENTER_COMPONENT: PlatformComponent<Karpenter> = {
+  id: 'karpenter',
+  build: ({ scope, plan }) => {
+    if (!plan.components.karpenter) return undefined;
+    new CpuNodePool(scope, 'cpu-pool', { clusterName: plan.clusterName, nodeRole: plan.nodeRole });
+    return new Karpenter(scope, 'karpenter', {
+      clusterName: plan.clusterName,
+      ...(plan.controllerNodeSelector ? { controllerNodeSelector: plan.controllerNodeSelector } : {}),
+      values: plan.values.karpenter,
+    });
+  },
+};

@@ -5,6 +5,7 @@ import { Values } from '../private/merge';
 import { ownedNamespace } from '../private/namespace';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
+import type { PlatformComponent } from '../platform/platform-component';
 
 export interface KedaProps {
   /**
@@ -19,7 +20,7 @@ export interface KedaProps {
   readonly values?: Values;
   /**
    * How the Helm release is installed.
-   * @default ReleaseMaterializer.argoCd()
+   * @default - the enclosing platform's, else ReleaseMaterializer.argoCd()
    */
   readonly releaseMaterializer?: ReleaseMaterializer;
 }
@@ -48,7 +49,13 @@ export class Keda extends Construct {
       namespace: this.namespace,
       values: { crds: { install: true } },
       overrides: props.values,
-      materializer: props.releaseMaterializer ?? ReleaseMaterializer.argoCd(),
+      materializer: props.releaseMaterializer ?? ReleaseMaterializer.of(this),
     });
   }
 }
+
+/** KEDA in the platform. */
+export const KEDA_COMPONENT: PlatformComponent<Keda> = {
+  id: 'keda',
+  build: ({ scope, plan }) => (plan.components.keda ? new Keda(scope, 'keda', { values: plan.values.keda }) : undefined),
+};

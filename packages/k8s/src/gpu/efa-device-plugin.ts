@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { Values } from '../private/merge';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
+import type { PlatformComponent } from '../platform/platform-component';
 
 export interface EfaDevicePluginProps {
   /** The pools whose nodes have EFA interfaces; the plugin tolerates their taints. */
@@ -14,7 +15,7 @@ export interface EfaDevicePluginProps {
   readonly values?: Values;
   /**
    * How the Helm release is installed.
-   * @default ReleaseMaterializer.argoCd()
+   * @default - the enclosing platform's, else ReleaseMaterializer.argoCd()
    */
   readonly releaseMaterializer?: ReleaseMaterializer;
 }
@@ -42,7 +43,16 @@ export class EfaDevicePlugin extends Construct {
       component: 'efa-device-plugin',
       values: efaDevicePluginValues(props.pools),
       overrides: props.values,
-      materializer: props.releaseMaterializer ?? ReleaseMaterializer.argoCd(),
+      materializer: props.releaseMaterializer ?? ReleaseMaterializer.of(this),
     });
   }
 }
+
+/** The EFA device plugin in the platform, when a pool has EFA. */
+export const EFA_DEVICE_PLUGIN_COMPONENT: PlatformComponent<EfaDevicePlugin> = {
+  id: 'efa-device-plugin',
+  build: ({ scope, plan }) =>
+    plan.components.efaDevicePlugin
+      ? new EfaDevicePlugin(scope, 'efa-device-plugin', { pools: plan.pools, values: plan.values.efaDevicePlugin })
+      : undefined,
+};

@@ -28,6 +28,23 @@ export interface GpuNodePoolProps extends GpuPoolSpec {
   readonly nodeRole?: string;
 }
 
+/** A pool already planned (`planPlatform`), and where its nodes join. */
+export interface PlannedGpuNodePoolProps {
+  /** The normalised pool. */
+  readonly pool: GpuPool;
+  readonly clusterName: string;
+  /**
+   * IAM role (name) the nodes run with.
+   * @default - `KarpenterNodeRole-<clusterName>`
+   */
+  readonly nodeRole?: string;
+}
+
+/** The normalised pool of props that hold either a spec or a planned pool. */
+function poolOf(props: GpuPoolSpec | { readonly pool: GpuPool }, scope: string): GpuPool {
+  return 'pool' in props && typeof props.pool === 'object' ? props.pool : normalizeGpuPool(props as GpuPoolSpec, scope);
+}
+
 /** A GPU pool other constructs can target. */
 export interface IGpuPool {
   /** The validated pool. */
@@ -75,9 +92,9 @@ abstract class GpuPoolBase extends Construct implements IGpuPool {
 class ManagedGpuPool extends GpuPoolBase {
   public readonly pool: GpuPool;
 
-  constructor(scope: Construct, id: string, spec: GpuPoolSpec) {
+  constructor(scope: Construct, id: string, spec: GpuPoolSpec | { readonly pool: GpuPool }) {
     super(scope, id);
-    this.pool = normalizeGpuPool(spec, this.node.path);
+    this.pool = poolOf(spec, this.node.path);
     if (this.pool.provisioner !== 'managed-node-group') {
       throw new AireadyValidationError(this.node.path, [
         {
@@ -102,7 +119,7 @@ export class GpuNodePool extends GpuPoolBase {
    * A pool whose nodes an EKS managed node group provisions: it emits no Karpenter objects, but
    * workloads and the GPU operator target it the same way.
    */
-  public static fromManagedNodeGroup(scope: Construct, id: string, spec: GpuPoolSpec): IGpuPool {
+  public static fromManagedNodeGroup(scope: Construct, id: string, spec: GpuPoolSpec | { readonly pool: GpuPool }): IGpuPool {
     return new ManagedGpuPool(scope, id, spec);
   }
 
@@ -112,9 +129,9 @@ export class GpuNodePool extends GpuPoolBase {
   /** The Karpenter EC2NodeClass (escape hatch: `addJsonPatch`). */
   public readonly nodeClass: ApiObject;
 
-  constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
+  constructor(scope: Construct, id: string, props: GpuNodePoolProps | PlannedGpuNodePoolProps) {
     super(scope, id);
-    this.pool = normalizeGpuPool(props, this.node.path);
+    this.pool = poolOf(props, this.node.path);
     if (this.pool.provisioner !== 'karpenter') {
       throw new AireadyValidationError(this.node.path, [
         {

@@ -1,5 +1,7 @@
 // Pure planning of the NVIDIA GPU operator's chart values from the pools it serves and typed options.
 import {
+  GpuDriverSpec,
+  GpuOperatorSpec,
   GpuPool,
   MIG_DISABLED_LAYOUT,
   NVIDIA_GPU_RESOURCE,
@@ -41,83 +43,11 @@ export function dcgmExporterPodMappingEnv(pools: readonly GpuPool[]): { name: st
   ];
 }
 
-/** Who installs the NVIDIA kernel driver. */
-export interface GpuDriverOptions {
-  /**
-   * Let the operator install the driver. The EKS NVIDIA AMIs ship it, and a second driver breaks the
-   * node, so turning this on for such pools needs `force`.
-   * @default - false when every pool's AMI ships the driver (all EKS NVIDIA AMIs do)
-   */
-  readonly enabled?: boolean;
-  /**
-   * Driver version the operator installs (e.g. '595.91.07').
-   * @default - the operator's default for its version
-   */
-  readonly version?: string;
-  /**
-   * Install the operator's driver even though the AMI ships one.
-   * @default false
-   */
-  readonly force?: boolean;
-  /**
-   * Per-pool driver versions, as NVIDIADriver objects (one per pool), instead of one cluster-wide
-   * driver. Needs `enabled`.
-   * @default - one driver for every pool
-   */
-  readonly perPool?: Readonly<Record<string, string>>;
-}
+/** Who installs the NVIDIA kernel driver (see `GpuDriverSpec` in @aiready/core). */
+export type GpuDriverOptions = GpuDriverSpec;
 
-/** Typed options of the operator, mapped to chart values. */
-export interface GpuOperatorOptions {
-  /** @default - derived from the pools, see {@link GpuDriverOptions} */
-  readonly driver?: GpuDriverOptions;
-  /**
-   * Create the operator's own dcgm-exporter ServiceMonitor. aiready's `GpuMonitoring` defines one
-   * (with pod labels and the platform's Prometheus selector), so this is off by default to avoid
-   * scraping twice.
-   * @default false
-   */
-  readonly dcgmServiceMonitor?: boolean;
-  /**
-   * Use the node-feature-discovery the operator bundles, or one already in the cluster (running two
-   * is not supported).
-   * @default 'bundled'
-   */
-  readonly nodeFeatureDiscovery?: 'bundled' | 'existing';
-  /**
-   * GPU feature discovery (node labels describing the GPUs).
-   * @default true
-   */
-  readonly gfd?: boolean;
-  /**
-   * The node status exporter (operator health metrics per node).
-   * @default false
-   */
-  readonly nodeStatusExporter?: boolean;
-  /**
-   * GPUDirect Storage and GDRCopy kernel modules.
-   * @default false
-   */
-  readonly gds?: boolean;
-  /** @default false */
-  readonly gdrcopy?: boolean;
-  /**
-   * Container Device Interface for GPU injection.
-   * @default true
-   */
-  readonly cdi?: boolean;
-  /**
-   * Priority class of the operator's DaemonSets.
-   * @default 'system-node-critical'
-   */
-  readonly priorityClassName?: string;
-  /**
-   * `cluster-policy` (the classic ClusterPolicy) or `gpu-cluster` (the experimental DRA-based
-   * GPUCluster). The two are exclusive.
-   * @default 'cluster-policy'
-   */
-  readonly mode?: 'cluster-policy' | 'gpu-cluster';
-}
+/** Typed options of the operator, mapped to chart values (see `GpuOperatorSpec` in @aiready/core). */
+export type GpuOperatorOptions = GpuOperatorSpec;
 
 /**
  * Checks the options against the pools and returns the resolved driver setting. All problems at once.

@@ -8,6 +8,7 @@ import { ownedNamespace } from '../private/namespace';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
 import { IGpuPool } from './gpu-node-pool';
+import type { PlatformComponent } from '../platform/platform-component';
 import {
   checkGpuOperatorOptions,
   checkMergedOperatorValues,
@@ -39,7 +40,7 @@ export interface NvidiaGpuOperatorProps extends GpuOperatorOptions {
   readonly values?: Values;
   /**
    * How the Helm release is installed.
-   * @default ReleaseMaterializer.argoCd()
+   * @default - the enclosing platform's, else ReleaseMaterializer.argoCd()
    */
   readonly releaseMaterializer?: ReleaseMaterializer;
 }
@@ -116,8 +117,15 @@ export class NvidiaGpuOperator extends Construct {
       namespace: this.namespace,
       values: planGpuOperatorValues(pools, props, driverEnabled),
       overrides: props.values,
-      materializer: props.releaseMaterializer ?? ReleaseMaterializer.argoCd(),
+      materializer: props.releaseMaterializer ?? ReleaseMaterializer.of(this),
     });
     checkMergedOperatorValues(this.node.path, pools, this.release.spec.values);
   }
 }
+
+/** The GPU operator in the platform, serving every pool. */
+export const GPU_OPERATOR_COMPONENT: PlatformComponent<NvidiaGpuOperator> = {
+  id: 'gpu-operator',
+  build: ({ scope, plan, pools }) =>
+    new NvidiaGpuOperator(scope, 'gpu-operator', { ...plan.components.gpuOperator, pools, values: plan.values.gpuOperator }),
+};

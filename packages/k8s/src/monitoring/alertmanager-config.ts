@@ -3,39 +3,10 @@
 // replaces lists instead of merging them, so setting `route.routes` or `receivers` would drop the
 // chart's `Watchdog → null` route and its `null` receiver: the always-firing Watchdog (and
 // InfoInhibitor) would page. They are restated here, first.
-import { isDnsLabel, ValidationProblem } from '@aiready/core';
+import { AlertReceiver, AlertRoute, isDnsLabel, SecretKeyRef, ValidationProblem } from '@aiready/core';
 import { Values } from '../private/merge';
 
-/** A key of a Kubernetes Secret: where a credential is, never the credential. */
-export interface SecretKeyRef {
-  readonly name: string;
-  readonly key: string;
-}
-
-/** An Alertmanager receiver. Credentials are Secret references, mounted into Alertmanager as files. */
-export type AlertReceiver =
-  | { readonly name: string; readonly slack: { readonly apiUrl: SecretKeyRef; readonly channel: string } }
-  | { readonly name: string; readonly pagerDuty: { readonly routingKey: SecretKeyRef } }
-  | { readonly name: string; readonly webhook: { readonly url: SecretKeyRef } }
-  | {
-      readonly name: string;
-      readonly email: {
-        readonly to: string;
-        readonly from: string;
-        readonly smarthost: string;
-        readonly username: string;
-        readonly password: SecretKeyRef;
-      };
-    };
-
-/** Which alerts go to which receiver: by severity, by team label, or both. */
-export interface AlertRoute {
-  readonly receiver: string;
-  /** @default - any severity */
-  readonly severity?: 'info' | 'warning' | 'critical';
-  /** Value of the alert's `team` label. @default - any team */
-  readonly team?: string;
-}
+export type { AlertReceiver, AlertRoute, SecretKeyRef } from '@aiready/core';
 
 const SECRETS_DIR = '/etc/alertmanager/secrets';
 /** The chart's receiver that drops what it gets. */

@@ -1,17 +1,10 @@
 // The GPU alerts, as data built from the pools, on top of the recording rules (gpu-rules.ts). Each
 // alert's firing condition is tested by evaluating it over fixture series (test/gpu-alerts.test.ts),
 // and docs/runbooks/gpu-alerts.md and the README's alert table say when it fires and what it costs.
-import { GpuPool, ksmResourceName, PRICES_AS_OF, schedulableResources } from '@aiready/core';
+import { GpuAlert, GpuPool, ksmResourceName, PRICES_AS_OF, schedulableResources } from '@aiready/core';
 import { DCGM_JOB, GPU_RESOURCES, IDLE_THRESHOLD, SERIES } from './gpu-rules';
 
-export interface GpuAlert {
-  readonly alert: string;
-  readonly expr: string;
-  readonly for: string;
-  readonly severity: 'info' | 'warning' | 'critical';
-  readonly summary: string;
-  readonly description: string;
-}
+export type { GpuAlert } from '@aiready/core';
 
 export interface GpuAlertOptions {
   readonly pools: readonly GpuPool[];

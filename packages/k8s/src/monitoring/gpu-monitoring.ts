@@ -1,4 +1,5 @@
 import {
+  MonitoringSpec,
   AireadyValidationError,
   CHARTS,
   ExporterId,
@@ -18,6 +19,10 @@ import {
   ServiceMonitorSpecEndpointsRelabelingsAction,
 } from '../imports/monitoring.coreos.com';
 import { componentLabels } from '../private/metadata';
+import type { PlatformComponent } from '../platform/platform-component';
+import type { Karpenter } from '../autoscaling/karpenter';
+import type { NvidiaGpuOperator } from '../gpu/nvidia-gpu-operator';
+import type { KubePrometheusStack } from './kube-prometheus-stack';
 import { GpuAlert, gpuAlerts } from './gpu-alerts';
 import { gpuDashboards, grafanaJson } from './gpu-dashboards';
 import { DCGM_JOB, gpuRecordingRules } from './gpu-rules';
@@ -40,7 +45,7 @@ export interface KarpenterTarget {
   readonly releaseName?: string;
 }
 
-export interface GpuMonitoringProps {
+export interface GpuMonitoringProps extends Omit<MonitoringSpec, 'prometheus'> {
   /**
    * The GPU pools: per-pool idle-cost alerts, expected GPU counts and the fleet dashboard come from them.
    * @default - none: only the pool-independent rules
@@ -57,59 +62,11 @@ export interface GpuMonitoringProps {
    */
   readonly prometheusSelectorLabels?: Readonly<Record<string, string>>;
   /**
-   * Scrape interval of the DCGM exporter.
-   * @default '15s'
-   */
-  readonly scrapeInterval?: string;
-  /**
-   * Temperature threshold (°C) of the GpuTemperatureHigh alert.
-   * @default 85
-   */
-  readonly temperatureAlertCelsius?: number;
-  /**
-   * How long an allocated GPU must be idle to count (and alert) as idle. At least the scrape interval.
-   * @default '30m'
-   */
-  readonly idleWindow?: string;
-  /**
-   * Minutes a GPU pod may stay Pending before GpuPodPending fires.
-   * @default 15
-   */
-  readonly pendingMinutes?: number;
-  /**
-   * Absolute URL of the runbook page; each alert links to `<runbookBaseUrl>#<alert name in lower case>`.
-   * Point it at where your copy of docs/runbooks/gpu-alerts.md is served.
-   * @default DEFAULT_RUNBOOK_BASE_URL
-   */
-  readonly runbookBaseUrl?: string;
-  /**
-   * How long a critical XID keeps GpuXidCritical firing, unless the node is cordoned or replaced
-   * first (the exporter's own XID count only covers its last 5 minutes).
-   * @default '24h'
-   */
-  readonly xidHoldWindow?: string;
-  /**
    * Scrape Karpenter's controller (a ServiceMonitor on its chart's Service), so KarpenterLaunchFailing
    * can fire.
    * @default - Karpenter is not scraped and its alert is left out
    */
   readonly karpenter?: KarpenterTarget;
-  /**
-   * Grafana dashboards (fleet, teams, node health) as ConfigMaps for the Grafana sidecar.
-   * @default true
-   */
-  readonly dashboards?: boolean;
-  /**
-   * Pools shown on the fleet dashboard.
-   * @default - every pool
-   */
-  readonly dashboardPools?: readonly string[];
-  /**
-   * More alerts, checked like aiready's own: PromQL must parse, name only known metrics and labels
-   * those metrics carry, and only metrics of scraped exporters.
-   * @default - none
-   */
-  readonly extraAlerts?: readonly GpuAlert[];
 }
 
 const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
@@ -375,3 +332,25 @@ function checkExpressions(
   }
   if (problems.length) throw new AireadyValidationError(scope, problems);
 }
+
+/** GPU monitoring in the platform: rules, alerts and dashboards for the platform's Prometheus; teams' monitors select it. */
+export const GPU_MONITORING_COMPONENT: PlatformComponent<GpuMonitoring> = {
+  id: 'gpu-monitoring',
+  build: ({ scope, plan, pools, built }) => {
+    const monitoring = plan.components.monitoring;
+    if (!monitoring) return undefined;
+    const { prometheus, ...options } = monitoring;
+    const stack = built<KubePrometheusStack>('prometheus');
+    const karpenter = built<Karpenter>('karpenter');
+    return new GpuMonitoring(scope, 'gpu-monitoring', {
+      ...options,
+      pools,
+      prometheusSelectorLabels: stack
+        ? stack.selectorLabels
+        : (prometheus as { existing: { selectorLabels: Record<string, string> } }).existing.selectorLabels,
+      namespace: built<NvidiaGpuOperator>('gpu-operator')!.namespace,
+      ...(karpenter ? { karpenter: { namespace: karpenter.namespace } } : {}),
+    });
+  },
+  team: (monitoring) => ({ workloads: { monitorLabels: monitoring.selectorLabels } }),
+};

@@ -1,66 +1,25 @@
-import { AireadyValidationError, CHARTS, isDnsLabel, KSM_LABEL_ALLOWLIST, ValidationProblem } from '@aiready/core';
+import {
+  AireadyValidationError,
+  CHARTS,
+  isDnsLabel,
+  KSM_LABEL_ALLOWLIST,
+  PrometheusSpec,
+  ValidationProblem,
+} from '@aiready/core';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Values } from '../private/merge';
 import { ownedNamespace } from '../private/namespace';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
-import type { AlertReceiver, AlertRoute } from './alertmanager-config';
+import type { PlatformComponent } from '../platform/platform-component';
+import { namespacePeer } from '../private/network-policy';
 import { planAlertmanager, secretRefs } from './alertmanager-config';
 
-export interface KubePrometheusStackProps {
-  /**
-   * Namespace. Pod Security `privileged`: the node exporter reads host metrics through host
-   * namespaces.
-   * @default 'monitoring'
-   */
-  readonly namespace?: string;
-  /**
-   * Helm release name; ServiceMonitors and rules carry `release: <name>`, which this Prometheus selects.
-   * @default 'kube-prometheus-stack'
-   */
-  readonly releaseName?: string;
-  /**
-   * How long Prometheus keeps data.
-   * @default '15d'
-   */
-  readonly retention?: string;
-  /**
-   * Prometheus volume size (GiB) and StorageClass.
-   * @default - 50 GiB on 'gp3'
-   */
-  readonly storage?: { readonly sizeGiB?: number; readonly storageClass?: string };
-  /**
-   * Prometheus replicas.
-   * @default 1
-   */
-  readonly replicas?: number;
-  /**
-   * Prometheus requests (CPU cores, memory GiB); limits equal requests for memory.
-   * @default - 1 CPU, 4 GiB
-   */
-  readonly resources?: { readonly cpu?: number; readonly memoryGiB?: number };
-  /**
-   * Grafana, with the admin user and password from a Secret (keys `admin-user`, `admin-password`),
-   * never a literal. `false` for no Grafana. The Secret is listed in `secretPrerequisites` (and the
-   * summary); Pulumi's PlatformDeployment can create it from a Pulumi secret.
-   * @default - on, with the Secret 'grafana-admin' you create
-   */
-  readonly grafana?: false | { readonly adminSecret: string };
-  /**
-   * Alertmanager receivers.
-   * @default - none: alerts are visible in Prometheus and Alertmanager only
-   */
-  readonly receivers?: readonly AlertReceiver[];
-  /**
-   * Routes, first match wins; unmatched alerts go to the first receiver. Watchdog and InfoInhibitor
-   * always go to the chart's `null` receiver first.
-   * @default - none
-   */
-  readonly routes?: readonly AlertRoute[];
+export interface KubePrometheusStackProps extends PrometheusSpec {
   /** Raw chart values deep-merged last. @default - none */
   readonly values?: Values;
-  /** How the Helm release is installed. @default ReleaseMaterializer.argoCd() */
+  /** How the Helm release is installed. @default - the enclosing platform's, else ReleaseMaterializer.argoCd() */
   readonly releaseMaterializer?: ReleaseMaterializer;
 }
 
@@ -210,7 +169,22 @@ export class KubePrometheusStack extends Construct {
         },
       },
       overrides: props.values,
-      materializer: props.releaseMaterializer ?? ReleaseMaterializer.argoCd(),
+      materializer: props.releaseMaterializer ?? ReleaseMaterializer.of(this),
     });
   }
 }
+
+/** kube-prometheus-stack in the platform (unless monitoring uses an existing Prometheus); it may scrape team pods. */
+export const PROMETHEUS_COMPONENT: PlatformComponent<KubePrometheusStack> = {
+  id: 'prometheus',
+  build: ({ scope, plan }) => {
+    const prometheus = plan.components.monitoring?.prometheus;
+    if (!plan.components.monitoring || (prometheus && 'existing' in prometheus)) return undefined;
+    return new KubePrometheusStack(scope, 'monitoring', { ...prometheus, values: plan.values.prometheus });
+  },
+  team: (stack) => ({
+    networkPolicies: {
+      'allow-prometheus': { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [namespacePeer(stack.namespace)] }] },
+    },
+  }),
+};

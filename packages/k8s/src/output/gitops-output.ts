@@ -3,7 +3,7 @@
 import type { FluxLayoutOptions } from '../gitops/flux-options';
 import { FluxMaterializer } from '../gitops/flux-materializer';
 import type { AiPlatform } from '../platform/ai-platform';
-import { layoutFlux } from './flux-layout';
+import { layoutFlux, planFluxTree } from './flux-layout';
 import { KubeObject, layoutManifests, ManifestFile } from './manifests';
 
 /** The GitOps output of a platform, as plain data (a stack output). */
@@ -26,4 +26,11 @@ export function gitOpsOutput(platform: AiPlatform): GitOpsOutput {
 /** The review tree of objects: Flux's install stages when `flux` is given, else one folder per component. */
 export function layoutTarget(objects: readonly KubeObject[], flux?: FluxLayoutOptions): ManifestFile[] {
   return flux ? layoutFlux(objects, flux) : layoutManifests(objects);
+}
+
+/** Every object of the target as it is applied: under Flux with the stage Kustomizations and waves. */
+export function targetObjects(objects: readonly KubeObject[], flux?: FluxLayoutOptions): KubeObject[] {
+  if (!flux) return [...objects];
+  const tree = planFluxTree(objects, flux);
+  return [...tree.entry, ...tree.stages.flatMap((s) => s.objects)];
 }

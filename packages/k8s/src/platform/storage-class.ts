@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import type { PlatformComponent } from './platform-component';
 import { componentLabels } from '../private/metadata';
 
 export interface Gp3StorageClassProps {
@@ -40,3 +41,9 @@ export class Gp3StorageClass extends Construct {
     });
   }
 }
+
+/** The platform's default StorageClass. */
+export const STORAGE_CLASS_COMPONENT: PlatformComponent<Gp3StorageClass> = {
+  id: 'storage-class',
+  build: ({ scope, plan }) => (plan.components.storageClass ? new Gp3StorageClass(scope, 'storage-class') : undefined),
+};

@@ -1,11 +1,10 @@
 import {
-  AireadyValidationError,
   CHARTS,
   GpuPool,
   KUEUE_MANAGED_NAMESPACE_LABEL,
   NAMESPACE_NAME_LABEL,
+  planTeamQueue,
   tolerationsFor,
-  ValidationProblem,
 } from '@aiready/core';
 import * as YAML from 'yaml';
 import { ApiObject } from 'cdk8s';
@@ -15,7 +14,8 @@ import { componentLabels } from '../private/metadata';
 import { ownedNamespace } from '../private/namespace';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
-import { gpuQuotaResources } from '../teams/team';
+import type { Team } from '../teams/team';
+import type { PlatformComponent } from '../platform/platform-component';
 
 /** The label that puts a job in a team's queue. */
 export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
@@ -77,22 +77,8 @@ export function kueueManagerConfig(): string {
 export interface KueueProps {
   /** Raw chart values deep-merged last. @default - none */
   readonly values?: Values;
-  /** How the Helm release is installed. @default ReleaseMaterializer.argoCd() */
+  /** How the Helm release is installed. @default - the enclosing platform's, else ReleaseMaterializer.argoCd() */
   readonly releaseMaterializer?: ReleaseMaterializer;
-}
-
-/** A team's place in the queues. */
-export interface TeamQueueSpec {
-  readonly namespace: string;
-  /** GPUs per pool. */
-  readonly gpuQuota: Readonly<Record<string, number>>;
-  readonly cpu: number;
-  readonly memoryGiB: number;
-  /**
-   * GPUs per pool the team may borrow from the cohort beyond its quota.
-   * @default - as many as its own quota
-   */
-  readonly borrowGpus?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -118,7 +104,7 @@ export class Kueue extends Construct {
         managerConfig: { controllerManagerConfigYaml: kueueManagerConfig() },
       },
       overrides: props.values,
-      materializer: props.releaseMaterializer ?? ReleaseMaterializer.argoCd(),
+      materializer: props.releaseMaterializer ?? ReleaseMaterializer.of(this),
     });
     for (const pool of pools) {
       new ApiObject(this, `Flavor-${pool.name}`, {
@@ -147,37 +133,11 @@ export class Kueue extends Construct {
     }
   }
 
-  /**
-   * A team's ClusterQueue (in the shared cohort, quotas per pool flavor, borrowing limited) and its
-   * LocalQueue. Borrowing beyond what the rest of the cohort can lend is an error.
-   */
-  public addTeamQueue(scope: Construct, team: TeamQueueSpec, cohort: readonly TeamQueueSpec[]): void {
-    const problems: ValidationProblem[] = [];
+  /** A team's ClusterQueue (in the shared cohort, quotas per pool flavor, borrowing limited) and its LocalQueue. */
+  public teamQueues(team: Team): void {
     const labels = componentLabels('kueue');
-    const flavors = this.pools.filter((p) => (team.gpuQuota[p.name] ?? 0) > 0 || (team.borrowGpus?.[p.name] ?? 0) > 0);
-    for (const [pool, n] of Object.entries(team.borrowGpus ?? {})) {
-      const others = cohort.filter((t) => t.namespace !== team.namespace).reduce((s, t) => s + (t.gpuQuota[pool] ?? 0), 0);
-      if (!this.pools.some((p) => p.name === pool)) {
-        problems.push({
-          path: `borrowGpus["${pool}"]`,
-          value: pool,
-          problem: 'no such pool',
-          fix: `use one of ${this.pools.map((p) => p.name).join(', ')}`,
-        });
-      } else if (!Number.isInteger(n) || n < 0 || n > others) {
-        problems.push({
-          path: `borrowGpus["${pool}"]`,
-          value: n,
-          problem: `the other teams of the cohort hold ${others} GPUs of pool '${pool}', so no more can be borrowed`,
-          fix: `use a whole number from 0 to ${others}`,
-        });
-      }
-    }
-    if (problems.length) throw new AireadyValidationError(`${scope.node.path}/queue`, problems);
-
-    const gpuResources = [...new Set(this.pools.flatMap((p) => Object.keys(gpuQuotaResources(p, 1))))].sort();
-    const covered = ['cpu', 'memory', ...gpuResources];
-    new ApiObject(scope, 'ClusterQueue', {
+    const queue = planTeamQueue(team.plan, this.pools);
+    new ApiObject(team, 'ClusterQueue', {
       apiVersion: API,
       kind: 'ClusterQueue',
       metadata: { name: team.namespace, labels },
@@ -188,24 +148,13 @@ export class Kueue extends Construct {
         preemption: { withinClusterQueue: 'LowerPriority', reclaimWithinCohort: 'Any' },
         resourceGroups: [
           {
-            coveredResources: covered,
-            flavors: (flavors.length ? flavors : this.pools.slice(0, 1)).map((pool) => {
-              const own = gpuQuotaResources(pool, team.gpuQuota[pool.name] ?? 0);
-              const borrow = gpuQuotaResources(pool, team.borrowGpus?.[pool.name] ?? team.gpuQuota[pool.name] ?? 0);
-              return {
-                name: pool.name,
-                resources: covered.map((r) => {
-                  if (r === 'cpu') return { name: r, nominalQuota: String(team.cpu) };
-                  if (r === 'memory') return { name: r, nominalQuota: `${team.memoryGiB}Gi` };
-                  return { name: r, nominalQuota: own[r] ?? 0, borrowingLimit: borrow[r] ?? 0 };
-                }),
-              };
-            }),
+            coveredResources: [...queue.coveredResources],
+            flavors: queue.flavors.map((f) => ({ name: f.name, resources: f.resources.map((r) => ({ ...r })) })),
           },
         ],
       },
     });
-    new ApiObject(scope, 'LocalQueue', {
+    new ApiObject(team, 'LocalQueue', {
       apiVersion: API,
       kind: 'LocalQueue',
       metadata: { name: TEAM_LOCAL_QUEUE, namespace: team.namespace, labels },
@@ -213,3 +162,15 @@ export class Kueue extends Construct {
     });
   }
 }
+
+/** Kueue in the platform: each team gets its queues and its namespace is labelled Kueue-managed. */
+export const KUEUE_COMPONENT: PlatformComponent<Kueue> = {
+  id: 'kueue',
+  build: ({ scope, plan }) =>
+    plan.components.kueue ? new Kueue(scope, 'kueue', plan.pools, { values: plan.values.kueue }) : undefined,
+  team: (kueue) => ({
+    namespaceLabels: { [KUEUE_MANAGED_NAMESPACE_LABEL]: 'managed' },
+    objects: (team) => kueue.teamQueues(team),
+    workloads: { queueName: TEAM_LOCAL_QUEUE },
+  }),
+};

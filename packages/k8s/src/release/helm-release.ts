@@ -60,7 +60,8 @@ export interface HelmReleaseProps {
   readonly overrides?: Values;
   /**
    * Install order among releases: lower first.
-   * @default - -1 for charts that own CRDs, 0 otherwise
+   * @default - -1 for charts that own CRDs and wait for nothing, 0 otherwise (a release installed
+   * after others syncs a wave later than the CRD owners it may wait for)
    */
   readonly wave?: number;
   /**
@@ -113,7 +114,7 @@ export class HelmRelease extends Construct {
       values: sortKeysDeep(deepMerge(props.values, props.overrides)),
       ownsCrds: pin.ownsCrds,
       needsHooks: pin.hooks.essential,
-      wave: props.wave ?? (pin.ownsCrds ? -1 : 0),
+      wave: props.wave ?? (pin.ownsCrds && !props.after?.length ? -1 : 0),
       after: [...(props.after ?? [])],
       skipCrds: props.skipCrds ?? false,
     };

@@ -1,6 +1,7 @@
 import { AireadyValidationError, ARGOCD_SYNC_WAVE } from '@aiready/core';
 import { componentLabels } from '../private/metadata';
 import { ApiObject, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { ArgoCdApplication, ArgoCdApplicationSpec } from '../gitops/argocd-application';
 import { FluxMaterializer } from '../gitops/flux-materializer';
 import type { FluxMaterializerOptions } from '../gitops/flux-options';
@@ -33,6 +34,8 @@ export interface ArgoCdMaterializerOptions {
 
 /** The GitOps engine a platform's synthesized output is for (`gitops` in a stack config). */
 export type GitOpsEngine = 'argocd' | 'flux' | 'rendered';
+
+const MATERIALIZER = Symbol.for('@aiready/k8s.ReleaseMaterializer');
 
 /**
  * Decides how the Helm releases of a platform are installed.
@@ -79,6 +82,23 @@ export abstract class ReleaseMaterializer {
   /** Emit nothing for releases: another tool installs them from `HelmRelease.all(scope)`. */
   public static external(): ReleaseMaterializer {
     return new ExternalMaterializer();
+  }
+
+  /**
+   * The materialiser of the platform `scope` belongs to (as cdk8s `Chart.of` finds a chart), so
+   * components need not be handed it one by one; `argoCd()` outside any platform.
+   */
+  public static of(scope: IConstruct): ReleaseMaterializer {
+    for (const s of [...scope.node.scopes].reverse()) {
+      const found = (s as unknown as Record<symbol, ReleaseMaterializer | undefined>)[MATERIALIZER];
+      if (found) return found;
+    }
+    return ReleaseMaterializer.argoCd();
+  }
+
+  /** Makes `materializer` the one {@link ReleaseMaterializer.of} finds for everything under `scope`. */
+  public static use(scope: IConstruct, materializer: ReleaseMaterializer): void {
+    Object.defineProperty(scope, MATERIALIZER, { value: materializer });
   }
 
   /** A short name for summaries. */

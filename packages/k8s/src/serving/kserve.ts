@@ -1,31 +1,16 @@
-import { AireadyValidationError, CHARTS, ValidationProblem } from '@aiready/core';
+import { AireadyValidationError, CHARTS, KServeSpec, ValidationProblem } from '@aiready/core';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Values } from '../private/merge';
 import { ownedNamespace } from '../private/namespace';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
+import type { PlatformComponent } from '../platform/platform-component';
 
-export interface KServeProps {
-  /**
-   * `Standard` runs predictors as plain Deployments (no Knative, no Istio). `Knative` (serverless,
-   * scale to zero) needs Knative Serving in the cluster, which aiready does not install.
-   * @default 'Standard'
-   */
-  readonly deploymentMode?: 'Standard' | 'Knative';
-  /**
-   * Confirms cert-manager runs in the cluster: KServe's webhooks get their certificates from it, and
-   * aiready does not install it.
-   */
-  readonly certManagerInstalled: boolean;
-  /**
-   * Confirms Knative Serving runs in the cluster (needed by the Knative mode).
-   * @default false
-   */
-  readonly knativeInstalled?: boolean;
+export interface KServeProps extends KServeSpec {
   /** Raw values of the kserve-resources chart, deep-merged last. @default - none */
   readonly values?: Values;
-  /** How the Helm releases are installed. @default ReleaseMaterializer.argoCd() */
+  /** How the Helm releases are installed. @default - the enclosing platform's, else ReleaseMaterializer.argoCd() */
   readonly releaseMaterializer?: ReleaseMaterializer;
 }
 
@@ -63,7 +48,7 @@ export class KServe extends Construct {
       });
     }
     if (problems.length) throw new AireadyValidationError(this.node.path, problems);
-    const materializer = props.releaseMaterializer ?? ReleaseMaterializer.argoCd();
+    const materializer = props.releaseMaterializer ?? ReleaseMaterializer.of(this);
     this.namespaceObject = ownedNamespace(this, CHARTS.kserve.namespace, 'kserve', 'baseline');
     this.crds = new HelmRelease(this, 'Crds', { pin: CHARTS.kserveCrd, component: 'kserve', values: {}, materializer });
     this.release = new HelmRelease(this, 'Release', {
@@ -76,3 +61,11 @@ export class KServe extends Construct {
     });
   }
 }
+
+/** KServe in the platform: teams' inference services become InferenceServices. */
+export const KSERVE_COMPONENT: PlatformComponent<KServe> = {
+  id: 'kserve',
+  build: ({ scope, plan }) =>
+    plan.components.kserve ? new KServe(scope, 'kserve', { ...plan.components.kserve, values: plan.values.kserve }) : undefined,
+  team: () => ({ workloads: { kserve: true } }),
+};

@@ -6,6 +6,7 @@ import { componentLabels } from '../private/metadata';
 import { ownedNamespace } from '../private/namespace';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
+import type { PlatformComponent } from '../platform/platform-component';
 import { containerSecurity } from '../workloads/pod-parts';
 
 /** The PyTorch image of aiready's training runtimes (pinned, like every version). */
@@ -24,7 +25,7 @@ export interface KubeflowTrainerProps {
   readonly jobsetInstalledSeparately?: boolean;
   /** Raw chart values deep-merged last. @default - none */
   readonly values?: Values;
-  /** How the Helm release is installed. @default ReleaseMaterializer.argoCd() */
+  /** How the Helm release is installed. @default - the enclosing platform's, else ReleaseMaterializer.argoCd() */
   readonly releaseMaterializer?: ReleaseMaterializer;
 }
 
@@ -48,7 +49,7 @@ export class KubeflowTrainer extends Construct {
       component: 'kubeflow-trainer',
       values: { crds: { enabled: true }, jobset: { install: true }, runtimes: { defaultEnabled: false } },
       overrides: props.values,
-      materializer: props.releaseMaterializer ?? ReleaseMaterializer.argoCd(),
+      materializer: props.releaseMaterializer ?? ReleaseMaterializer.of(this),
     });
     const jobset = (this.release.spec.values.jobset as { install?: boolean } | undefined)?.install;
     if (jobset === false && !props.jobsetInstalledSeparately) {
@@ -108,3 +109,13 @@ export class KubeflowTrainer extends Construct {
     }
   }
 }
+
+/** Kubeflow Trainer in the platform: teams' training jobs become TrainJobs. */
+export const KUBEFLOW_TRAINER_COMPONENT: PlatformComponent<KubeflowTrainer> = {
+  id: 'kubeflow-trainer',
+  build: ({ scope, plan }) =>
+    plan.components.kubeflowTrainer
+      ? new KubeflowTrainer(scope, 'kubeflow-trainer', plan.pools, { values: plan.values.kubeflowTrainer })
+      : undefined,
+  team: () => ({ workloads: { trainer: true } }),
+};

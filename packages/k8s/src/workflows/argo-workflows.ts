@@ -1,4 +1,10 @@
-import { AireadyValidationError, CHARTS, Toleration } from '@aiready/core';
+import {
+  AireadyValidationError,
+  ARGO_DEFAULT_ARTIFACT_REPOSITORY_ANNOTATION,
+  ArgoServerAuthMode,
+  ArgoWorkflowsSpec,
+  CHARTS,
+} from '@aiready/core';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Values } from '../private/merge';
@@ -6,59 +12,18 @@ import { ownedNamespace } from '../private/namespace';
 import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
 import { containerSecurity } from '../workloads/pod-parts';
+import type { PlatformComponent } from '../platform/platform-component';
+import type { GpuMonitoring } from '../monitoring/gpu-monitoring';
+import type { KubePrometheusStack } from '../monitoring/kube-prometheus-stack';
+import type { KubeflowPipelines } from './kubeflow-pipelines';
+import type { Team } from '../teams/team';
+import * as kplus from 'cdk8s-plus-28';
+import * as YAML from 'yaml';
 
 /** The user the argoexec image runs as (its Dockerfile's USER); the executor keeps it. */
 export const ARGO_EXECUTOR_UID = 8737;
 
-/** Argo Server authentication modes. */
-export type ArgoServerAuthMode = 'client' | 'server' | 'sso';
-
-export interface ArgoWorkflowsProps {
-  /**
-   * Namespace of the controller and server.
-   * @default 'argo'
-   */
-  readonly namespace?: string;
-  /**
-   * Argo Server authentication modes. `server` lets anyone who reaches the UI act as the server's
-   * service account, so it is never a default.
-   * @default ['client'] - a Kubernetes bearer token is required
-   */
-  readonly authModes?: readonly ArgoServerAuthMode[];
-  /**
-   * Maximum workflows the controller runs at once.
-   * @default - unlimited (the chart default)
-   */
-  readonly parallelism?: number;
-  /**
-   * SSO of the Argo Server (needed when `authModes` includes `sso`): the OIDC issuer, and where the
-   * client id and secret are (Secret references, never values).
-   * @default - none
-   */
-  readonly sso?: {
-    readonly issuer: string;
-    readonly redirectUrl: string;
-    readonly clientId: { readonly name: string; readonly key: string };
-    readonly clientSecret: { readonly name: string; readonly key: string };
-  };
-  /**
-   * Watch only the controller's own namespace (a namespaced install); cluster-wide otherwise. The CRDs
-   * stay cluster-scoped either way.
-   * @default false
-   */
-  readonly namespaced?: boolean;
-  /**
-   * Instance ID: the controller handles only workflows labelled with it, so it can run next to another
-   * Argo Workflows controller (for example the one Kubeflow Pipelines bundles).
-   * @default - none: the controller handles every workflow it sees
-   */
-  readonly instanceId?: string;
-  /**
-   * Artifact repository on S3, reached with the pod's AWS identity (`useSDKCreds`), never static keys.
-   * `keyFormat` must start with `{{workflow.namespace}}/`: each team's role may use only its own prefix.
-   * @default - none
-   */
-  readonly artifacts?: { readonly bucket: string; readonly region: string; readonly keyFormat?: string };
+export interface ArgoWorkflowsProps extends ArgoWorkflowsSpec {
   /**
    * Install the Argo CRDs. Turn off when something else owns them, as Kubeflow Pipelines does: two
    * writers of the same CRDs would keep overwriting each other.
@@ -71,20 +36,6 @@ export interface ArgoWorkflowsProps {
    */
   readonly installAfter?: readonly string[];
   /**
-   * Tolerations every workflow pod gets by default (the controller's `workflowDefaults`), so a GPU
-   * step is not left Pending on tainted GPU nodes for want of them. Tolerations a workflow sets in
-   * its own spec take precedence over these. `AiPlatform` passes the tolerations of its GPU pools.
-   * @default - none
-   */
-  readonly defaultTolerations?: readonly Toleration[];
-  /**
-   * How long finished workflows stay in the cluster before the controller deletes them, in seconds:
-   * after success and after failure (failures stay longer for debugging). Workflows a team never
-   * deletes otherwise pile up in etcd.
-   * @default { afterSuccess: 86400, afterFailure: 604800 } - one day, one week
-   */
-  readonly retention?: { readonly afterSuccess: number; readonly afterFailure: number };
-  /**
    * A ServiceMonitor for the controller's metrics, with these Prometheus selector labels.
    * @default - none
    */
@@ -96,7 +47,7 @@ export interface ArgoWorkflowsProps {
   readonly values?: Values;
   /**
    * How the Helm release is installed.
-   * @default ReleaseMaterializer.argoCd()
+   * @default - the enclosing platform's, else ReleaseMaterializer.argoCd()
    */
   readonly releaseMaterializer?: ReleaseMaterializer;
 }
@@ -283,8 +234,70 @@ export class ArgoWorkflows extends Construct {
         useStaticCredentials: false,
       },
       overrides: props.values,
-      materializer: props.releaseMaterializer ?? ReleaseMaterializer.argoCd(),
+      materializer: props.releaseMaterializer ?? ReleaseMaterializer.of(this),
       ...(props.installAfter ? { after: props.installAfter } : {}),
     });
   }
 }
+
+/** The key of the platform's artifact repository in a team's `artifact-repositories` ConfigMap. */
+const ARGO_DEFAULT_REPOSITORY_KEY = 'default-v1';
+
+/**
+ * What Argo Workflows gives a team: the `workflow` service account its steps run as, allowed only to
+ * report step results (Argo v4's executor writes WorkflowTaskResults), and the platform's artifact
+ * repository as the namespace's default.
+ */
+export function argoTeamObjects(argo: ArgoWorkflows, team: Team): void {
+  const ns = team.namespace;
+  const labels = team.labels;
+  new kplus.k8s.KubeServiceAccount(team, 'WorkflowAccount', { metadata: { name: 'workflow', namespace: ns, labels } });
+  new kplus.k8s.KubeRole(team, 'WorkflowRole', {
+    metadata: { name: 'workflow', namespace: ns, labels },
+    rules: [{ apiGroups: ['argoproj.io'], resources: ['workflowtaskresults'], verbs: ['create', 'patch'] }],
+  });
+  new kplus.k8s.KubeRoleBinding(team, 'WorkflowBinding', {
+    metadata: { name: 'workflow', namespace: ns, labels },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'workflow' },
+    subjects: [{ kind: 'ServiceAccount', name: 'workflow', namespace: ns }],
+  });
+  if (argo.artifactRepository) {
+    // Workflows in the namespace without an explicit artifactRepositoryRef use this one.
+    new kplus.k8s.KubeConfigMap(team, 'ArtifactRepositories', {
+      metadata: {
+        name: 'artifact-repositories',
+        namespace: ns,
+        labels,
+        annotations: { [ARGO_DEFAULT_ARTIFACT_REPOSITORY_ANNOTATION]: ARGO_DEFAULT_REPOSITORY_KEY },
+      },
+      data: { [ARGO_DEFAULT_REPOSITORY_KEY]: YAML.stringify(argo.artifactRepository) },
+    });
+  }
+}
+
+/** Argo Workflows in the platform (unless Kubeflow or none runs the teams' work). */
+export const ARGO_WORKFLOWS_COMPONENT: PlatformComponent<ArgoWorkflows> = {
+  id: 'argo-workflows',
+  build: ({ scope, plan, built }) => {
+    const argo = plan.components.argoWorkflows;
+    if (!argo) return undefined;
+    const monitoring = built<GpuMonitoring>('gpu-monitoring');
+    const pipelines = built<KubeflowPipelines>('kubeflow-pipelines');
+    // The controller's ServiceMonitor needs the Prometheus operator's CRDs; KFP's base owns the Argo CRDs.
+    const prometheus = monitoring ? built<KubePrometheusStack>('prometheus') : undefined;
+    const after = [
+      ...(pipelines ? pipelines.kustomizations.filter((k) => k.spec.ownsCrds).map((k) => k.spec.name) : []),
+      ...(prometheus ? [prometheus.releaseName] : []),
+    ];
+    return new ArgoWorkflows(scope, 'argo-workflows', {
+      ...argo,
+      ...(monitoring ? { serviceMonitorLabels: monitoring.selectorLabels } : {}),
+      ...(after.length ? { installAfter: after } : {}),
+      values: plan.values.argoWorkflows,
+    });
+  },
+  team: (argo) => ({
+    objects: (team) => argoTeamObjects(argo, team),
+    workloads: argo.instanceId ? { argoInstanceId: argo.instanceId } : {},
+  }),
+};

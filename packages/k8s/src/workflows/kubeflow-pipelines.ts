@@ -5,9 +5,11 @@ import { podSecurityLabels } from '../private/namespace';
 import { namespacePeer, networkPolicy, PolicySpec, ports } from '../private/network-policy';
 import { KustomizeRelease } from '../release/kustomize-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
+import type { PlatformComponent } from '../platform/platform-component';
+import type { KubePrometheusStack } from '../monitoring/kube-prometheus-stack';
 
 export interface KubeflowPipelinesProps {
-  /** How the kustomize bases are installed. @default ReleaseMaterializer.argoCd() */
+  /** How the kustomize bases are installed. @default - the enclosing platform's, else ReleaseMaterializer.argoCd() */
   readonly releaseMaterializer?: ReleaseMaterializer;
   /**
    * Namespace of the Prometheus that scrapes the KFP API server's metrics.
@@ -44,7 +46,7 @@ export class KubeflowPipelines extends Construct {
 
   constructor(scope: Construct, id: string, props: KubeflowPipelinesProps = {}) {
     super(scope, id);
-    const materializer = props.releaseMaterializer ?? ReleaseMaterializer.argoCd();
+    const materializer = props.releaseMaterializer ?? ReleaseMaterializer.of(this);
     const namespaceLabels = podSecurityLabels('baseline');
     this.kustomizations = KUBEFLOW_PIPELINES.bases.map(
       (base) =>
@@ -80,3 +82,22 @@ export class KubeflowPipelines extends Construct {
     });
   }
 }
+
+/** Kubeflow Pipelines in the platform: teams' pods may call its API server (the KFP SDK client). */
+export const KUBEFLOW_PIPELINES_COMPONENT: PlatformComponent<KubeflowPipelines> = {
+  id: 'kubeflow-pipelines',
+  build: ({ scope, plan, built }) => {
+    if (!plan.components.kubeflowPipelines) return undefined;
+    const prometheus = built<KubePrometheusStack>('prometheus');
+    return new KubeflowPipelines(scope, 'kubeflow-pipelines', prometheus ? { monitoringNamespace: prometheus.namespace } : {});
+  },
+  team: (kfp) => ({
+    networkPolicies: {
+      'allow-kubeflow-pipelines': {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ to: [namespacePeer(kfp.namespace, KFP_API_SELECTOR)], ports: ports('TCP', ...KFP_API_PORTS) }],
+      },
+    },
+  }),
+};

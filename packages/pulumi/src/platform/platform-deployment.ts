@@ -59,7 +59,7 @@ export function splitObjects(
  * Deploys an {@link AiPlatform} onto a cluster: namespaces first, then the configuration the charts
  * read, then every Helm release as a `helm.v3.Release` (hooks kept: argo-workflows installs its CRDs
  * through one), then the platform's own custom resources and workloads (NodePools, ServiceMonitors,
- * rules, jobs) in a `yaml.v2.ConfigGroup` once the releases that own their CRDs are in.
+ * rules, jobs) in a `yaml.v2.ConfigGroup` once every release is in (and, on destroy, before any goes).
  */
 export class PlatformDeployment extends pulumi.ComponentResource {
   public readonly releases: Record<string, k8s.helm.v3.Release>;
@@ -175,17 +175,20 @@ export class PlatformDeployment extends pulumi.ComponentResource {
         },
       );
     }
-    const crdOwners = releases.filter((r) => r.ownsCrds).map((r) => this.releases[r.releaseName]);
+    // Custom resources and workloads wait for every release: for their CRDs on the way up, and, on
+    // `pulumi destroy`, so they are deleted while their controllers still run (Karpenter terminates
+    // the nodes of a deleted NodePool; without it they would be left running).
+    const allReleases = Object.values(this.releases);
     this.objects = new k8s.yaml.v2.ConfigGroup(
       `${name}-objects`,
       { objs: rest },
-      { ...child, dependsOn: [this.namespaces, ...crdOwners] },
+      { ...child, dependsOn: [this.namespaces, ...allReleases] },
     );
     if (afterKustomize.length) {
       this.kustomizeObjects = new k8s.yaml.v2.ConfigGroup(
         `${name}-kustomize-objects`,
         { objs: afterKustomize },
-        { ...child, dependsOn: [...Object.values(this.kustomizations), ...crdOwners] },
+        { ...child, dependsOn: [...Object.values(this.kustomizations), ...allReleases] },
       );
     }
     this.registerOutputs({});

@@ -1,0 +1,105 @@
+import { find } from './fixtures/target';
+import { broken, problems, refusal, Target, Loose } from './support';
+
+const queue = (t: Target) => find(t, 'ClusterQueue').spec;
+const h100 = (t: Target) =>
+  queue(t).resourceGroups[0].flavors[0].resources as { name: string; nominalQuota: string; borrowingLimit?: string }[];
+
+describe('offline admission: Kueue and training semantics', () => {
+  test('admits the valid target', () => {
+    expect(
+      problems(
+        broken(() => {}),
+        'queues',
+      ),
+    ).toEqual([]);
+  });
+
+  test.each<[string, (t: Target) => void, string]>([
+    [
+      'a queued TrainJob requests EFA its ClusterQueue does not cover (issue 21 item 1)',
+      (t) => {
+        queue(t).resourceGroups[0].coveredResources = ['cpu', 'memory', 'nvidia.com/gpu'];
+        for (const f of queue(t).resourceGroups[0].flavors)
+          f.resources = f.resources.filter((r: { name: string }) => r.name !== 'vpc.amazonaws.com/efa');
+      },
+      'requests vpc.amazonaws.com/efa, which ClusterQueue research does not cover',
+    ],
+    [
+      'no flavor can ever hold the whole gang',
+      (t) => (h100(t).find((r) => r.name === 'nvidia.com/gpu')!.nominalQuota = '8'),
+      'no flavor of ClusterQueue research that matches its node selector can ever hold the whole workload',
+    ],
+    [
+      'the namespace quota refuses what Kueue admits by borrowing (issue 21 item 8)',
+      (t) => {
+        t.objects.push({
+          apiVersion: 'kueue.x-k8s.io/v1beta2',
+          kind: 'ClusterQueue',
+          metadata: { name: 'other' },
+          spec: {
+            cohortName: 'shared',
+            namespaceSelector: { matchLabels: { team: 'other' } },
+            resourceGroups: [
+              {
+                coveredResources: ['nvidia.com/gpu'],
+                flavors: [{ name: 'h100', resources: [{ name: 'nvidia.com/gpu', nominalQuota: '16' }] }],
+              },
+            ],
+          },
+        });
+        queue(t).cohortName = 'shared';
+      },
+      'is below what ClusterQueue research may admit in the namespace with borrowed capacity',
+    ],
+    [
+      'an indexed Job runs torchrun without the variables torchrun reads (issue 21 item 7)',
+      (t) =>
+        t.objects.push({
+          apiVersion: 'batch/v1',
+          kind: 'Job',
+          metadata: { name: 'ddp', namespace: 'serving' },
+          spec: {
+            completionMode: 'Indexed',
+            completions: 2,
+            parallelism: 2,
+            template: {
+              spec: {
+                restartPolicy: 'Never',
+                containers: [
+                  {
+                    name: 'train',
+                    image: 'pytorch/pytorch:2.8.0',
+                    command: ['torchrun'],
+                    args: ['train.py'],
+                    env: [{ name: 'MASTER_ADDR', value: 'ddp-0.ddp' }],
+                    resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '1Gi' } },
+                    securityContext: {
+                      allowPrivilegeEscalation: false,
+                      capabilities: { drop: ['ALL'] },
+                      runAsNonRoot: true,
+                      runAsUser: 1000,
+                      seccompProfile: { type: 'RuntimeDefault' },
+                    },
+                  },
+                ],
+              },
+            },
+          },
+        }),
+      'runs torchrun across 2 pods without PET_NNODES, PET_NODE_RANK, PET_MASTER_ADDR, PET_MASTER_PORT',
+    ],
+  ])('throws when %s', (_, mutate, expected) => {
+    expect(refusal(broken(mutate))).toContain(expected);
+  });
+
+  test("EFA excluded from Kueue's accounting needs no coverage", () => {
+    const t = broken((x) => {
+      queue(x).resourceGroups[0].coveredResources = ['cpu', 'memory', 'nvidia.com/gpu'];
+      const kueue = x.plan.resources.find((r) => r.name === 'platform-kueue') as Loose;
+      kueue.inputs.values.managerConfig.controllerManagerConfigYaml +=
+        'resources:\n  excludeResourcePrefixes: ["vpc.amazonaws.com/"]\n';
+    });
+    expect(problems(t, 'queues')).toEqual([]);
+  });
+});

@@ -1,0 +1,317 @@
+// A small runtime schema of plain-data input (TypeScript objects, or YAML a stack config holds): the
+// shape of every field at every depth, documented once. `checkShape` reports every shape problem at
+// once (wrong type, unknown key with the nearest known one, missing required field) before any rule
+// looks at a value, so rules never crash on a `null` or a string where a list belongs. The same
+// schema generates the stack-config reference in the docs.
+import { ValidationProblem } from '../errors';
+import { nearest } from '../util/suggest';
+
+/** A field of an object schema. */
+export interface Field {
+  readonly schema: Schema;
+  /** What the field does, one sentence. */
+  readonly doc: string;
+  /** The behaviour when the field is left out, in words (`'on-demand'`, `none`). */
+  readonly default?: string;
+  readonly required?: boolean;
+  /** An example value, as a user would write it in YAML. */
+  readonly example?: string;
+}
+
+/** The shape of a value. */
+export type Schema =
+  | { readonly type: 'string' }
+  | { readonly type: 'number' }
+  | { readonly type: 'integer' }
+  | { readonly type: 'boolean' }
+  /** A string, or a number written without quotes (a version like 1.35 in YAML). */
+  | { readonly type: 'string-or-number' }
+  | { readonly type: 'enum'; readonly values: readonly string[] }
+  | { readonly type: 'list'; readonly items: Schema }
+  /** An object with free keys (labels, per-pool quotas) and values of one shape. */
+  | { readonly type: 'record'; readonly values: Schema }
+  | { readonly type: 'object'; readonly fields: Readonly<Record<string, Field>>; readonly name: string }
+  /** One of several object shapes, told apart by the value of `discriminator`. */
+  | {
+      readonly type: 'variants';
+      readonly discriminator: string;
+      readonly variants: Readonly<Record<string, { readonly fields: Readonly<Record<string, Field>> }>>;
+      readonly name: string;
+    }
+  /** Anything (raw chart values, passed through). */
+  | { readonly type: 'any' }
+  /** `false`, or an object of this shape (`clusterAutoscaler: false`). */
+  | { readonly type: 'false-or'; readonly schema: Schema }
+  /** `true` (the defaults), `false` (off), or an object of this shape (`monitoring: true`). */
+  | { readonly type: 'boolean-or'; readonly schema: Schema }
+  /** One of several shapes (a receiver is Slack, PagerDuty, a webhook or email). */
+  | { readonly type: 'either'; readonly options: readonly Schema[]; readonly name: string };
+
+/** Shorthands for schema nodes. */
+export const S = {
+  string: { type: 'string' } as Schema,
+  number: { type: 'number' } as Schema,
+  integer: { type: 'integer' } as Schema,
+  boolean: { type: 'boolean' } as Schema,
+  stringOrNumber: { type: 'string-or-number' } as Schema,
+  any: { type: 'any' } as Schema,
+  enum: (values: readonly string[]): Schema => ({ type: 'enum', values }),
+  list: (items: Schema): Schema => ({ type: 'list', items }),
+  record: (values: Schema): Schema => ({ type: 'record', values }),
+  object: (name: string, fields: Record<string, Field>): Schema => ({ type: 'object', name, fields }),
+  falseOr: (schema: Schema): Schema => ({ type: 'false-or', schema }),
+  booleanOr: (schema: Schema): Schema => ({ type: 'boolean-or', schema }),
+  either: (name: string, options: readonly Schema[]): Schema => ({ type: 'either', name, options }),
+} as const;
+
+/** A type name for messages (`a list`, `a number`). */
+function describe(schema: Schema): string {
+  switch (schema.type) {
+    case 'string':
+      return 'a string';
+    case 'number':
+      return 'a number';
+    case 'integer':
+      return 'a whole number';
+    case 'boolean':
+      return 'true or false';
+    case 'string-or-number':
+      return 'a string';
+    case 'enum':
+      return `one of ${schema.values.map((v) => `'${v}'`).join(', ')}`;
+    case 'list':
+      return 'a list';
+    case 'record':
+    case 'object':
+    case 'variants':
+      return 'an object';
+    case 'false-or':
+      return `false or ${describe(schema.schema)}`;
+    case 'boolean-or':
+      return `true, false or ${describe(schema.schema)}`;
+    case 'either':
+      return `a ${schema.name}`;
+    case 'any':
+      return 'anything';
+  }
+}
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function join(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}
+
+function checkFields(
+  fields: Readonly<Record<string, Field>>,
+  value: Record<string, unknown>,
+  path: string,
+  problems: ValidationProblem[],
+  skip: ReadonlySet<string> = new Set(),
+): void {
+  const known = Object.keys(fields);
+  for (const key of Object.keys(value)) {
+    if (skip.has(key)) continue;
+    if (!Object.prototype.hasOwnProperty.call(fields, key)) {
+      problems.push({
+        path: join(path, key),
+        value: value[key],
+        problem: 'not a known setting here, so it would be ignored',
+        fix: known.length ? `did you mean ${nearest(key, known, 1)[0]}? (known: ${known.join(', ')})` : 'remove it',
+      });
+      continue;
+    }
+    if (value[key] !== undefined) checkShape(fields[key].schema, value[key], join(path, key), problems);
+  }
+  for (const [key, field] of Object.entries(fields)) {
+    if (field.required && value[key] === undefined && !skip.has(key)) {
+      problems.push({
+        path: join(path, key),
+        value: undefined,
+        problem: 'required',
+        fix: field.example ? `set it, e.g. ${key}: ${field.example}` : `set ${key}: ${field.doc}`,
+      });
+    }
+  }
+}
+
+/**
+ * Checks that `value` has the shape `schema` describes, at every depth, recording every problem with
+ * its path. Returns true when nothing was wrong. Values themselves (ranges, names, catalogue lookups)
+ * are the plan functions' business; this only makes sure they get the types they expect.
+ */
+export function checkShape(schema: Schema, value: unknown, path: string, problems: ValidationProblem[]): boolean {
+  const before = problems.length;
+  const wrong = () =>
+    problems.push({
+      path,
+      value,
+      problem: `must be ${describe(schema)}, not ${typeOf(value)}`,
+      fix: `give ${describe(schema)}`,
+    });
+  switch (schema.type) {
+    case 'any':
+      break;
+    case 'string':
+      if (typeof value !== 'string') wrong();
+      break;
+    case 'string-or-number':
+      if (typeof value !== 'string' && typeof value !== 'number') wrong();
+      break;
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) wrong();
+      break;
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value)) wrong();
+      break;
+    case 'boolean':
+      if (typeof value !== 'boolean') wrong();
+      break;
+    case 'enum':
+      if (typeof value !== 'string' || !schema.values.includes(value)) {
+        problems.push({
+          path,
+          value,
+          problem: 'not a known value',
+          fix:
+            typeof value === 'string'
+              ? `use one of ${schema.values.map((v) => `'${v}'`).join(', ')} (nearest: '${nearest(value, schema.values, 1)[0]}')`
+              : `use one of ${schema.values.map((v) => `'${v}'`).join(', ')}`,
+        });
+      }
+      break;
+    case 'list':
+      if (!Array.isArray(value)) wrong();
+      else value.forEach((item, i) => checkShape(schema.items, item, `${path}[${i}]`, problems));
+      break;
+    case 'record':
+      if (!isObject(value)) wrong();
+      else for (const [k, v] of Object.entries(value)) checkShape(schema.values, v, `${path}["${k}"]`, problems);
+      break;
+    case 'object':
+      if (!isObject(value)) wrong();
+      else checkFields(schema.fields, value, path, problems);
+      break;
+    case 'variants': {
+      if (!isObject(value)) {
+        wrong();
+        break;
+      }
+      const tag = value[schema.discriminator];
+      const names = Object.keys(schema.variants);
+      const variant =
+        typeof tag === 'string' && Object.prototype.hasOwnProperty.call(schema.variants, tag) ? schema.variants[tag] : undefined;
+      if (!variant) {
+        problems.push({
+          path: join(path, schema.discriminator),
+          value: tag,
+          problem: `not a ${schema.name} ${schema.discriminator}`,
+          fix: `use one of ${names.map((n) => `'${n}'`).join(', ')}`,
+        });
+        break;
+      }
+      checkFields(variant.fields, value, path, problems, new Set([schema.discriminator]));
+      break;
+    }
+    case 'false-or':
+      if (value !== false) checkShape(schema.schema, value, path, problems);
+      break;
+    case 'boolean-or':
+      if (typeof value !== 'boolean') checkShape(schema.schema, value, path, problems);
+      break;
+    case 'either': {
+      // The shape that fits best: no problems, else the fewest.
+      const tries = schema.options.map((option) => {
+        const found: ValidationProblem[] = [];
+        checkShape(option, value, path, found);
+        return found;
+      });
+      if (tries.some((t) => t.length === 0)) break;
+      problems.push(...tries.reduce((a, b) => (b.length < a.length ? b : a)));
+      break;
+    }
+  }
+  return problems.length === before;
+}
+
+/** One documented key of a schema, flattened for reference docs. */
+export interface SchemaEntry {
+  readonly path: string;
+  readonly type: string;
+  readonly doc: string;
+  readonly default?: string;
+  readonly required: boolean;
+  readonly example?: string;
+}
+
+function typeName(schema: Schema): string {
+  switch (schema.type) {
+    case 'enum':
+      return schema.values.map((v) => `\`${v}\``).join(' \\| ');
+    case 'list':
+      return `list of ${typeName(schema.items)}`;
+    case 'record':
+      return `map of ${typeName(schema.values)}`;
+    case 'object':
+    case 'variants':
+      return schema.name;
+    case 'false-or':
+      return `\`false\` or ${typeName(schema.schema)}`;
+    case 'boolean-or':
+      return `boolean or ${typeName(schema.schema)}`;
+    case 'either':
+      return schema.name;
+    case 'string-or-number':
+      return 'string';
+    default:
+      return schema.type;
+  }
+}
+
+/** Every documented key under `fields`, depth first, with dotted paths (`pools[].sharing.mode`). */
+export function schemaEntries(fields: Readonly<Record<string, Field>>, prefix = ''): SchemaEntry[] {
+  const out: SchemaEntry[] = [];
+  for (const [key, field] of Object.entries(fields)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    out.push({
+      path,
+      type: typeName(field.schema),
+      doc: field.doc,
+      ...(field.default !== undefined ? { default: field.default } : {}),
+      required: field.required ?? false,
+      ...(field.example !== undefined ? { example: field.example } : {}),
+    });
+    let inner: Schema = field.schema;
+    let suffix = '';
+    for (;;) {
+      if (inner.type === 'list') {
+        inner = inner.items;
+        suffix += '[]';
+      } else if (inner.type === 'false-or' || inner.type === 'boolean-or') inner = inner.schema;
+      else if (inner.type === 'record') {
+        inner = inner.values;
+        suffix += '.<key>';
+      } else break;
+    }
+    if (inner.type === 'object') out.push(...schemaEntries(inner.fields, `${path}${suffix}`));
+    if (inner.type === 'variants') {
+      const tagKey = inner.discriminator;
+      for (const [tag, variant] of Object.entries(inner.variants)) {
+        const fields = Object.fromEntries(Object.entries(variant.fields).filter(([k]) => k !== tagKey));
+        out.push(...schemaEntries(fields, `${path}${suffix}(${tagKey}: ${tag})`));
+      }
+    }
+    if (inner.type === 'either') {
+      for (const option of inner.options)
+        if (option.type === 'object') out.push(...schemaEntries(option.fields, `${path}${suffix}`));
+    }
+  }
+  return out;
+}
