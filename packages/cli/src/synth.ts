@@ -2,6 +2,7 @@
 import { AireadyValidationError } from '@aiready/core';
 import type { AiPlatform, GitOpsOutput, KubeObject, PlatformSummary } from '@aiready/k8s';
 import { layoutManifests, layoutTarget, targetObjects } from '@aiready/k8s';
+import { argoCdPrerequisites, fluxPrerequisites } from '@aiready/admission';
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -94,7 +95,11 @@ function stackOutput(id: string, result: StackRunResult): TargetOutput {
       objects: gitops ? targetObjects(gitops.objects, gitops.flux) : planManifests(recorded),
       plan,
       ...(gitops ? {} : { appliedBy: appliedByOf(recorded) }),
-      prerequisites: declaredPrerequisites(result.outputs?.prerequisites, `stack ${result.project}/${result.stack}`),
+      prerequisites: [
+        ...declaredPrerequisites(result.outputs?.prerequisites, `stack ${result.project}/${result.stack}`),
+        // The engine that applies a GitOps stack's output must be in the cluster first.
+        ...(gitops?.engine === 'flux' ? fluxPrerequisites() : gitops?.engine === 'argocd' ? argoCdPrerequisites() : []),
+      ],
       platformSecrets: platform?.prerequisites ?? [],
     },
     summary: { title: `Stack ${result.project}/${result.stack}`, platform, plan, manifests, warnings },

@@ -89,12 +89,13 @@ describe('layoutFlux', () => {
       path: './clusters/prod/ai/manifests/releases',
       prune: true,
       sourceRef: { kind: 'GitRepository', name: 'flux-system' },
-      healthChecks: [
-        { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'karpenter', namespace: 'flux-system' },
-      ],
     });
+    // Argo Workflows waits for Kubeflow Pipelines' CRD base and the Prometheus CRDs, so it installs at 0.
+    expect(ks['aiready-releases'].healthChecks).toEqual([
+      { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'argo-workflows', namespace: 'flux-system' },
+      { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'karpenter', namespace: 'flux-system' },
+    ]);
     expect(ks['aiready-releases-wave-minus-1'].healthChecks.map((h: Obj) => h.name).sort()).toEqual([
-      'argo-workflows',
       'gpu-operator',
       'karpenter-crd',
       'keda',

@@ -101,12 +101,14 @@ export function planFluxTree(objects: readonly KubeObject[], options: FluxLayout
       // blocks the install.
       ...(releases.length
         ? {
-            healthChecks: releases.map((r) => ({
-              apiVersion: r.apiVersion,
-              kind: r.kind,
-              name: meta(r).name ?? '',
-              namespace: meta(r).namespace ?? options.namespace,
-            })),
+            healthChecks: releases
+              .map((r) => ({
+                apiVersion: r.apiVersion,
+                kind: r.kind,
+                name: meta(r).name ?? '',
+                namespace: meta(r).namespace ?? options.namespace,
+              }))
+              .sort((a, b) => a.name.localeCompare(b.name)),
           }
         : {}),
     };
