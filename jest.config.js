@@ -5,11 +5,15 @@ const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es
 module.exports = {
   testEnvironment: 'node',
   testEnvironmentOptions: { globalsCleanup: 'off' },
-  transform: { '^.+\\.ts$': swc },
+  // @marcbachmann/cel-js ships ES modules only; jest's CommonJS runtime needs them transpiled.
+  transform: { '^.+\\.ts$': swc, '/@marcbachmann/cel-js/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/@marcbachmann\\+cel-js|@marcbachmann/cel-js))'],
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   moduleNameMapper: {
-    '^@aiready/(core|admission|k8s|pulumi|cli)$': '<rootDir>/packages/$1/src',
+    '^@aiready/(core|admission|k8s|pulumi|cli|validate)$': '<rootDir>/packages/$1/src',
   },
+  // The pack-and-install test takes minutes: `pnpm test:pack` (and .ci/run) runs it on its own.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/pack/'],
   modulePathIgnorePatterns: ['<rootDir>/packages/.*/lib/', '<rootDir>/dist/'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   testTimeout: 120000,

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { CRDS, crdValidator } from '../support/crd-schema';
+import { validateObjects } from '@aiready/validate';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'packages/cli/bin/aiready.js');
@@ -31,13 +31,18 @@ function objectsIn(dir: string): any[] {
 describe('aiready synth', () => {
   const a = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-a-'));
   const b = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-b-'));
+  let log = '';
 
   beforeAll(() => {
     if (!fs.existsSync(path.join(ROOT, 'packages/cli/lib/main.js')))
       throw new Error('build first: `pnpm test` runs `tsc -b` before jest');
+    // A target whose source is gone, left over from an earlier run: synth removes it.
+    fs.mkdirSync(path.join(a, 'examples/removed/manifests'), { recursive: true });
+    fs.writeFileSync(path.join(a, 'examples/removed/SUMMARY.md'), '# old\n');
     for (const out of [a, b]) {
       const run = synth(out);
       if (run.status !== 0) throw new Error(`synth failed:\n${run.stderr}`);
+      if (out === a) log = run.stderr;
     }
   });
   afterAll(() => {
@@ -112,6 +117,19 @@ describe('aiready synth', () => {
       'mixed-gpu-cluster',
       'ml-teams',
     ]);
+  });
+
+  test('says as each target finishes how long it took and how many objects it has, and removes gone targets', () => {
+    for (const id of [
+      'ai-platform-dev',
+      'ai-platform-prod',
+      'examples/gpu-inference',
+      'examples/mixed-gpu-cluster',
+      'examples/ml-teams',
+    ])
+      expect(log).toMatch(new RegExp(`aiready synth: ${id} done in \\d+\\.\\d s \\(\\d+ objects\\)`));
+    expect(log).toMatch(/aiready synth: removed .*examples\/removed \(its source is gone\)/);
+    expect(fs.existsSync(path.join(a, 'examples/removed'))).toBe(false);
   });
 
   test('is deterministic: two runs give byte-identical trees', () => {
@@ -313,24 +331,28 @@ describe('aiready synth', () => {
     expect(so.spec.triggers[0].metadata.query).toContain('vllm:num_requests_waiting');
   });
 
-  const prometheusRules = fs.existsSync(CRDS) ? test : test.skip;
-  if (!fs.existsSync(CRDS)) process.stderr.write(`SKIPPED: PrometheusRule schema check, ${CRDS} not found\n`);
-  prometheusRules('PrometheusRules validate against the upstream CRD', () => {
-    const validate = crdValidator(path.join(CRDS, 'prometheus-operator/monitoring.coreos.com_prometheusrules.yaml'), 'v1');
-    // Every target's rules (kube-validate in CI checks everything else).
-    const dirs = files(a)
-      .filter((f) => f.endsWith('prometheusrule.yaml'))
-      .map((f) => path.join(a, f));
-    expect(dirs.length).toBe(7);
-    const rules = dirs
-      .flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJS()))
-      .filter((o) => o.kind === 'PrometheusRule');
-    expect(rules.length).toBeGreaterThan(0);
-    for (const r of rules) {
-      expect(validate(r) ? [] : validate.errors).toEqual([]);
+  test('every target validates against the bundled upstream schemas, PrometheusRules included', () => {
+    // GIVEN the written tree WHEN each target (one cluster) is validated from its files
+    const targets = files(a)
+      .filter((f) => f.endsWith('SUMMARY.md'))
+      .map((f) => path.join(a, path.dirname(f), 'manifests'));
+    expect(targets.length).toBe(7);
+    for (const dir of targets) {
+      const report = validateObjects(objectsIn(dir).map((object) => ({ object })));
+      // THEN nothing fails and no kind lacks a schema
+      expect(report.problems).toEqual([]);
+      expect(report.skipped).toEqual([]);
+      expect(report.checked).toBeGreaterThan(0);
     }
+    const rules = targets.flatMap((d) => objectsIn(d)).filter((o) => o.kind === 'PrometheusRule');
+    expect(rules.length).toBe(7);
+    // `aiready validate` says the same of the written tree.
+    const cli = spawnSync(process.execPath, [BIN, 'validate', a], { encoding: 'utf8' });
+    expect(cli.stderr).toMatch(/aiready validate: 7 targets, \d+ objects checked, 0 problems/);
+    expect(cli.status).toBe(0);
     // The validator is strict: an unknown field fails.
-    expect(validate({ ...rules[0], spec: { ...rules[0].spec, bogus: true } })).toBe(false);
+    const bogus = { ...rules[0], spec: { ...rules[0].spec, bogus: true } };
+    expect(validateObjects([{ object: bogus }]).problems.map((p) => p.message)).toEqual(['unknown field "spec.bogus"']);
   });
 });
 
@@ -406,6 +428,105 @@ describe('the reference stack hands its platform to Flux with one config value',
   });
 });
 
+/** A team repository whose node_modules link this repository's @aiready/k8s and its cdk8s. */
+function teamRepo(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-team-'));
+  fs.mkdirSync(path.join(root, 'node_modules/@aiready'), { recursive: true });
+  fs.symlinkSync(path.join(ROOT, 'packages/k8s'), path.join(root, 'node_modules/@aiready/k8s'));
+  fs.symlinkSync(fs.realpathSync(path.join(ROOT, 'packages/k8s/node_modules/cdk8s')), path.join(root, 'node_modules/cdk8s'));
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), content);
+  }
+  return root;
+}
+
+const TEAM_APP = [
+  "const { App, Chart } = require('cdk8s');",
+  "const { GpuNodePool } = require('@aiready/k8s');",
+  'exports.buildApp = () => {',
+  '  const app = new App();',
+  "  new GpuNodePool(new Chart(app, 'gpu'), 'l4', { name: 'l4', instanceTypes: ['g6.xlarge'], clusterName: 'team' });",
+  '  return app;',
+  '};',
+  '// Karpenter runs in the cluster already (the platform team installed it).',
+  'exports.prerequisites = [',
+  "  { kind: 'CustomResourceDefinition', name: 'karpenter.sh/NodePool', reason: 'Karpenter runs in the cluster' },",
+  "  { kind: 'CustomResourceDefinition', name: 'karpenter.k8s.aws/EC2NodeClass', reason: 'Karpenter runs in the cluster' },",
+  '];',
+  'if (require.main === module) exports.buildApp().synth();',
+  '',
+].join('\n');
+
+describe('aiready synth in a team repository layout', () => {
+  it.each([
+    ['--app lib/main.js', {}, ['--app', 'lib/main.js']],
+    ['cdk8s.yaml running node in-process', { 'cdk8s.yaml': 'app: node lib/main.js\n' }, []],
+    [
+      'cdk8s.yaml running another command',
+      {
+        'cdk8s.yaml': [
+          'app: node ./lib/main.js --as-cdk8s',
+          'prerequisites:',
+          '  - { kind: CustomResourceDefinition, name: karpenter.sh/NodePool, reason: Karpenter runs in the cluster }',
+          '  - { kind: CustomResourceDefinition, name: karpenter.k8s.aws/EC2NodeClass, reason: Karpenter runs in the cluster }',
+          '',
+        ].join('\n'),
+      },
+      [],
+    ],
+  ])('synthesizes a team cdk8s app given by %s into app/', (_what, extra, args) => {
+    // GIVEN a team repository with a compiled cdk8s app
+    const root = teamRepo({ 'lib/main.js': TEAM_APP, ...extra });
+    // WHEN synthesized
+    const run = spawnSync(process.execPath, [BIN, 'synth', '--out', 'review', ...args], { cwd: root, encoding: 'utf8' });
+    // THEN the app's NodePool and EC2NodeClass are written and validated
+    expect(run.stderr).toMatch(/aiready synth: app done in \d+\.\d s \(2 objects\)/);
+    expect(run.status).toBe(0);
+    expect(files(path.join(root, 'review'))).toEqual([
+      'app/SUMMARY.md',
+      'app/manifests/gpu-node-pool/ec2nodeclass.yaml',
+      'app/manifests/gpu-node-pool/nodepool.yaml',
+    ]);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  test('--stack-dir synthesizes the Pulumi project it names, wherever it lives', () => {
+    // GIVEN the dev stack moved to infra/gpu-cluster
+    const root = stackCopy((c) => c);
+    const moved = path.join(root, 'infra/gpu-cluster');
+    fs.mkdirSync(path.dirname(moved), { recursive: true });
+    fs.renameSync(path.join(root, 'stacks/ai-platform'), moved);
+    // WHEN synthesized with --stack-dir
+    const run = spawnSync(process.execPath, [BIN, 'synth', '--out', 'out', '--stack-dir', 'infra/gpu-cluster'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    // THEN its target is written
+    expect(run.stderr).toMatch(/aiready synth: ai-platform-dev done in/);
+    expect(run.status).toBe(0);
+    expect(fs.readdirSync(path.join(root, 'out'))).toEqual(['ai-platform-dev']);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});
+
+describe('aiready synth and secrets', () => {
+  test('a secure: value is replaced by a marked placeholder, said in the summary, never decrypted or written', () => {
+    // GIVEN the dev stack with an encrypted config value
+    const root = stackCopy((c) => `${c}  datadog:apiKey:\n    secure: v1:c2VjcmV0Y2lwaGVydGV4dA==\n`);
+    const out = path.join(root, 'dist');
+    // WHEN synthesized offline
+    const run = synth(out, root);
+    // THEN synth succeeds, says which key was replaced, and the ciphertext appears nowhere
+    expect(run.stderr).toMatch(/datadog:apiKey: a secret \(secure:\) in Pulumi.dev.yaml: offline synth used the placeholder/);
+    expect(run.status).toBe(0);
+    const summary = fs.readFileSync(path.join(out, 'ai-platform-dev/SUMMARY.md'), 'utf8');
+    expect(summary).toContain('datadog:apiKey');
+    for (const f of files(out)) expect(fs.readFileSync(path.join(out, f), 'utf8')).not.toContain('c2VjcmV0Y2lwaGVydGV4dA');
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});
+
 describe('aiready synth with bad input', () => {
   test('fails with the field, the value and the fix, and writes nothing', () => {
     // GIVEN a copy of the ai-platform stack whose config has a misspelled instance type
@@ -415,8 +536,24 @@ describe('aiready synth with bad input', () => {
     const run = synth(out, root);
     // THEN
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('instanceTypes[0] = "g6e.xlarg"');
+    // the config key, where it is in the stack file, the value and the fix
+    expect(run.stderr).toMatch(/ai-platform:pools\[1\]\.instanceTypes\[0\] \(Pulumi\.dev\.yaml:\d+:\d+\) = "g6e\.xlarg"/);
     expect(run.stderr).toContain('did you mean g6e.xlarge');
+    expect(fs.existsSync(out)).toBe(false);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  test('refuses a stack whose TypeScript changed after it was built, with the command to run', () => {
+    // GIVEN a stack whose index.ts is newer than its lib/index.js
+    const root = stackCopy((c) => c);
+    fs.copyFileSync(path.join(ROOT, 'stacks/ai-platform/index.ts'), path.join(root, 'stacks/ai-platform/index.ts'));
+    const later = Date.now() / 1000 + 60;
+    fs.utimesSync(path.join(root, 'stacks/ai-platform/index.ts'), later, later);
+    // WHEN synthesized THEN it refuses and writes nothing
+    const out = path.join(root, 'dist');
+    const run = synth(out, root);
+    expect(run.stderr).toMatch(/index.ts changed after lib\/index.js was built: rebuild \(npx tsc -b\) and synth again/);
+    expect(run.status).toBe(1);
     expect(fs.existsSync(out)).toBe(false);
     fs.rmSync(root, { recursive: true, force: true });
   });
@@ -424,5 +561,22 @@ describe('aiready synth with bad input', () => {
   test('usage errors exit 2', () => {
     expect(spawnSync(process.execPath, [BIN, 'synth', '--bogus'], { cwd: ROOT }).status).toBe(2);
     expect(execFileSync(process.execPath, [BIN, 'help'], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe' })).toBe('');
+  });
+
+  it.each([
+    [['--help'], 0, /^usage: aiready synth/],
+    [['synth', '--help'], 0, /^usage: aiready synth/],
+    [['validate', '--help'], 0, /^usage: aiready validate/],
+    [['--version'], 0, /^aiready \d+\.\d+\.\d+\n$/],
+    [['deploy'], 2, /^aiready: unknown command 'deploy'/],
+    [
+      ['synth', '--only', 'nope'],
+      1,
+      /--only matches no target; the targets here are: ai-platform-dev, ai-platform-prod, examples\/gpu-inference/,
+    ],
+  ])('aiready %j exits %i', (args, code, expected) => {
+    const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).toMatch(expected);
+    expect(r.status).toBe(code);
   });
 });

@@ -35,8 +35,8 @@ async function main() {
     },
   });
 
-  const config = readStackConfig(path.join(stackDir, `Pulumi.${stack}.yaml`));
-  pulumi.runtime.setAllConfig(config);
+  const { values: config, secrets } = readStackConfig(path.join(stackDir, `Pulumi.${stack}.yaml`));
+  pulumi.runtime.setAllConfig(config, [...secrets]);
   await installRecordingMocks(projectName(stackDir), stack, config['aws:region'] || 'us-east-1');
   const main = require(path.join(stackDir, 'package.json')).main || 'index.ts';
   require(path.resolve(stackDir, main));

@@ -13,7 +13,7 @@ import {
 import * as YAML from 'yaml';
 import { KNOWN_DEFECTS } from './known-defects';
 import { Plan } from './plan';
-import { RecordedResource, resourceKey } from './mocks';
+import { RecordedResource, resourceKey } from './recorded-resource';
 
 const CONFIG_GROUP = 'kubernetes:yaml/v2:ConfigGroup';
 

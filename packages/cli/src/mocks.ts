@@ -1,34 +1,7 @@
 // Pulumi mocks that let a stack program run with no CLI, engine, credentials or network, and record
 // every resource it would create, with its inputs and dependencies.
 import * as pulumi from '@pulumi/pulumi';
-
-/** A resource the program registered. */
-export interface RecordedResource {
-  readonly type: string;
-  readonly name: string;
-  readonly custom: boolean;
-  readonly inputs: Record<string, unknown>;
-  /** `type::name` of the parent, if any. */
-  parent?: string;
-  /** `type::name` of every resource this one depends on. */
-  dependsOn: string[];
-}
-
-/** The fixed account the mocks pretend to run in. */
-export const MOCK_ACCOUNT_ID = '123456789012';
-
-export function resourceKey(type: string, name: string): string {
-  return `${type}::${name}`;
-}
-
-/** `urn:pulumi:stack::project::parent$type::name` → `type::name`. */
-export function keyFromUrn(urn: string): string {
-  const parts = urn.split('::');
-  const name = parts.slice(3).join('::');
-  const qualified = parts[2] ?? '';
-  const type = qualified.slice(qualified.lastIndexOf('$') + 1);
-  return resourceKey(type, name);
-}
+import { keyFromUrn, MOCK_ACCOUNT_ID, RecordedResource, resourceKey } from './recorded-resource';
 
 /** Outputs a real provider would compute, faked deterministically from the inputs. */
 function mockState(type: string, name: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {

@@ -1,6 +1,6 @@
 // The offline plan: what a stack would create in the cloud, from the resources recorded under mocks.
 import { sortKeysDeep, KubeObject } from '@aiready/k8s';
-import { RecordedResource, resourceKey } from './mocks';
+import { RecordedResource, resourceKey } from './recorded-resource';
 
 /** One cloud resource of the plan. */
 export interface PlanResource {

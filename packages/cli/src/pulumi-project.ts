@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 
-/** A Pulumi project folder under stacks/ and the stack configs it has. */
+/** One stack config of a Pulumi project folder. */
 export interface StackTarget {
   readonly dir: string;
   readonly project: string;
@@ -17,48 +17,64 @@ export function projectName(dir: string): string {
   return doc.name;
 }
 
-/** Every `Pulumi.<stack>.yaml` of every project under `stacksDir`, sorted. */
-export function findStacks(stacksDir: string): StackTarget[] {
-  if (!fs.existsSync(stacksDir)) return [];
-  return fs
-    .readdirSync(stacksDir)
-    .sort()
-    .map((d) => path.join(stacksDir, d))
-    .filter((d) => fs.existsSync(path.join(d, 'Pulumi.yaml')))
-    .flatMap((dir) => {
-      const project = projectName(dir);
-      return fs
-        .readdirSync(dir)
-        .sort()
-        .map((f) => /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(f))
-        .filter((m): m is RegExpExecArray => m !== null)
-        .map((m) => ({ dir, project, stack: m[1], configFile: path.join(dir, m[0]) }));
-    });
+/** Folders never searched for Pulumi projects: dependencies, build output, version control. */
+const SKIP = new Set(['node_modules', 'lib', 'dist', 'cdk.out', 'coverage']);
+
+/** Every folder under `root` (itself included) holding a `Pulumi.yaml`, sorted. */
+export function findPulumiProjects(root: string): string[] {
+  if (!fs.existsSync(root)) return [];
+  const found: string[] = [];
+  const visit = (dir: string) => {
+    const entries = fs.readdirSync(dir, { withFileTypes: true });
+    if (entries.some((e) => e.isFile() && e.name === 'Pulumi.yaml')) found.push(dir);
+    for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.') && !SKIP.has(e.name)) visit(path.join(dir, e.name));
+  };
+  visit(root);
+  return found.sort();
 }
 
-/** What offline synth gives a program for an encrypted (`secure:`) config value: never the secret. */
-export const SECRET_PLACEHOLDER = '[secret: not decrypted offline]';
+/** The stack configs (`Pulumi.<stack>.yaml`) of one project folder, sorted. */
+export function projectStacks(dir: string): StackTarget[] {
+  if (!fs.existsSync(path.join(dir, 'Pulumi.yaml'))) throw new Error(`${dir}: no Pulumi.yaml here`);
+  const project = projectName(dir);
+  return fs
+    .readdirSync(dir)
+    .sort()
+    .map((f) => /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ dir, project, stack: m[1], configFile: path.join(dir, m[0]) }));
+}
+
+/** Every `Pulumi.<stack>.yaml` of every Pulumi project anywhere under `root`, sorted. */
+export function findStacks(root: string): StackTarget[] {
+  return findPulumiProjects(root).flatMap(projectStacks);
+}
+
+/** What offline synth puts where a stack config holds an encrypted (`secure:`) value. */
+export const SECRET_PLACEHOLDER = 'aiready-offline-placeholder:secret-not-decrypted';
+
+/** A stack config as Pulumi hands it to a program, and which keys were secrets. */
+export interface StackConfig {
+  /** `namespace:key` → string, structured values as JSON; secrets replaced by {@link SECRET_PLACEHOLDER}. */
+  readonly values: Record<string, string>;
+  /** Keys whose `secure:` value was replaced, sorted. */
+  readonly secrets: readonly string[];
+}
 
 /**
- * A stack config file as Pulumi hands it to a program: `namespace:key` → string, structured values
- * as JSON. Encrypted (`secure:`) values are never decrypted: the program gets SECRET_PLACEHOLDER,
- * and the key is listed in `secretKeys` so Pulumi treats it as a secret.
+ * A stack config file as Pulumi hands it to a program. Offline synth never decrypts anything: an
+ * encrypted (`secure:`) value becomes a marked placeholder, listed in `secrets` so the summary says so,
+ * and the other values and targets are synthesized as usual.
  */
-export function readStackConfig(configFile: string): Record<string, string> & { readonly [SECRET_KEYS]?: string[] } {
+export function readStackConfig(configFile: string): StackConfig {
   const doc = (YAML.parse(fs.readFileSync(configFile, 'utf8')) ?? {}) as { config?: Record<string, unknown> };
-  const out: Record<string, string> = {};
-  const secretKeys: string[] = [];
+  const values: Record<string, string> = {};
+  const secrets: string[] = [];
   for (const [key, value] of Object.entries(doc.config ?? {})) {
     if (value && typeof value === 'object' && 'secure' in (value as object)) {
-      out[key] = SECRET_PLACEHOLDER;
-      secretKeys.push(key);
-      continue;
-    }
-    out[key] = typeof value === 'string' ? value : JSON.stringify(value);
+      values[key] = SECRET_PLACEHOLDER;
+      secrets.push(key);
+    } else values[key] = typeof value === 'string' ? value : JSON.stringify(value);
   }
-  Object.defineProperty(out, SECRET_KEYS, { value: secretKeys, enumerable: false });
-  return out;
+  return { values, secrets: secrets.sort() };
 }
-
-/** Where readStackConfig lists the encrypted keys (not enumerable, so the config map stays plain). */
-export const SECRET_KEYS = Symbol('secretKeys');

@@ -5,8 +5,9 @@ import { AireadyValidationError } from '@aiready/core';
 import * as pulumi from '@pulumi/pulumi';
 import * as fs from 'fs';
 import * as path from 'path';
-import { installRecordingMocks, RecordedResource } from './mocks';
-import { projectName, readStackConfig, SECRET_KEYS } from './pulumi-project';
+import { installRecordingMocks } from './mocks';
+import type { RecordedResource } from './recorded-resource';
+import { projectName, readStackConfig } from './pulumi-project';
 
 /** What a stack run reports back to the CLI. */
 export interface StackRunResult {
@@ -15,6 +16,8 @@ export interface StackRunResult {
   readonly recorded?: readonly RecordedResource[];
   /** Plain (non-secret) stack outputs. */
   readonly outputs?: Record<string, unknown>;
+  /** Config keys whose encrypted value offline synth replaced by a placeholder. */
+  readonly secrets?: readonly string[];
   readonly error?: string;
 }
 
@@ -26,8 +29,8 @@ function resolveOutput(value: unknown): Promise<unknown> {
 
 async function run(stackDir: string, stack: string): Promise<StackRunResult> {
   const project = projectName(stackDir);
-  const config = readStackConfig(path.join(stackDir, `Pulumi.${stack}.yaml`));
-  pulumi.runtime.setAllConfig(config, config[SECRET_KEYS]);
+  const { values: config, secrets } = readStackConfig(path.join(stackDir, `Pulumi.${stack}.yaml`));
+  pulumi.runtime.setAllConfig(config, [...secrets]);
   const recorded = await installRecordingMocks(project, stack, config['aws:region'] ?? 'us-east-1');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const program = require(path.resolve(stackDir, 'lib', 'index.js')) as Record<string, unknown>;
@@ -37,7 +40,7 @@ async function run(stackDir: string, stack: string): Promise<StackRunResult> {
     outputs[key] = await resolveOutput(program[key]);
   }
   await pulumi.runtime.disconnect();
-  return { project, stack, recorded, outputs };
+  return { project, stack, recorded, outputs, secrets };
 }
 
 function message(err: unknown): string {

@@ -1,12 +1,13 @@
 // `aiready synth`: every stack config (under Pulumi mocks) and every example into dist/, offline.
 import { AireadyValidationError } from '@aiready/core';
-import type { AiPlatform, GitOpsOutput, KubeObject, PlatformSummary } from '@aiready/k8s';
-import { layoutManifests, layoutTarget, targetObjects } from '@aiready/k8s';
 import { argoCdPrerequisites, fluxPrerequisites } from '@aiready/admission';
+import type { GitOpsOutput, KubeObject, PlatformSummary } from '@aiready/k8s';
+import { layoutManifests, layoutTarget, targetObjects } from '@aiready/k8s';
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { buildPlan, planManifests } from './plan';
 import {
   acknowledgedLines,
   admissionWarnings,
@@ -15,11 +16,13 @@ import {
   declaredPrerequisites,
   TargetAdmission,
 } from './admission';
-import { buildPlan, planManifests } from './plan';
-import { findStacks, StackTarget } from './pulumi-project';
+import { AppObjects, appObjects, AppSource, findAppSource, moduleObjects } from './app-target';
+import { staleProblem } from './freshness';
+import { findStacks, projectStacks, SECRET_PLACEHOLDER, StackTarget } from './pulumi-project';
 import { renderedFiles } from './render-kustomize';
 import type { StackRunResult } from './run-stack';
 import { renderSummary, SummaryInput } from './summary';
+import { validateOutputs } from './validate-targets';
 
 /** Everything one target (a stack config or an example) writes, still in memory. */
 export interface TargetOutput {
@@ -28,6 +31,8 @@ export interface TargetOutput {
   readonly files: ReadonlyMap<string, string>;
   readonly warnings: readonly string[];
   readonly objects: number;
+  /** The Kubernetes objects of manifests/, as synthesized (validated before anything is written). */
+  readonly manifestObjects: readonly KubeObject[];
   /** The kustomize bases the target installs, for `--render-kustomize`. */
   readonly kustomizations: PlatformSummary['kustomizations'];
   /** What offline admission checks, once rendered objects (if any) are in. */
@@ -41,10 +46,27 @@ export interface SynthOptions {
   readonly root: string;
   /** Output folder. */
   readonly outDir: string;
+  /**
+   * A team's cdk8s app, synthesized as the target `app`: a module exporting `buildApp(): App` or an App.
+   * @default - the `app:` of cdk8s.yaml in `root`, if there is one
+   */
+  readonly app?: string;
+  /** Pulumi project folders to synthesize. @default - every folder under `root` with a Pulumi.yaml */
+  readonly stackDirs?: readonly string[];
   /** Only these target ids (`ai-platform-dev`, `examples/gpu-inference`). @default - all */
   readonly only?: readonly string[];
   /** Render kustomize bases with `kubectl kustomize` into `rendered/` (needs the network). @default false */
   readonly renderKustomize?: boolean;
+  /** Called as each target finishes synthesizing, for progress. @default - no progress */
+  readonly onTarget?: (progress: TargetProgress) => void;
+}
+
+/** One target finished: its id, whether it synthesized, its time and object count. */
+export interface TargetProgress {
+  readonly id: string;
+  readonly ok: boolean;
+  readonly ms: number;
+  readonly objects: number;
 }
 
 export interface SynthReport {
@@ -78,10 +100,15 @@ function stackOutput(id: string, result: StackRunResult): TargetOutput {
   const plan = buildPlan(result.project, result.stack, recorded);
   // A stack whose platform GitOps installs (`gitops` in its config) exports the platform's objects.
   const gitops = result.outputs?.gitops as GitOpsOutput | undefined;
-  const manifests = gitops ? layoutTarget(gitops.objects, gitops.flux) : layoutManifests(planManifests(recorded));
+  const manifestObjects = gitops ? targetObjects(gitops.objects, gitops.flux) : planManifests(recorded);
+  const manifests = gitops ? layoutTarget(gitops.objects, gitops.flux) : layoutManifests(manifestObjects);
   const platform = result.outputs?.summary as PlatformSummary | undefined;
   const configWarnings = (result.outputs?.warnings as { path: string; message: string }[] | undefined) ?? [];
-  const warnings = [...(platform?.warnings ?? []), ...configWarnings].map((w) => `${w.path}: ${w.message}`);
+  const secretWarnings = (result.secrets ?? []).map((key) => ({
+    path: key,
+    message: `a secret (secure:) in Pulumi.${result.stack}.yaml: offline synth used the placeholder "${SECRET_PLACEHOLDER}"; a deployment uses the real value`,
+  }));
+  const warnings = [...(platform?.warnings ?? []), ...configWarnings, ...secretWarnings].map((w) => `${w.path}: ${w.message}`);
   const files = new Map<string, string>();
   for (const m of manifests) files.set(`manifests/${m.path}`, m.content);
   files.set('plan.json', `${JSON.stringify(plan, null, 2)}\n`);
@@ -90,9 +117,10 @@ function stackOutput(id: string, result: StackRunResult): TargetOutput {
     files,
     warnings,
     objects: manifests.reduce((s, m) => s + m.objects, 0),
+    manifestObjects,
     kustomizations: platform?.kustomizations ?? [],
     admission: {
-      objects: gitops ? targetObjects(gitops.objects, gitops.flux) : planManifests(recorded),
+      objects: manifestObjects,
       plan,
       ...(gitops ? {} : { appliedBy: appliedByOf(recorded) }),
       prerequisites: [
@@ -106,22 +134,11 @@ function stackOutput(id: string, result: StackRunResult): TargetOutput {
   };
 }
 
-function exampleOutput(id: string, dir: string): TargetOutput {
-  // Resolve @aiready/k8s from the example, so its classes are the ones the example used.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const k8s = require(require.resolve('@aiready/k8s', { paths: [dir] })) as typeof import('@aiready/k8s');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(path.join(dir, 'lib', 'main.js')) as {
-    buildApp?: () => { charts: { toJson(): unknown[] }[] };
-    prerequisites?: unknown;
-  };
-  if (typeof mod.buildApp !== 'function') throw new Error(`${dir}/main.ts must export buildApp(): App`);
-  const app = mod.buildApp();
-  const objects = app.charts.flatMap((c) => c.toJson()) as KubeObject[];
-  const platforms = app.charts.filter((c): c is AiPlatform => k8s.AiPlatform.isAiPlatform(c));
-  const summaries = platforms.map((p) => k8s.summarizePlatform(p));
-  const flux = platforms.map((p) => p.releaseMaterializer).find(k8s.FluxMaterializer.isFluxMaterializer);
-  const manifests = k8s.layoutTarget(objects, flux?.layout);
+/** The review tree of a cdk8s app's objects (an example, or a team's app). */
+function appOutput(id: string, title: string, { objects, summaries, prerequisites, flux }: AppObjects): TargetOutput {
+  // Under Flux, the tree is the install stages (and the Kustomizations that apply them).
+  const manifestObjects = targetObjects(objects, flux);
+  const manifests = layoutTarget(objects, flux);
   const warnings = summaries.flatMap((s) => s.warnings.map((w) => `${w.path}: ${w.message}`));
   const files = new Map<string, string>();
   for (const m of manifests) files.set(`manifests/${m.path}`, m.content);
@@ -129,15 +146,20 @@ function exampleOutput(id: string, dir: string): TargetOutput {
     id,
     files,
     warnings,
-    objects: manifests.reduce((s, m) => s + m.objects, 0),
+    objects: manifestObjects.length,
+    manifestObjects,
     kustomizations: summaries.flatMap((s) => s.kustomizations),
     admission: {
-      objects: k8s.targetObjects(objects, flux?.layout),
-      prerequisites: declaredPrerequisites(mod.prerequisites, `${dir}/main.ts`),
+      objects: manifestObjects,
+      prerequisites: declaredPrerequisites(prerequisites, title),
       platformSecrets: summaries.flatMap((s) => s.prerequisites),
     },
-    summary: { title: `Example ${path.basename(dir)}`, platform: summaries[0], manifests, warnings },
+    summary: { title, platform: summaries[0], manifests, warnings },
   };
+}
+
+function exampleOutput(id: string, dir: string): TargetOutput {
+  return appOutput(id, `Example ${path.basename(dir)}`, moduleObjects(path.join(dir, 'lib', 'main.js')));
 }
 
 function findExamples(root: string): string[] {
@@ -152,23 +174,78 @@ function findExamples(root: string): string[] {
 
 /** Synthesizes every target in memory; nothing is written unless every target succeeds. */
 export async function synthAll(options: SynthOptions): Promise<SynthReport> {
+  const allStacks = options.stackDirs?.length ? options.stackDirs.flatMap(projectStacks) : findStacks(options.root);
+  const duplicate = allStacks.find((s, i) => allStacks.findIndex((o) => o.project === s.project && o.stack === s.stack) !== i);
+  if (duplicate)
+    return {
+      targets: [],
+      errors: [
+        {
+          id: `${duplicate.project}-${duplicate.stack}`,
+          message: `two Pulumi projects are named ${duplicate.project}; rename one in its Pulumi.yaml or pick one with --stack-dir`,
+        },
+      ],
+    };
+  const allExamples = findExamples(options.root);
+  let appSource: AppSource | undefined;
+  try {
+    appSource = findAppSource(options.root, options.app);
+  } catch (err) {
+    return { targets: [], errors: [{ id: 'app', message: (err as Error).message }] };
+  }
+  const ids = [
+    ...allStacks.map((s) => `${s.project}-${s.stack}`),
+    ...allExamples.map((d) => `examples/${path.basename(d)}`),
+    ...(appSource ? ['app'] : []),
+  ];
+  const unknown = (options.only ?? []).filter((id) => !ids.includes(id));
+  if (unknown.length)
+    return {
+      targets: [],
+      errors: [
+        { id: unknown.join(', '), message: `--only matches no target; the targets here are: ${ids.join(', ') || 'none'}` },
+      ],
+    };
   const wanted = (id: string) => !options.only?.length || options.only.includes(id);
-  const stacks = findStacks(path.join(options.root, 'stacks')).filter((s) => wanted(`${s.project}-${s.stack}`));
-  const examples = findExamples(options.root).filter((d) => wanted(`examples/${path.basename(d)}`));
   const targets: TargetOutput[] = [];
   const errors: { id: string; message: string }[] = [];
+  const fresh = (id: string, dir: string, entry: string) => {
+    const stale = staleProblem(dir, entry);
+    if (stale) errors.push({ id, message: stale });
+    return !stale;
+  };
+  const stacks = allStacks.filter(
+    (s) => wanted(`${s.project}-${s.stack}`) && fresh(`${s.project}-${s.stack}`, s.dir, 'lib/index.js'),
+  );
+  const examples = allExamples.filter(
+    (d) => wanted(`examples/${path.basename(d)}`) && fresh(`examples/${path.basename(d)}`, d, 'lib/main.js'),
+  );
+  const started = Date.now();
+  const done = (id: string, t: TargetOutput | undefined) =>
+    options.onTarget?.({ id, ok: t !== undefined, ms: Date.now() - started, objects: t?.objects ?? 0 });
 
-  const results = await Promise.all(stacks.map((s) => runStackProcess(s)));
-  results.forEach((result, i) => {
-    const id = `${stacks[i].project}-${stacks[i].stack}`;
-    if (result.error) errors.push({ id, message: result.error });
-    else targets.push(stackOutput(id, result));
-  });
-  for (const dir of examples) {
-    const id = `examples/${path.basename(dir)}`;
+  const results = await Promise.all(
+    stacks.map(async (s) => {
+      const result = await runStackProcess(s);
+      const id = `${s.project}-${s.stack}`;
+      const output = result.error ? undefined : stackOutput(id, result);
+      done(id, output);
+      return { id, result, output };
+    }),
+  );
+  for (const { id, result, output } of results) {
+    if (output) targets.push(output);
+    else errors.push({ id, message: result.error ?? 'stack run failed' });
+  }
+  // cdk8s apps run in this process, one after the other.
+  const inProcess = (id: string, build: () => TargetOutput) => {
+    const start = Date.now();
     try {
-      targets.push(exampleOutput(id, dir));
+      const output = build();
+      targets.push(output);
+      options.onTarget?.({ id, ok: true, ms: Date.now() - start, objects: output.objects });
     } catch (err) {
+      options.onTarget?.({ id, ok: false, ms: Date.now() - start, objects: 0 });
       errors.push({
         id,
         message:
@@ -177,7 +254,10 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
             : (err.stack ?? err.message),
       });
     }
-  }
+  };
+  for (const dir of examples)
+    inProcess(`examples/${path.basename(dir)}`, () => exampleOutput(`examples/${path.basename(dir)}`, dir));
+  if (appSource && wanted('app')) inProcess('app', () => appOutput('app', 'App', appObjects(appSource)));
   const rendered: TargetOutput[] = [];
   for (const t of targets) {
     try {
@@ -186,8 +266,10 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
       errors.push({ id: t.id, message: (err as Error).message });
     }
   }
+  // Schemas first (every object valid on its own), then admission (the target as a cluster would take it).
+  const valid = validateOutputs(rendered);
   const admitted: TargetOutput[] = [];
-  for (const t of rendered) {
+  for (const t of valid.valid) {
     try {
       admitted.push(admit(t));
     } catch (err) {
@@ -197,7 +279,7 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
       });
     }
   }
-  return { targets: admitted, errors };
+  return { targets: admitted, errors: [...errors, ...valid.errors] };
 }
 
 /** Runs offline admission on a finished target and writes its SUMMARY.md; throws the problems found. */
@@ -214,6 +296,30 @@ function admit(t: TargetOutput): TargetOutput {
     }),
   );
   return { ...t, files, warnings: [...t.warnings, ...admissionWarnings(report)] };
+}
+
+/**
+ * Removes the folders of targets that are no longer synthesized (their stack config or example was
+ * removed): any folder of `outDir` holding a SUMMARY.md and manifests/ that is not one of `targets`.
+ * Returns the ids removed.
+ */
+export function pruneRemovedTargets(outDir: string, targets: readonly { readonly id: string }[]): string[] {
+  if (!fs.existsSync(outDir)) return [];
+  const keep = new Set(targets.map((t) => t.id));
+  const removed: string[] = [];
+  const visit = (dir: string) => {
+    const id = path.relative(outDir, dir).split(path.sep).join('/');
+    if (fs.existsSync(path.join(dir, 'SUMMARY.md')) && fs.existsSync(path.join(dir, 'manifests'))) {
+      if (!keep.has(id)) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        removed.push(id);
+      }
+      return;
+    }
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) visit(path.join(dir, e.name));
+  };
+  visit(outDir);
+  return removed.sort();
 }
 
 /** Writes synthesized targets, replacing each target's folder. */

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { findStacks, readStackConfig, SECRET_KEYS, SECRET_PLACEHOLDER } from '../src';
+import { findPulumiProjects, findStacks, projectStacks, readStackConfig, SECRET_PLACEHOLDER } from '../src';
 
 describe('Pulumi project discovery', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-stacks-'));
@@ -18,19 +18,40 @@ describe('Pulumi project discovery', () => {
     expect(findStacks(root).map((s) => `${s.project}/${s.stack}`)).toEqual(['ai-platform/dev', 'ai-platform/prod']);
   });
 
+  test('finds Pulumi projects at any depth, but not in dependencies or build output', () => {
+    // GIVEN projects nested in a team repository, and copies inside node_modules and dist
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-repo-'));
+    for (const d of ['.', 'infra/eks/prod-env', 'node_modules/x', 'dist/y', '.git/z']) {
+      fs.mkdirSync(path.join(repo, d), { recursive: true });
+      fs.writeFileSync(path.join(repo, d, 'Pulumi.yaml'), `name: ${d === '.' ? 'root' : path.basename(d)}\n`);
+      fs.writeFileSync(path.join(repo, d, 'Pulumi.main.yaml'), 'config: {}\n');
+    }
+    // WHEN searched THEN only the real projects are found
+    expect(findPulumiProjects(repo)).toEqual([repo, path.join(repo, 'infra/eks/prod-env')]);
+    expect(findStacks(repo).map((s) => `${s.project}/${s.stack}`)).toEqual(['root/main', 'prod-env/main']);
+  });
+
+  test('throws when a project folder has no Pulumi.yaml', () => {
+    expect(() => projectStacks(os.tmpdir())).toThrow(/no Pulumi.yaml here/);
+  });
+
   test('flattens config the way Pulumi hands it to programs', () => {
     expect(readStackConfig(path.join(dir, 'Pulumi.prod.yaml'))).toEqual({
-      'aws:region': 'eu-west-1',
-      'ai-platform:pools': '[{"name":"a"}]',
-      'ai-platform:monitoring': 'false',
+      values: {
+        'aws:region': 'eu-west-1',
+        'ai-platform:pools': '[{"name":"a"}]',
+        'ai-platform:monitoring': 'false',
+      },
+      secrets: [],
     });
   });
 
-  test('an encrypted secret is never decrypted: the program gets a placeholder, marked secret', () => {
-    // GIVEN a stack config holding a `secure:` value WHEN read for offline synth
-    const config = readStackConfig(path.join(dir, 'Pulumi.dev.yaml'));
-    // THEN the ciphertext is not passed on, and the key is listed as secret
-    expect(config).toEqual({ 'ai-platform:secret': SECRET_PLACEHOLDER });
-    expect(config[SECRET_KEYS]).toEqual(['ai-platform:secret']);
+  test('replaces an encrypted secret by a marked placeholder and lists it, never decrypting', () => {
+    // GIVEN a config with a secure: value WHEN read offline THEN the value is the placeholder and the key is listed
+    expect(readStackConfig(path.join(dir, 'Pulumi.dev.yaml'))).toEqual({
+      values: { 'ai-platform:secret': SECRET_PLACEHOLDER },
+      secrets: ['ai-platform:secret'],
+    });
+    expect(SECRET_PLACEHOLDER).not.toContain('AAAA');
   });
 });

@@ -36,6 +36,11 @@ function objectKey(o: KubeObject): string {
   return `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 }
 
+/** Where an object goes in the review tree: `<component>/<kind>.yaml`. */
+export function manifestPath(o: KubeObject): string {
+  return `${o.metadata?.labels?.[COMPONENT_LABEL] ?? 'platform'}/${o.kind.toLowerCase()}.yaml`;
+}
+
 /**
  * Lays objects out as a deterministic review tree: one folder per component (the
  * `app.kubernetes.io/component` label), one file per kind, objects sorted by namespace and name, keys
@@ -44,8 +49,7 @@ function objectKey(o: KubeObject): string {
 export function layoutManifests(objects: readonly KubeObject[]): ManifestFile[] {
   const groups = new Map<string, KubeObject[]>();
   for (const o of objects) {
-    const component = o.metadata?.labels?.[COMPONENT_LABEL] ?? 'platform';
-    const file = `${component}/${o.kind.toLowerCase()}.yaml`;
+    const file = manifestPath(o);
     groups.set(file, [...(groups.get(file) ?? []), o]);
   }
   return [...groups.entries()]

@@ -42,11 +42,57 @@ export type { PlatformValueOverrides } from '@aiready/core';
 
 const PLATFORM_SYMBOL = Symbol.for('@aiready/k8s.AiPlatform');
 
+/**
+ * What a platform keeps for itself. Not private members: a Pulumi program type-checked by Pulumi's
+ * ts-node can see this package through two symlinked paths, and TypeScript would then refuse one
+ * AiPlatform for the other over their private declarations.
+ */
+interface PlatformState {
+  readonly spec: PlatformSpec;
+  readonly built: Map<string, Construct>;
+  readonly context: PlatformContext;
+}
+const STATE = new WeakMap<AiPlatform, PlatformState>();
+
+function state(platform: AiPlatform): PlatformState {
+  return STATE.get(platform)!;
+}
+
+/** Renders a planned team with what every built component gives it. */
+function renderTeam(platform: AiPlatform, plan: TeamPlan): Team {
+  const { built, context } = state(platform);
+  const contributions = PLATFORM_COMPONENTS.flatMap((c: PlatformComponent) => {
+    const construct = built.get(c.id);
+    return construct && c.team ? [c.team(construct, context)] : [];
+  });
+  return new Team(platform, `team-${plan.namespace}`, { plan, contributions });
+}
+
+/**
+ * Under Argo CD, objects sync in the platform's apply order ({@link argoCdOrder}): namespaces, then
+ * configuration the charts read, then the releases, then custom resources (a missing CRD at dry-run
+ * does not fail the sync); objects in a namespace a kustomize base creates after that base. Objects
+ * that state their own wave keep it.
+ */
+function orderForArgoCd(platform: AiPlatform): void {
+  const created = createdNamespaces(KustomizeRelease.all(platform).map((k) => k.spec));
+  for (const obj of platform.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
+    if (obj.kind === ArgoCdApplication.GVK.kind || obj.metadata.toJson().annotations?.[ARGOCD_SYNC_WAVE] !== undefined) continue;
+    for (const [key, value] of Object.entries(argoCdOrder(obj, created) ?? {})) obj.metadata.addAnnotation(key, value);
+  }
+}
+
 /** Monitoring options of a platform (`MonitoringSpec` in @aiready/core). */
 export type PlatformMonitoringOptions = MonitoringSpec;
 
 /** A whole platform as a cdk8s chart: the `PlatformSpec` of @aiready/core, and how releases are installed. */
 export interface AiPlatformProps extends PlatformSpec, ChartProps {
+  /**
+   * The plan of exactly this spec, when it was planned already (`planPlatform`, as the stack config
+   * reader does), so the platform is planned once.
+   * @default - planned here
+   */
+  readonly plan?: PlatformPlan;
   /**
    * How Helm releases are installed; every component of the platform finds it from its scope.
    * @default ReleaseMaterializer.argoCd()
@@ -79,16 +125,19 @@ export class AiPlatform extends Chart {
   public readonly releaseMaterializer: ReleaseMaterializer;
   /** Soft issues found while planning; the summary lists them. */
   public readonly warnings: readonly ValidationWarning[];
-  private readonly spec: PlatformSpec;
-  private readonly built = new Map<string, Construct>();
-  private readonly context: PlatformContext;
 
   constructor(scope: Construct, id: string, props: AiPlatformProps) {
     super(scope, id, { ...props, labels: { [PART_OF_LABEL]: id, ...props.labels } });
     Object.defineProperty(this, PLATFORM_SYMBOL, { value: true });
-    const { releaseMaterializer, labels: _labels, namespace: _namespace, disableResourceNameHashes: _hashes, ...spec } = props;
-    this.spec = spec;
-    this.plan = planPlatform(spec, this.node.path);
+    const {
+      releaseMaterializer,
+      plan,
+      labels: _labels,
+      namespace: _namespace,
+      disableResourceNameHashes: _hashes,
+      ...spec
+    } = props;
+    this.plan = plan ?? planPlatform(spec, this.node.path);
     this.clusterName = this.plan.clusterName;
     this.warnings = [...this.plan.warnings];
     this.releaseMaterializer = releaseMaterializer ?? ReleaseMaterializer.argoCd();
@@ -99,23 +148,25 @@ export class AiPlatform extends Chart {
         ? new GpuNodePool(this, `pool-${pool.name}`, { pool, clusterName: this.plan.clusterName, nodeRole: this.plan.nodeRole })
         : GpuNodePool.fromManagedNodeGroup(this, `pool-${pool.name}`, { pool }),
     );
-    this.context = {
+    const built = new Map<string, Construct>();
+    const context: PlatformContext = {
       scope: this,
       plan: this.plan,
       pools: this.pools,
-      built: <T extends Construct>(componentId: string) => this.built.get(componentId) as T | undefined,
+      built: <T extends Construct>(componentId: string) => built.get(componentId) as T | undefined,
     };
+    STATE.set(this, { spec, built, context });
     for (const component of PLATFORM_COMPONENTS) {
-      const construct = component.build(this.context);
-      if (construct) this.built.set(component.id, construct);
+      const construct = component.build(context);
+      if (construct) built.set(component.id, construct);
     }
-    for (const team of this.plan.teams) this.teams.push(this.renderTeam(team));
-    if (this.releaseMaterializer.kind === 'argocd') this.orderForArgoCd();
+    for (const team of this.plan.teams) this.teams.push(renderTeam(this, team));
+    if (this.releaseMaterializer.kind === 'argocd') orderForArgoCd(this);
   }
 
   /** The built component with this id (`'argo-workflows'`), if the plan runs it. */
   public component<T extends Construct>(id: string): T | undefined {
-    return this.built.get(id) as T | undefined;
+    return state(this).built.get(id) as T | undefined;
   }
 
   public get gpuOperator(): NvidiaGpuOperator {
@@ -160,30 +211,6 @@ export class AiPlatform extends Chart {
     return this.component('prometheus');
   }
 
-  /** Renders a planned team with what every built component gives it. */
-  private renderTeam(plan: TeamPlan): Team {
-    const contributions = PLATFORM_COMPONENTS.flatMap((c: PlatformComponent) => {
-      const built = this.built.get(c.id);
-      return built && c.team ? [c.team(built, this.context)] : [];
-    });
-    return new Team(this, `team-${plan.namespace}`, { plan, contributions });
-  }
-
-  /**
-   * Under Argo CD, objects sync in the platform's apply order ({@link argoCdOrder}): namespaces, then
-   * configuration the charts read, then the releases, then custom resources (a missing CRD at dry-run
-   * does not fail the sync); objects in a namespace a kustomize base creates after that base. Objects
-   * that state their own wave keep it.
-   */
-  private orderForArgoCd(): void {
-    const created = createdNamespaces(KustomizeRelease.all(this).map((k) => k.spec));
-    for (const obj of this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
-      if (obj.kind === ArgoCdApplication.GVK.kind || obj.metadata.toJson().annotations?.[ARGOCD_SYNC_WAVE] !== undefined)
-        continue;
-      for (const [key, value] of Object.entries(argoCdOrder(obj, created) ?? {})) obj.metadata.addAnnotation(key, value);
-    }
-  }
-
   /**
    * Adds a team: its namespace, GPU quota, RBAC and network policies, and what the platform's
    * components give it. Rules of the team alone are checked now; rules across teams (quotas no pool
@@ -192,15 +219,15 @@ export class AiPlatform extends Chart {
    */
   public addTeam(options: TeamOptions): Team {
     const problems = new ProblemCollector(`${this.node.path}/team-${options.name}`);
-    const plan = planTeam(options, teamContext(this.plan, this.spec), 'team', problems);
+    const plan = planTeam(options, teamContext(this.plan, state(this).spec), 'team', problems);
     problems.throwIfAny();
     // A quota no pool can supply is wrong whatever comes next: say so now.
     const supply = new ProblemCollector(`${this.node.path}/team-${options.name}`);
     checkTeamsTogether([...this.teams.map((t) => t.plan), plan!], this.plan.pools, false, (i) => `teams[${i}]`, supply);
     supply.throwIfAny();
-    const team = this.renderTeam(plan!);
+    const team = renderTeam(this, plan!);
     this.teams.push(team);
-    if (this.releaseMaterializer.kind === 'argocd') this.orderForArgoCd();
+    if (this.releaseMaterializer.kind === 'argocd') orderForArgoCd(this);
     return team;
   }
 

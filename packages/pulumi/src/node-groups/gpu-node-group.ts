@@ -18,8 +18,11 @@ import * as pulumi from '@pulumi/pulumi';
 import { nodeLaunchTemplate, NodeVolume } from './launch-template';
 
 export interface GpuNodeGroupArgs {
-  /** The pool, the same spec the Kubernetes side uses (`provisioner: 'managed-node-group'`). */
-  readonly pool: GpuPoolSpec;
+  /**
+   * The pool (`provisioner: 'managed-node-group'`): planned already (a `GpuPool` of `planPlatform`,
+   * the one the Kubernetes side renders), or the same spec the Kubernetes side uses.
+   */
+  readonly pool: GpuPool | GpuPoolSpec;
   /** The cluster to join. */
   readonly cluster: aws.eks.Cluster;
   /** The cluster's name (tags are keyed by it). */
@@ -76,7 +79,8 @@ export class GpuNodeGroup extends pulumi.ComponentResource {
 
   constructor(name: string, args: GpuNodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aiready:nodes:GpuNodeGroup', name, {}, opts);
-    this.pool = normalizeGpuPool(args.pool, name);
+    // A planned pool carries its normalised fields (gpuModels among them); a spec is normalised here.
+    this.pool = 'gpuModels' in args.pool ? args.pool : normalizeGpuPool(args.pool, name);
     const pool = this.pool;
     const problems: ValidationProblem[] = [];
     if (pool.provisioner !== 'managed-node-group') {
