@@ -572,7 +572,7 @@ describe('aiready synth with bad input', () => {
     [
       ['synth', '--only', 'nope'],
       1,
-      /--only matches no target; the targets here are: ai-platform-dev, ai-platform-prod, examples\/gpu-inference/,
+      /--only matches no target; the targets here are: ai-platform-dev, ai-platform-prod, examples\/flux-gpu-platform, examples\/gpu-inference/,
     ],
   ])('aiready %j exits %i', (args, code, expected) => {
     const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });

@@ -197,7 +197,7 @@ describe('readPlatformConfig', () => {
       'rendered',
       /ai-platform:gitops = "rendered": plain rendered manifests need the charts rendered at synth.*not available yet/,
     ],
-    ['helm', /ai-platform:gitops = "helm": not an allowed value. Fix: use one of argocd, flux, rendered/],
+    ['helm', /ai-platform:gitops = "helm": not a known value. Fix: use one of 'argocd', 'flux', 'rendered'/],
   ])('throws when gitops is %s', (value, message) => {
     expect(() => readPlatformConfig('ai-platform', { ...base, 'ai-platform:gitops': value })).toThrow(message);
   });
