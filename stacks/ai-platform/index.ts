@@ -1,7 +1,7 @@
 // The ai-platform stack: composition only. The settings come from Pulumi.<stack>.yaml: the platform is
 // planned once by @aiready/core (readPlatformConfig), and everything below renders that plan.
 import { principalGroups } from '@aiready/core';
-import { AiPlatform, ReleaseMaterializer, summarizePlatform } from '@aiready/k8s';
+import { AiPlatform, gitOpsOutput, ReleaseMaterializer, summarizePlatform } from '@aiready/k8s';
 import {
   ArtifactStore,
   ClusterAutoscalerInfra,
@@ -45,7 +45,13 @@ const cluster = new EksCluster('eks', {
 const platform = new AiPlatform(new App(), 'platform', {
   ...config.platform,
   plan,
-  releaseMaterializer: ReleaseMaterializer.external(),
+  // With `gitops`, a GitOps engine installs the platform from what synth writes to dist/<project>-<stack>.
+  releaseMaterializer:
+    config.gitops === 'flux'
+      ? ReleaseMaterializer.flux({ path: `./dist/${pulumi.getProject()}-${pulumi.getStack()}` })
+      : config.gitops === 'argocd'
+        ? ReleaseMaterializer.argoCd()
+        : ReleaseMaterializer.external(),
 });
 if (config.artifactBucket) {
   new ArtifactStore('artifacts', {
@@ -92,13 +98,15 @@ const clusterAutoscaler = plan.components.clusterAutoscaler
   ? new ClusterAutoscalerInfra('cluster-autoscaler', { clusterName, cluster: cluster.cluster, region: config.region, tags })
   : undefined;
 
-new PlatformDeployment('platform', {
-  platform,
-  provider: cluster.provider,
-  // Nodes, the add-ons (CNI, DNS, Pod Identity agent, EBS CSI) and the controllers' identities first.
-  dependsOn: [system, addons, ...gpuNodeGroups, ...(karpenter?.ready ?? []), ...(clusterAutoscaler?.ready ?? [])],
-  grafanaAdminPassword: new pulumi.Config().getSecret('grafanaAdminPassword'),
-});
+if (!config.gitops) {
+  new PlatformDeployment('platform', {
+    platform,
+    provider: cluster.provider,
+    // Nodes, the add-ons (CNI, DNS, Pod Identity agent, EBS CSI) and the controllers' identities first.
+    dependsOn: [system, addons, ...gpuNodeGroups, ...(karpenter?.ready ?? []), ...(clusterAutoscaler?.ready ?? [])],
+    grafanaAdminPassword: new pulumi.Config().getSecret('grafanaAdminPassword'),
+  });
+}
 
 export const cluster_name = cluster.clusterName;
 export const endpoint = cluster.endpoint;
@@ -106,3 +114,5 @@ export const kubeconfig = cluster.kubeconfig;
 export const vpc_id = network.vpcId;
 export const summary = summarizePlatform(platform);
 export const warnings = config.warnings;
+/** The platform's objects for `aiready synth`, when a GitOps engine installs them. */
+export const gitops = config.gitops ? gitOpsOutput(platform) : undefined;

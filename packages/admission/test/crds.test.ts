@@ -1,4 +1,6 @@
-import { checkAdmission, KubeObject } from '../src';
+import { checkAdmission, fluxPrerequisites, KubeObject, releasesOf } from '../src';
+import { ObjectIndex } from '../src/model/object-index';
+import { PlanIndex } from '../src/model/plan';
 import { planResource } from './fixtures/target';
 import { broken, problems, refusal, Target } from './support';
 
@@ -125,5 +127,77 @@ describe('offline admission: CRDs', () => {
       ];
     });
     expect(problems(t, 'crds')).toEqual([]);
+  });
+
+  describe('Flux output', () => {
+    const WAVE = 'aiready.dev/install-wave';
+    /** Flux: an OCIRepository and HelmRelease install Karpenter's CRDs; a NodePool is applied in `nodePoolWave`. */
+    function flux(
+      nodePoolWave: string,
+      crds: 'CreateReplace' | 'Skip' = 'CreateReplace',
+    ): { objects: KubeObject[]; prerequisites: ReturnType<typeof fluxPrerequisites> } {
+      return {
+        objects: [
+          {
+            apiVersion: 'source.toolkit.fluxcd.io/v1',
+            kind: 'OCIRepository',
+            metadata: { name: 'karpenter-crd', namespace: 'flux-system' },
+            spec: { url: 'oci://public.ecr.aws/karpenter/karpenter-crd', ref: { tag: '1.14.1' } },
+          },
+          {
+            apiVersion: 'helm.toolkit.fluxcd.io/v2',
+            kind: 'HelmRelease',
+            metadata: { name: 'karpenter-crd', namespace: 'flux-system', annotations: { [WAVE]: '-1' } },
+            spec: {
+              releaseName: 'karpenter-crd',
+              targetNamespace: 'kube-system',
+              chartRef: { kind: 'OCIRepository', name: 'karpenter-crd' },
+              install: { crds },
+            },
+          },
+          {
+            apiVersion: 'karpenter.sh/v1',
+            kind: 'NodePool',
+            metadata: { name: 'cpu', annotations: { [WAVE]: nodePoolWave } },
+            spec: { template: { spec: { nodeClassRef: { name: 'cpu' }, requirements: [] } } },
+          },
+        ],
+        prerequisites: fluxPrerequisites(),
+      };
+    }
+
+    test('a HelmRelease is a release: chart from its OCIRepository, namespace, CRD policy and wave', () => {
+      const t = flux('1', 'Skip');
+      const index = new ObjectIndex(t.objects.map((object) => ({ object, origin: {}, namespace: object.metadata?.namespace })));
+      expect(releasesOf(index, new PlanIndex(undefined))).toEqual([
+        expect.objectContaining({
+          name: 'karpenter-crd',
+          type: 'helm',
+          chart: 'karpenter-crd',
+          version: '1.14.1',
+          namespace: 'kube-system',
+          skipCrds: true,
+          installer: 'HelmRelease flux-system/karpenter-crd',
+          wave: -1,
+        }),
+      ]);
+    });
+
+    test('a custom resource in a later install stage is in order, with Flux declared', () => {
+      expect(checkAdmission(flux('1')).problems).toEqual([]);
+    });
+
+    test('throws when a custom resource is in the same install stage as the HelmRelease installing its CRD', () => {
+      expect(checkAdmission(flux('-1')).problems.map((p) => p.problem)).toEqual([
+        'syncs in wave -1, not after HelmRelease flux-system/karpenter-crd (wave -1) that installs the karpenter.sh/NodePool CRD',
+      ]);
+    });
+
+    test('throws when Flux itself is not declared', () => {
+      const found = checkAdmission({ objects: flux('1').objects }).problems.map((p) => p.problem);
+      expect(found).toContain(
+        'no CRD for helm.toolkit.fluxcd.io/HelmRelease is installed by the target (no release, kustomize base or CRD object provides it)',
+      );
+    });
   });
 });

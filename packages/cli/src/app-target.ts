@@ -1,6 +1,6 @@
 // cdk8s apps as synth targets: the repository's examples, a team's app given with `--app <module>`, or
 // the cdk8s convention, a cdk8s.yaml whose `app:` command synthesizes into $CDK8S_OUTDIR.
-import type { AiPlatform, KubeObject, PlatformSummary, ReleaseSpec } from '@aiready/k8s';
+import type { AiPlatform, FluxLayoutOptions, KubeObject, PlatformSummary, ReleaseSpec } from '@aiready/k8s';
 import { execSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -23,6 +23,8 @@ export interface AppObjects {
   /** The Helm releases of the app's charts (in-process only), for `--render`. */
   readonly releases: readonly ReleaseSpec[];
   readonly prerequisites?: unknown;
+  /** How to lay the objects out, when a platform of the app is installed by Flux. */
+  readonly flux?: FluxLayoutOptions;
 }
 
 interface CdkApp {
@@ -69,7 +71,14 @@ export function moduleObjects(file: string): AppObjects {
   const objects = app.charts.flatMap((c) => c.toJson()) as KubeObject[];
   const platforms = app.charts.filter((c): c is AiPlatform => k8s.AiPlatform.isAiPlatform(c));
   const releases = app.charts.flatMap((c) => k8s.HelmRelease.all(c as unknown as AiPlatform).map((r) => r.spec));
-  return { objects, summaries: platforms.map((p) => k8s.summarizePlatform(p)), releases, prerequisites: mod.prerequisites };
+  const flux = platforms.map((p) => p.releaseMaterializer).find(k8s.FluxMaterializer.isFluxMaterializer);
+  return {
+    objects,
+    summaries: platforms.map((p) => k8s.summarizePlatform(p)),
+    releases,
+    prerequisites: mod.prerequisites,
+    ...(flux ? { flux: flux.layout } : {}),
+  };
 }
 
 /** Runs a cdk8s.yaml `app:` command with CDK8S_OUTDIR set, and reads the objects it wrote. */

@@ -3,6 +3,13 @@ import type { Prerequisite } from '@aiready/admission';
 import { ManifestFile, PlatformSummary } from '@aiready/k8s';
 import { Plan } from './plan';
 
+/** How each release materialiser installs the releases, for the summary. */
+const INSTALLED_BY: Readonly<Record<string, string>> = {
+  argocd: 'Argo CD Applications (in manifests/)',
+  flux: 'Flux HelmReleases, one folder of manifests/ per install wave (apply manifests/flux; see the README)',
+  external: 'Pulumi helm.v3.Release (see plan.json)',
+};
+
 function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const line = (cells: readonly (string | number)[]) => `| ${cells.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
@@ -129,7 +136,7 @@ export function renderSummary(input: SummaryInput): string {
     );
     out.push('## Components and versions', '');
     out.push(
-      `Releases are installed by: **${p.releaseMaterializer === 'argocd' ? 'Argo CD Applications (in manifests/)' : 'Pulumi helm.v3.Release (see plan.json)'}**, lower install order first.`,
+      `Releases are installed by: **${INSTALLED_BY[p.releaseMaterializer] ?? INSTALLED_BY.external}**, lower install order first.`,
       '',
     );
     out.push(

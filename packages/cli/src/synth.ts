@@ -1,7 +1,8 @@
 // `aiready synth`: every stack config (under Pulumi mocks) and every example into dist/, offline.
 import { AireadyValidationError, DEFAULT_KUBERNETES_VERSION } from '@aiready/core';
-import type { KubeObject, PlatformSummary } from '@aiready/k8s';
-import { layoutManifests } from '@aiready/k8s';
+import { argoCdPrerequisites, fluxPrerequisites } from '@aiready/admission';
+import type { GitOpsOutput, KubeObject, PlatformSummary } from '@aiready/k8s';
+import { layoutManifests, layoutTarget, targetObjects } from '@aiready/k8s';
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -107,8 +108,10 @@ function runStackProcess(target: StackTarget): Promise<StackRunResult> {
 function stackOutput(id: string, result: StackRunResult): TargetOutput {
   const recorded = result.recorded ?? [];
   const plan = buildPlan(result.project, result.stack, recorded);
-  const manifestObjects = planManifests(recorded);
-  const manifests = layoutManifests(manifestObjects);
+  // A stack whose platform GitOps installs (`gitops` in its config) exports the platform's objects.
+  const gitops = result.outputs?.gitops as GitOpsOutput | undefined;
+  const manifestObjects = gitops ? targetObjects(gitops.objects, gitops.flux) : planManifests(recorded);
+  const manifests = gitops ? layoutTarget(gitops.objects, gitops.flux) : layoutManifests(manifestObjects);
   const platform = result.outputs?.summary as PlatformSummary | undefined;
   const configWarnings = (result.outputs?.warnings as { path: string; message: string }[] | undefined) ?? [];
   const secretWarnings = (result.secrets ?? []).map((key) => ({
@@ -132,8 +135,12 @@ function stackOutput(id: string, result: StackRunResult): TargetOutput {
     admission: {
       objects: manifestObjects,
       plan,
-      appliedBy: appliedByOf(recorded),
-      prerequisites: declaredPrerequisites(result.outputs?.prerequisites, `stack ${result.project}/${result.stack}`),
+      ...(gitops ? {} : { appliedBy: appliedByOf(recorded) }),
+      prerequisites: [
+        ...declaredPrerequisites(result.outputs?.prerequisites, `stack ${result.project}/${result.stack}`),
+        // The engine that applies a GitOps stack's output must be in the cluster first.
+        ...(gitops?.engine === 'flux' ? fluxPrerequisites() : gitops?.engine === 'argocd' ? argoCdPrerequisites() : []),
+      ],
       platformSecrets: platform?.prerequisites ?? [],
     },
     summary: { title: `Stack ${result.project}/${result.stack}`, platform, plan, manifests, warnings },
@@ -141,8 +148,10 @@ function stackOutput(id: string, result: StackRunResult): TargetOutput {
 }
 
 /** The review tree of a cdk8s app's objects (an example, or a team's app). */
-function appOutput(id: string, title: string, { objects, summaries, releases, prerequisites }: AppObjects): TargetOutput {
-  const manifests = layoutManifests(objects);
+function appOutput(id: string, title: string, { objects, summaries, releases, prerequisites, flux }: AppObjects): TargetOutput {
+  // Under Flux, the tree is the install stages (and the Kustomizations that apply them).
+  const manifestObjects = targetObjects(objects, flux);
+  const manifests = layoutTarget(objects, flux);
   const warnings = summaries.flatMap((s) => s.warnings.map((w) => `${w.path}: ${w.message}`));
   const files = new Map<string, string>();
   for (const m of manifests) files.set(`manifests/${m.path}`, m.content);
@@ -150,14 +159,14 @@ function appOutput(id: string, title: string, { objects, summaries, releases, pr
     id,
     files,
     warnings,
-    objects: objects.length,
-    manifestObjects: objects,
+    objects: manifestObjects.length,
+    manifestObjects,
     kustomizations: summaries.flatMap((s) => s.kustomizations),
     releases,
     // cdk8s apps name no cluster: they are rendered for the default version aiready provisions.
     kubeVersion: DEFAULT_KUBERNETES_VERSION,
     admission: {
-      objects,
+      objects: manifestObjects,
       prerequisites: declaredPrerequisites(prerequisites, title),
       platformSecrets: summaries.flatMap((s) => s.prerequisites),
     },

@@ -153,3 +153,14 @@ export const KUEUE_MANAGED_NAMESPACE_LABEL = `${AIREADY_PREFIX}/kueue`;
 export const ARGOCD_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 /** Argo CD annotation with per-object sync options. */
 export const ARGOCD_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
+
+/**
+ * Annotation with the install wave of a Flux HelmRelease or Kustomization aiready writes (the number an
+ * Argo CD sync wave would carry): the Flux layout puts each in the stage of its wave.
+ */
+export const INSTALL_WAVE_ANNOTATION = `${AIREADY_PREFIX}/install-wave`;
+/**
+ * Annotation on a Flux Kustomization of a kustomize base that creates a namespace: objects in that
+ * namespace install after the base.
+ */
+export const CREATES_NAMESPACE_ANNOTATION = `${AIREADY_PREFIX}/creates-namespace`;

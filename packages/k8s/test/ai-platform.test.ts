@@ -1,6 +1,6 @@
-import { AireadyValidationError } from '@aiready/core';
+import { AireadyValidationError, CHARTS } from '@aiready/core';
 import { App } from 'cdk8s';
-import { AiPlatform, AiPlatformProps, layoutManifests, ReleaseMaterializer, summarizePlatform } from '../src';
+import { AiPlatform, AiPlatformProps, HelmRelease, layoutManifests, ReleaseMaterializer, summarizePlatform } from '../src';
 import { only, Obj } from './util';
 
 const POOLS: AiPlatformProps['pools'] = [
@@ -138,6 +138,22 @@ describe('AiPlatform', () => {
     expect(summary.releases.find((r) => r.chart === 'gpu-operator')?.version).toBe('v26.7.0');
   });
 
+  test("summary under Flux: the engine, and the Secrets valuesFrom reads next to Grafana's", () => {
+    // GIVEN a Flux platform whose kube-prometheus-stack reads values from a Secret
+    const flux = ReleaseMaterializer.flux({
+      path: './ai',
+      valuesFrom: { 'kube-prometheus-stack': [{ secretName: 'monitoring-values' }] },
+    });
+    // WHEN
+    const summary = summarizePlatform(platform({ releaseMaterializer: flux }).p);
+    // THEN
+    expect(summary.releaseMaterializer).toBe('flux');
+    expect(summary.prerequisites.map((x) => `${x.namespace}/${x.name}`)).toEqual([
+      'monitoring/grafana-admin',
+      'flux-system/monitoring-values',
+    ]);
+  });
+
   test('isAiPlatform tells platforms from other charts', () => {
     const { p } = platform();
     expect(AiPlatform.isAiPlatform(p)).toBe(true);
@@ -193,6 +209,30 @@ describe('AiPlatform with Kubeflow Pipelines', () => {
     });
     expect(apps[1].spec.destination.namespace).toBe('kubeflow');
     expect(apps[1].spec.source.kustomize).toBeUndefined();
+  });
+
+  test('objects aiready puts in the kubeflow namespace sync after the base that creates it', () => {
+    // GIVEN Kubeflow Pipelines, whose cluster base (wave -2) creates the namespace
+    const { objs } = platform({ kubeflowPipelines: true, workflows: 'none' });
+    // WHEN / THEN its network policies sync at -1, not with the configuration (-5) into a missing namespace
+    const policies = objs.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'kubeflow');
+    expect(policies.map((o) => o.metadata.annotations['argocd.argoproj.io/sync-wave'])).toEqual(['-1', '-1']);
+  });
+
+  test('throws when releases wait for each other in a cycle, for every engine', () => {
+    // GIVEN a release added to the platform that waits for one waiting for it
+    const { p } = platform({ releaseMaterializer: ReleaseMaterializer.external() });
+    new HelmRelease(p, 'a', { pin: CHARTS.keda, component: 'a', values: {}, materializer: p.releaseMaterializer, after: ['b'] });
+    new HelmRelease(p, 'b', {
+      pin: CHARTS.clusterAutoscaler,
+      releaseName: 'b',
+      component: 'b',
+      values: {},
+      materializer: p.releaseMaterializer,
+      after: ['keda'],
+    });
+    // WHEN / THEN
+    expect(() => p.toJson()).toThrow('the install order has a cycle: b → keda → b');
   });
 
   test('the kubeflow namespace gets Pod Security labels through a patch of the base that creates it', () => {

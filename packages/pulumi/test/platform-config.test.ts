@@ -182,6 +182,34 @@ describe('readPlatformConfig', () => {
     );
   });
 
+  it.each([
+    ['flux', 'flux'],
+    ['argocd', 'argocd'],
+    [undefined, undefined],
+  ])('gitops: %s picks the engine that installs the platform (none: pulumi up)', (value, gitops) => {
+    // GIVEN the config with or without the key; WHEN read; THEN
+    const config = readPlatformConfig('ai-platform', value ? { ...base, 'ai-platform:gitops': value } : base);
+    expect(config.gitops).toBe(gitops);
+  });
+
+  it.each([
+    [
+      'rendered',
+      /ai-platform:gitops = "rendered": plain rendered manifests need the charts rendered at synth.*not available yet/,
+    ],
+    ['helm', /ai-platform:gitops = "helm": not a known value. Fix: use one of 'argocd', 'flux', 'rendered'/],
+  ])('throws when gitops is %s', (value, message) => {
+    expect(() => readPlatformConfig('ai-platform', { ...base, 'ai-platform:gitops': value })).toThrow(message);
+  });
+
+  test('throws when gitops is set with a Grafana password only pulumi up would use', () => {
+    const config = { ...base, 'ai-platform:gitops': 'flux', 'ai-platform:grafanaAdminPassword': 'placeholder' };
+    expect(() => readPlatformConfig('ai-platform', config)).toThrow(
+      /ai-platform:grafanaAdminPassword = "\[secret\]": is read when pulumi up installs the platform; with gitops: flux nothing creates/,
+    );
+    expect(() => readPlatformConfig('ai-platform', config)).not.toThrow(/placeholder/);
+  });
+
   test('an existing VPC sets the zones, and refuses the settings of a new VPC', () => {
     const existingVpc = JSON.stringify({
       vpcId: 'vpc-0a1b2c3d4e5f60718',

@@ -1,6 +1,6 @@
 // CRDs: every custom resource's CRD is installed in the target (by a CRD object, a release, a kustomize
 // base) or declared, and is installed before it (Pulumi dependencies, Argo CD sync waves).
-import { ARGOCD_SYNC_WAVE } from '@aiready/core';
+import { ARGOCD_SYNC_WAVE, INSTALL_WAVE_ANNOTATION } from '@aiready/core';
 import { chartFacts, crdsOf } from '../model/chart-facts';
 import { annotationsOf, apiGroup, asString, at, describe, objectKey } from '../model/kube';
 import { Findings } from '../model/findings';
@@ -46,7 +46,9 @@ interface CrdSource {
   readonly declared?: boolean;
 }
 
-const wave = (o: TargetObject['object']) => Number(annotationsOf(o)[ARGOCD_SYNC_WAVE] ?? 0);
+// Argo CD's sync wave, or the install wave the Flux layout writes on every staged object.
+const wave = (o: TargetObject['object']) =>
+  Number(annotationsOf(o)[ARGOCD_SYNC_WAVE] ?? annotationsOf(o)[INSTALL_WAVE_ANNOTATION] ?? 0);
 
 /** Checks that each custom resource's CRD exists and is installed first. */
 export function checkCrds(

@@ -46,6 +46,24 @@ export function certManagerPrerequisites(): Prerequisite[] {
   }));
 }
 
+/**
+ * What Flux output needs in the cluster before it is applied: Flux (`flux bootstrap`), which applies it,
+ * with its namespace and the kinds aiready writes for it.
+ */
+export function fluxPrerequisites(namespace = 'flux-system'): Prerequisite[] {
+  const reason = 'Flux (flux bootstrap) applies this GitOps output';
+  return [
+    { kind: 'Namespace', name: namespace, reason: 'Flux runs there and applies this GitOps output' },
+    ...[
+      'helm.toolkit.fluxcd.io/HelmRelease',
+      'source.toolkit.fluxcd.io/HelmRepository',
+      'source.toolkit.fluxcd.io/OCIRepository',
+      'source.toolkit.fluxcd.io/GitRepository',
+      'kustomize.toolkit.fluxcd.io/Kustomization',
+    ].map((name) => ({ kind: 'CustomResourceDefinition', name, reason })),
+  ];
+}
+
 /** The key a reference is matched by: `Kind/namespace/name`. */
 export function referenceKey(kind: string, namespace: string | undefined, name: string): string {
   return `${kind}/${namespace ?? ''}/${name}`;

@@ -1,6 +1,7 @@
 // The Helm releases and kustomize bases a target installs, whoever installs them: an Argo CD
-// `Application` among the objects, or a Pulumi `helm.v3.Release`/`kustomize.v2.Directory` in the plan.
-import { ARGOCD_SYNC_WAVE } from '@aiready/core';
+// `Application` or a Flux `HelmRelease`/`Kustomization` among the objects, or a Pulumi
+// `helm.v3.Release`/`kustomize.v2.Directory` in the plan.
+import { ARGOCD_SYNC_WAVE, INSTALL_WAVE_ANNOTATION } from '@aiready/core';
 import * as YAML from 'yaml';
 import { annotationsOf, asArray, asObject, asString, describe, Json, KubeObject } from './kube';
 import { ObjectIndex } from './object-index';
@@ -26,7 +27,7 @@ export interface Release {
   readonly createsNamespace: boolean;
   /** How findings name what installs it: `Application argocd/kueue`, `release platform-kueue`. */
   readonly installer: string;
-  /** Argo CD sync wave of the Application (lower first). */
+  /** Argo CD sync wave of the Application, or install wave of the Flux object (lower first). */
   readonly wave?: number;
   /** Plan key of the Pulumi resource that installs it. */
   readonly planKey?: string;
@@ -88,9 +89,71 @@ function fromApplication(app: KubeObject): Release[] {
   });
 }
 
-/** Every release and kustomize base the target installs, from Applications and the plan. */
+const FLUX_HELM = 'helm.toolkit.fluxcd.io/';
+const FLUX_KUSTOMIZE = 'kustomize.toolkit.fluxcd.io/';
+
+/** The install wave aiready writes on Flux objects (0 when absent, as for Argo CD). */
+function installWave(o: KubeObject): number {
+  const w = annotationsOf(o)[INSTALL_WAVE_ANNOTATION];
+  return w === undefined ? 0 : Number(w);
+}
+
+/** The release of a Flux HelmRelease; its chart from `chart.spec` or the OCIRepository `chartRef` names. */
+function fromHelmRelease(hr: KubeObject, index: ObjectIndex): Release {
+  const spec = asObject(hr.spec) ?? {};
+  const chartSpec = asObject(asObject(spec.chart)?.spec);
+  const ref = asObject(spec.chartRef);
+  const oci = ref
+    ? index.find('OCIRepository', asString(ref.namespace) ?? hr.metadata?.namespace, asString(ref.name))?.object
+    : undefined;
+  const ociSpec = asObject(oci?.spec);
+  return {
+    name: asString(spec.releaseName) ?? hr.metadata?.name ?? '',
+    type: 'helm',
+    chart: asString(chartSpec?.chart) ?? chartName(asString(ociSpec?.url)),
+    version: asString(chartSpec?.version) ?? asString(asObject(ociSpec?.ref)?.tag),
+    namespace: asString(spec.targetNamespace) ?? hr.metadata?.namespace ?? 'default',
+    values: asObject(spec.values) ?? {},
+    skipCrds: asString(asObject(spec.install)?.crds) === 'Skip',
+    createsNamespace: asObject(spec.install)?.createNamespace === true,
+    installer: describe(hr),
+    wave: installWave(hr),
+  };
+}
+
+/**
+ * The kustomize base a Flux Kustomization applies from a GitRepository of the target (Kubeflow
+ * Pipelines); Kustomizations of the target's own folders (its install stages) install nothing new.
+ */
+function fromFluxKustomization(k: KubeObject, index: ObjectIndex): Release[] {
+  const spec = asObject(k.spec) ?? {};
+  const source = asObject(spec.sourceRef);
+  if (asString(source?.kind) !== 'GitRepository') return [];
+  const repo = index.find('GitRepository', asString(source?.namespace) ?? k.metadata?.namespace, asString(source?.name));
+  if (!repo) return [];
+  return [
+    {
+      name: k.metadata?.name ?? '',
+      type: 'kustomize',
+      path: asString(spec.path)?.replace(/^\.\//, ''),
+      version: asString(asObject(asObject(repo.object.spec)?.ref)?.tag),
+      namespace: asString(spec.targetNamespace) ?? k.metadata?.namespace ?? 'default',
+      values: {},
+      skipCrds: false,
+      createsNamespace: false,
+      installer: describe(k),
+      wave: installWave(k),
+    },
+  ];
+}
+
+/** Every release and kustomize base the target installs, from Applications, Flux objects and the plan. */
 export function releasesOf(index: ObjectIndex, plan: PlanIndex): Release[] {
   const out: Release[] = index.ofKind('Application').flatMap((t) => fromApplication(t.object));
+  for (const t of index.ofKind('HelmRelease'))
+    if (t.object.apiVersion.startsWith(FLUX_HELM)) out.push(fromHelmRelease(t.object, index));
+  for (const t of index.ofKind('Kustomization'))
+    if (t.object.apiVersion.startsWith(FLUX_KUSTOMIZE)) out.push(...fromFluxKustomization(t.object, index));
   for (const r of plan.ofType(PLAN_TYPES.helmRelease)) {
     const i = r.inputs;
     out.push({

@@ -26,8 +26,9 @@ import { NvidiaGpuOperator } from '../gpu/nvidia-gpu-operator';
 import { GpuMonitoring } from '../monitoring/gpu-monitoring';
 import { KubePrometheusStack } from '../monitoring/kube-prometheus-stack';
 import { Kueue } from '../queueing/kueue';
-import { argoCdOrder } from '../release/apply-order';
+import { argoCdOrder, checkInstallOrder, createdNamespaces } from '../release/apply-order';
 import { HelmRelease } from '../release/helm-release';
+import { KustomizeRelease } from '../release/kustomize-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
 import { KServe } from '../serving/kserve';
 import { Team, TeamOptions } from '../teams/team';
@@ -70,12 +71,14 @@ function renderTeam(platform: AiPlatform, plan: TeamPlan): Team {
 /**
  * Under Argo CD, objects sync in the platform's apply order ({@link argoCdOrder}): namespaces, then
  * configuration the charts read, then the releases, then custom resources (a missing CRD at dry-run
- * does not fail the sync). Objects that state their own wave keep it.
+ * does not fail the sync); objects in a namespace a kustomize base creates after that base. Objects
+ * that state their own wave keep it.
  */
 function orderForArgoCd(platform: AiPlatform): void {
+  const created = createdNamespaces(KustomizeRelease.all(platform).map((k) => k.spec));
   for (const obj of platform.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
     if (obj.kind === ArgoCdApplication.GVK.kind || obj.metadata.toJson().annotations?.[ARGOCD_SYNC_WAVE] !== undefined) continue;
-    for (const [key, value] of Object.entries(argoCdOrder(obj) ?? {})) obj.metadata.addAnnotation(key, value);
+    for (const [key, value] of Object.entries(argoCdOrder(obj, created) ?? {})) obj.metadata.addAnnotation(key, value);
   }
 }
 
@@ -228,8 +231,13 @@ export class AiPlatform extends Chart {
     return team;
   }
 
-  /** Checks the rules across every team, then synthesizes. */
+  /** Checks the rules across every team and the install order (for every engine), then synthesizes. */
   public override toJson(): unknown[] {
+    checkInstallOrder(
+      this.node.path,
+      HelmRelease.all(this).map((r) => r.spec),
+      KustomizeRelease.all(this).map((k) => k.spec),
+    );
     const problems = new ProblemCollector(this.node.path);
     checkTeamsTogether(
       this.teams.map((t) => t.plan),

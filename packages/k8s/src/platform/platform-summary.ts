@@ -1,4 +1,5 @@
 import { GpuPool, PoolSharing, poolCapacity, PRICES_AS_OF, schedulableResources, ValidationWarning } from '@aiready/core';
+import { FluxMaterializer } from '../gitops/flux-materializer';
 import type { SecretPrerequisite } from '../monitoring/kube-prometheus-stack';
 import { HelmRelease } from '../release/helm-release';
 import { KustomizeRelease, kustomizeUrl } from '../release/kustomize-release';
@@ -121,7 +122,12 @@ export function summarizePlatform(platform: AiPlatform): PlatformSummary {
     releaseMaterializer: platform.releaseMaterializer.kind,
     pricesAsOf: PRICES_AS_OF,
     warnings: platform.warnings,
-    prerequisites: platform.prometheus?.secretPrerequisites ?? [],
+    prerequisites: [
+      ...(platform.prometheus?.secretPrerequisites ?? []),
+      ...(FluxMaterializer.isFluxMaterializer(platform.releaseMaterializer)
+        ? platform.releaseMaterializer.secretPrerequisites
+        : []),
+    ],
     alerts: (platform.monitoring?.alerts ?? []).map((a) => ({ alert: a.alert, severity: a.severity, summary: a.summary })),
   };
 }

@@ -15,6 +15,8 @@ export interface KustomizationSpec {
   readonly path: string;
   readonly namespace: string;
   readonly ownsCrds: boolean;
+  /** The base creates `namespace`: objects in it install after the base. */
+  readonly createsNamespace: boolean;
   /** Install order: lower first. */
   readonly wave: number;
   /**
@@ -107,6 +109,7 @@ export class KustomizeRelease extends Construct {
       path: base.path,
       namespace: pin.namespace,
       ownsCrds: base.ownsCrds,
+      createsNamespace: base.createsNamespace ?? false,
       wave: pin.bases.indexOf(base) - pin.bases.length,
       ...(base.createsNamespace && props.namespaceLabels ? { namespaceLabels: { ...props.namespaceLabels } } : {}),
     };

@@ -1,8 +1,10 @@
-import { ARGOCD_SYNC_WAVE } from '@aiready/core';
+import { AireadyValidationError, ARGOCD_SYNC_WAVE } from '@aiready/core';
 import { componentLabels } from '../private/metadata';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ArgoCdApplication, ArgoCdApplicationSpec } from '../gitops/argocd-application';
+import { FluxMaterializer } from '../gitops/flux-materializer';
+import type { FluxMaterializerOptions } from '../gitops/flux-options';
 import { ReleaseSpec } from './helm-release';
 import { KustomizationSpec, kustomizePatches } from './kustomize-release';
 
@@ -30,6 +32,9 @@ export interface ArgoCdMaterializerOptions {
   readonly server?: string;
 }
 
+/** The GitOps engine a platform's synthesized output is for (`gitops` in a stack config). */
+export type GitOpsEngine = 'argocd' | 'flux' | 'rendered';
+
 const MATERIALIZER = Symbol.for('@aiready/k8s.ReleaseMaterializer');
 
 /**
@@ -38,6 +43,11 @@ const MATERIALIZER = Symbol.for('@aiready/k8s.ReleaseMaterializer');
  * - `argoCd()` (default): an Argo CD `Application` per release with the values inline, ordered by
  *   sync waves (charts that own CRDs first), applied server-side. Argo CD runs Helm hooks as sync hooks,
  *   so hook-dependent charts (argo-workflows CRDs, kubeflow-trainer runtimes) work.
+ * - `flux(options)`: a Flux `HelmRelease` per release with its source, and a folder per install wave
+ *   applied by a Flux `Kustomization` that waits for the previous wave's, in the same order as the
+ *   Argo CD sync waves. Flux's helm-controller runs Helm hooks too.
+ * - `rendered()`: the charts rendered to plain manifests in install order, for `kubectl apply
+ *   --server-side` or any other tool. Not available yet: it needs chart rendering at synth.
  * - `external()`: the releases stay data only; something else installs them. Pulumi's
  *   `PlatformDeployment` uses this and creates a `helm.v3.Release` per release.
  */
@@ -45,6 +55,28 @@ export abstract class ReleaseMaterializer {
   /** An Argo CD Application per release. */
   public static argoCd(options: ArgoCdMaterializerOptions = {}): ReleaseMaterializer {
     return new ArgoCdMaterializer(options);
+  }
+
+  /** A Flux HelmRelease per release, laid out in install stages (see {@link FluxMaterializer}). */
+  public static flux(options: FluxMaterializerOptions): FluxMaterializer {
+    return new FluxMaterializer(options);
+  }
+
+  /**
+   * Plain manifests: every chart rendered (`aiready synth --render`) into the folder of its install
+   * wave, next to the platform's own objects, so `kubectl apply --server-side` of one folder after the
+   * other installs the platform. Refused until chart rendering is part of synth.
+   */
+  public static rendered(): ReleaseMaterializer {
+    throw new AireadyValidationError('ReleaseMaterializer.rendered', [
+      {
+        path: 'gitops',
+        value: 'rendered',
+        problem:
+          'plain rendered manifests need the charts rendered at synth (aiready synth --render), which is not available yet',
+        fix: 'use ReleaseMaterializer.flux({ path }) or ReleaseMaterializer.argoCd() (gitops: flux or argocd) until then',
+      },
+    ]);
   }
 
   /** Emit nothing for releases: another tool installs them from `HelmRelease.all(scope)`. */
@@ -70,7 +102,7 @@ export abstract class ReleaseMaterializer {
   }
 
   /** A short name for summaries. */
-  public abstract readonly kind: 'argocd' | 'external';
+  public abstract readonly kind: GitOpsEngine | 'external';
 
   /** Emits whatever installs `release` under `scope`. */
   public abstract materialize(scope: ApiObjectScope, release: ReleaseSpec): void;

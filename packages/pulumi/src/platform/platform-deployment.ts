@@ -1,5 +1,14 @@
 import { AireadyValidationError } from '@aiready/core';
-import { AiPlatform, applyPhase, HelmRelease, KubeObject, KustomizeRelease, kustomizeUrl, ReleaseSpec } from '@aiready/k8s';
+import {
+  AiPlatform,
+  applyPhase,
+  HelmRelease,
+  KubeObject,
+  KustomizeRelease,
+  kustomizeUrl,
+  planReleaseOrder,
+  ReleasePlanEntry,
+} from '@aiready/k8s';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 
@@ -22,30 +31,9 @@ export interface PlatformDeploymentArgs {
   readonly grafanaAdminPassword?: pulumi.Input<string>;
 }
 
-/** How a release is installed in Pulumi: order constraints between releases. */
-export interface ReleasePlanEntry {
-  readonly release: ReleaseSpec;
-  /**
-   * Names this one waits for: CRD-owning releases of the same component with a lower wave, and what
-   * the release itself names (`after`: e.g. the kustomization that installs its CRDs).
-   */
-  readonly after: readonly string[];
-}
-
-/**
- * Orders releases with as few edges as possible: a release waits only for CRD-owning releases of its
- * own component with a lower wave (karpenter after karpenter-crd). Independent releases install in
- * parallel.
- */
-export function planReleaseOrder(releases: readonly ReleaseSpec[]): ReleasePlanEntry[] {
-  return releases.map((release) => ({
-    release,
-    after: releases
-      .filter((r) => r !== release && r.component === release.component && r.ownsCrds && r.wave < release.wave)
-      .map((r) => r.releaseName)
-      .concat(release.after),
-  }));
-}
+// The release order is one rule for every engine (@aiready/k8s apply-order); re-exported for Pulumi users.
+export { planReleaseOrder };
+export type { ReleasePlanEntry };
 
 /**
  * Splits the platform's native objects by {@link applyPhase}: namespaces go first, then the
@@ -93,7 +81,7 @@ export class PlatformDeployment extends pulumi.ComponentResource {
         {
           path: 'platform.releaseMaterializer',
           value: platform.releaseMaterializer.kind,
-          problem: 'the platform also emits Argo CD Applications, so every chart would be installed twice',
+          problem: `the platform also emits ${platform.releaseMaterializer.kind === 'flux' ? 'Flux HelmReleases' : 'Argo CD Applications'}, so every chart would be installed twice`,
           fix: 'build the platform with releaseMaterializer: ReleaseMaterializer.external()',
         },
       ]);

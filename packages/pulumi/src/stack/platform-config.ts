@@ -45,6 +45,8 @@ export interface PlatformStackConfig {
   readonly publicAccessCidrs: readonly string[];
   /** S3 bucket for Argo Workflows artifacts, created by the stack. */
   readonly artifactBucket?: string;
+  /** A GitOps engine installs the platform from synth's output; `pulumi up` builds only the cloud side. */
+  readonly gitops?: 'argocd' | 'flux';
   /** The platform, exactly as `AiPlatform` takes it. */
   readonly platform: PlatformSpec;
   /** The platform, planned once. */
@@ -96,6 +98,11 @@ export const CLOUD_FIELDS: Readonly<Record<string, Field>> = {
   grafanaAdminPassword: f(S.string, "Grafana's admin password, a secret (pulumi config set --secret)", {
     default: 'none (the Secret monitoring/grafana-admin must exist)',
   }),
+  gitops: f(
+    S.enum(['argocd', 'flux', 'rendered']),
+    "the GitOps engine that installs the platform from what aiready synth writes to dist/<project>-<stack>/manifests (commit it; see the README), while pulumi up builds only the cloud side; 'rendered' (plain manifests) needs chart rendering at synth, not available yet",
+    { default: 'none (pulumi up installs the platform)' },
+  ),
 };
 
 /** Platform fields the stack sets itself: the region from aws:region, controllers on the system nodes. */
@@ -240,6 +247,23 @@ export function readPlatformConfig(project: string, allConfig: Raw, source?: Sta
       fix: `set it to the output of: ${offeringsCommand(region ?? '<region>')}, or remove it`,
     });
   }
+  const gitops = input.gitops as 'argocd' | 'flux' | 'rendered' | undefined;
+  if (gitops === 'rendered') {
+    problems.push({
+      path: `${project}:gitops`,
+      value: gitops,
+      problem: 'plain rendered manifests need the charts rendered at synth (aiready synth --render), which is not available yet',
+      fix: `use flux or argocd, or remove ${project}:gitops (pulumi up then installs the platform)`,
+    });
+  }
+  if (gitops && input.grafanaAdminPassword !== undefined) {
+    problems.push({
+      path: `${project}:grafanaAdminPassword`,
+      value: '[secret]',
+      problem: `is read when pulumi up installs the platform; with gitops: ${gitops} nothing creates the Grafana Secret from it`,
+      fix: `create monitoring/grafana-admin yourself (SOPS, External Secrets) and remove ${project}:grafanaAdminPassword, or remove ${project}:gitops`,
+    });
+  }
   const eksAddonVersions = (input.eksAddonVersions as AddonVersions | undefined) ?? {};
   const addonProblems = addonVersionProblems(`${project}:eksAddonVersions`, eksAddonVersions);
   problems.push(...addonProblems);
@@ -309,6 +333,7 @@ export function readPlatformConfig(project: string, allConfig: Raw, source?: Sta
     deployFromVpc,
     publicAccessCidrs,
     ...(artifactBucket !== undefined ? { artifactBucket } : {}),
+    ...(gitops === 'argocd' || gitops === 'flux' ? { gitops } : {}),
     platform,
     plan: plan!,
     warnings,

@@ -1,0 +1,33 @@
+import { AireadyValidationError, CHARTS } from '@aiready/core';
+import { Testing } from 'cdk8s';
+import { FluxMaterializer, HelmRelease, ReleaseMaterializer } from '../src';
+import { only, synth } from './util';
+
+describe('ReleaseMaterializer', () => {
+  it.each([
+    ['argoCd()', () => ReleaseMaterializer.argoCd(), 'argocd'],
+    ['flux({ path })', () => ReleaseMaterializer.flux({ path: './ai' }), 'flux'],
+    ['external()', () => ReleaseMaterializer.external(), 'external'],
+  ])('%s is %s', (_name, make, kind) => {
+    expect(make().kind).toBe(kind);
+  });
+
+  test('flux() is a FluxMaterializer, with the layout synth needs', () => {
+    expect(ReleaseMaterializer.flux({ path: './ai' })).toBeInstanceOf(FluxMaterializer);
+  });
+
+  test('throws when rendered manifests are asked for: they need chart rendering at synth, not available yet', () => {
+    expect(() => ReleaseMaterializer.rendered()).toThrow(AireadyValidationError);
+    expect(() => ReleaseMaterializer.rendered()).toThrow(/aiready synth --render\), which is not available yet/);
+    expect(() => ReleaseMaterializer.rendered()).toThrow(
+      /ReleaseMaterializer.flux\(\{ path \}\) or ReleaseMaterializer.argoCd\(\)/,
+    );
+  });
+
+  test("Argo CD leaves out a chart's crds/ folder when another release owns those CRDs", () => {
+    const chart = Testing.chart();
+    const m = ReleaseMaterializer.argoCd();
+    new HelmRelease(chart, 'k', { pin: CHARTS.karpenter, component: 'karpenter', values: {}, materializer: m, skipCrds: true });
+    expect(only(synth(chart), 'Application').spec.source.helm.skipCrds).toBe(true);
+  });
+});
