@@ -28,7 +28,7 @@ describe('offline admission: Kueue and training semantics', () => {
     [
       'no flavor can ever hold the whole gang',
       (t) => (h100(t).find((r) => r.name === 'nvidia.com/gpu')!.nominalQuota = '8'),
-      'no flavor of ClusterQueue research that matches its node selector can ever hold the whole workload',
+      'no flavor of ClusterQueue research can ever hold the whole workload (nominal quota plus what it may borrow) and match its node selector and tolerations, so Kueue never admits it (h100: holds at most 8 nvidia.com/gpu; l40s: its node labels do not match',
     ],
     [
       'the namespace quota refuses what Kueue admits by borrowing (issue 21 item 8)',

@@ -1,7 +1,7 @@
 // Scheduling: every pod that asks for an extended resource can land on some pool that advertises it
 // and whose taints it tolerates, and every node selector and required node affinity matches some pool.
 import { Toleration } from '@aiready/core';
-import { asArray, asObject, asStringMap, at } from '../model/kube';
+import { asArray, asObject, asStringMap, at, Json } from '../model/kube';
 import { Findings } from '../model/findings';
 import { DevicePlugin, nodeResources, NodeResources, untolerated } from '../model/node-resources';
 import { ObjectIndex } from '../model/object-index';
@@ -24,6 +24,36 @@ function nodeTerms(spec: unknown): Requirement[][] {
 
 const describeReq = (r: Requirement) =>
   r.operator === 'In' && r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} ${r.operator} ${r.values.join(',')}`;
+
+/** The pools a pod spec may land on: those its node selector and affinity select, tolerate, and fit. */
+export interface PodPlacement {
+  /** Pools whose labels the pod's node selector and required affinity allow. */
+  readonly selected: readonly Pool[];
+  /** Of those, pools whose taints the pod tolerates. */
+  readonly tolerated: readonly Pool[];
+  /** Of those, pools a node of which advertises every extended resource the pod requests. */
+  readonly fits: readonly Pool[];
+}
+
+/** Where a pod spec asking for `requests` (extended resources) can run. */
+export function placePod(
+  spec: Json,
+  requests: readonly (readonly [string, number])[],
+  pools: readonly Pool[],
+  nodes: ReadonlyMap<Pool, NodeResources>,
+): PodPlacement {
+  const tolerations = asArray(spec.tolerations) as Toleration[];
+  const terms = nodeTerms(spec);
+  const selected = pools.filter((p) => terms.some((term) => term.every((r) => poolAdmits(p, r))));
+  const tolerated = selected.filter((p) => untolerated(p.taints, tolerations).length === 0);
+  const fits = tolerated.filter((p) => requests.every(([r, n]) => (nodes.get(p)?.resources[r] ?? 0) >= n));
+  return { selected, tolerated, fits };
+}
+
+/** Whether a pool with no nodes scales up for a pod asking `requests`: it keeps nodes, or its autoscaler knows them. */
+export function startsFromZero(pool: Pool, requests: readonly (readonly [string, number])[]): boolean {
+  return pool.minNodes > 0 || requests.every(([r, n]) => (pool.scaleFromZero[r] ?? 0) >= n);
+}
 
 /** Checks placement of every pod; returns where each pod can run. */
 export function checkScheduling(
@@ -59,7 +89,7 @@ export function checkScheduling(
     const requests = Object.entries(podTotals(resourcesOf(pod), 'requests')).filter(([k, v]) => isExtendedResource(k) && v > 0);
     const tolerations = asArray(pod.spec.tolerations) as Toleration[];
     const terms = nodeTerms(pod.spec);
-    const selected = pools.filter((p) => terms.some((term) => term.every((r) => poolAdmits(p, r))));
+    const { selected, tolerated, fits } = placePod(pod.spec, requests, pools, nodes);
     if (!selected.length) {
       const term = terms[0];
       const failing = term.find((r) => !pools.some((p) => poolAdmits(p, r))) ?? term[0];
@@ -74,7 +104,6 @@ export function checkScheduling(
       placement.set(pod, []);
       continue;
     }
-    const tolerated = selected.filter((p) => untolerated(p.taints, tolerations).length === 0);
     if (!tolerated.length) {
       const taint = untolerated(selected[0].taints, tolerations)[0];
       findings.error(
@@ -88,7 +117,6 @@ export function checkScheduling(
       placement.set(pod, []);
       continue;
     }
-    const fits = tolerated.filter((p) => requests.every(([r, n]) => (nodes.get(p)!.resources[r] ?? 0) >= n));
     if (requests.length && !fits.length) {
       const [resource, n] = requests.find(([r, q]) => !tolerated.some((p) => (nodes.get(p)!.resources[r] ?? 0) >= q))!;
       const why = tolerated.map((p) => {
@@ -116,7 +144,7 @@ export function checkScheduling(
     const usable = requests.length ? fits : tolerated;
     placement.set(pod, usable);
     // At zero nodes, only what the autoscaler models counts.
-    const fromZero = usable.filter((p) => p.minNodes > 0 || requests.every(([r, n]) => (p.scaleFromZero[r] ?? 0) >= n));
+    const fromZero = usable.filter((p) => startsFromZero(p, requests));
     if (requests.length && !fromZero.length) {
       const [resource] = requests.find(([r, n]) => !usable.some((p) => (p.scaleFromZero[r] ?? 0) >= n))!;
       const karpenter = usable.some((p) => p.provisioner === 'karpenter');

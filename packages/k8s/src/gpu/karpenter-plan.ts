@@ -5,7 +5,7 @@ import {
   GpuPool,
   KARPENTER_DISCOVERY_TAG,
   KARPENTER_LABELS,
-  NVIDIA_GPU_RESOURCE,
+  karpenterPoolLimits,
   placementGroupName,
   POOL_LABEL,
   Taint,
@@ -131,7 +131,7 @@ export function planNodePool(pool: GpuPool): NodePoolSpec {
         ...(b.schedule ? { schedule: b.schedule, duration: b.duration } : {}),
       })),
     },
-    limits: { [NVIDIA_GPU_RESOURCE]: NodePoolSpecLimits.fromNumber(pool.gpuLimit) },
+    limits: Object.fromEntries(Object.entries(karpenterPoolLimits(pool)).map(([r, n]) => [r, NodePoolSpecLimits.fromNumber(n)])),
     ...(pool.weight === undefined ? {} : { weight: pool.weight }),
   };
 }
