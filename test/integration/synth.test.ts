@@ -69,7 +69,6 @@ describe('aiready synth', () => {
       [
         'examples/gpu-inference',
         [
-          'KNOWN(issue 21) item 2: no NodeOverlay for nvidia.com/gpu.shared: Deployment inference/llm spec.template.spec.containers',
           'KNOWN(issue 13) item 11: duplicate Karpenter CRDs in GitOps output: Application argocd/karpenter spec.source.helm.skipCrds',
         ],
       ],
@@ -89,13 +88,6 @@ describe('aiready synth', () => {
         'examples/ml-teams',
         [
           'KNOWN(issue 13) item 11: duplicate Karpenter CRDs in GitOps output: Application argocd/karpenter spec.source.helm.skipCrds',
-          'KNOWN(issue 21) item 1: EFA not covered by the kueue.x-k8s.io ClusterQueue: TrainJob research/llama-finetune (runtime ClusterTrainingRuntime aiready-torch-h100-training) ClusterTrainingRuntime aiready-torch-h100-training: spec.template.spec.replicatedJobs[0].template.spec.template.spec.containers',
-          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota research/team-quota spec.hard.requests.cpu',
-          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota research/team-quota spec.hard.requests.memory',
-          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota research/team-quota spec.hard.requests.nvidia.com/gpu',
-          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota serving/team-quota spec.hard.requests.cpu',
-          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota serving/team-quota spec.hard.requests.memory',
-          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota serving/team-quota spec.hard.requests.nvidia.com/gpu',
         ],
       ],
     ])('%s: admitted, with exactly its known defects acknowledged', (id, expected) => {

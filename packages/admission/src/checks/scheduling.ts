@@ -68,7 +68,7 @@ export function checkScheduling(
   const nodes = new Map<Pool, NodeResources>(pools.map((p) => [p, nodeResources(p, plugins, index)]));
   for (const [pool, n] of nodes) {
     for (const c of n.configProblems) findings.error('scheduling', pool.source, c.field, c.value, c.problem, c.fix);
-    if (n.missing.efa)
+    if (n.missing.efa && pool.efaAlwaysAttached)
       findings.warn(
         'scheduling',
         pool.source,

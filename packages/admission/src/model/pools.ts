@@ -25,6 +25,11 @@ export interface Pool {
   readonly gpu?: { readonly model: GpuModel; readonly perNode: number };
   /** EFA devices per node; 0 without EFA. */
   readonly efaPerNode: number;
+  /**
+   * Every node gets its EFA interfaces, used or not (the node class or launch template lists them).
+   * Otherwise Karpenter attaches them only to nodes launched for pods that request EFA.
+   */
+  readonly efaAlwaysAttached: boolean;
   readonly amiFamily: 'al2023' | 'bottlerocket' | 'other';
   /** Nodes that always run (managed node group minSize); Karpenter pools start from zero. */
   readonly minNodes: number;
@@ -143,6 +148,7 @@ function karpenterPools(index: ObjectIndex, overlaysApplied: boolean): Pool[] {
       instanceTypes: types,
       ...(gpu ? { gpu } : {}),
       efaPerNode,
+      efaAlwaysAttached: interfaces.some((i) => /efa/.test(String(asObject(i)?.interfaceType))),
       amiFamily: alias.startsWith('bottlerocket') ? 'bottlerocket' : alias.startsWith('al2023') ? 'al2023' : 'other',
       minNodes: 0,
       scaleFromZero,
@@ -180,6 +186,7 @@ function nodeGroupPools(plan: PlanIndex): Pool[] {
       instanceTypes: types,
       ...(gpu ? { gpu } : {}),
       efaPerNode,
+      efaAlwaysAttached: efaPerNode > 0,
       amiFamily: amiType.startsWith('BOTTLEROCKET') ? 'bottlerocket' : amiType.startsWith('AL2023') ? 'al2023' : 'other',
       minNodes: Number(asObject(i.scalingConfig)?.minSize ?? 0),
       scaleFromZero,
