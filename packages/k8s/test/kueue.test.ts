@@ -1,6 +1,6 @@
 import { GpuPoolSpec, Sharing } from '@aiready/core';
 import { App, Chart } from 'cdk8s';
-import { AiPlatform, Gpu, GpuTrainingJob } from '../src';
+import { AiPlatform, Gpu, GpuInferenceService, GpuTrainingJob } from '../src';
 import * as YAML from 'yaml';
 import { Obj, only } from './util';
 
@@ -148,6 +148,91 @@ describe('Kueue', () => {
     const chart = new Chart(app, 'jobs');
     new GpuTrainingJob(chart, 'j', { name: 'ft', team, pool: p.pool('h100'), gpusPerNode: Gpu.whole(8), image: 'trainer:1' });
     expect(only(chart.toJson() as Obj[], 'Job').metadata.labels['kueue.x-k8s.io/queue-name']).toBe('default');
+  });
+
+  test("a team's workloads name its queue and, when given, a priority class the platform creates", () => {
+    // GIVEN a Kueue platform with a team running a high-priority fine-tune and a low-priority server
+    const { app, p } = platform();
+    const team = p.addTeam({ name: 'a', gpuQuota: { h100: 8, mig: 1 } });
+    const chart = new Chart(app, 'w');
+    new GpuTrainingJob(chart, 'j', {
+      name: 'ft',
+      team,
+      pool: p.pool('h100'),
+      gpusPerNode: Gpu.whole(8),
+      image: 'trainer:1',
+      priority: 'high',
+    });
+    new GpuInferenceService(chart, 's', {
+      name: 'llm',
+      team,
+      pool: p.pool('mig'),
+      gpusPerReplica: Gpu.mig('1g.10gb'),
+      image: 'server:1',
+      port: 8000,
+      priority: 'low',
+    });
+    const objs = chart.toJson() as Obj[];
+    // THEN each carries its queue and its WorkloadPriorityClass, which Kueue copies to the pods it admits
+    expect(only(objs, 'Job', 'ft').metadata.labels).toMatchObject({
+      'kueue.x-k8s.io/queue-name': 'default',
+      'kueue.x-k8s.io/priority-class': 'aiready-high',
+    });
+    expect(only(objs, 'Deployment', 'llm').metadata.labels).toMatchObject({
+      'kueue.x-k8s.io/queue-name': 'default',
+      'kueue.x-k8s.io/priority-class': 'aiready-low',
+    });
+    const classes = (p.toJson() as Obj[]).filter((o) => o.kind === 'WorkloadPriorityClass').map((o) => o.metadata.name);
+    expect(classes).toEqual(expect.arrayContaining(['aiready-high', 'aiready-low']));
+  });
+
+  test('a KServe InferenceService puts its queue and priority on the predictor pods', () => {
+    const app = new App();
+    const p = new AiPlatform(app, 'platform', {
+      clusterName: 'c1',
+      pools: POOLS,
+      kueue: true,
+      kserve: { deploymentMode: 'Standard', certManagerInstalled: true },
+    });
+    const team = p.addTeam({ name: 'a', gpuQuota: { h100: 8 } });
+    const isvc = new GpuInferenceService(new Chart(app, 'w'), 's', {
+      name: 'llm',
+      team,
+      pool: p.pool('h100'),
+      gpusPerReplica: Gpu.whole(1),
+      image: 'server:1',
+      port: 8000,
+      priority: 'normal',
+    });
+    expect((isvc.deployment.toJson() as Obj).spec.predictor.labels).toEqual({
+      'kueue.x-k8s.io/queue-name': 'default',
+      'kueue.x-k8s.io/priority-class': 'aiready-normal',
+    });
+  });
+
+  test.each([
+    [
+      'a priority is not one of the classes',
+      true,
+      'urgent',
+      /priority = "urgent": not a workload priority.*use one of high, normal, low/,
+    ],
+    ['a priority is asked on a platform without Kueue', false, 'high', /priority = "high".*has no Kueue queue/],
+  ])('throws when %s', (_why, kueue, priority, message) => {
+    const app = new App();
+    const p = new AiPlatform(app, 'platform', { clusterName: 'c1', pools: POOLS, kueue });
+    const team = p.addTeam({ name: 'a', gpuQuota: { h100: 8 } });
+    expect(
+      () =>
+        new GpuTrainingJob(new Chart(app, 'j'), 'j', {
+          name: 'ft',
+          team,
+          pool: p.pool('h100'),
+          gpusPerNode: Gpu.whole(8),
+          image: 'trainer:1',
+          priority: priority as never,
+        }),
+    ).toThrow(message);
   });
 
   test('throws when a team opts out of a queue while Kueue runs', () => {
