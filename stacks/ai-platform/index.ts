@@ -1,6 +1,6 @@
-// The ai-platform stack: composition only. Every decision lives in @aiready/* and is unit tested;
-// settings come from Pulumi.<stack>.yaml and are validated once by readPlatformConfig.
-import { karpenterNodeRoleName, POOL_LABEL, principalGroups } from '@aiready/core';
+// The ai-platform stack: composition only. The settings come from Pulumi.<stack>.yaml: the platform is
+// planned once by @aiready/core (readPlatformConfig), and everything below renders that plan.
+import { principalGroups } from '@aiready/core';
 import { AiPlatform, ReleaseMaterializer, summarizePlatform } from '@aiready/k8s';
 import {
   ArtifactStore,
@@ -13,14 +13,14 @@ import {
   nodeRole,
   PlatformDeployment,
   readPlatformConfig,
-  SYSTEM_POOL_NAME,
+  readStackSource,
   SystemNodeGroup,
 } from '@aiready/pulumi';
 import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
 
-const config = readPlatformConfig(pulumi.getProject(), pulumi.runtime.allConfig());
-const { clusterName } = config;
+const config = readPlatformConfig(pulumi.getProject(), pulumi.runtime.allConfig(), readStackSource(__dirname, pulumi.getStack()));
+const { clusterName, plan } = config;
 const tags = { 'aiready.dev/environment': config.environment };
 
 const network = new Network('network', {
@@ -33,38 +33,25 @@ const cluster = new EksCluster('eks', {
   clusterName,
   subnetIds: network.privateSubnetIds,
   region: config.region,
-  version: config.kubernetesVersion,
+  version: plan.kubernetesVersion,
   adminPrincipalArns: [...config.adminPrincipalArns],
   deployerAdmin: config.deployerAdmin,
-  principalGroups: principalGroups(config.teams),
+  principalGroups: principalGroups(plan.teams.map((t) => t.spec)),
   publicAccessCidrs: config.publicAccessCidrs,
   tags,
 });
 
-// The Kubernetes side of the platform, from the same pool specs as the node groups below.
+// The Kubernetes side of the platform, rendered from the same plan as the node groups below.
 const platform = new AiPlatform(new App(), 'platform', {
-  clusterName,
-  pools: config.pools,
-  nodeRole: karpenterNodeRoleName(clusterName),
-  controllerNodeSelector: { [POOL_LABEL]: SYSTEM_POOL_NAME },
-  workflows: config.workflows === 'argo-workflows' ? 'argo-workflows' : 'none',
-  ...(config.artifactBucket ? { argoWorkflows: { artifacts: { bucket: config.artifactBucket, region: config.region } } } : {}),
-  monitoring: config.monitoring ? { prometheus: { ...config.alerting } } : false,
-  kueue: config.kueue,
-  kubeflowTrainer: config.kubeflowTrainer,
-  kubeflowPipelines: config.workflows === 'kubeflow',
-  clusterAutoscaler: config.pools.some((p) => p.provisioner === 'managed-node-group')
-    ? { region: config.region, kubernetesVersion: config.kubernetesVersion }
-    : false,
+  ...config.platform,
+  plan,
   releaseMaterializer: ReleaseMaterializer.external(),
 });
-
-const teams = config.teams.map((team) => platform.addTeam(team));
 if (config.artifactBucket) {
   new ArtifactStore('artifacts', {
     bucketName: config.artifactBucket,
     cluster: cluster.cluster,
-    teamNamespaces: teams.map((t) => t.namespace),
+    teamNamespaces: plan.teams.map((t) => t.namespace),
     tags,
   });
 }
@@ -79,38 +66,29 @@ const system = new SystemNodeGroup('system', {
 });
 const addons = new EksAddons('addons', {
   cluster: cluster.cluster,
-  version: config.kubernetesVersion,
+  version: plan.kubernetesVersion,
   versions: config.eksAddonVersions,
   enableNetworkPolicy: platform.writesNetworkPolicies,
   tags,
   dependsOn: [system],
 });
-const gpuNodeGroups = config.pools
-  .filter((pool) => pool.provisioner === 'managed-node-group')
-  .map(
-    (pool) =>
-      new GpuNodeGroup(`gpu-${pool.name}`, {
-        pool,
-        cluster: cluster.cluster,
-        clusterName,
-        nodeRoleArn: managedNodeRole.arn,
-        subnetIdsByZone: network.privateSubnetIdsByZone,
-        securityGroupIds: [cluster.clusterSecurityGroupId],
-        tags,
-        dependsOn: network.ready,
-      }),
-  );
-const karpenter = platform.karpenter
-  ? new KarpenterInfra('karpenter', {
-      clusterName,
+const gpuNodeGroups = plan.managedNodeGroupPools.map(
+  (pool) =>
+    new GpuNodeGroup(`gpu-${pool.name}`, {
+      pool,
       cluster: cluster.cluster,
-      region: config.region,
-      pools: platform.pools.map((p) => p.pool),
+      clusterName,
+      nodeRoleArn: managedNodeRole.arn,
+      subnetIdsByZone: network.privateSubnetIdsByZone,
+      securityGroupIds: [cluster.clusterSecurityGroupId],
       tags,
-    })
+      dependsOn: network.ready,
+    }),
+);
+const karpenter = plan.components.karpenter
+  ? new KarpenterInfra('karpenter', { clusterName, cluster: cluster.cluster, region: config.region, pools: plan.pools, tags })
   : undefined;
-
-const clusterAutoscaler = platform.clusterAutoscaler
+const clusterAutoscaler = plan.components.clusterAutoscaler
   ? new ClusterAutoscalerInfra('cluster-autoscaler', { clusterName, cluster: cluster.cluster, region: config.region, tags })
   : undefined;
 

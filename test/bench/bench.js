@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // `pnpm bench`: whole-process wall time and peak memory of `aiready synth`, for the reference stack
-// and for generated stacks with growing numbers of GPU pools. Not a test: it asserts nothing, it
-// measures. Run after `tsc -b` (the bench script does that).
+// and for generated stacks with growing numbers of GPU pools; then `aiready synth --render` against
+// the sum of `helm template` of the same releases (render-bench.js). Not a test: it asserts nothing,
+// it measures. Run after `tsc -b` (the bench script does that).
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+
+const { renderBench } = require('./render-bench');
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'packages/cli/bin/aiready.js');
@@ -114,3 +117,8 @@ const [one, , , big] = rows.slice(1);
 console.log(
   `\nGrowth from 1 to 200 pools: x${(big.seconds / one.seconds).toFixed(2)} time, x${(big.peakMiB / one.peakMiB).toFixed(2)} memory.`,
 );
+
+renderBench(RUNS).catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

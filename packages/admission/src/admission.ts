@@ -128,13 +128,13 @@ export function indexTarget(input: AdmissionInput): IndexedTarget {
   for (const r of releases) {
     if (r.createsNamespace) index.addNamespace(r.namespace);
     for (const ns of (r.type === 'kustomize' && KUSTOMIZE_FACTS[r.path ?? '']?.namespaces) || []) index.addNamespace(ns);
-    if (rendered.has(r.name)) continue;
-    for (const object of chartFacts(r)?.provides?.(r) ?? [])
-      index.add({
-        object,
-        origin: { release: r.name, provided: true },
-        namespace: isClusterScoped(object.kind) ? undefined : r.namespace,
-      });
+    // What the chart's operator creates at runtime (the GPU operator's DCGM Service) is in no rendered
+    // chart: a rendered release keeps those facts, and only its template objects come from rendering.
+    for (const object of chartFacts(r)?.provides?.(r) ?? []) {
+      const namespace = isClusterScoped(object.kind) ? undefined : r.namespace;
+      if (rendered.has(r.name) && index.find(object.kind, namespace, object.metadata?.name)) continue;
+      index.add({ object, origin: { release: r.name, provided: true }, namespace });
+    }
   }
   const pods = podTemplatesOf(index, argoControllers(index, releases));
   const limits = limitRangesByNamespace(index);

@@ -2,8 +2,9 @@
 'use strict';
 require('../lib/main')
   .main(process.argv.slice(2))
-  .then((code) => process.exit(code))
+  // Exit once stdout is flushed: a long diff piped to a file or a PR comment must not be cut.
+  .then((code) => process.stdout.write('', () => process.exit(code)))
   .catch((err) => {
     process.stderr.write(`aiready: ${err && err.stack ? err.stack : err}\n`);
-    process.exit(1);
+    process.exit(2);
   });

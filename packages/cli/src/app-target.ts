@@ -1,6 +1,6 @@
 // cdk8s apps as synth targets: the repository's examples, a team's app given with `--app <module>`, or
 // the cdk8s convention, a cdk8s.yaml whose `app:` command synthesizes into $CDK8S_OUTDIR.
-import type { AiPlatform, KubeObject, PlatformSummary } from '@aiready/k8s';
+import type { AiPlatform, KubeObject, PlatformSummary, ReleaseSpec } from '@aiready/k8s';
 import { execSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -20,6 +20,8 @@ export type AppSource =
 export interface AppObjects {
   readonly objects: KubeObject[];
   readonly summaries: PlatformSummary[];
+  /** The Helm releases of the app's charts (in-process only), for `--render`. */
+  readonly releases: readonly ReleaseSpec[];
   readonly prerequisites?: unknown;
 }
 
@@ -66,7 +68,8 @@ export function moduleObjects(file: string): AppObjects {
   if (!isApp(app)) throw new Error(`${file} must export buildApp(): App, or an App as \`app\` or default`);
   const objects = app.charts.flatMap((c) => c.toJson()) as KubeObject[];
   const platforms = app.charts.filter((c): c is AiPlatform => k8s.AiPlatform.isAiPlatform(c));
-  return { objects, summaries: platforms.map((p) => k8s.summarizePlatform(p)), prerequisites: mod.prerequisites };
+  const releases = app.charts.flatMap((c) => k8s.HelmRelease.all(c as unknown as AiPlatform).map((r) => r.spec));
+  return { objects, summaries: platforms.map((p) => k8s.summarizePlatform(p)), releases, prerequisites: mod.prerequisites };
 }
 
 /** Runs a cdk8s.yaml `app:` command with CDK8S_OUTDIR set, and reads the objects it wrote. */
@@ -80,7 +83,7 @@ export function commandObjects(command: string, cwd: string): AppObjects {
       .map((e) => path.join(e.parentPath, e.name))
       .sort();
     const objects = files.flatMap((f) => parseManifests(fs.readFileSync(f, 'utf8'), f).map((i) => i.object as KubeObject));
-    return { objects, summaries: [] };
+    return { objects, summaries: [], releases: [] };
   } catch (err) {
     const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? '';
     throw new Error(`cdk8s.yaml app command \`${command}\` failed: ${(err as Error).message}\n${stderr}`);

@@ -1,10 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { defaultCacheDir, defaultChartCache, kustomizeCache } from './chart-cache';
+import { pullCharts } from './charts-pull';
+import { diffCommand, DIFF_USAGE } from './diff-command';
+import { extractBundled, resolveHelm } from './helm';
 import { pruneRemovedTargets, synthAll, writeTargets } from './synth';
 import { validateCommand } from './validate-command';
 
-const USAGE = `usage: aiready synth [--out DIR] [--only TARGET]... [--stack-dir DIR]... [--app MODULE] [--render-kustomize]
+const USAGE = `usage: aiready synth [--out DIR] [--only TARGET]... [--stack-dir DIR]... [--app MODULE]
+                     [--render [--chart-cache DIR] [--kustomize-cache DIR] [--cache-dir DIR] [--helm PATH] [--kubectl PATH]]
        aiready validate [DIR|FILE] (see aiready validate --help)
+       aiready charts pull [--chart-cache DIR] [--cache-dir DIR] [--helm PATH]
+       ${DIFF_USAGE.split('\n').join('\n       ')}
        aiready --version
 
 Synthesizes, offline, every stack config (Pulumi.<stack>.yaml) of every Pulumi project (a folder with a
@@ -16,21 +23,51 @@ buildApp(): App or an App, or else the app: command of a cdk8s.yaml) into DIR (d
   <project>-<stack>/SUMMARY.md   pools, GPUs, cost, versions, warnings, plan
   examples/<name>/...            the same for each example
   app/...                        the same for the team's app
-Every target is validated against the bundled upstream schemas (as \`aiready validate\` does), then
+Every values key of every Helm release is checked against the pinned chart. Every target is validated
+against the bundled upstream schemas (as \`aiready validate\` does), then
 goes through offline admission (what the cluster would refuse or never run: Pod Security, quotas,
 references, scheduling, CRDs, webhooks, network policy, IAM); nothing is written unless every target
 synthesizes, validates and is admitted. Needs no network, credentials or Pulumi CLI. One line per
 target as it finishes, with its time and object count. Without --only, the folders of targets that no
 longer exist are removed from DIR.
 
---render-kustomize also renders the kustomize bases a target installs (Kubeflow Pipelines, from its
-pinned git tag, with aiready's patches) with \`kubectl kustomize\` into <target>/rendered/. That one
-fetches from GitHub: it needs kubectl, git and the network.`;
+--render also renders every Helm release (helm template, with exactly the values aiready sets, the
+target's namespace and Kubernetes version) and every kustomize base of each target into
+<target>/rendered/<release>/<kind>.yaml, offline, from the chart cache (--chart-cache, default
+<cache dir>/charts; fill it with \`aiready charts pull\`; kustomize bases from --kustomize-cache,
+default <chart cache>/kustomize). helm is the bundled 3.17.2 unless --helm names another; kubectl
+(for kustomize) the bundled 1.32.3 unless --kubectl does. Rendered releases are cached under
+--cache-dir (default $XDG_CACHE_HOME/aiready).
+
+charts pull: fetches every chart of the version lock with \`helm pull\`, and the kustomize bases
+with git, into the chart cache. Needs the network.`;
+
+interface Flags {
+  readonly values: Map<string, string[]>;
+  readonly switches: Set<string>;
+  readonly positional: string[];
+}
+
+/** Parses `--flag VALUE`, `--switch` and positional arguments; a message on a bad argument. */
+function parseFlags(args: readonly string[], withValue: readonly string[], switches: readonly string[]): Flags | string {
+  const flags: Flags = { values: new Map(), switches: new Set(), positional: [] };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (withValue.includes(arg)) {
+      if (args[i + 1] === undefined) return `${arg} needs a value`;
+      flags.values.set(arg, [...(flags.values.get(arg) ?? []), args[++i]]);
+    } else if (switches.includes(arg)) flags.switches.add(arg);
+    else if (arg.startsWith('--')) return `unknown argument '${arg}'`;
+    else flags.positional.push(arg);
+  }
+  return flags;
+}
 
 /** The `aiready` command. Returns the process exit code. */
 export async function main(
   argv: readonly string[],
   log: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+  out: (s: string) => void = (s) => process.stdout.write(s),
 ): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
@@ -42,6 +79,8 @@ export async function main(
     return 0;
   }
   if (command === 'validate') return validateCommand(rest, log);
+  if (command === 'diff') return diffCommand(rest, log, out);
+  if (command === 'charts') return chartsCommand(rest, log);
   if (command !== 'synth') {
     log(`aiready: unknown command '${command}'\n\n${USAGE}`);
     return 2;
@@ -50,28 +89,43 @@ export async function main(
     log(USAGE);
     return 0;
   }
-  let outDir = 'dist';
-  const only: string[] = [];
-  const stackDirs: string[] = [];
-  let app: string | undefined;
-  let renderKustomize = false;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (arg === '--out' && rest[i + 1]) outDir = rest[++i];
-    else if (arg === '--only' && rest[i + 1]) only.push(rest[++i]);
-    else if (arg === '--app' && rest[i + 1]) app = rest[++i];
-    else if (arg === '--stack-dir' && rest[i + 1]) stackDirs.push(path.resolve(rest[++i]));
-    else if (arg === '--render-kustomize') renderKustomize = true;
-    else {
-      log(`aiready: unknown argument '${arg}'\n\n${USAGE}`);
-      return 2;
-    }
+  const flags = parseFlags(
+    rest,
+    ['--out', '--only', '--stack-dir', '--app', '--chart-cache', '--kustomize-cache', '--cache-dir', '--helm', '--kubectl'],
+    ['--render'],
+  );
+  if (typeof flags === 'string' || flags.positional.length) {
+    log(`aiready: ${typeof flags === 'string' ? flags : `unexpected '${flags.positional[0]}'`}\n\n${USAGE}`);
+    return 2;
   }
+  const one = (name: string) => flags.values.get(name)?.slice(-1)[0];
+  const outDir = one('--out') ?? 'dist';
+  const only = flags.values.get('--only') ?? [];
+  const stackDirs = (flags.values.get('--stack-dir') ?? []).map((d) => path.resolve(d));
+  const app = one('--app');
   const root = process.cwd();
   const notProject = stackDirs.find((d) => !fs.existsSync(path.join(d, 'Pulumi.yaml')));
   if (notProject) {
     log(`aiready synth: --stack-dir ${notProject} has no Pulumi.yaml; give the folder of a Pulumi project`);
     return 2;
+  }
+  let render;
+  if (flags.switches.has('--render')) {
+    const cacheDir = path.resolve(one('--cache-dir') ?? defaultCacheDir());
+    const chartCache = path.resolve(one('--chart-cache') ?? defaultChartCache(cacheDir));
+    let kubectl: string | undefined;
+    try {
+      render = {
+        helm: resolveHelm({ helm: one('--helm'), cacheDir }),
+        kubectl: () => (kubectl ??= one('--kubectl') ?? extractBundled(cacheDir, 'kubectl')),
+        chartCache,
+        kustomizeCache: path.resolve(one('--kustomize-cache') ?? kustomizeCache(chartCache)),
+        renderCache: path.join(cacheDir, 'render'),
+      };
+    } catch (err) {
+      log(`aiready synth --render: ${(err as Error).message}`);
+      return 1;
+    }
   }
   const report = await synthAll({
     root,
@@ -79,7 +133,7 @@ export async function main(
     only,
     stackDirs,
     app,
-    renderKustomize,
+    render,
     onTarget: (t) =>
       log(`aiready synth: ${t.id} ${t.ok ? 'done' : 'FAILED'} in ${(t.ms / 1000).toFixed(1)} s (${t.objects} objects)`),
   });
@@ -101,7 +155,10 @@ export async function main(
     for (const removed of pruneRemovedTargets(path.resolve(root, outDir), report.targets))
       log(`aiready synth: removed ${path.join(outDir, removed)} (its source is gone)`);
   for (const t of report.targets) {
-    log(`aiready synth: ${path.join(outDir, t.id)} (${t.objects} objects, ${t.files.size} files)`);
+    const rendered = t.render
+      ? `; rendered ${t.render.objects} objects of ${t.releases.length + t.kustomizations.length} releases, ${t.render.rendered} rendered now, ${t.render.cached} from cache`
+      : '';
+    log(`aiready synth: ${path.join(outDir, t.id)} (${t.objects} objects, ${t.files.size} files${rendered})`);
     for (const w of t.warnings) log(`  warning: ${w}`);
   }
   return 0;
@@ -111,4 +168,24 @@ export async function main(
 function version(): string {
   const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '../package.json'), 'utf8')) as { version: string };
   return `aiready ${manifest.version}`;
+}
+
+async function chartsCommand(args: readonly string[], log: (s: string) => void): Promise<number> {
+  const flags = parseFlags(args, ['--chart-cache', '--cache-dir', '--helm'], []);
+  if (typeof flags === 'string' || flags.positional.join(' ') !== 'pull') {
+    log(`aiready: ${typeof flags === 'string' ? flags : 'charts takes one subcommand: pull'}\n\n${USAGE}`);
+    return 2;
+  }
+  const one = (name: string) => flags.values.get(name)?.slice(-1)[0];
+  const cacheDir = path.resolve(one('--cache-dir') ?? defaultCacheDir());
+  const chartCache = path.resolve(one('--chart-cache') ?? defaultChartCache(cacheDir));
+  try {
+    const helm = resolveHelm({ helm: one('--helm'), cacheDir });
+    const pulled = await pullCharts(helm.path, chartCache, log);
+    log(`aiready charts pull: ${pulled} fetched into ${chartCache}`);
+    return 0;
+  } catch (err) {
+    log(`aiready charts pull: ${(err as Error).message}`);
+    return 1;
+  }
 }

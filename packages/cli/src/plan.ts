@@ -1,5 +1,5 @@
 // The offline plan: what a stack would create in the cloud, from the resources recorded under mocks.
-import { sortKeysDeep, KubeObject } from '@aiready/k8s';
+import { sortKeysDeep, KubeObject, ReleaseSummary, Values } from '@aiready/k8s';
 import { RecordedResource, resourceKey } from './recorded-resource';
 
 /** One cloud resource of the plan. */
@@ -123,4 +123,53 @@ export function planManifests(recorded: readonly RecordedResource[]): KubeObject
   return recorded
     .filter((r) => r.type === CONFIG_GROUP)
     .flatMap((r) => (Array.isArray(r.inputs.objs) ? (r.inputs.objs as KubeObject[]) : []));
+}
+
+const HELM_RELEASE = 'kubernetes:helm.sh/v3:Release';
+
+/**
+ * Every Helm release the stack installs, as Pulumi's helm.v3.Release gets it (name, chart, version,
+ * namespace, values, skipCrds): what `--render` renders. The component comes from the platform
+ * summary; a release the program adds by itself is its own component.
+ */
+export function planReleases(
+  recorded: readonly RecordedResource[],
+  summary: readonly Pick<ReleaseSummary, 'releaseName' | 'component'>[] = [],
+): {
+  releaseName: string;
+  component: string;
+  chart: string;
+  version: string;
+  namespace: string;
+  values: Values;
+  skipCrds: boolean;
+}[] {
+  return recorded
+    .filter((r) => r.type === HELM_RELEASE)
+    .map((r) => {
+      const i = r.inputs as {
+        name?: string;
+        chart?: string;
+        version?: string;
+        namespace?: string;
+        values?: Values;
+        skipCrds?: boolean;
+      };
+      const releaseName = i.name ?? r.name;
+      if (!i.chart || !i.version)
+        throw new Error(
+          `helm.v3.Release ${r.name} has no ${i.chart ? 'version' : 'chart'}: pin its chart version so it can be reviewed`,
+        );
+      return {
+        releaseName,
+        component: summary.find((s) => s.releaseName === releaseName)?.component ?? releaseName,
+        // `oci://registry/path/chart` or a chart name with repositoryOpts.
+        chart: i.chart.slice(i.chart.lastIndexOf('/') + 1),
+        version: i.version,
+        namespace: i.namespace ?? 'default',
+        values: i.values ?? {},
+        skipCrds: i.skipCrds ?? false,
+      };
+    })
+    .sort((a, b) => a.releaseName.localeCompare(b.releaseName));
 }

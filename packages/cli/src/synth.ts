@@ -1,12 +1,12 @@
 // `aiready synth`: every stack config (under Pulumi mocks) and every example into dist/, offline.
-import { AireadyValidationError } from '@aiready/core';
+import { AireadyValidationError, DEFAULT_KUBERNETES_VERSION } from '@aiready/core';
 import type { KubeObject, PlatformSummary } from '@aiready/k8s';
 import { layoutManifests } from '@aiready/k8s';
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildPlan, planManifests } from './plan';
+import { buildPlan, planManifests, planReleases } from './plan';
 import {
   acknowledgedLines,
   admissionWarnings,
@@ -18,7 +18,8 @@ import {
 import { AppObjects, appObjects, AppSource, findAppSource, moduleObjects } from './app-target';
 import { staleProblem } from './freshness';
 import { findStacks, projectStacks, SECRET_PLACEHOLDER, StackTarget } from './pulumi-project';
-import { renderedFiles } from './render-kustomize';
+import type { RenderableRelease } from './render-helm';
+import { RenderedTarget, RenderSetup, renderTargets } from './render-target';
 import type { StackRunResult } from './run-stack';
 import { renderSummary, SummaryInput } from './summary';
 import { validateOutputs } from './validate-targets';
@@ -32,8 +33,14 @@ export interface TargetOutput {
   readonly objects: number;
   /** The Kubernetes objects of manifests/, as synthesized (validated before anything is written). */
   readonly manifestObjects: readonly KubeObject[];
-  /** The kustomize bases the target installs, for `--render-kustomize`. */
+  /** The kustomize bases the target installs, for `--render`. */
   readonly kustomizations: PlatformSummary['kustomizations'];
+  /** The Helm releases the target installs, as their installer gets them, for `--render`. */
+  readonly releases: readonly RenderableRelease[];
+  /** Kubernetes version of the target's cluster. */
+  readonly kubeVersion: string;
+  /** What `--render` did, when asked. */
+  readonly render?: RenderedTarget;
   /** What offline admission checks, once rendered objects (if any) are in. */
   readonly admission: TargetAdmission;
   /** SUMMARY.md's content, written once admission has run. */
@@ -54,8 +61,11 @@ export interface SynthOptions {
   readonly stackDirs?: readonly string[];
   /** Only these target ids (`ai-platform-dev`, `examples/gpu-inference`). @default - all */
   readonly only?: readonly string[];
-  /** Render kustomize bases with `kubectl kustomize` into `rendered/` (needs the network). @default false */
-  readonly renderKustomize?: boolean;
+  /**
+   * Render every Helm release and kustomize base into `rendered/`, offline, from the chart cache.
+   * @default - not rendered
+   */
+  readonly render?: RenderSetup;
   /** Called as each target finishes synthesizing, for progress. @default - no progress */
   readonly onTarget?: (progress: TargetProgress) => void;
 }
@@ -116,6 +126,9 @@ function stackOutput(id: string, result: StackRunResult): TargetOutput {
     objects: manifests.reduce((s, m) => s + m.objects, 0),
     manifestObjects,
     kustomizations: platform?.kustomizations ?? [],
+    releases: planReleases(recorded, platform?.releases ?? []),
+    kubeVersion:
+      plan.resources.find((r) => r.type === 'aws:eks/cluster:Cluster')?.inputs.version?.toString() ?? DEFAULT_KUBERNETES_VERSION,
     admission: {
       objects: manifestObjects,
       plan,
@@ -128,7 +141,7 @@ function stackOutput(id: string, result: StackRunResult): TargetOutput {
 }
 
 /** The review tree of a cdk8s app's objects (an example, or a team's app). */
-function appOutput(id: string, title: string, { objects, summaries, prerequisites }: AppObjects): TargetOutput {
+function appOutput(id: string, title: string, { objects, summaries, releases, prerequisites }: AppObjects): TargetOutput {
   const manifests = layoutManifests(objects);
   const warnings = summaries.flatMap((s) => s.warnings.map((w) => `${w.path}: ${w.message}`));
   const files = new Map<string, string>();
@@ -140,6 +153,9 @@ function appOutput(id: string, title: string, { objects, summaries, prerequisite
     objects: objects.length,
     manifestObjects: objects,
     kustomizations: summaries.flatMap((s) => s.kustomizations),
+    releases,
+    // cdk8s apps name no cluster: they are rendered for the default version aiready provisions.
+    kubeVersion: DEFAULT_KUBERNETES_VERSION,
     admission: {
       objects,
       prerequisites: declaredPrerequisites(prerequisites, title),
@@ -249,12 +265,17 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
   for (const dir of examples)
     inProcess(`examples/${path.basename(dir)}`, () => exampleOutput(`examples/${path.basename(dir)}`, dir));
   if (appSource && wanted('app')) inProcess('app', () => appOutput('app', 'App', appObjects(appSource)));
-  const rendered: TargetOutput[] = [];
-  for (const t of targets) {
-    try {
-      rendered.push(options.renderKustomize ? { ...t, files: new Map([...t.files, ...renderedFiles(t.kustomizations)]) } : t);
-    } catch (err) {
-      errors.push({ id: t.id, message: (err as Error).message });
+  let rendered: TargetOutput[] = targets;
+  if (options.render && !errors.length) {
+    const renders = await renderTargets(
+      targets.map((t) => ({ ...t, objects: t.manifestObjects })),
+      options.render,
+    );
+    rendered = [];
+    for (const t of targets) {
+      const r = renders.get(t.id)!;
+      if (r instanceof Error) errors.push({ id: t.id, message: r.message });
+      else rendered.push({ ...t, files: new Map([...t.files, ...r.files]), render: r });
     }
   }
   // Schemas first (every object valid on its own), then admission (the target as a cluster would take it).

@@ -1,63 +1,93 @@
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { renderKustomization } from '../src/render-kustomize';
+import { localizeBase, parseRemote, renderKustomization } from '../src/render-kustomize';
+import { bundledKubectlForTests, withBinaries } from './fixtures';
 
-function hasKubectl(): boolean {
-  try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * A local kustomize cache like ../shared/kustomize: a pinned base whose kustomization names a remote
+ * base of another repository, and that repository's copy.
+ */
+function fixtureCache(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-kcache-'));
+  const write = (file: string, doc: unknown) => {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), YAML.stringify(doc));
+  };
+  write('kubeflow-pipelines@2.17.0/manifests/base/kustomization.yaml', {
+    namespace: 'kubeflow',
+    resources: ['namespace.yaml', 'https://github.com/argoproj/argo-workflows/manifests/base/controller?ref=v4.0.5&timeout=60s'],
+  });
+  write('kubeflow-pipelines@2.17.0/manifests/base/namespace.yaml', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'kubeflow', labels: { upstream: 'kept' } },
+  });
+  write('argo-workflows@v4.0.5/manifests/base/controller/kustomization.yaml', { resources: ['cm.yaml'] });
+  write('argo-workflows@v4.0.5/manifests/base/controller/cm.yaml', {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'workflow-controller-configmap' },
+  });
+  return root;
 }
-const kubectl = hasKubectl();
-if (!kubectl) process.stderr.write('SKIPPED: render-kustomize tests need kubectl on the PATH, and it is not there\n');
-const withKubectl = kubectl ? test : test.skip;
 
-/** A local stand-in for a remote base: the namespace it creates and one object in it. */
-function fixtureBase(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-base-'));
-  fs.writeFileSync(path.join(dir, 'kustomization.yaml'), YAML.stringify({ resources: ['namespace.yaml', 'configmap.yaml'] }));
-  fs.writeFileSync(
-    path.join(dir, 'namespace.yaml'),
-    YAML.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubeflow', labels: { upstream: 'kept' } } }),
-  );
-  fs.writeFileSync(
-    path.join(dir, 'configmap.yaml'),
-    YAML.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'kubeflow' }, data: { a: 'b' } }),
-  );
-  return dir;
-}
+const kfp = {
+  name: 'kubeflow-pipelines-cluster',
+  url: 'github.com/kubeflow/pipelines/manifests/base?ref=2.17.0',
+  namespace: 'kubeflow',
+  wave: -2,
+  namespaceLabels: { 'pod-security.kubernetes.io/enforce': 'baseline' },
+};
 
-describe('renderKustomization', () => {
-  withKubectl('renders the base with the namespace labels patched in, as Argo CD applies it', () => {
-    const base = fixtureBase();
-    const out = renderKustomization({
-      name: 'kubeflow-pipelines-cluster',
-      // Kustomize takes local bases only as relative paths; the overlay is a sibling folder in the temp dir.
-      url: `../${path.basename(base)}`,
-      namespace: 'kubeflow',
-      wave: -2,
-      namespaceLabels: { 'pod-security.kubernetes.io/enforce': 'baseline' },
-    });
-    const objs = YAML.parseAllDocuments(out).map((d) => d.toJS());
-    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Namespace/kubeflow', 'ConfigMap/c']);
-    expect(objs[0].metadata.labels).toEqual({ upstream: 'kept', 'pod-security.kubernetes.io/enforce': 'baseline' });
-    fs.rmSync(base, { recursive: true, force: true });
+describe('parseRemote', () => {
+  it.each([
+    [
+      'github.com/kubeflow/pipelines/manifests/kustomize/env?ref=2.17.0',
+      { org: 'kubeflow', repo: 'pipelines', path: 'manifests/kustomize/env', ref: '2.17.0' },
+    ],
+    [
+      'https://github.com/argoproj/argo-workflows/manifests/base?ref=v4.0.5&timeout=60s',
+      { org: 'argoproj', repo: 'argo-workflows', path: 'manifests/base', ref: 'v4.0.5' },
+    ],
+    ['../local/base', undefined],
+  ])('%s', (url, expected) => {
+    expect(parseRemote(url)).toEqual(expected);
+  });
+});
+
+describe('localizeBase', () => {
+  it('copies the base and the remote bases it names, pointing each reference at its local copy', () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-kwork-'));
+    const base = localizeBase(fixtureCache(), kfp.url, work);
+    expect(base).toBe(path.join(work, 'kubeflow-pipelines@2.17.0/manifests/base'));
+    expect(YAML.parse(fs.readFileSync(path.join(base, 'kustomization.yaml'), 'utf8')).resources).toEqual([
+      'namespace.yaml',
+      '../../../argo-workflows@v4.0.5/manifests/base/controller',
+    ]);
   });
 
-  withKubectl("says what failed, with kubectl's message, when the base cannot be rendered", () => {
-    expect(() => renderKustomization({ name: 'x', url: '/nonexistent/aiready-base', namespace: 'kubeflow', wave: -1 })).toThrow(
-      /kubectl kustomize \/nonexistent\/aiready-base failed \(it fetches the pinned git tag, so it needs the network\):\n.+/,
+  it('throws when a base is not in the cache, naming what to fetch', () => {
+    expect(() => localizeBase(fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-empty-')), kfp.url, os.tmpdir())).toThrow(
+      /kustomize base github\.com\/kubeflow\/pipelines@2\.17\.0 is not in .* \(looked for pipelines@2\.17\.0, kubeflow-pipelines@2\.17\.0\)\. Fix: run `aiready charts pull`/,
     );
   });
+});
 
-  test('says so when kubectl is missing', () => {
-    expect(() =>
-      renderKustomization({ name: 'x', url: '/tmp', namespace: 'kubeflow', wave: -1 }, 'aiready-no-such-kubectl'),
-    ).toThrow('--render-kustomize needs aiready-no-such-kubectl on the PATH');
+describe('renderKustomization', () => {
+  withBinaries('renders the pinned base offline with the namespace labels patched in, as it is installed', async () => {
+    const objs = await renderKustomization(kfp, fixtureCache(), bundledKubectlForTests());
+    expect(objs.map((o) => `${o.kind}/${o.metadata!.namespace ?? ''}/${o.metadata!.name}`)).toEqual([
+      'Namespace//kubeflow',
+      'ConfigMap/kubeflow/workflow-controller-configmap',
+    ]);
+    expect(objs[0].metadata!.labels).toEqual({ upstream: 'kept', 'pod-security.kubernetes.io/enforce': 'baseline' });
+  });
+
+  it('says so when kubectl is missing', async () => {
+    await expect(renderKustomization(kfp, fixtureCache(), '/nonexistent/kubectl')).rejects.toThrow(
+      'kubectl not found at /nonexistent/kubectl',
+    );
   });
 });

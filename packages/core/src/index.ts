@@ -27,3 +27,4 @@ export * from './platform/platform-schema';
 export * from './platform/team-plan';
 export * from './platform/queue-plan';
 export * from './platform/plan-platform';
+export * from './aws/node-facts';

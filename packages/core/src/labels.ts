@@ -64,6 +64,15 @@ export function tolerationFor(taint: Taint): Toleration {
   return { key: taint.key, operator: 'Exists', effect: taint.effect };
 }
 
+/** Whether any of `tolerations` tolerates `taint`, by the Kubernetes matching rules. */
+export function tolerates(tolerations: readonly Partial<Toleration>[], taint: Taint): boolean {
+  return tolerations.some(
+    (t) =>
+      (!t.effect || t.effect === taint.effect) &&
+      (t.operator === 'Exists' ? !t.key || t.key === taint.key : t.key === taint.key && (t.value ?? '') === (taint.value ?? '')),
+  );
+}
+
 /** Tolerations for a set of taints, without duplicates, in a stable order. */
 export function tolerationsFor(taints: readonly Taint[]): Toleration[] {
   const seen = new Map<string, Toleration>();

@@ -62,6 +62,22 @@ describe('a team ClusterQueue', () => {
     });
   });
 
+  test("the GPU borrowing limit is the team's borrowGpus, and CPU and memory follow the GPUs it may borrow", () => {
+    const p = plan([
+      { name: 'a', gpuQuota: { h100: 8 }, borrowGpus: { h100: 4 } },
+      { name: 'b', gpuQuota: { h100: 8 } },
+    ]);
+    const a = p.teams.find((t) => t.namespace === 'a')!;
+    const q = planTeamQueue(a, p.pools);
+    expect(q.resourceGroups[1].flavors[0].resources.find((r) => r.name === 'nvidia.com/gpu')).toEqual({
+      name: 'nvidia.com/gpu',
+      nominalQuota: 8,
+      borrowingLimit: 4,
+    });
+    // 4 H100s of a p5.48xlarge need 76.8 cores and 819 GiB at the default pod size: 77 and 819 borrowed
+    expect(a.borrowCompute).toEqual({ cpu: 77, memoryGiB: 819 });
+  });
+
   test('a team without GPUs keeps the first pool at zero, so a GPU pod is refused for quota, not as unknown', () => {
     const p = plan([{ name: 'data', computeQuota: { cpu: 8, memoryGiB: 32 } }]);
     const gpus = planTeamQueue(p.teams[0], p.pools).resourceGroups[1];

@@ -2,6 +2,7 @@ export * from './release/helm-release';
 export * from './release/release-materializer';
 export * from './release/kustomize-release';
 export * from './release/apply-order';
+export * from './release/chart-values';
 export * from './gitops/argocd-application';
 export * from './gpu/karpenter-plan';
 export * from './gpu/gpu-node-pool';

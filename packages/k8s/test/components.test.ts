@@ -13,6 +13,9 @@ describe('Karpenter', () => {
     expect(Number(crds.metadata.annotations['argocd.argoproj.io/sync-wave'])).toBeLessThan(
       Number(controller.metadata.annotations['argocd.argoproj.io/sync-wave']),
     );
+    // One owner per CRD: the controller chart's crds/ copies are skipped (Argo CD `helm.skipCrds`).
+    expect(controller.spec.source.helm.skipCrds).toBe(true);
+    expect(crds.spec.source.helm.skipCrds).toBeUndefined();
     expect(releaseValues(objs, 'karpenter').settings).toEqual({
       clusterName: 'c1',
       interruptionQueue: 'c1',

@@ -175,6 +175,21 @@ describe('NvidiaGpuOperator', () => {
       /values\.gpuCluster\.deployCR.*invalid/,
     ],
     ['the NFD choice is unknown', { nodeFeatureDiscovery: 'both' }, /nodeFeatureDiscovery/],
+    [
+      'a raw value sets a key the chart does not have (removed upstream in v25.3.0)',
+      { values: { operator: { defaultRuntime: 'containerd' } } },
+      /values\.operator\.defaultRuntime = "containerd": gpu-operator v26\.7\.0 has no values key .*nearest under operator: /,
+    ],
+    [
+      "overridden DaemonSet tolerations no longer tolerate the pools' taint",
+      { values: { daemonsets: { tolerations: [{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }] } } },
+      /values\.daemonsets\.tolerations = .*does not tolerate nvidia\.com\/gpu=true:NoSchedule \(pools g\).*"key":"nvidia\.com\/gpu","operator":"Exists"/,
+    ],
+    [
+      "overridden NFD worker tolerations no longer tolerate the pools' taint",
+      { values: { 'node-feature-discovery': { worker: { tolerations: [] } } } },
+      /values\.node-feature-discovery\.worker\.tolerations = \[\]: does not tolerate nvidia\.com\/gpu=true:NoSchedule/,
+    ],
   ];
   test.each(bad)('throws when %s', (_why, props, message) => {
     const chart = Testing.chart();
@@ -193,6 +208,17 @@ describe('NvidiaGpuOperator', () => {
     expect(() => new NvidiaGpuOperator(chart, 'op', { pools: [pool], mode: 'gpu-cluster' })).toThrow(
       /mode = "gpu-cluster".*'cluster-policy'/,
     );
+  });
+
+  test('tolerations added to the derived ones pass', () => {
+    const chart = Testing.chart();
+    const pool = new GpuNodePool(chart, 'p', { name: 'g', instanceTypes: ['g6.xlarge'], clusterName: 'c1' });
+    const tolerations = [
+      { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+      { key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' },
+    ];
+    new NvidiaGpuOperator(chart, 'op', { pools: [pool], values: { daemonsets: { tolerations } } });
+    expect(releaseValues(synth(chart), 'gpu-operator').daemonsets.tolerations).toEqual(tolerations);
   });
 
   test('throws when it serves no pool', () => {

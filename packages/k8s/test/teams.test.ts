@@ -171,7 +171,7 @@ describe('Team', () => {
 
   const bad: [string, TeamOptions, RegExp][] = [
     ['the name is not a DNS label', { name: 'Research Team' }, /name = "Research Team"/],
-    ['a quota names no pool', { name: 'a', gpuQuota: { a100: 1 } }, /gpuQuota\["a100"\].*use one of h100, mig, shared, l40s/],
+    ['a quota names no pool', { name: 'a', gpuQuota: { a100: 1 } }, /gpuQuota\["a100"\].*use one of h100, l40s, mig, shared/],
     ['a quota is negative', { name: 'a', gpuQuota: { h100: -1 } }, /gpuQuota\["h100"\] = -1/],
     ['baseline has no reason', { name: 'a', podSecurity: 'baseline' }, /podSecurityReason/],
   ];

@@ -40,7 +40,12 @@ describe('GpuNodeGroup', () => {
       subnetIds: ['subnet-a', 'subnet-b'],
     });
     const lt = byName('aws:ec2/launchTemplate:LaunchTemplate', 'gpu-lt');
-    expect(lt.inputs.metadataOptions).toEqual({ httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 });
+    expect(lt.inputs.metadataOptions).toEqual({
+      httpEndpoint: 'enabled',
+      httpTokens: 'required',
+      httpPutResponseHopLimit: 1,
+      httpProtocolIpv6: 'disabled',
+    });
     expect(lt.inputs.blockDeviceMappings[0].ebs).toMatchObject({
       encrypted: 'true',
       volumeType: 'gp3',

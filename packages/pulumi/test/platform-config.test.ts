@@ -39,7 +39,9 @@ describe('readPlatformConfig', () => {
   });
 
   test('defaults', () => {
-    expect(readPlatformConfig('ai-platform', base)).toEqual({
+    const config = readPlatformConfig('ai-platform', base);
+    const { plan, platform, ...cloud } = config;
+    expect(cloud).toEqual({
       clusterName: 'ai-dev',
       environment: 'dev',
       region: 'us-east-1',
@@ -52,12 +54,6 @@ describe('readPlatformConfig', () => {
       deployerAdmin: true,
       deployFromVpc: true,
       publicAccessCidrs: [],
-      pools: [{ name: 'l4', instanceTypes: ['g6.xlarge'] }],
-      teams: [],
-      workflows: 'argo-workflows',
-      monitoring: true,
-      kueue: false,
-      kubeflowTrainer: false,
       warnings: [
         {
           path: 'ai-platform:eksAddonVersions',
@@ -67,16 +63,28 @@ describe('readPlatformConfig', () => {
         },
       ],
     });
+    // The platform is the TypeScript API's PlatformSpec, with what the stack sets itself.
+    expect(platform).toEqual({
+      clusterName: 'ai-dev',
+      pools: [{ name: 'l4', instanceTypes: ['g6.xlarge'] }],
+      region: 'us-east-1',
+      controllerNodeSelector: { 'aiready.dev/pool': 'system' },
+    });
+    expect(plan.pools.map((p) => p.name)).toEqual(['l4']);
   });
 
   test('1.35 takes the pinned add-on versions; eksAddonVersions pins 1.36, and bad ones name the key', () => {
-    expect(readPlatformConfig('ai-platform', { ...base, 'ai-platform:kubernetesVersion': '1.35' }).warnings).toEqual([]);
+    expect(
+      readPlatformConfig('ai-platform', { ...base, 'ai-platform:kubernetesVersion': '1.35' }).warnings.filter((w) =>
+        w.path.endsWith('eksAddonVersions'),
+      ),
+    ).toEqual([]);
     const pinned = readPlatformConfig('ai-platform', {
       ...base,
       'ai-platform:eksAddonVersions': JSON.stringify({ coredns: 'v1.14.9-eksbuild.1' }),
     });
     expect(pinned.eksAddonVersions).toEqual({ coredns: 'v1.14.9-eksbuild.1' });
-    expect(pinned.warnings[0].message).not.toContain('coredns');
+    expect(pinned.warnings.find((w) => w.path.endsWith('eksAddonVersions'))!.message).not.toContain('coredns');
     expect(() =>
       readPlatformConfig('ai-platform', { ...base, 'ai-platform:eksAddonVersions': JSON.stringify({ coredns: 'latest' }) }),
     ).toThrow(/ai-platform:eksAddonVersions.coredns = "latest": not an EKS add-on version/);
@@ -133,11 +141,11 @@ describe('readPlatformConfig', () => {
 
   test.each([
     ['ai-platform:kubernetesVersion', '1.29', '1.34, 1.35, 1.36'],
-    ['ai-platform:environment', 'staging', 'dev, prod'],
+    ['ai-platform:environment', 'staging', "'dev', 'prod'"],
     ['ai-platform:pools', '[]', 'at least one GPU pool'],
-    ['ai-platform:monitoring', 'yes', 'true or false'],
-    ['ai-platform:adminPrincipalArns', '"arn"', 'list of strings'],
-    ['ai-platform:teams', '"research"', 'list of team objects'],
+    ['ai-platform:monitoring', 'yes', 'true, false or an object'],
+    ['ai-platform:adminPrincipalArns', '"arn"', 'a list'],
+    ['ai-platform:teams', '"research"', 'a list'],
     ['ai-platform:kueue', '"yes"', 'true or false'],
   ])('throws when %s is %s', (key, value, fix) => {
     expect(() => readPlatformConfig('ai-platform', { ...base, [key]: value })).toThrow(
@@ -166,7 +174,9 @@ describe('readPlatformConfig', () => {
 
   test('workflows: kubeflow switches Argo Workflows for Kubeflow Trainer in one value', () => {
     const kubeflow = { ...base, 'ai-platform:workflows': 'kubeflow' };
-    expect(readPlatformConfig('ai-platform', kubeflow)).toMatchObject({ workflows: 'kubeflow', kubeflowTrainer: true });
+    const { plan } = readPlatformConfig('ai-platform', kubeflow);
+    expect(plan.components).toMatchObject({ kubeflowTrainer: true, kubeflowPipelines: true });
+    expect(plan.components.argoWorkflows).toBeUndefined();
     expect(() => readPlatformConfig('ai-platform', { ...kubeflow, 'ai-platform:kubeflowTrainer': 'false' })).toThrow(
       /ai-platform:kubeflowTrainer.*contradicts workflows: kubeflow/,
     );
@@ -183,11 +193,95 @@ describe('readPlatformConfig', () => {
       /ai-platform:vpcCidr = "10.1.0.0\/16".*no effect with existingVpc/,
     );
     expect(() => readPlatformConfig('ai-platform', { ...base, 'ai-platform:existingVpc': '"vpc-1"' })).toThrow(
-      /ai-platform:existingVpc.*not a VPC description/,
+      /ai-platform:existingVpc = "vpc-1": must be an object/,
     );
   });
 
   test('other namespaces are ignored', () => {
     expect(() => readPlatformConfig('ai-platform', { ...base, 'kubernetes:context': 'x' })).not.toThrow();
+  });
+
+  test.each([
+    [
+      'a pool',
+      'ai-platform:pools',
+      JSON.stringify([{ name: 'l4', instanceTypes: ['g6.xlarge'], capacityTyp: 'spot' }]),
+      /ai-platform:pools\[0\]\.capacityTyp = "spot": not a known setting.*did you mean capacityType\?/,
+    ],
+    [
+      'a pool',
+      'ai-platform:pools',
+      JSON.stringify([{ name: 'l4', instanceTypes: ['g6.xlarge'], maxNode: 50 }]),
+      /ai-platform:pools\[0\]\.maxNode = 50:.*did you mean maxNodes\?/,
+    ],
+    [
+      'a team',
+      'ai-platform:teams',
+      JSON.stringify([{ name: 'a', editGroup: ['x'] }]),
+      /ai-platform:teams\[0\]\.editGroup = \["x"\]:.*did you mean editGroups\?/,
+    ],
+    [
+      'sharing',
+      'ai-platform:pools',
+      JSON.stringify([{ name: 'l4', instanceTypes: ['g6.xlarge'], sharing: { mode: 'time-slicing', replica: 4 } }]),
+      /ai-platform:pools\[0\]\.sharing\.replica = 4:.*did you mean replicas\?/,
+    ],
+    [
+      'monitoring',
+      'ai-platform:monitoring',
+      JSON.stringify({ prometheus: { retension: '30d' } }),
+      /ai-platform:monitoring\.prometheus\.retension = "30d":.*did you mean retention\?/,
+    ],
+  ])('throws when a key inside %s is misspelled: it would be silently dropped', (_what, key, value, message) => {
+    expect(() => readPlatformConfig('ai-platform', { ...base, [key]: value })).toThrow(message);
+  });
+
+  test('throws when the project namespace is misspelled', () => {
+    expect(() => readPlatformConfig('ai-platform', { ...base, 'ai-platfrom:kueue': 'true' })).toThrow(
+      /ai-platfrom:kueue = "true": 'ai-platfrom' is not a config namespace here.*did you mean ai-platform:kueue\?/,
+    );
+  });
+
+  test('an unquoted 1.30 that YAML reads as 1.3 is refused with the quoting fix; 1.35 as a number is fine', () => {
+    expect(readPlatformConfig('ai-platform', { ...base, 'ai-platform:kubernetesVersion': '1.35' }).kubernetesVersion).toBe(
+      '1.35',
+    );
+    expect(() => readPlatformConfig('ai-platform', { ...base, 'ai-platform:kubernetesVersion': '1.3' })).toThrow(
+      /ai-platform:kubernetesVersion = 1.3: outside the supported Kubernetes range/,
+    );
+  });
+
+  test('with the stack file, every problem names its line and column there', () => {
+    // GIVEN a stack file whose pool has a misspelled key
+    const text = [
+      'config:',
+      '  aws:region: us-east-1',
+      '  ai-platform:clusterName: ai-dev',
+      '  ai-platform:deployFromVpc: true',
+      '  ai-platform:pools:',
+      '    - name: l4',
+      '      instanceTypes: [g6.xlarge]',
+      '      maxNode: 50',
+      '',
+    ].join('\n');
+    const config = {
+      'aws:region': 'us-east-1',
+      'ai-platform:clusterName': 'ai-dev',
+      'ai-platform:deployFromVpc': 'true',
+      'ai-platform:pools': JSON.stringify([{ name: 'l4', instanceTypes: ['g6.xlarge'], maxNode: 50 }]),
+    };
+    // THEN the error points at the line of the bad key
+    expect(() => readPlatformConfig('ai-platform', config, { file: '/x/Pulumi.dev.yaml', text })).toThrow(
+      /ai-platform:pools\[0\]\.maxNode \(Pulumi\.dev\.yaml:8:16\) = 50/,
+    );
+  });
+
+  test('artifactBucket and argoWorkflows.artifacts cannot both name a repository', () => {
+    const both = {
+      ...base,
+      'ai-platform:artifactBucket': 'acme-artifacts',
+      'ai-platform:argoWorkflows': JSON.stringify({ artifacts: { bucket: 'other', region: 'us-east-1' } }),
+    };
+    expect(() => readPlatformConfig('ai-platform', both)).toThrow(/ai-platform:argoWorkflows\.artifacts.*keep one/);
   });
 });

@@ -34,6 +34,9 @@ describe('PlatformDeployment', () => {
       createNamespace: false,
     });
     expect(karpenter.inputs.repositoryOpts).toBeUndefined();
+    // The karpenter-crd release owns Karpenter's CRDs; the controller chart's copies are skipped.
+    expect(karpenter.inputs.skipCrds).toBe(true);
+    expect(releases.find((r) => r.inputs.name === 'karpenter-crd')!.inputs.skipCrds).toBeUndefined();
     const operator = releases.find((r) => r.inputs.name === 'gpu-operator')!;
     expect(operator.inputs).toMatchObject({
       chart: 'gpu-operator',

@@ -65,7 +65,7 @@ export interface PlannedComponents {
 export interface PlatformPlan {
   readonly clusterName: string;
   readonly kubernetesVersion: KubernetesVersion;
-  /** Every pool, normalised once, in spec order. */
+  /** Every pool, normalised once, by name: the order of the spec changes nothing. */
   readonly pools: readonly GpuPool[];
   /** Pools Karpenter provisions. */
   readonly karpenterPools: readonly GpuPool[];
@@ -75,7 +75,7 @@ export interface PlatformPlan {
   readonly nodeRole: string;
   readonly controllerNodeSelector?: Readonly<Record<string, string>>;
   readonly components: PlannedComponents;
-  /** The teams of the spec, planned together. */
+  /** The teams of the spec, planned together, by name. */
   readonly teams: readonly TeamPlan[];
   readonly values: PlatformValueOverrides;
   /** Soft issues; the summary lists them. */
@@ -176,6 +176,8 @@ export function planPlatform(spec: PlatformSpec, scope = 'platform'): PlatformPl
     const pool = checkGpuPool(poolSpec, `pools[${i}]`, problems);
     if (pool) pools.push(pool);
   });
+  // Everything downstream lists pools by name, so declaration order never shows.
+  pools.sort((a, b) => a.name.localeCompare(b.name));
   const version = kubernetesVersion(spec.kubernetesVersion, 'kubernetesVersion', problems);
   const warnings: ValidationWarning[] = pools.flatMap((p) => p.warnings);
   const managed = pools.filter((p) => p.provisioner === 'managed-node-group');
@@ -318,6 +320,8 @@ export function planPlatform(spec: PlatformSpec, scope = 'platform'): PlatformPl
   const teams = planTeams(spec.teams ?? [], { pools, components }, spec, (i) => `teams[${i}]`, problems);
   problems.throwIfAny();
   if (pools.length !== spec.pools.length) throw new AireadyValidationError(scope, problems.problems);
+  // Everything downstream lists teams (like pools) by name, so declaration order never shows.
+  teams.sort((a, b) => a.namespace.localeCompare(b.namespace));
   return {
     clusterName: spec.clusterName,
     kubernetesVersion: version,

@@ -124,7 +124,11 @@ function checkFields(
         path: join(path, key),
         value: value[key],
         problem: 'not a known setting here, so it would be ignored',
-        fix: known.length ? `did you mean ${nearest(key, known, 1)[0]}? (known: ${known.join(', ')})` : 'remove it',
+        fix: !known.length
+          ? 'remove it'
+          : known.length <= 12
+            ? `did you mean ${nearest(key, known, 1)[0]}? (known: ${known.join(', ')})`
+            : `did you mean ${nearest(key, known, 1)[0]}?`,
       });
       continue;
     }
@@ -224,7 +228,8 @@ export function checkShape(schema: Schema, value: unknown, path: string, problem
       if (value !== false) checkShape(schema.schema, value, path, problems);
       break;
     case 'boolean-or':
-      if (typeof value !== 'boolean') checkShape(schema.schema, value, path, problems);
+      if (typeof value !== 'boolean' && (typeof value !== 'object' || value === null || Array.isArray(value))) wrong();
+      else if (typeof value !== 'boolean') checkShape(schema.schema, value, path, problems);
       break;
     case 'either': {
       // The shape that fits best: no problems, else the fewest.

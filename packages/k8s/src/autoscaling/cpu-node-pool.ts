@@ -1,4 +1,11 @@
-import { AMI_FAMILIES, KARPENTER_LABELS, karpenterNodeRoleName, POOL_LABEL, WELL_KNOWN_LABELS } from '@aiready/core';
+import {
+  AMI_FAMILIES,
+  CPU_NODE_ROOT_GIB,
+  KARPENTER_LABELS,
+  karpenterNodeRoleName,
+  POOL_LABEL,
+  WELL_KNOWN_LABELS,
+} from '@aiready/core';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { encryptedGp3, nodeClassBase, requirement } from '../gpu/karpenter-plan';
@@ -44,7 +51,7 @@ export class CpuNodePool extends Construct {
       spec: {
         ...nodeClassBase(target),
         amiSelectorTerms: [{ alias: AMI_FAMILIES.al2023.pinnedAlias }],
-        blockDeviceMappings: [encryptedGp3('/dev/xvda', 50, true)],
+        blockDeviceMappings: [encryptedGp3('/dev/xvda', CPU_NODE_ROOT_GIB, true)],
         tags: { [POOL_LABEL]: name },
       },
     });

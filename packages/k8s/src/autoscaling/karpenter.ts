@@ -52,7 +52,8 @@ export interface KarpenterProps {
 
 /**
  * Karpenter: the `karpenter-crd` chart (CRDs in templates, so upgrades reach them) installed before
- * the `karpenter` controller chart, both from the version lock.
+ * the `karpenter` controller chart, both from the version lock. The controller chart's own copy of the
+ * CRDs (its crds/ folder) is skipped.
  */
 export class Karpenter extends Construct {
   /** Namespace of the controller. */
@@ -117,8 +118,10 @@ export class Karpenter extends Construct {
         podDisruptionBudget: { name: 'karpenter', maxUnavailable: 1 },
       },
       overrides: props.values,
-      // The CRD chart is installed first (wave -1).
+      // The CRD chart is installed first (wave -1) and owns the CRDs: the controller chart's copies in
+      // crds/ are skipped, else two releases apply them and deleting either deletes every NodePool.
       wave: 0,
+      skipCrds: true,
       materializer,
     });
   }

@@ -8,7 +8,12 @@ export interface ArgoCdHelmSource {
   readonly repoURL: string;
   readonly chart: string;
   readonly targetRevision: string;
-  readonly helm: { readonly releaseName: string; readonly valuesObject: Record<string, unknown> };
+  readonly helm: {
+    readonly releaseName: string;
+    readonly valuesObject: Record<string, unknown>;
+    /** Leave out the chart's `crds/` folder. */
+    readonly skipCrds?: boolean;
+  };
 }
 
 export interface ArgoCdGitSource {

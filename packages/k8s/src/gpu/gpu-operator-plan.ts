@@ -7,6 +7,8 @@ import {
   NVIDIA_GPU_RESOURCE,
   ProblemCollector,
   schedulableResources,
+  tolerates,
+  Toleration,
   tolerationsFor,
 } from '@aiready/core';
 import { Values } from '../private/merge';
@@ -150,7 +152,6 @@ export function planGpuOperatorValues(pools: readonly GpuPool[], o: GpuOperatorO
   const mixed = pools.some((p) => p.sharing.migStrategy === 'mixed');
   const gpuCluster = o.mode === 'gpu-cluster';
   return {
-    operator: { defaultRuntime: 'containerd' },
     driver: {
       enabled: driverEnabled,
       ...(o.driver?.version ? { version: o.driver.version } : {}),
@@ -208,6 +209,22 @@ export function checkMergedOperatorValues(scope: string, pools: readonly GpuPool
         ? `pools ${sharing.map((p) => p.name).join(', ')} share GPUs, which only the operator's device plugin can configure`
         : `pools ${needsOperatorPlugin.map((p) => p.name).join(', ')} run AMIs without a device plugin, so their GPUs would never be advertised`,
       fix: 'keep devicePlugin.enabled, or install another device plugin and say so by removing these pools',
+    });
+  }
+  // Overriding a derived toleration list replaces it: the DaemonSets must still tolerate every pool taint.
+  const taints = pools.flatMap((p) => p.taints.map((t) => ({ pool: p.name, taint: t })));
+  for (const path of ['daemonsets.tolerations', 'node-feature-discovery.worker.tolerations']) {
+    if (path.startsWith('node-feature-discovery') && get('nfd.enabled') === false) continue;
+    const given = get(path);
+    const list = Array.isArray(given) ? (given as Partial<Toleration>[]) : [];
+    const missed = taints.filter(({ taint }) => !tolerates(list, taint));
+    if (!missed.length) continue;
+    const shown = [...new Set(missed.map(({ taint }) => `${taint.key}${taint.value ? `=${taint.value}` : ''}:${taint.effect}`))];
+    problems.add({
+      path: `values.${path}`,
+      value: given,
+      problem: `does not tolerate ${shown.join(', ')} (pools ${[...new Set(missed.map((m) => m.pool))].join(', ')}), so the operator's pods would never run on those GPU nodes`,
+      fix: `keep aiready's tolerations and add yours to them: ${JSON.stringify(tolerationsFor(missed.map((m) => m.taint)))}`,
     });
   }
   if (get('clusterPolicy.deployCR') !== false && get('gpuCluster.deployCR') === true) {

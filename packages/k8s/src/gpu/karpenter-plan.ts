@@ -6,6 +6,8 @@ import {
   KARPENTER_DISCOVERY_TAG,
   KARPENTER_LABELS,
   karpenterPoolLimits,
+  NODE_METADATA_OPTIONS,
+  nodeVolumes,
   placementGroupName,
   POOL_LABEL,
   Taint,
@@ -42,12 +44,12 @@ export interface NodeClassTarget {
 
 /** The tag key Karpenter discovers subnets and security groups by. */
 
-/** IMDSv2 only, hop limit 1: pods cannot reach the node's instance credentials. */
+/** The node metadata settings of core's `NODE_METADATA_OPTIONS` (IMDSv2 only, hop limit 1), as Karpenter spells them. */
 export const IMDS_V2_HOP_LIMIT_1: Ec2NodeClassSpecMetadataOptions = {
-  httpEndpoint: Ec2NodeClassSpecMetadataOptionsHttpEndpoint.ENABLED,
-  httpProtocolIPv6: Ec2NodeClassSpecMetadataOptionsHttpProtocolIPv6.DISABLED,
-  httpPutResponseHopLimit: 1,
-  httpTokens: Ec2NodeClassSpecMetadataOptionsHttpTokens.REQUIRED,
+  httpEndpoint: NODE_METADATA_OPTIONS.httpEndpoint as Ec2NodeClassSpecMetadataOptionsHttpEndpoint,
+  httpProtocolIPv6: NODE_METADATA_OPTIONS.httpProtocolIPv6 as Ec2NodeClassSpecMetadataOptionsHttpProtocolIPv6,
+  httpPutResponseHopLimit: NODE_METADATA_OPTIONS.httpPutResponseHopLimit,
+  httpTokens: NODE_METADATA_OPTIONS.httpTokens as Ec2NodeClassSpecMetadataOptionsHttpTokens,
 };
 
 /** An encrypted gp3 volume mapping. */
@@ -142,11 +144,7 @@ export function planNodePool(pool: GpuPool): NodePoolSpec {
  * cluster placement group.
  */
 export function planNodeClass(pool: GpuPool, target: NodeClassTarget): Ec2NodeClassSpec {
-  // Bottlerocket keeps the OS on /dev/xvda and container images on /dev/xvdb; AL2023 has one root volume.
-  const volumes =
-    pool.amiFamily.id === 'bottlerocket'
-      ? [encryptedGp3('/dev/xvda', 4, false), encryptedGp3('/dev/xvdb', pool.imageVolumeGiB, false, pool.volumeThroughputMiBps)]
-      : [encryptedGp3('/dev/xvda', pool.imageVolumeGiB, true, pool.volumeThroughputMiBps)];
+  const volumes = nodeVolumes(pool).map((v) => encryptedGp3(v.deviceName, v.sizeGiB, v.root, v.throughputMiBps));
   const reservation = pool.capacityReservation;
   const placementGroup = placementGroupName(target.clusterName, pool);
   return {

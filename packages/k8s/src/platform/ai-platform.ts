@@ -85,6 +85,12 @@ export type PlatformMonitoringOptions = MonitoringSpec;
 /** A whole platform as a cdk8s chart: the `PlatformSpec` of @aiready/core, and how releases are installed. */
 export interface AiPlatformProps extends PlatformSpec, ChartProps {
   /**
+   * The plan of exactly this spec, when it was planned already (`planPlatform`, as the stack config
+   * reader does), so the platform is planned once.
+   * @default - planned here
+   */
+  readonly plan?: PlatformPlan;
+  /**
    * How Helm releases are installed; every component of the platform finds it from its scope.
    * @default ReleaseMaterializer.argoCd()
    */
@@ -120,8 +126,15 @@ export class AiPlatform extends Chart {
   constructor(scope: Construct, id: string, props: AiPlatformProps) {
     super(scope, id, { ...props, labels: { [PART_OF_LABEL]: id, ...props.labels } });
     Object.defineProperty(this, PLATFORM_SYMBOL, { value: true });
-    const { releaseMaterializer, labels: _labels, namespace: _namespace, disableResourceNameHashes: _hashes, ...spec } = props;
-    this.plan = planPlatform(spec, this.node.path);
+    const {
+      releaseMaterializer,
+      plan,
+      labels: _labels,
+      namespace: _namespace,
+      disableResourceNameHashes: _hashes,
+      ...spec
+    } = props;
+    this.plan = plan ?? planPlatform(spec, this.node.path);
     this.clusterName = this.plan.clusterName;
     this.warnings = [...this.plan.warnings];
     this.releaseMaterializer = releaseMaterializer ?? ReleaseMaterializer.argoCd();

@@ -34,6 +34,8 @@ export interface PoolSummary {
 /** One Helm release in the review summary. */
 export interface ReleaseSummary {
   readonly releaseName: string;
+  /** The aiready component it belongs to (`gpu-operator`). */
+  readonly component: string;
   readonly chart: string;
   readonly version: string;
   readonly repository: string;
@@ -102,6 +104,7 @@ export function summarizePlatform(platform: AiPlatform): PlatformSummary {
     pools: platform.pools.map((p) => summarizePool(p.pool)),
     releases: HelmRelease.all(platform).map(({ spec }) => ({
       releaseName: spec.releaseName,
+      component: spec.component,
       chart: spec.chart,
       version: spec.version,
       repository: spec.repository,

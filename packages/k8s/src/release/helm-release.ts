@@ -1,6 +1,7 @@
-import { ChartPin } from '@aiready/core';
+import { AireadyValidationError, ChartPin } from '@aiready/core';
 import { Construct, IConstruct } from 'constructs';
 import { deepMerge, sortKeysDeep, Values } from '../private/merge';
+import { chartValuesProblems, pinnedChartValues } from './chart-values';
 import type { ReleaseMaterializer } from './release-materializer';
 
 /**
@@ -27,6 +28,11 @@ export interface ReleaseSpec {
   readonly wave: number;
   /** Names of releases or kustomizations that must be installed before this one (beyond waves). */
   readonly after: readonly string[];
+  /**
+   * Leave out the chart's `crds/` folder (`helm --skip-crds`, Argo CD `helm.skipCrds`), because another
+   * release installs the same CRDs.
+   */
+  readonly skipCrds: boolean;
 }
 
 export interface HelmReleaseProps {
@@ -64,6 +70,13 @@ export interface HelmReleaseProps {
    * @default - none
    */
   readonly after?: readonly string[];
+  /**
+   * Leave out the chart's `crds/` folder because another release installs those CRDs (karpenter's
+   * CRDs come from the karpenter-crd release). Two releases applying the same CRD fight over it, and
+   * deleting either deletes the CRD and every object of its kind.
+   * @default false
+   */
+  readonly skipCrds?: boolean;
 }
 
 const RELEASE_SYMBOL = Symbol.for('@aiready/k8s.HelmRelease');
@@ -104,7 +117,12 @@ export class HelmRelease extends Construct {
       needsHooks: pin.hooks.essential,
       wave: props.wave ?? (pin.ownsCrds && !props.after?.length ? -1 : 0),
       after: [...(props.after ?? [])],
+      skipCrds: props.skipCrds ?? false,
     };
+    // Helm ignores keys a chart does not read: check every key against the pinned chart's values.
+    const chartValues = pinnedChartValues(pin.chart, pin.version);
+    const problems = chartValues ? chartValuesProblems(chartValues, this.spec.values) : [];
+    if (problems.length) throw new AireadyValidationError(`${this.node.path} (release ${this.spec.releaseName})`, problems);
     props.materializer.materialize(this, this.spec);
   }
 }

@@ -116,7 +116,11 @@ class ArgoCdMaterializer extends ReleaseMaterializer {
       repoURL: repo.url,
       chart: release.chart,
       targetRevision: release.version,
-      helm: { releaseName: release.releaseName, valuesObject: release.values },
+      helm: {
+        releaseName: release.releaseName,
+        valuesObject: release.values,
+        ...(release.skipCrds ? { skipCrds: true } : {}),
+      },
     });
   }
 

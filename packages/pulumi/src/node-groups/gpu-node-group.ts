@@ -9,17 +9,21 @@ import {
   managedNodeGroupAmiType,
   managedNodeGroupLabels,
   normalizeGpuPool,
+  nodeVolumes,
   placementGroupName,
   POOL_LABEL,
   ValidationProblem,
 } from '@aiready/core';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { nodeLaunchTemplate, NodeVolume } from './launch-template';
+import { nodeLaunchTemplate } from './launch-template';
 
 export interface GpuNodeGroupArgs {
-  /** The pool, the same spec the Kubernetes side uses (`provisioner: 'managed-node-group'`). */
-  readonly pool: GpuPoolSpec;
+  /**
+   * The pool (`provisioner: 'managed-node-group'`): planned already (a `GpuPool` of `planPlatform`,
+   * the one the Kubernetes side renders), or the same spec the Kubernetes side uses.
+   */
+  readonly pool: GpuPool | GpuPoolSpec;
   /** The cluster to join. */
   readonly cluster: aws.eks.Cluster;
   /** The cluster's name (tags are keyed by it). */
@@ -45,17 +49,6 @@ export interface GpuNodeGroupArgs {
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
-/** Volumes of a GPU node: large enough for CUDA images. */
-export function gpuNodeVolumes(pool: GpuPool): NodeVolume[] {
-  const images = { sizeGiB: pool.imageVolumeGiB, throughputMiBps: pool.volumeThroughputMiBps };
-  return pool.amiFamily.id === 'bottlerocket'
-    ? [
-        { deviceName: '/dev/xvda', sizeGiB: 4 },
-        { deviceName: '/dev/xvdb', ...images },
-      ]
-    : [{ deviceName: '/dev/xvda', ...images }];
-}
-
 /** EKS `capacityType` of a pool. */
 export function managedCapacityType(pool: GpuPool): 'ON_DEMAND' | 'SPOT' | 'CAPACITY_BLOCK' {
   if (pool.capacityType === 'spot') return 'SPOT';
@@ -76,7 +69,8 @@ export class GpuNodeGroup extends pulumi.ComponentResource {
 
   constructor(name: string, args: GpuNodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aiready:nodes:GpuNodeGroup', name, {}, opts);
-    this.pool = normalizeGpuPool(args.pool, name);
+    // A planned pool carries its normalised fields (gpuModels among them); a spec is normalised here.
+    this.pool = 'gpuModels' in args.pool ? args.pool : normalizeGpuPool(args.pool, name);
     const pool = this.pool;
     const problems: ValidationProblem[] = [];
     if (pool.provisioner !== 'managed-node-group') {
@@ -116,7 +110,7 @@ export class GpuNodeGroup extends pulumi.ComponentResource {
     const lt = nodeLaunchTemplate(
       `${name}-lt`,
       {
-        volumes: gpuNodeVolumes(pool),
+        volumes: nodeVolumes(pool),
         tags,
         userData: bottlerocketSettings(pool),
         ...(pool.efaInterfaces > 0

@@ -1,18 +1,10 @@
-import { EfaInterface } from '@aiready/core';
+import { EfaInterface, NODE_METADATA_OPTIONS, NodeVolume } from '@aiready/core';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 
-/** One EBS volume of a node. */
-export interface NodeVolume {
-  readonly deviceName: string;
-  readonly sizeGiB: number;
-  /** gp3 throughput, MiB/s. */
-  readonly throughputMiBps?: number;
-}
-
 /** What a node launch template holds beyond the secure defaults. */
 export interface NodeLaunchOptions {
-  readonly volumes: readonly NodeVolume[];
+  readonly volumes: readonly Pick<NodeVolume, 'deviceName' | 'sizeGiB' | 'throughputMiBps'>[];
   readonly tags: Record<string, string>;
   /** EFA interfaces, one per network card (card 0 carries the primary ENA+EFA interface). */
   readonly efa?: {
@@ -41,7 +33,12 @@ export function nodeLaunchTemplate(
   return new aws.ec2.LaunchTemplate(
     name,
     {
-      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+      metadataOptions: {
+        httpEndpoint: NODE_METADATA_OPTIONS.httpEndpoint,
+        httpTokens: NODE_METADATA_OPTIONS.httpTokens,
+        httpPutResponseHopLimit: NODE_METADATA_OPTIONS.httpPutResponseHopLimit,
+        httpProtocolIpv6: NODE_METADATA_OPTIONS.httpProtocolIPv6,
+      },
       blockDeviceMappings: options.volumes.map((v) => ({
         deviceName: v.deviceName,
         ebs: {

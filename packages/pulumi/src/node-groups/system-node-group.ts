@@ -1,4 +1,4 @@
-import { AireadyValidationError, POOL_LABEL, ValidationProblem } from '@aiready/core';
+import { AireadyValidationError, CPU_NODE_ROOT_GIB, POOL_LABEL, ValidationProblem } from '@aiready/core';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { nodeLaunchTemplate } from './launch-template';
@@ -73,7 +73,7 @@ export class SystemNodeGroup extends pulumi.ComponentResource {
     const child = { parent: this, dependsOn: [args.cluster, ...(args.dependsOn ?? [])] };
     const lt = nodeLaunchTemplate(
       `${name}-lt`,
-      { volumes: [{ deviceName: '/dev/xvda', sizeGiB: args.diskSizeGiB ?? 50 }], tags },
+      { volumes: [{ deviceName: '/dev/xvda', sizeGiB: args.diskSizeGiB ?? CPU_NODE_ROOT_GIB }], tags },
       child,
     );
     this.nodeGroup = new aws.eks.NodeGroup(

@@ -172,6 +172,7 @@ export class PlatformDeployment extends pulumi.ComponentResource {
           namespace: release.namespace,
           createNamespace: false,
           values: release.values,
+          ...(release.skipCrds ? { skipCrds: true } : {}),
           atomic: true,
           waitForJobs: true,
         },

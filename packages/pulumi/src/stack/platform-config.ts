@@ -1,20 +1,28 @@
+// The ai-platform stack's configuration. The platform part of `Pulumi.<stack>.yaml` is the
+// `PlatformSpec` of @aiready/core, checked against the same schema as the TypeScript API and planned by
+// the same `planPlatform`: this reader only parses it and adds the cloud settings (network, cluster
+// access, add-ons) that only a stack has.
 import {
   AireadyValidationError,
   checkRegionOfferings,
-  clusterNameProblem,
-  DEFAULT_KUBERNETES_VERSION,
-  GpuPoolSpec,
+  checkShape,
+  editDistance,
+  Field,
   KubernetesVersion,
-  nearest,
-  normalizeGpuPools,
   offeringsCommand,
-  SUPPORTED_KUBERNETES_VERSIONS,
+  PLATFORM_FIELDS,
+  PlatformPlan,
+  PlatformSpec,
+  planPlatform,
+  POOL_LABEL,
+  S,
   ValidationProblem,
   ValidationWarning,
 } from '@aiready/core';
-import type { KubePrometheusStackProps, TeamOptions } from '@aiready/k8s';
 import { addonVersionProblems, AddonVersions, unpinnedAddonWarnings } from '../cluster/eks-addons';
 import { ExistingNetwork, NatGateways } from '../network/network';
+import { SYSTEM_POOL_NAME } from '../node-groups/system-node-group';
+import { locateInYaml, StackSource } from './stack-source';
 
 /** Everything the ai-platform stack reads from `Pulumi.<stack>.yaml`, validated, with defaults. */
 export interface PlatformStackConfig {
@@ -35,192 +43,153 @@ export interface PlatformStackConfig {
   /** `pulumi up` runs where the private API endpoint is reachable (in the VPC, or over VPN or peering). */
   readonly deployFromVpc: boolean;
   readonly publicAccessCidrs: readonly string[];
-  readonly pools: readonly GpuPoolSpec[];
-  readonly teams: readonly TeamOptions[];
-  /** Which engine runs the teams' ML work: Argo Workflows, Kubeflow (Pipelines and Trainer), or neither. */
-  readonly workflows: 'argo-workflows' | 'kubeflow' | 'none';
-  readonly monitoring: boolean;
-  /** Alertmanager receivers (credentials as Secret references) and routes; checked by KubePrometheusStack. */
-  readonly alerting?: Pick<KubePrometheusStackProps, 'receivers' | 'routes'>;
-  readonly kueue: boolean;
-  readonly kubeflowTrainer: boolean;
   /** S3 bucket for Argo Workflows artifacts, created by the stack. */
   readonly artifactBucket?: string;
+  /** The platform, exactly as `AiPlatform` takes it. */
+  readonly platform: PlatformSpec;
+  /** The platform, planned once. */
+  readonly plan: PlatformPlan;
   readonly warnings: readonly ValidationWarning[];
 }
 
-/** The keys the stack understands (under the project's namespace), with their meaning. */
-export const PLATFORM_CONFIG_KEYS = {
-  clusterName: 'EKS cluster name (required)',
-  environment: "'dev' or 'prod' (prod forbids a world-open API endpoint); default 'dev'",
-  kubernetesVersion: `Kubernetes version, one of ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}; default ${DEFAULT_KUBERNETES_VERSION}`,
-  eksAddonVersions:
-    "add-on versions over the version lock's pins, e.g. { coredns: 'v1.14.3-eksbuild.3' }; default the lock's pins for kubernetesVersion",
-  offeredInstanceTypes:
-    'the GPU instance types aws:region offers (output of aws ec2 describe-instance-type-offerings); pools may only use these; default unchecked outside us-east-1',
-  availabilityZones: 'list of 1-3 AZs; default <region>a, <region>b, <region>c',
-  vpcCidr: "VPC CIDR, /16 to /20; default '10.0.0.0/16'",
-  natGateways: "'single' or 'one-per-az'; default 'one-per-az'",
-  existingVpc:
-    "adopt a VPC: { vpcId, privateSubnetIds: { '<zone>': '<subnet id>' }, publicSubnetIds: [...] }; default none (a new VPC)",
-  adminPrincipalArns:
-    'IAM principal ARNs granted cluster admin (leave out the identity that runs pulumi up: it gets admin by deployerAdmin); default none',
-  deployerAdmin: 'true or false: the IAM identity that runs pulumi up gets cluster admin through an access entry; default true',
-  deployFromVpc:
-    'true when pulumi up runs where the private API endpoint is reachable (in the VPC, or over VPN, peering or Direct Connect); default false',
-  publicAccessCidrs:
-    'CIDRs allowed to reach the public API endpoint (your network, e.g. 198.51.100.7/32); default none (private endpoint, then deployFromVpc is required)',
-  pools: 'list of GPU pool specs (required, at least one)',
-  teams: 'list of teams ({ name, gpuQuota, editGroups, viewGroups, ... }); default none',
-  workflows:
-    "'argo-workflows', 'kubeflow' (Kubeflow Pipelines and Trainer instead of Argo: the one-value switch) or 'none'; default 'argo-workflows'",
-  monitoring: 'true or false; default true',
-  alerting:
-    "Alertmanager { receivers: [{ name, pagerDuty: { routingKey: { name: '<secret>', key: '<key>' } } }, ...], routes: [{ receiver, severity?, team? }] }; credentials only as Secret references; default none (alerts reach no one, and the summary warns)",
-  grafanaAdminPassword:
-    'secret (pulumi config set --secret): Grafana admin password; pulumi up creates the monitoring/grafana-admin Secret from it; default none (the Secret must exist)',
-  kueue: 'true or false: Kueue queues per team; default false',
-  kubeflowTrainer: 'true or false: Kubeflow Trainer with a torch runtime per pool; default false',
-  artifactBucket: "S3 bucket name the stack creates for Argo Workflows artifacts, e.g. 'acme-ml-artifacts-prod'; default none",
-} as const;
+const f = (schema: Field['schema'], doc: string, more: Partial<Omit<Field, 'schema' | 'doc'>> = {}): Field => ({
+  schema,
+  doc,
+  ...more,
+});
+
+/** The settings only a stack has: where the cluster runs and who reaches it. */
+export const CLOUD_FIELDS: Readonly<Record<string, Field>> = {
+  environment: f(S.enum(['dev', 'prod']), 'prod forbids a world-open API endpoint', { default: "'dev'" }),
+  eksAddonVersions: f(S.record(S.string), "EKS add-on versions over the version lock's pins", {
+    default: "the lock's pins for kubernetesVersion",
+    example: "{ coredns: 'v1.14.3-eksbuild.3' }",
+  }),
+  offeredInstanceTypes: f(S.list(S.string), 'the GPU instance types the region offers; pools may only use these', {
+    default: 'unchecked outside us-east-1 (a warning)',
+  }),
+  availabilityZones: f(S.list(S.string), '1 to 3 availability zones', { default: '<region>a, <region>b, <region>c' }),
+  vpcCidr: f(S.string, 'VPC CIDR, /16 to /20', { default: "'10.0.0.0/16'" }),
+  natGateways: f(S.enum(['single', 'one-per-az']), 'NAT gateways', { default: "'one-per-az'" }),
+  existingVpc: f(
+    S.object('existing VPC', {
+      vpcId: f(S.string, 'VPC id', { required: true }),
+      privateSubnetIds: f(S.record(S.string), 'private subnet per zone', { required: true }),
+      publicSubnetIds: f(S.list(S.string), 'public subnets, tagged for load balancers'),
+    }),
+    'adopt a VPC instead of creating one',
+    { default: 'none (a new VPC)' },
+  ),
+  adminPrincipalArns: f(S.list(S.string), 'IAM principal ARNs granted cluster admin (not the deployer: deployerAdmin does)', {
+    default: 'none',
+  }),
+  deployerAdmin: f(S.boolean, 'the identity that runs pulumi up gets cluster admin through an access entry', {
+    default: 'true',
+  }),
+  deployFromVpc: f(S.boolean, 'pulumi up runs where the private API endpoint is reachable (VPC, VPN, peering)', {
+    default: 'false',
+  }),
+  publicAccessCidrs: f(S.list(S.string), 'CIDRs allowed to reach the public API endpoint', {
+    default: 'none (private endpoint; then deployFromVpc is required)',
+  }),
+  artifactBucket: f(S.string, 'S3 bucket the stack creates for Argo Workflows artifacts', { default: 'none' }),
+  grafanaAdminPassword: f(S.string, "Grafana's admin password, a secret (pulumi config set --secret)", {
+    default: 'none (the Secret monitoring/grafana-admin must exist)',
+  }),
+};
+
+/** Platform fields the stack sets itself: the region from aws:region, controllers on the system nodes. */
+const STACK_OWNED = ['region', 'nodeRole', 'controllerNodeSelector'] as const;
+
+/** Every key the stack understands under its project's namespace: the platform's and the cloud's. */
+export const STACK_FIELDS: Readonly<Record<string, Field>> = {
+  ...Object.fromEntries(Object.entries(PLATFORM_FIELDS).filter(([k]) => !(STACK_OWNED as readonly string[]).includes(k))),
+  ...CLOUD_FIELDS,
+};
+
+/** Config namespaces of the providers and tools a stack may configure besides its project. */
+const OTHER_NAMESPACES = ['aws', 'pulumi', 'kubernetes'];
 
 type Raw = Readonly<Record<string, string>>;
 
-function parse(raw: Raw, key: string): unknown {
-  const text = raw[key];
-  if (text === undefined) return undefined;
+/** A config value as Pulumi hands it over (a string, structured values as JSON) read for `field`. */
+function parse(text: string, field: Field | undefined): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     return text; // plain strings are stored unquoted
   }
+  // A name that happens to read as a number or boolean stays the text it was.
+  const wantsString = field?.schema.type === 'string' || field?.schema.type === 'enum';
+  return wantsString && typeof value !== 'string' ? text : value;
+}
+
+/** Puts every problem and warning of a part checked on its own under the project's config key. */
+function underProject<T extends { path: string; fix?: string }>(project: string, items: readonly T[]): T[] {
+  return items.map((i) => ({
+    ...i,
+    path: `${project}:${i.path}`,
+    // A misspelled key of the stack itself: suggest it as the user writes it, with its namespace.
+    ...(i.fix && /^[A-Za-z]+$/.test(i.path)
+      ? { fix: i.fix.replace(/^did you mean (\w+)\?/, `did you mean ${project}:$1?`) }
+      : {}),
+  }));
 }
 
 /**
  * Reads and validates the stack configuration from Pulumi's raw config map (`project:key` → string,
- * structured values as JSON), all problems at once. A misspelled key is an error that suggests the
- * right one, so no setting is silently ignored.
+ * structured values as JSON), all problems at once: unknown keys at any depth (with the nearest known
+ * one), types at any depth, then every rule of the platform (planned here, once) and of the cloud.
+ * With `source` (the stack's YAML file), every problem also names its line and column there.
  */
-export function readPlatformConfig(project: string, allConfig: Raw): PlatformStackConfig {
+export function readPlatformConfig(project: string, allConfig: Raw, source?: StackSource): PlatformStackConfig {
   const problems: ValidationProblem[] = [];
   const warnings: ValidationWarning[] = [];
-  const raw: Record<string, string> = {};
-  const known = Object.keys(PLATFORM_CONFIG_KEYS);
-  for (const [fullKey, value] of Object.entries(allConfig)) {
-    const [ns, key] = fullKey.includes(':')
-      ? [fullKey.slice(0, fullKey.indexOf(':')), fullKey.slice(fullKey.indexOf(':') + 1)]
-      : [project, fullKey];
-    if (ns !== project) continue;
-    if (!known.includes(key)) {
-      problems.push({
-        path: `${project}:${key}`,
-        value,
-        problem: 'not a setting of this stack',
-        fix: `did you mean ${project}:${nearest(key, known, 1)[0]}?`,
-      });
+  const input: Record<string, unknown> = {};
+  for (const [fullKey, text] of Object.entries(allConfig)) {
+    const colon = fullKey.indexOf(':');
+    const [ns, key] = colon >= 0 ? [fullKey.slice(0, colon), fullKey.slice(colon + 1)] : [project, fullKey];
+    if (ns !== project) {
+      // `ai-platfrom:pools` is a typo of the project's namespace, not another tool's setting.
+      if (!OTHER_NAMESPACES.includes(ns) && editDistance(ns, project) <= 2) {
+        problems.push({
+          path: fullKey,
+          value: text,
+          problem: `'${ns}' is not a config namespace here, so the setting would be ignored`,
+          fix: `did you mean ${project}:${key}?`,
+        });
+      }
       continue;
     }
-    raw[key] = value;
+    // An unknown key is reported by the shape check below, with the nearest known one.
+    input[key] = parse(text, STACK_FIELDS[key]);
   }
   const region = allConfig['aws:region'];
   if (!region)
     problems.push({ path: 'aws:region', value: undefined, problem: 'required', fix: 'set aws:region, e.g. us-east-1' });
 
-  const str = (key: string, fallback?: string): string => {
-    const v = parse(raw, key);
-    if (v === undefined) {
-      if (fallback === undefined)
-        problems.push({
-          path: `${project}:${key}`,
-          value: undefined,
-          problem: 'required',
-          fix: PLATFORM_CONFIG_KEYS[key as keyof typeof PLATFORM_CONFIG_KEYS],
-        });
-      return fallback ?? '';
-    }
-    // An unquoted `kubernetesVersion: 1.35` reaches us as the text 1.35, which JSON reads as a number.
-    if (typeof v === 'number') return raw[key];
-    if (typeof v !== 'string') {
-      problems.push({
-        path: `${project}:${key}`,
-        value: v,
-        problem: 'must be a string',
-        fix: PLATFORM_CONFIG_KEYS[key as keyof typeof PLATFORM_CONFIG_KEYS],
-      });
-      return fallback ?? '';
-    }
-    return v;
-  };
-  const list = (key: string): string[] => {
-    const v = parse(raw, key);
-    if (v === undefined) return [];
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
-      problems.push({
-        path: `${project}:${key}`,
-        value: v,
-        problem: 'must be a list of strings',
-        fix: PLATFORM_CONFIG_KEYS[key as keyof typeof PLATFORM_CONFIG_KEYS],
-      });
-      return [];
-    }
-    return v as string[];
-  };
-  const choice = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
-    const v = str(key, fallback);
-    if (!allowed.includes(v as T)) {
-      problems.push({
-        path: `${project}:${key}`,
-        value: v,
-        problem: 'not an allowed value',
-        fix: `use one of ${allowed.join(', ')}`,
-      });
-      return fallback;
-    }
-    return v as T;
-  };
+  const shape: ValidationProblem[] = [];
+  checkShape(S.object('stack config', STACK_FIELDS), input, '', shape);
+  problems.push(...underProject(project, shape));
+  if (problems.length) fail(project, problems, source);
 
-  const clusterName = str('clusterName');
-  const nameProblem = raw.clusterName === undefined ? undefined : clusterNameProblem(`${project}:clusterName`, clusterName);
-  if (nameProblem) problems.push(nameProblem);
-  const environment = choice('environment', ['dev', 'prod'] as const, 'dev');
-  const kubernetesVersion = choice('kubernetesVersion', SUPPORTED_KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION);
-  const natGateways = choice('natGateways', ['single', 'one-per-az'] as const, 'one-per-az');
-  const workflows = choice('workflows', ['argo-workflows', 'kubeflow', 'none'] as const, 'argo-workflows');
-  const vpcCidr = str('vpcCidr', '10.0.0.0/16');
-  const existingRaw = parse(raw, 'existingVpc');
-  let existingVpc: ExistingNetwork | undefined;
-  if (existingRaw !== undefined) {
-    const e = existingRaw as Partial<ExistingNetwork>;
-    const shaped =
-      typeof e === 'object' &&
-      e !== null &&
-      typeof e.vpcId === 'string' &&
-      typeof e.privateSubnetIds === 'object' &&
-      e.privateSubnetIds !== null &&
-      !Array.isArray(e.privateSubnetIds) &&
-      (e.publicSubnetIds === undefined || Array.isArray(e.publicSubnetIds));
-    if (!shaped) {
-      problems.push({
-        path: `${project}:existingVpc`,
-        value: existingRaw,
-        problem: 'not a VPC description',
-        fix: PLATFORM_CONFIG_KEYS.existingVpc,
-      });
-    } else {
-      existingVpc = e as ExistingNetwork;
-    }
+  // Cloud settings.
+  const environment = (input.environment as 'dev' | 'prod' | undefined) ?? 'dev';
+  const existingVpc = input.existingVpc as ExistingNetwork | undefined;
+  if (existingVpc) {
     for (const key of ['vpcCidr', 'natGateways'] as const) {
-      if (raw[key] !== undefined) {
+      if (input[key] !== undefined) {
         problems.push({
           path: `${project}:${key}`,
-          value: parse(raw, key),
+          value: input[key],
           problem: 'has no effect with existingVpc',
           fix: `remove ${project}:${key}, or remove ${project}:existingVpc to create a new VPC`,
         });
       }
     }
   }
-  const zones = list('availabilityZones');
+  const zones = (input.availabilityZones as string[] | undefined) ?? [];
   const availabilityZones = zones.length
     ? zones
     : existingVpc
@@ -228,8 +197,7 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
       : region
         ? ['a', 'b', 'c'].map((s) => `${region}${s}`)
         : [];
-  const adminPrincipalArns = list('adminPrincipalArns');
-  const publicAccessCidrs = list('publicAccessCidrs');
+  const publicAccessCidrs = (input.publicAccessCidrs as string[] | undefined) ?? [];
   if (publicAccessCidrs.includes('0.0.0.0/0')) {
     if (environment === 'prod') {
       problems.push({
@@ -245,34 +213,7 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
       });
     }
   }
-  const monitoringRaw = parse(raw, 'monitoring');
-  if (monitoringRaw !== undefined && typeof monitoringRaw !== 'boolean') {
-    problems.push({
-      path: `${project}:monitoring`,
-      value: monitoringRaw,
-      problem: 'must be true or false',
-      fix: 'set monitoring: true',
-    });
-  }
-  const alerting = parse(raw, 'alerting');
-  if (alerting !== undefined && (typeof alerting !== 'object' || alerting === null || Array.isArray(alerting))) {
-    problems.push({
-      path: `${project}:alerting`,
-      value: alerting,
-      problem: 'must be an object with receivers and routes',
-      fix: "set alerting: { receivers: [...], routes: [{ receiver: '...', severity: critical }] }",
-    });
-  }
-  const flag = (key: 'kueue' | 'kubeflowTrainer' | 'deployFromVpc' | 'deployerAdmin', fallback = false): boolean => {
-    const v = parse(raw, key);
-    if (v !== undefined && typeof v !== 'boolean') {
-      problems.push({ path: `${project}:${key}`, value: v, problem: 'must be true or false', fix: `set ${key}: true` });
-      return fallback;
-    }
-    return v === undefined ? fallback : v === true;
-  };
-  const deployFromVpc = flag('deployFromVpc');
-  const deployerAdmin = flag('deployerAdmin', true);
+  const deployFromVpc = (input.deployFromVpc as boolean | undefined) ?? false;
   // The same program applies Kubernetes resources right after creating the cluster: it must reach the API.
   if (publicAccessCidrs.length === 0 && !deployFromVpc) {
     problems.push({
@@ -290,105 +231,91 @@ export function readPlatformConfig(project: string, allConfig: Raw): PlatformSta
       message: `${documentation.join(', ')} ${documentation.length === 1 ? 'is a documentation range' : 'are documentation ranges'} (RFC 5737): no real network reaches the API from there; replace with the CIDRs you run pulumi up and kubectl from`,
     });
   }
-  const kueue = flag('kueue');
-  if (workflows === 'kubeflow' && parse(raw, 'kubeflowTrainer') === false) {
-    problems.push({
-      path: `${project}:kubeflowTrainer`,
-      value: false,
-      problem: 'contradicts workflows: kubeflow, which runs training through Kubeflow Trainer',
-      fix: `remove ${project}:kubeflowTrainer, or choose another workflows value`,
-    });
-  }
-  const kubeflowTrainer = flag('kubeflowTrainer') || workflows === 'kubeflow';
-  const artifactBucket = raw.artifactBucket === undefined ? undefined : str('artifactBucket');
-  if (artifactBucket !== undefined && workflows !== 'argo-workflows') {
-    problems.push({
-      path: `${project}:artifactBucket`,
-      value: artifactBucket,
-      problem: `is for Argo Workflows' artifacts, and workflows is '${workflows}'`,
-      fix: `remove ${project}:artifactBucket, or set ${project}:workflows to argo-workflows`,
-    });
-  }
-  const poolsRaw = parse(raw, 'pools');
-  if (!Array.isArray(poolsRaw) || poolsRaw.length === 0) {
-    problems.push({
-      path: `${project}:pools`,
-      value: poolsRaw,
-      problem: 'needs at least one GPU pool',
-      fix: 'add e.g. - { name: l4, instanceTypes: [g6.xlarge] }',
-    });
-  }
-
-  // Problems and warnings from shared checks name paths relative to the config; put them under the project.
-  const underProject = <T extends { path: string }>(items: readonly T[]): T[] =>
-    items.map((i) => ({ ...i, path: `${project}:${i.path}` }));
-  const offeredRaw = raw.offeredInstanceTypes === undefined ? undefined : list('offeredInstanceTypes');
-  if (offeredRaw !== undefined && offeredRaw.length === 0) {
+  const offered = input.offeredInstanceTypes as string[] | undefined;
+  if (offered !== undefined && offered.length === 0) {
     problems.push({
       path: `${project}:offeredInstanceTypes`,
-      value: parse(raw, 'offeredInstanceTypes'),
+      value: [],
       problem: 'lists no instance type',
       fix: `set it to the output of: ${offeringsCommand(region ?? '<region>')}, or remove it`,
     });
   }
-  if (Array.isArray(poolsRaw) && poolsRaw.length > 0 && region) {
-    try {
-      const pools = normalizeGpuPools(poolsRaw as GpuPoolSpec[]);
-      const selectorPools = new Set((poolsRaw as GpuPoolSpec[]).filter((p) => p.instanceSelector).map((p) => p.name));
-      const offerings = checkRegionOfferings(
-        pools,
-        region,
-        offeredRaw?.length ? offeredRaw : undefined,
-        (i) => `${project}:pools[${i}]`,
-        selectorPools,
-      );
-      problems.push(...offerings.problems);
-      warnings.push(...underProject(offerings.warnings));
-    } catch (e) {
-      if (!(e instanceof AireadyValidationError)) throw e;
-      problems.push(...underProject(e.problems));
-    }
-  }
-  const addonVersionsRaw = parse(raw, 'eksAddonVersions');
-  const addonProblems =
-    addonVersionsRaw === undefined ? [] : addonVersionProblems(`${project}:eksAddonVersions`, addonVersionsRaw);
+  const eksAddonVersions = (input.eksAddonVersions as AddonVersions | undefined) ?? {};
+  const addonProblems = addonVersionProblems(`${project}:eksAddonVersions`, eksAddonVersions);
   problems.push(...addonProblems);
-  const eksAddonVersions = addonVersionsRaw === undefined || addonProblems.length ? {} : (addonVersionsRaw as AddonVersions);
-  warnings.push(...underProject(unpinnedAddonWarnings(kubernetesVersion, eksAddonVersions)));
 
-  const teamsRaw = parse(raw, 'teams');
-  if (teamsRaw !== undefined && (!Array.isArray(teamsRaw) || teamsRaw.some((t) => typeof t !== 'object' || t === null))) {
+  // The platform: the config's platform keys, and what the stack decides itself.
+  const artifactBucket = input.artifactBucket as string | undefined;
+  const platformInput = Object.fromEntries(Object.entries(input).filter(([k]) => k in PLATFORM_FIELDS)) as Partial<PlatformSpec>;
+  if (artifactBucket !== undefined && (platformInput.workflows ?? 'argo-workflows') !== 'argo-workflows') {
     problems.push({
-      path: `${project}:teams`,
-      value: teamsRaw,
-      problem: 'must be a list of team objects',
-      fix: '- { name: research, gpuQuota: { h100: 8 } }',
+      path: `${project}:artifactBucket`,
+      value: artifactBucket,
+      problem: `is for Argo Workflows' artifacts, and workflows is '${platformInput.workflows}'`,
+      fix: `remove ${project}:artifactBucket, or set ${project}:workflows to argo-workflows`,
     });
   }
-
-  if (problems.length) throw new AireadyValidationError(`stack config (${project})`, problems);
+  if (artifactBucket !== undefined && platformInput.argoWorkflows?.artifacts !== undefined) {
+    problems.push({
+      path: `${project}:argoWorkflows.artifacts`,
+      value: platformInput.argoWorkflows.artifacts,
+      problem: `names an artifact repository, and ${project}:artifactBucket creates one`,
+      fix: `keep one: artifactBucket (the stack creates the bucket) or argoWorkflows.artifacts (a bucket you run)`,
+    });
+  }
+  const platform: PlatformSpec = {
+    ...(platformInput as PlatformSpec),
+    ...(region ? { region } : {}),
+    // Controllers (Karpenter) run on the stack's system node group.
+    controllerNodeSelector: { [POOL_LABEL]: SYSTEM_POOL_NAME },
+    ...(artifactBucket !== undefined && region
+      ? { argoWorkflows: { ...platformInput.argoWorkflows, artifacts: { bucket: artifactBucket, region } } }
+      : {}),
+  };
+  let plan: PlatformPlan | undefined;
+  try {
+    plan = planPlatform(platform, `stack config (${project})`);
+  } catch (e) {
+    if (!(e instanceof AireadyValidationError)) throw e;
+    problems.push(...underProject(project, e.problems));
+  }
+  if (plan && region) {
+    const selectorPools = new Set(platform.pools.filter((p) => p.instanceSelector).map((p) => p.name));
+    const offerings = checkRegionOfferings(
+      plan.pools,
+      region,
+      offered?.length ? offered : undefined,
+      (i) => `pools[${i}]`,
+      selectorPools,
+    );
+    problems.push(...underProject(project, offerings.problems));
+    warnings.push(...underProject(project, offerings.warnings));
+  }
+  if (problems.length || !plan) fail(project, problems, source);
+  if (!addonProblems.length)
+    warnings.push(...underProject(project, unpinnedAddonWarnings(plan!.kubernetesVersion, eksAddonVersions)));
   return {
-    clusterName,
+    clusterName: plan!.clusterName,
     environment,
     region: region!,
-    kubernetesVersion,
+    kubernetesVersion: plan!.kubernetesVersion,
     eksAddonVersions,
     availabilityZones,
-    vpcCidr,
-    natGateways,
+    vpcCidr: (input.vpcCidr as string | undefined) ?? '10.0.0.0/16',
+    natGateways: (input.natGateways as NatGateways | undefined) ?? 'one-per-az',
     ...(existingVpc ? { existingVpc } : {}),
-    adminPrincipalArns,
-    deployerAdmin,
+    adminPrincipalArns: (input.adminPrincipalArns as string[] | undefined) ?? [],
+    deployerAdmin: (input.deployerAdmin as boolean | undefined) ?? true,
     deployFromVpc,
     publicAccessCidrs,
-    pools: poolsRaw as GpuPoolSpec[],
-    teams: (teamsRaw as TeamOptions[] | undefined) ?? [],
-    workflows,
-    monitoring: monitoringRaw === undefined ? true : (monitoringRaw as boolean),
-    ...(alerting !== undefined ? { alerting: alerting as PlatformStackConfig['alerting'] } : {}),
-    kueue,
-    kubeflowTrainer,
     ...(artifactBucket !== undefined ? { artifactBucket } : {}),
+    platform,
+    plan: plan!,
     warnings,
   };
+}
+
+function fail(project: string, problems: readonly ValidationProblem[], source: StackSource | undefined): never {
+  const located = source ? problems.map((p) => ({ ...p, path: locateInYaml(source, p.path) })) : problems;
+  throw new AireadyValidationError(`stack config (${project})`, located);
 }

@@ -1,0 +1,126 @@
+import * as fc from 'fast-check';
+import * as jsyaml from 'js-yaml';
+import * as YAML from 'yaml';
+import { emitYaml } from '../src/yaml-emitter';
+
+/** What every reader must read back. */
+function readBack(text: string): unknown[] {
+  return [jsyaml.load(text), YAML.parse(text), YAML.parse(text, { version: '1.1' })];
+}
+
+const strings = fc.oneof(
+  fc.string(),
+  fc.constantFrom(
+    'yes',
+    'No',
+    'on',
+    'OFF',
+    'y',
+    'n',
+    '~',
+    'null',
+    'true',
+    'False',
+    '',
+    ' ',
+    '0777',
+    '0x1f',
+    '1_000',
+    '1e3',
+    '.inf',
+    '-.nan',
+    '2024-01-01',
+    'E0',
+    '12:30:00',
+    '- a',
+    'a: b',
+    'a #b',
+    '#c',
+    '*x',
+    '&y',
+    '!t',
+    '%p',
+    '@x',
+    '`x',
+    '{a}',
+    '[b]',
+    '"q"',
+    "'q'",
+    '|',
+    '>',
+    'a\nb',
+    'a\n',
+    'a\n\n',
+    '\na',
+    '  lead\nx',
+    'x\n  y\n',
+    'tab\there\n',
+    'cr\r\nlf',
+    'line\n \nspaces',
+    'ends with space \nx',
+    'kube-system',
+    'nvidia.com/gpu',
+    'app.kubernetes.io/name',
+    'v1.2.3',
+    'registry.k8s.io/kueue:v0.19.2',
+    'a b c',
+    'http://x.y/z?q=1',
+  ),
+);
+const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    strings,
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(strings, tie('value'), { maxKeys: 4 }),
+  ),
+})).value;
+
+describe('emitYaml', () => {
+  it('reads back as the same data with js-yaml, and with yaml as YAML 1.2 and as YAML 1.1 (as kubectl reads it)', () => {
+    fc.assert(
+      fc.property(fc.dictionary(strings, json, { maxKeys: 6 }), (doc) => {
+        // GIVEN any JSON document WHEN emitted THEN every reader gets it back
+        const expected = JSON.parse(JSON.stringify(doc));
+        for (const got of readBack(emitYaml(doc))) expect(got ?? {}).toEqual(expected);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('writes Kubernetes objects in block style, plain where safe, literal blocks for scripts', () => {
+    expect(
+      emitYaml({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'c', labels: { 'app.kubernetes.io/name': 'x', on: 'yes' } },
+        data: { 'run.sh': '#!/bin/sh\necho hi\n', empty: '' },
+        list: [{ a: 1, b: [] }, 'x', [1]],
+        none: {},
+      }),
+    ).toBe(`apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: c
+  labels:
+    app.kubernetes.io/name: x
+    "on": "yes"
+data:
+  run.sh: |
+    #!/bin/sh
+    echo hi
+  empty: ""
+list:
+  - a: 1
+    b: []
+  - x
+  -
+    - 1
+none: {}
+`);
+  });
+});

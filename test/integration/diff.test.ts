@@ -1,0 +1,75 @@
+// End to end: `aiready diff` of two real synths of this repository's dev stack, one pool's maxNodes
+// changed: exactly the NodePool limit, the pool's GPU and cost rows, and nothing else.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BIN = path.join(ROOT, 'packages/cli/bin/aiready.js');
+const SHARED = path.resolve(ROOT, '../shared');
+const render = fs.existsSync(path.join(SHARED, 'charts')) && `${process.platform}-${process.arch}` === 'linux-x64';
+if (!render)
+  process.stderr.write(`SKIPPED: rendering in the diff test (${SHARED}/charts or linux/amd64 missing); diffing without it\n`);
+
+/** A copy of the ai-platform stack whose dev config is changed by `edit`. */
+function stackCopy(edit: (config: string) => string): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-diff-'));
+  const stack = path.join(root, 'stacks/ai-platform');
+  fs.mkdirSync(stack, { recursive: true });
+  const real = path.join(ROOT, 'stacks/ai-platform');
+  fs.copyFileSync(path.join(real, 'Pulumi.yaml'), path.join(stack, 'Pulumi.yaml'));
+  fs.symlinkSync(path.join(real, 'lib'), path.join(stack, 'lib'));
+  fs.writeFileSync(path.join(stack, 'Pulumi.dev.yaml'), edit(fs.readFileSync(path.join(real, 'Pulumi.dev.yaml'), 'utf8')));
+  return root;
+}
+
+describe('aiready diff of two real synths', () => {
+  test("one Karpenter pool's maxNodes from 3 to 5 changes its NodePool limit, its GPUs and its cost, and nothing else", () => {
+    // GIVEN the dev stack as it is, and with l4-inference's maxNodes raised
+    const config = fs.readFileSync(path.join(ROOT, 'stacks/ai-platform/Pulumi.dev.yaml'), 'utf8');
+    expect(config).toMatch(/- name: l4-inference\n(?: {6}.*\n)*? {6}maxNodes: 3\n/);
+    const before = stackCopy((c) => c);
+    const after = stackCopy((c) => c.replace(/(- name: l4-inference\n(?: {6}.*\n)*? {6}maxNodes: )3\n/, '$15\n'));
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-diff-cache-'));
+    const flags = render
+      ? [
+          '--render',
+          '--chart-cache',
+          path.join(SHARED, 'charts'),
+          '--kustomize-cache',
+          path.join(SHARED, 'kustomize'),
+          '--cache-dir',
+          cache,
+        ]
+      : [];
+    for (const root of [before, after]) {
+      const run = spawnSync(process.execPath, [BIN, 'synth', ...flags], { cwd: root, encoding: 'utf8' });
+      expect({ status: run.status, stderr: run.status === 0 ? '' : run.stderr }).toEqual({ status: 0, stderr: '' });
+    }
+    // WHEN
+    const diff = spawnSync(process.execPath, [BIN, 'diff', path.join(before, 'dist'), path.join(after, 'dist')], {
+      encoding: 'utf8',
+    });
+    // THEN exit 1 (different), and exactly these changes
+    expect(diff.status).toBe(1);
+    expect(diff.stdout).toBe(`aiready diff: 1 target differs
+
+ai-platform-dev (changed)
+  GPUs and cost (SUMMARY.md):
+    l4-inference: nodes 0-3 → 0-5, max GPUs 3 → 5 (+2), max GPU-h/day 72 → 120, max $/h $2.41 → $4.02
+    all pools at full size: $6.14/h → $7.75/h (+$1.61)
+  manifests/gpu-node-pool:
+    ~ NodePool.karpenter.sh l4-inference
+        spec.limits["nvidia.com/gpu"]: 3 → 5
+  other files changed: SUMMARY.md
+`);
+    if (render) expect(fs.readdirSync(path.join(after, 'dist/ai-platform-dev/rendered')).length).toBeGreaterThan(0);
+    // And a synth compared with itself is identical: exit 0.
+    const same = spawnSync(process.execPath, [BIN, 'diff', path.join(after, 'dist'), path.join(after, 'dist')], {
+      encoding: 'utf8',
+    });
+    expect([same.status, same.stdout]).toEqual([0, 'aiready diff: no differences\n']);
+    for (const d of [before, after, cache]) fs.rmSync(d, { recursive: true, force: true });
+  }, 600_000);
+});

@@ -1,0 +1,132 @@
+// End to end: `aiready synth --render` over the repository's stacks and examples with the real pinned
+// charts (../shared/charts) and kustomize bases (../shared/kustomize), as CI runs it.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { CRDS, crdValidator } from '../support/crd-schema';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BIN = path.join(ROOT, 'packages/cli/bin/aiready.js');
+const SHARED = path.resolve(ROOT, '../shared');
+const ready = fs.existsSync(path.join(SHARED, 'charts')) && `${process.platform}-${process.arch}` === 'linux-x64';
+if (!ready) process.stderr.write(`SKIPPED: render end to end, needs ${SHARED}/charts and linux/amd64 for the bundled helm\n`);
+const withCharts = ready ? test : test.skip;
+
+function files(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const parsed = new Map<string, any[]>();
+/** The objects under `dir`, parsed once (the rendered CRDs make this slow). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function objects(dir: string): any[] {
+  if (!parsed.has(dir))
+    parsed.set(
+      dir,
+      files(dir)
+        .filter((f) => f.endsWith('.yaml'))
+        .flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJS())),
+    );
+  return parsed.get(dir)!;
+}
+
+const TARGETS = [
+  'ai-platform-dev',
+  'ai-platform-prod',
+  'examples/gpu-inference',
+  'examples/mixed-gpu-cluster',
+  'examples/ml-teams',
+];
+
+describe('aiready synth --render', () => {
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-render-cache-'));
+  const [a, b] = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-rendered-')));
+  const runs: { status: number | null; stderr: string }[] = [];
+  const synth = (out: string) =>
+    spawnSync(
+      process.execPath,
+      [
+        BIN,
+        'synth',
+        '--out',
+        out,
+        '--render',
+        '--chart-cache',
+        path.join(SHARED, 'charts'),
+        '--kustomize-cache',
+        path.join(SHARED, 'kustomize'),
+        '--cache-dir',
+        cache,
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+
+  beforeAll(() => {
+    if (!ready) return;
+    // A cold cache, then a warm one.
+    for (const out of [a, b]) runs.push(synth(out));
+    for (const r of runs) if (r.status !== 0) throw new Error(`synth --render failed:\n${r.stderr}`);
+  }, 600_000);
+  afterAll(() => {
+    for (const d of [a, b, cache]) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  withCharts('renders every release and kustomize base of every target', () => {
+    for (const target of TARGETS) {
+      const summary = fs.readFileSync(path.join(a, target, 'SUMMARY.md'), 'utf8');
+      const section = summary.slice(summary.indexOf('## Components and versions'), summary.indexOf('## Diagram'));
+      const names = [...section.matchAll(/^\| ([a-z0-9-]+) \| (?:[a-z0-9-]+ \| v?\d|github\.com)/gm)].map((m) => m[1]).sort();
+      expect([target, fs.readdirSync(path.join(a, target, 'rendered')).sort()]).toEqual([target, names]);
+    }
+    expect(fs.readdirSync(path.join(a, 'examples/ml-teams/rendered'))).toContain('kubeflow-pipelines');
+  });
+
+  withCharts('is deterministic, and a warm cache renders nothing again', () => {
+    const fa = files(a);
+    expect(files(b)).toEqual(fa);
+    for (const f of fa) expect(fs.readFileSync(path.join(b, f)).equals(fs.readFileSync(path.join(a, f)))).toBe(true);
+    expect(runs[1].stderr).not.toMatch(/ [1-9]\d* rendered now/);
+    expect(runs[1].stderr).toMatch(/ 0 rendered now/);
+  });
+
+  withCharts("Karpenter's CRDs are applied once, by the karpenter-crd release (issue 13.11)", () => {
+    for (const target of TARGETS) {
+      const rendered = path.join(a, target, 'rendered');
+      if (!fs.existsSync(path.join(rendered, 'karpenter'))) continue;
+      expect(fs.readdirSync(path.join(rendered, 'karpenter'))).not.toContain('customresourcedefinition.yaml');
+      const crds = objects(rendered)
+        .filter((o) => o.kind === 'CustomResourceDefinition' && /karpenter\.(sh|k8s\.aws)$/.test(o.spec.group))
+        .map((o) => o.metadata.name)
+        .sort();
+      expect([target, crds]).toEqual([
+        target,
+        ['ec2nodeclasses.karpenter.k8s.aws', 'nodeclaims.karpenter.sh', 'nodeoverlays.karpenter.sh', 'nodepools.karpenter.sh'],
+      ]);
+    }
+  });
+
+  withCharts('no Secret value reaches the review tree', () => {
+    for (const target of TARGETS) {
+      for (const s of objects(path.join(a, target, 'rendered')).filter((o) => o.kind === 'Secret')) {
+        for (const v of Object.values<string>(s.data ?? {}))
+          expect(Buffer.from(v, 'base64').toString()).toMatch(/^\[redacted by aiready\]/);
+        for (const v of Object.values<string>(s.stringData ?? {})) expect(v).toMatch(/^\[redacted by aiready\]/);
+      }
+    }
+  });
+
+  const withCrds = ready && fs.existsSync(CRDS) ? test : test.skip;
+  withCrds('rendered PrometheusRules validate against the upstream CRD (kube-validate cannot compile it)', () => {
+    const validate = crdValidator(path.join(CRDS, 'prometheus-operator/monitoring.coreos.com_prometheusrules.yaml'), 'v1');
+    const rules = TARGETS.flatMap((t) => objects(path.join(a, t, 'rendered')).filter((o) => o.kind === 'PrometheusRule'));
+    expect(rules.length).toBeGreaterThan(10);
+    for (const r of rules) expect([r.metadata.name, validate(r) ? [] : validate.errors]).toEqual([r.metadata.name, []]);
+  });
+});
