@@ -209,6 +209,58 @@ describe('dry admission of the ml-teams workloads', () => {
     expect(quota.spec.hard['requests.nvidia.com/gpu']).toBeGreaterThanOrEqual(scaled.spec.maxReplicaCount);
   });
 
+  test("borrowing end to end: a gang larger than its team's quota runs on the idle quota of the other team", () => {
+    // GIVEN serving (6 L40S of its own, may borrow 6) runs a 7-pod batch gang; research holds 1 idle L40S
+    const gang = (pods: number): KubeObject => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: `batch-${pods}`, namespace: 'serving', labels: { 'kueue.x-k8s.io/queue-name': 'default' } },
+      spec: {
+        completionMode: 'Indexed',
+        completions: pods,
+        parallelism: pods,
+        template: {
+          spec: {
+            restartPolicy: 'Never',
+            nodeSelector: { 'aiready.dev/pool': 'l40s-inference' },
+            tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+            containers: [
+              {
+                name: 'main',
+                image: 'vllm/vllm-openai:v0.11.0',
+                resources: { requests: { cpu: '3', memory: '24Gi' }, limits: { memory: '24Gi', 'nvidia.com/gpu': 1 } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  capabilities: { drop: ['ALL'] },
+                  runAsNonRoot: true,
+                  runAsUser: 1000,
+                  seccompProfile: { type: 'RuntimeDefault' },
+                },
+              },
+            ],
+          },
+        },
+      },
+    });
+    const input = target({}, [gang(7), gang(8)]);
+    // THEN Kueue admits the 7-pod gang with one borrowed GPU: 6 of serving's own plus research's idle one
+    const seven = pod(input, 'Job serving/batch-7');
+    expect(seven.flavors['nvidia.com/gpu']).toBe('l40s-inference');
+    expect(seven.unfit).toEqual([]);
+    // AND serving's namespace quota admits every pod Kueue admits
+    const quota = (input.objects as KubeObject[]).find(
+      (o) => o.kind === 'ResourceQuota' && o.metadata?.namespace === 'serving',
+    ) as never as { spec: { hard: Record<string, string | number> } };
+    expect(Number(quota.spec.hard['requests.nvidia.com/gpu'])).toBeGreaterThanOrEqual(7);
+    // AND an 8-pod gang, more than the cohort could ever lend, is found at synth, not left pending
+    expect(pod(input, 'Job serving/batch-8').unfit).toEqual([['nvidia.com/gpu']]);
+    expect(runs(input)).toEqual([
+      expect.stringMatching(
+        /^Job serving\/batch-8 spec.template.spec: no flavor of ClusterQueue serving can ever hold the whole workload.*l40s-inference: holds at most 7 nvidia.com\/gpu/,
+      ),
+    ]);
+  });
+
   test('KServe InferenceService: its predictor pods are queued through the Deployment KServe makes', () => {
     const p = pod(target({ kserve: true }), 'InferenceService serving/llm');
     expect(p.queue).toEqual({

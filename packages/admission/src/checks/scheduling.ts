@@ -89,7 +89,7 @@ export function checkScheduling(
     const requests = Object.entries(podTotals(resourcesOf(pod), 'requests')).filter(([k, v]) => isExtendedResource(k) && v > 0);
     const tolerations = asArray(pod.spec.tolerations) as Toleration[];
     const terms = nodeTerms(pod.spec);
-    const { selected, tolerated, fits } = placePod(pod.spec, requests, pools, nodes);
+    const selected = pools.filter((p) => terms.some((term) => term.every((r) => poolAdmits(p, r))));
     if (!selected.length) {
       const term = terms[0];
       const failing = term.find((r) => !pools.some((p) => poolAdmits(p, r))) ?? term[0];
@@ -104,6 +104,7 @@ export function checkScheduling(
       placement.set(pod, []);
       continue;
     }
+    const { tolerated, fits } = placePod(pod.spec, requests, pools, nodes);
     if (!tolerated.length) {
       const taint = untolerated(selected[0].taints, tolerations)[0];
       findings.error(
