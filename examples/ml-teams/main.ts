@@ -10,15 +10,30 @@ import { App, Chart } from 'cdk8s';
  */
 export const prerequisites = argoCdPrerequisites();
 
-export function buildApp(outdir?: string): App {
+/**
+ * The other forms the same teams' work can take, which the end-to-end tests synthesize too: without
+ * Kubeflow Trainer the fine-tune is an indexed Job; with KServe the server is an InferenceService
+ * (KServe scales it itself, so it runs fixed replicas instead of KEDA).
+ */
+export interface MlTeamsVariant {
+  /** @default true */
+  readonly trainer?: boolean;
+  /** @default false */
+  readonly kserve?: boolean;
+}
+
+export function buildApp(outdir?: string, variant: MlTeamsVariant = {}): App {
   const app = new App({ outdir });
+  const kserve = variant.kserve ?? false;
   const platform = new AiPlatform(app, 'platform', {
     clusterName: 'ml',
-    keda: true,
-    // Jobs wait in their team's queue and are admitted all-or-nothing; idle quota is lent across teams.
+    keda: !kserve,
+    // Every job and pod of a team waits in its Kueue queue (its Argo steps and inference replicas too)
+    // and is admitted all-or-nothing; idle quota is lent across teams.
     kueue: true,
     // Training jobs run as Kubeflow TrainJobs on a torch runtime per pool.
-    kubeflowTrainer: true,
+    kubeflowTrainer: variant.trainer ?? true,
+    ...(kserve ? { kserve: { deploymentMode: 'Standard' as const, certManagerInstalled: true } } : {}),
     // Kubeflow Pipelines brings its own Argo controller; the platform's is scoped apart by instance ID.
     kubeflowPipelines: true,
     argoWorkflows: { instanceId: 'platform' },
@@ -52,6 +67,8 @@ export function buildApp(outdir?: string): App {
     command: ['torchrun'],
     args: ['--nproc-per-node=8', 'train.py'],
     env: { CHECKPOINT_URI: 's3://research-checkpoints/llama-finetune' },
+    // Ahead of the team's pipeline steps in its Kueue queue, and may preempt them.
+    priority: 'high',
   });
 
   // A train → evaluate pipeline for Argo Workflows: training on H100s, evaluation on one L40S.
@@ -87,11 +104,15 @@ export function buildApp(outdir?: string): App {
     args: ['--model', 'Qwen/Qwen2.5-7B-Instruct'],
     port: 8000,
     replicas: 2,
-    autoscaling: {
-      signal: GpuScalingSignal.engineActivity(0.6),
-      prometheusAddress: 'http://kube-prometheus-stack-prometheus.monitoring:9090',
-      maxReplicas: 6,
-    },
+    ...(kserve
+      ? {}
+      : {
+          autoscaling: {
+            signal: GpuScalingSignal.engineActivity(0.6),
+            prometheusAddress: 'http://kube-prometheus-stack-prometheus.monitoring:9090',
+            maxReplicas: 6,
+          },
+        }),
   });
   return app;
 }

@@ -66,33 +66,11 @@ describe('aiready synth', () => {
     test.each<[string, string[]]>([
       ['ai-platform-dev', []],
       ['ai-platform-prod', []],
-      // The same platform for Flux: the same defect, nothing Flux adds.
-      [
-        'examples/flux-gpu-platform',
-        [
-          'KNOWN(issue 21) item 2: no NodeOverlay for nvidia.com/gpu.shared: Deployment inference/llm spec.template.spec.containers',
-        ],
-      ],
-      [
-        'examples/gpu-inference',
-        [
-          'KNOWN(issue 21) item 2: no NodeOverlay for nvidia.com/gpu.shared: Deployment inference/llm spec.template.spec.containers',
-        ],
-      ],
+      ['examples/flux-gpu-platform', []],
+      ['examples/gpu-inference', []],
       ['examples/kserve-inference', []],
       ['examples/mixed-gpu-cluster', []],
-      [
-        'examples/ml-teams',
-        [
-          'KNOWN(issue 21) item 1: EFA not covered by the kueue.x-k8s.io ClusterQueue: TrainJob research/llama-finetune (runtime ClusterTrainingRuntime aiready-torch-h100-training) ClusterTrainingRuntime aiready-torch-h100-training: spec.template.spec.replicatedJobs[0].template.spec.template.spec.containers',
-          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota research/team-quota spec.hard.requests.cpu',
-          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota research/team-quota spec.hard.requests.memory',
-          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota research/team-quota spec.hard.requests.nvidia.com/gpu',
-          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota serving/team-quota spec.hard.requests.cpu',
-          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota serving/team-quota spec.hard.requests.memory',
-          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota serving/team-quota spec.hard.requests.nvidia.com/gpu',
-        ],
-      ],
+      ['examples/ml-teams', []],
     ])('%s: admitted, with exactly its known defects acknowledged', (id, expected) => {
       const found = acknowledged(id);
       expect(found).toHaveLength(expected.length);
@@ -208,13 +186,20 @@ describe('aiready synth', () => {
     expect(stages[0].spec.path).toBe('./dist/examples/flux-gpu-platform/manifests/namespaces');
   });
 
-  test('the prod stack: reserved MIG training pool with EFA, time-sliced managed node group', () => {
+  test('the prod stack: reserved MIG training pool (no EFA: slices cannot use it), time-sliced managed node group', () => {
     const objs = objectsIn(path.join(a, 'ai-platform-prod/manifests'));
     const h100 = objs.find((o) => o.kind === 'EC2NodeClass' && o.metadata.name === 'h100-training');
     expect(h100.spec.capacityReservationSelectorTerms).toEqual([{ id: 'cr-0a1b2c3d4e5f60718' }]);
     // A Capacity Block is co-located already: no cluster placement group on top.
     expect(h100.spec.placementGroupSelector).toBeUndefined();
-    expect(h100.spec.networkInterfaces).toHaveLength(33);
+    // MIG slices cannot use EFA, so the MIG pool attaches none; Karpenter learns its slices from a NodeOverlay.
+    expect(h100.spec.networkInterfaces).toBeUndefined();
+    const overlay = objs.find((o) => o.kind === 'NodeOverlay' && o.metadata.name === 'h100-training');
+    expect(overlay.spec.capacity).toEqual({
+      'nvidia.com/mig-1g.10gb': 16,
+      'nvidia.com/mig-2g.20gb': 8,
+      'nvidia.com/mig-3g.40gb': 8,
+    });
     const migConfig = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'aiready-mig-parted-config');
     expect(YAML.parse(migConfig.data['config.yaml'])['mig-configs']['aiready-h100-balanced']).toBeDefined();
     const plan = JSON.parse(fs.readFileSync(path.join(a, 'ai-platform-prod/plan.json'), 'utf8'));
@@ -226,7 +211,7 @@ describe('aiready synth', () => {
     expect(objects.dependsOn).toEqual(expect.arrayContaining(['kubernetes:helm.sh/v3:Release::platform-karpenter']));
     // SUMMARY's EFA column is one kind of value: a device count, 0 without EFA.
     const summary = fs.readFileSync(path.join(a, 'ai-platform-prod/SUMMARY.md'), 'utf8');
-    expect(summary).toMatch(/\| h100-training \| MIG mixed [^|]+\| [^|]+\| 32 \|/);
+    expect(summary).toMatch(/\| h100-training \| MIG mixed [^|]+\| [^|]+\| 0 \|/);
     expect(summary).toMatch(/\| l4-batch \| time-slicing x4 \| [^|]+\| 0 \|/);
     // The real order: network (NAT, routes) before nodes, nodes and add-ons before anything on the
     // cluster, the charts' configuration before the charts.
@@ -286,9 +271,9 @@ describe('aiready synth', () => {
   test('the teams example: quotas, a training job and an inference service on their pools', () => {
     const objs = objectsIn(path.join(a, 'examples/ml-teams/manifests'));
     const quota = objs.find((o) => o.kind === 'ResourceQuota' && o.metadata.namespace === 'research');
-    // 16 H100 and one L40S: both pools advertise nvidia.com/gpu, so the namespace quota sums them
-    // (Kueue's flavors keep them apart per pool).
-    expect(quota.spec.hard['requests.nvidia.com/gpu']).toBe(17);
+    // 16 H100 and one L40S, and as many again it may borrow: both pools advertise nvidia.com/gpu, so
+    // the namespace quota sums them (Kueue's flavors keep them apart per pool), nominal plus borrowing.
+    expect(quota.spec.hard['requests.nvidia.com/gpu']).toBe(34);
     const trainJob = objs.find((o) => o.kind === 'TrainJob');
     expect(trainJob.spec.trainer.resourcesPerNode.limits).toEqual({
       memory: '1638Gi',
@@ -317,8 +302,8 @@ describe('aiready synth', () => {
         .map((o) => o.metadata.name)
         .sort(),
     ).toEqual([
+      // No EFA device plugin: the MIG training pool gets no EFA.
       'argo-workflows',
-      'aws-efa-k8s-device-plugin',
       'gpu-operator',
       'karpenter',
       'karpenter-crd',

@@ -17,10 +17,13 @@ import { chartFacts, KUSTOMIZE_FACTS } from './model/chart-facts';
 import { podTemplatesOf } from './model/crd-pod-templates';
 import { AdmissionCheck, AdmissionProblem, AdmissionWarning, Findings } from './model/findings';
 import { KubeObject } from './model/kube';
-import { devicePluginsOf, nodeResources } from './model/node-resources';
+import { KueueModel, kueueModel } from './model/kueue';
+import { DevicePlugin, devicePluginsOf, nodeResources, NodeResources } from './model/node-resources';
 import { isClusterScoped, ObjectIndex, TargetObject } from './model/object-index';
 import { CloudPlan, PlanIndex } from './model/plan';
-import { poolsOf } from './model/pools';
+import { EffectiveContainer } from './model/pod-resources';
+import { PodTemplate } from './model/pod-templates';
+import { Pool, poolsOf } from './model/pools';
 import { Prerequisite } from './model/prerequisites';
 import { Release, releasesOf } from './model/releases';
 
@@ -97,9 +100,26 @@ function renderedObjects(input: AdmissionInput, releases: readonly Release[]): T
   });
 }
 
-/** Checks one target. Never throws for findings: see {@link assertAdmitted}. */
-export function checkAdmission(input: AdmissionInput): AdmissionReport {
-  const findings = new Findings();
+/** A target indexed once: what every check, and {@link dryAdmission}, reads. */
+export interface IndexedTarget {
+  readonly plan: PlanIndex;
+  readonly releases: readonly Release[];
+  readonly index: ObjectIndex;
+  /** Releases whose objects are among the target's (`--render`). */
+  readonly rendered: ReadonlySet<string>;
+  readonly pods: readonly PodTemplate[];
+  readonly limits: ReturnType<typeof limitRangesByNamespace>;
+  /** Every pod template's containers after pod and LimitRange defaulting. */
+  readonly resources: ReadonlyMap<PodTemplate, EffectiveContainer[]>;
+  readonly pools: readonly Pool[];
+  readonly plugins: readonly DevicePlugin[];
+  /** What a running node of each pool advertises. */
+  readonly nodes: ReadonlyMap<Pool, NodeResources>;
+  readonly kueue: KueueModel;
+}
+
+/** Indexes a target: its objects, what its releases render or provide, its pods, pools and queues. */
+export function indexTarget(input: AdmissionInput): IndexedTarget {
   const plan = new PlanIndex(input.plan);
   const own = ownObjects(input);
   const releases = releasesOf(new ObjectIndex(own), plan);
@@ -116,29 +136,45 @@ export function checkAdmission(input: AdmissionInput): AdmissionReport {
       index.add({ object, origin: { release: r.name, provided: true }, namespace });
     }
   }
+  const pods = podTemplatesOf(index, argoControllers(index, releases));
+  const limits = limitRangesByNamespace(index);
+  const pools = poolsOf(index, plan, releases);
+  const plugins = devicePluginsOf(releases, index);
+  return {
+    plan,
+    releases,
+    index,
+    rendered,
+    pods,
+    limits,
+    resources: effectiveResources(pods, limits),
+    pools,
+    plugins,
+    nodes: new Map(pools.map((p) => [p, nodeResources(p, plugins, index)])),
+    kueue: kueueModel(index, releases),
+  };
+}
+
+/** Checks one target. Never throws for findings: see {@link assertAdmitted}. */
+export function checkAdmission(input: AdmissionInput): AdmissionReport {
+  const findings = new Findings();
+  const { plan, releases, index, rendered, pods, limits, resources, pools, plugins, nodes, kueue } = indexTarget(input);
   const prerequisites = input.prerequisites ?? [];
   const cluster =
     minorOf(input.kubernetesVersion ?? plan.kubernetesVersion() ?? DEFAULT_KUBERNETES_VERSION) ??
     minorOf(DEFAULT_KUBERNETES_VERSION)!;
-
-  const pods = podTemplatesOf(index, argoControllers(index, releases));
-  const limits = limitRangesByNamespace(index);
-  const resources = effectiveResources(pods, limits);
-  const pools = poolsOf(index, plan);
-  const plugins = devicePluginsOf(releases, index);
   const webhooks = webhooksOfTarget(index, releases, rendered);
 
   checkPodSecurity(pods, index, cluster, findings);
   checkReleasePodSecurity(releases, index, rendered, findings);
   const placement = checkScheduling(pods, (p) => resources.get(p) ?? [], pools, plugins, index, findings, plan.present);
-  const nodes = new Map(pools.map((p) => [p, nodeResources(p, plugins, index)]));
   checkResources(pods, resources, limits, placement, (p, r) => nodes.get(p)?.resources[r], index, findings);
   checkReferences(pods, index, releases, new Resolver(index, releases, rendered, prerequisites), findings);
   checkCrds(index, releases, plan, input.appliedBy ?? {}, prerequisites, findings);
   checkWebhooks(webhooks, releases, findings);
   checkNetworkPolicy(pods, index, releases, webhooks, plan, input.networkPolicyEnforced ?? networkPolicyEnforced(plan), findings);
   checkIam(index, releases, plan, findings);
-  checkQueues(pods, resources, index, releases, findings);
+  checkQueues(pods, resources, kueue, findings);
 
   return acknowledge(findings, input.acknowledged ?? [], prerequisites);
 }

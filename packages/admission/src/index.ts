@@ -1,4 +1,6 @@
 export * from './admission';
+export * from './dry-admission';
+export * from './model/kueue';
 export * from './model/findings';
 export * from './model/kube';
 export * from './model/plan';

@@ -28,7 +28,7 @@ describe('offline admission: Kueue and training semantics', () => {
     [
       'no flavor can ever hold the whole gang',
       (t) => (h100(t).find((r) => r.name === 'nvidia.com/gpu')!.nominalQuota = '8'),
-      'no flavor of ClusterQueue research that matches its node selector can ever hold the whole workload',
+      'no flavor of ClusterQueue research can ever hold the whole workload (nominal quota plus what it may borrow) and match its node selector and tolerations, so Kueue never admits it (h100: holds at most 8 nvidia.com/gpu; l40s: its node labels do not match',
     ],
     [
       'the namespace quota refuses what Kueue admits by borrowing (issue 21 item 8)',
@@ -91,6 +91,59 @@ describe('offline admission: Kueue and training semantics', () => {
     ],
   ])('throws when %s', (_, mutate, expected) => {
     expect(refusal(broken(mutate))).toContain(expected);
+  });
+
+  test.each<[string, string[], Record<string, string>, string[]]>([
+    [
+      'nothing set',
+      ['train.py'],
+      {},
+      ['PET_NNODES', 'PET_NODE_RANK', 'PET_MASTER_ADDR', 'PET_MASTER_PORT', 'PET_NPROC_PER_NODE'],
+    ],
+    [
+      'the rendezvous as flags, processes per node missing',
+      ['--nnodes=2', '--node-rank=0', '--master-addr=ddp-0.ddp', '--master_port=29500', 'train.py'],
+      {},
+      ['PET_NPROC_PER_NODE'],
+    ],
+    [
+      'the rendezvous as PET_* variables',
+      ['train.py'],
+      { PET_NNODES: '2', PET_NODE_RANK: '0', PET_MASTER_ADDR: 'a', PET_MASTER_PORT: '1', PET_NPROC_PER_NODE: '8' },
+      [],
+    ],
+    ['a rendezvous endpoint', ['--rdzv-endpoint=ddp-0.ddp:29500', 'train.py'], {}, []],
+  ])('an indexed Job running torchrun across pods, with %s', (_, args, env, missing) => {
+    // GIVEN a two-pod indexed Job launched with torchrun
+    const t = broken((x) =>
+      x.objects.push({
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'ddp', namespace: 'serving' },
+        spec: {
+          completionMode: 'Indexed',
+          completions: 2,
+          parallelism: 2,
+          template: {
+            spec: {
+              restartPolicy: 'Never',
+              containers: [
+                {
+                  name: 'train',
+                  image: 'pytorch/pytorch:2.8.0',
+                  command: ['torchrun'],
+                  args,
+                  env: Object.entries(env).map(([name, value]) => ({ name, value })),
+                  resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '1Gi' } },
+                },
+              ],
+            },
+          },
+        },
+      }),
+    );
+    // THEN it is refused exactly for what torchrun would lack
+    expect(problems(t, 'queues').flatMap((p) => p.value as string[])).toEqual(missing);
   });
 
   test("EFA excluded from Kueue's accounting needs no coverage", () => {

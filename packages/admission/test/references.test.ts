@@ -81,6 +81,11 @@ describe('offline admission: references', () => {
       'names LocalQueue research/gpu, which nothing in the target creates: Kueue leaves the workload suspended forever',
     ],
     [
+      'a pod (an Argo step) names a Kueue priority class nobody creates',
+      (t) => (find(t, 'WorkflowTemplate').spec.templates[1].metadata.labels['kueue.x-k8s.io/priority-class'] = 'aiready-high'),
+      'names WorkloadPriorityClass aiready-high, which nothing in the target creates',
+    ],
+    [
       'a LocalQueue points at a missing ClusterQueue',
       (t) => (find(t, 'LocalQueue').spec.clusterQueue = 'shared'),
       'names ClusterQueue shared',

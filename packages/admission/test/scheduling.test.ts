@@ -62,6 +62,11 @@ describe('offline admission: scheduling', () => {
       'stays Pending while its pools (l4) have no nodes: the autoscaler does not know their nodes offer nvidia.com/gpu.shared',
     ],
     [
+      "the NodeOverlay is there but Karpenter's nodeOverlay feature gate is off, so Karpenter ignores it",
+      (t) => delete planResource(t, HELM, 'platform-karpenter').inputs.values.settings.featureGates,
+      'stays Pending while its pools (l4) have no nodes: the autoscaler does not know their nodes offer nvidia.com/gpu.shared',
+    ],
+    [
       'a managed node group has no scale-from-zero GPU tag',
       (t) => dropPlan(t, 'gpu-l40s-ca-gpu'),
       "tag the node group's Auto Scaling group k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu",
@@ -75,9 +80,17 @@ describe('offline admission: scheduling', () => {
     expect(refusal(broken(mutate))).toContain(expected);
   });
 
-  test('a pool with EFA nobody can request is a warning', () => {
-    // GIVEN no EFA plugin and no pod asking for EFA
+  test('a pool whose nodes always get EFA nobody can request is a warning', () => {
+    // GIVEN a node class that attaches EFA to every node, no EFA plugin and no pod asking for EFA
     const t = broken((x) => {
+      find(x, 'EC2NodeClass', 'h100').spec.networkInterfaces = [
+        { networkCardIndex: 0, deviceIndex: 0, interfaceType: 'interface' },
+        ...Array.from({ length: 32 }, (_, card) => ({
+          networkCardIndex: card,
+          deviceIndex: card === 0 ? 1 : 0,
+          interfaceType: 'efa-only',
+        })),
+      ];
       dropPlan(x, 'platform-efa');
       delete find(x, 'TrainJob').spec.trainer.resourcesPerNode.limits['vpc.amazonaws.com/efa'];
     });
@@ -86,6 +99,18 @@ describe('offline admission: scheduling', () => {
     expect(report.warnings.map((w) => w.message).join('\n')).toContain(
       'attaches 32 EFA interfaces per node that no pod can request',
     );
+  });
+
+  test('a node class that attaches no EFA interface raises no warning: Karpenter attaches them only on request', () => {
+    // GIVEN the H100 node class without EFA interfaces, no EFA plugin and no pod asking for EFA
+    const t = broken((x) => {
+      dropPlan(x, 'platform-efa');
+      delete find(x, 'EC2NodeClass', 'h100').spec.networkInterfaces;
+      delete find(x, 'TrainJob').spec.trainer.resourcesPerNode.limits['vpc.amazonaws.com/efa'];
+    });
+    const report = checkAdmission(t);
+    expect(report.problems.filter((p) => p.check === 'scheduling')).toEqual([]);
+    expect(report.warnings.map((w) => w.message).join('\n')).not.toContain('EFA interfaces per node');
   });
 
   test('a managed node group with nodes running needs no scale-from-zero tag', () => {

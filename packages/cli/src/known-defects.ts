@@ -4,43 +4,4 @@
 // test/integration/synth.test.ts asserts the reference targets find exactly these.
 import type { Acknowledgement } from '@aiready/admission';
 
-const KUEUE = 'kueue.x-k8s.io';
-
-/** The same defect in several targets. */
-const known = {
-  // KNOWN(issue 21) item 2: time-sliced GPUs on Karpenter never scale from zero (no NodeOverlay).
-  sharedGpuFromZero: {
-    check: 'scheduling',
-    object: 'Deployment inference/llm',
-    contains: 'stays Pending while its pools (l4-inference) have no nodes',
-    reason: 'KNOWN(issue 21) item 2: no NodeOverlay for nvidia.com/gpu.shared',
-  },
-} as const satisfies Record<string, Acknowledgement>;
-
-const ML_TEAMS_TRAINJOB = 'TrainJob research/llama-finetune (runtime ClusterTrainingRuntime aiready-torch-h100-training)';
-
-export const KNOWN_DEFECTS: Readonly<Record<string, readonly Acknowledgement[]>> = {
-  'examples/flux-gpu-platform': [known.sharedGpuFromZero],
-  'examples/gpu-inference': [known.sharedGpuFromZero],
-  'examples/ml-teams': [
-    // KNOWN(issue 21) item 8: the team quotas refuse what the ClusterQueues admit (per-flavor quotas add up,
-    // and borrowing from the cohort comes on top).
-    {
-      check: 'queues',
-      object: 'ResourceQuota research/team-quota',
-      reason: 'KNOWN(issue 21) item 8: quota below nominal plus borrowing',
-    },
-    {
-      check: 'queues',
-      object: 'ResourceQuota serving/team-quota',
-      reason: 'KNOWN(issue 21) item 8: quota below nominal plus borrowing',
-    },
-    // KNOWN(issue 21) item 1: the team ClusterQueue does not cover EFA, so Kueue never admits the TrainJob.
-    {
-      check: 'queues',
-      object: ML_TEAMS_TRAINJOB,
-      contains: 'vpc.amazonaws.com/efa',
-      reason: `KNOWN(issue 21) item 1: EFA not covered by the ${KUEUE} ClusterQueue`,
-    },
-  ],
-};
+export const KNOWN_DEFECTS: Readonly<Record<string, readonly Acknowledgement[]>> = {};

@@ -148,6 +148,10 @@ export const POD_SECURITY_LABELS = {
  * Kueue's fail-closed webhooks touch only these namespaces, never the platform's own.
  */
 export const KUEUE_MANAGED_NAMESPACE_LABEL = `${AIREADY_PREFIX}/kueue`;
+/** Workload (or pod) label: the Kueue LocalQueue it waits in. */
+export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
+/** Workload (or pod) label: the Kueue WorkloadPriorityClass it is admitted and preempted by. */
+export const KUEUE_PRIORITY_LABEL = 'kueue.x-k8s.io/priority-class';
 
 /** Argo CD annotation ordering the sync of objects (lower waves first). */
 export const ARGOCD_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';

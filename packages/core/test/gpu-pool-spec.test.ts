@@ -7,6 +7,7 @@ import {
   GpuPoolSpec,
   normalizeGpuPool,
   normalizeGpuPools,
+  Sharing,
 } from '../src';
 
 function problemsOf(fn: () => unknown): AireadyValidationError {
@@ -77,6 +78,30 @@ describe('normalizeGpuPool', () => {
     });
     expect(pool.amiAlias).toBe('al2023@latest');
     expect(pool.warnings).toEqual([expect.objectContaining({ path: 'spec.amiRelease' })]);
+  });
+
+  test.each<[string, Partial<GpuPoolSpec>, number, boolean]>([
+    ['a p-family training pool of whole GPUs gets EFA by default', {}, 32, false],
+    ['a p-family training pool that shares its GPUs gets none by default', { sharing: Sharing.mig('all-balanced') }, 0, false],
+    [
+      'asked for on a pool that shares its GPUs, EFA comes with a warning',
+      { sharing: Sharing.mig('all-balanced'), efa: true },
+      32,
+      true,
+    ],
+    ['turned off on a pool of whole GPUs, none', { efa: false }, 0, false],
+  ])('%s', (_why, extra, interfaces, warned) => {
+    // GIVEN an H100 training pool in one zone
+    const pool = normalizeGpuPool({
+      name: 'h100',
+      instanceTypes: ['p5.48xlarge'],
+      purpose: 'training',
+      zones: ['us-east-1a'],
+      ...extra,
+    });
+    // THEN EFA serves whole GPUs only: a MIG slice cannot use it, so it is idle there
+    expect(pool.efaInterfaces).toBe(interfaces);
+    expect(pool.warnings.some((w) => w.path === 'spec.efa' && /EFA devices are not shared/.test(w.message))).toBe(warned);
   });
 
   test('an explicit AMI release is pinned', () => {

@@ -17,6 +17,8 @@ describe('planPlatform', () => {
     expect(plan.nodeRole).toBe('KarpenterNodeRole-c1');
     expect(plan.components).toMatchObject({
       karpenter: true,
+      // the time-sliced Karpenter pool scales from zero through a NodeOverlay
+      nodeOverlayGate: true,
       efaDevicePlugin: true,
       storageClass: true,
       clusterAutoscaler: { region: 'us-east-1', kubernetesVersion: '1.36' },
@@ -25,10 +27,18 @@ describe('planPlatform', () => {
       kubeflowPipelines: false,
       monitoring: {},
     });
-    // Argo's workflow pods tolerate every pool taint unless told otherwise.
-    expect(plan.components.argoWorkflows!.defaultTolerations).toEqual([
-      { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
-    ]);
+    // Argo's workflow pods tolerate no GPU taint unless told otherwise: GPU steps tolerate their own pool.
+    expect(plan.components.argoWorkflows!.defaultTolerations).toEqual([]);
+    const gpu = [{ key: 'nvidia.com/gpu', operator: 'Exists' as const, effect: 'NoSchedule' as const }];
+    const opted = planPlatform({
+      clusterName: 'c1',
+      pools: POOLS,
+      region: 'us-east-1',
+      argoWorkflows: { defaultTolerations: gpu },
+    });
+    expect(opted.components.argoWorkflows!.defaultTolerations).toEqual(gpu);
+    // Without a Karpenter pool that shares its GPUs, Karpenter needs no NodeOverlay
+    expect(planPlatform({ clusterName: 'c1', pools: POOLS.slice(0, 1) }).components.nodeOverlayGate).toBe(false);
   });
 
   test('managed node groups without a region get no autoscaler, and a warning', () => {

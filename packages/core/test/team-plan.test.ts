@@ -1,4 +1,4 @@
-import { gpuQuotaResources, normalizeGpuPool, planTeam, planTeamQueue, ProblemCollector, Sharing, TeamContext } from '../src';
+import { gpuQuotaResources, normalizeGpuPool, planTeam, ProblemCollector, Sharing, TeamContext } from '../src';
 
 const h100 = normalizeGpuPool({ name: 'h100', instanceTypes: ['p5.48xlarge'], purpose: 'training', zones: ['us-east-1a'] });
 const mig = normalizeGpuPool({ name: 'mig', instanceTypes: ['p4de.24xlarge'], efa: false, sharing: Sharing.mig('all-balanced') });
@@ -21,13 +21,27 @@ describe('planTeam', () => {
       cpu: 16 + 154,
       memoryGiB: 64 + 1638,
     });
-    expect(team.gpuQuotaResources).toEqual({
-      'nvidia.com/gpu': 8,
-      'nvidia.com/mig-1g.10gb': 0,
-      'nvidia.com/mig-2g.20gb': 0,
-      'nvidia.com/mig-3g.40gb': 0,
-    });
     expect(team.borrowGpus).toEqual({ h100: 8, mig: 0 });
+    // The namespace quota holds what its queue may admit: its own GPUs and compute, and what it may borrow
+    expect(team.borrowCompute).toEqual({ cpu: 154, memoryGiB: 1638 });
+    expect(team.namespaceQuota).toEqual({
+      cpu: 16 + 154 + 154,
+      memoryGiB: 64 + 1638 + 1638,
+      gpuResources: {
+        'nvidia.com/gpu': 16,
+        'nvidia.com/mig-1g.10gb': 0,
+        'nvidia.com/mig-2g.20gb': 0,
+        'nvidia.com/mig-3g.40gb': 0,
+      },
+    });
+  });
+
+  test('without Kueue a team borrows nothing, and its namespace quota is its own', () => {
+    const problems = new ProblemCollector('t');
+    const team = planTeam({ name: 'research', gpuQuota: { h100: 8 } }, { ...ctx, kueue: false }, 'teams[0]', problems)!;
+    expect(team.borrowGpus).toEqual({ h100: 0, mig: 0 });
+    expect(team.namespaceQuota.gpuResources['nvidia.com/gpu']).toBe(8);
+    expect(team.namespaceQuota.cpu).toBe(team.cpu);
   });
 
   test('MIG quotas cover the slices their GPUs provide', () => {
@@ -53,17 +67,5 @@ describe('planTeam', () => {
     ['a borrow names no pool', { name: 'a', borrowGpus: { a100: 1 } }, /borrowGpus\["a100"\].*no such pool/],
   ])('throws when %s', (_why, spec, message) => {
     expect(() => plan(spec)).toThrow(message);
-  });
-});
-
-describe('planTeamQueue', () => {
-  test('a flavor per pool the team has quota in, GPUs nominal with the borrowing limit', () => {
-    const queue = planTeamQueue(plan({ name: 'a', gpuQuota: { h100: 8 }, borrowGpus: { h100: 4 } }), [h100, mig]);
-    expect(queue.flavors.map((f) => f.name)).toEqual(['h100']);
-    expect(queue.flavors[0].resources.find((r) => r.name === 'nvidia.com/gpu')).toEqual({
-      name: 'nvidia.com/gpu',
-      nominalQuota: 8,
-      borrowingLimit: 4,
-    });
   });
 });

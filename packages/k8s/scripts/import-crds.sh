@@ -9,7 +9,8 @@ cd "$here"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 # One file per API group, so each group becomes one module.
-cat "$crds/karpenter/karpenter.sh_nodepools.yaml" > "$tmp/karpenter.sh.yaml"
+{ cat "$crds/karpenter/karpenter.sh_nodepools.yaml"; echo '---';
+  cat "$crds/karpenter/karpenter.sh_nodeoverlays.yaml"; } > "$tmp/karpenter.sh.yaml"
 cat "$crds/karpenter/karpenter.k8s.aws_ec2nodeclasses.yaml" > "$tmp/karpenter.k8s.aws.yaml"
 { cat "$crds/prometheus-operator/monitoring.coreos.com_servicemonitors.yaml"; echo '---';
   cat "$crds/prometheus-operator/monitoring.coreos.com_prometheusrules.yaml"; } > "$tmp/monitoring.coreos.com.yaml"

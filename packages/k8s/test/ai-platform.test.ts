@@ -1,4 +1,4 @@
-import { AireadyValidationError, CHARTS } from '@aiready/core';
+import { AireadyValidationError, CHARTS, Sharing } from '@aiready/core';
 import { App } from 'cdk8s';
 import { AiPlatform, AiPlatformProps, HelmRelease, layoutManifests, ReleaseMaterializer, summarizePlatform } from '../src';
 import { only, Obj } from './util';
@@ -34,6 +34,21 @@ describe('AiPlatform', () => {
       .flatMap((np) => np.spec.template.spec.taints);
     const tolerations = only(objs, 'Application', 'gpu-operator').spec.source.helm.valuesObject.daemonsets.tolerations;
     for (const t of taints) expect(tolerations).toContainEqual({ key: t.key, operator: 'Exists', effect: t.effect });
+  });
+
+  test.each([
+    ['a Karpenter pool shares its GPUs: the nodeOverlay gate is on, so its NodeOverlay applies', 'karpenter', true],
+    ['only a managed node group shares its GPUs: Karpenter needs no overlay', 'managed-node-group', undefined],
+  ] as const)('%s', (_why, provisioner, gate) => {
+    // GIVEN a platform with a time-sliced pool
+    const { objs } = platform({
+      region: 'us-east-1',
+      pools: [...POOLS, { name: 'shared', instanceTypes: ['g6.xlarge'], provisioner, sharing: Sharing.timeSlicing(4) }],
+    });
+    // THEN Karpenter's nodeOverlay feature gate follows the need for overlays
+    const settings = only(objs, 'Application', 'karpenter').spec.source.helm.valuesObject.settings;
+    expect(settings.featureGates.nodeOverlay).toBe(gate);
+    expect(objs.filter((o) => o.kind === 'NodeOverlay').map((o) => o.metadata.name)).toEqual(gate ? ['shared'] : []);
   });
 
   test('every object carries the component and part-of labels', () => {

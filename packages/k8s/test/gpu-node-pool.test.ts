@@ -1,4 +1,4 @@
-import { AireadyValidationError } from '@aiready/core';
+import { AireadyValidationError, Sharing } from '@aiready/core';
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { addGpuLimit, GpuNodePool } from '../src';
@@ -46,6 +46,52 @@ describe('GpuNodePool', () => {
     const np = only(synth(chart), 'NodePool');
     expect(np.spec.disruption.consolidationPolicy).toBe(policy);
     expect(np.spec.template.spec.terminationGracePeriod).toBe(grace);
+  });
+
+  test.each<[string, Record<string, unknown>, Record<string, number>[], Record<string, number>]>([
+    [
+      'time-sliced shares (renamed)',
+      { instanceTypes: ['g6.xlarge', 'g6.12xlarge'], sharing: Sharing.timeSlicing(4) },
+      [{ 'nvidia.com/gpu.shared': 4 }, { 'nvidia.com/gpu.shared': 16 }],
+      { 'nvidia.com/gpu.shared': 64, nodes: 4 },
+    ],
+    [
+      'MIG slices (mixed)',
+      { instanceTypes: ['p4de.24xlarge'], sharing: Sharing.mig('all-balanced') },
+      [{ 'nvidia.com/mig-1g.10gb': 16, 'nvidia.com/mig-2g.20gb': 8, 'nvidia.com/mig-3g.40gb': 8 }],
+      { 'nvidia.com/mig-1g.10gb': 64, 'nvidia.com/mig-2g.20gb': 32, 'nvidia.com/mig-3g.40gb': 32, nodes: 4 },
+    ],
+    [
+      'MIG slices advertised as whole GPUs (single)',
+      { instanceTypes: ['p5.48xlarge'], sharing: Sharing.mig('all-1g.10gb') },
+      [{ 'nvidia.com/gpu': 56 }],
+      { 'nvidia.com/gpu': 224, nodes: 4 },
+    ],
+  ])(
+    'a pool of %s scales from zero: a NodeOverlay per GPU count gives Karpenter what its nodes will advertise',
+    (_what, spec, capacities, limits) => {
+      // GIVEN a Karpenter pool that shares its GPUs
+      const chart = Testing.chart();
+      const pool = new GpuNodePool(chart, 'pool', { name: 'shared', clusterName: 'c1', maxNodes: 4, ...spec } as never);
+      const objs = synth(chart);
+      // THEN one overlay per group of instance types with the same GPU count, for this NodePool only
+      const overlays = objs.filter((o) => o.kind === 'NodeOverlay');
+      expect(overlays.map((o) => o.spec.capacity)).toEqual(capacities);
+      expect(pool.nodeOverlays).toHaveLength(capacities.length);
+      for (const o of overlays) {
+        expect(o.apiVersion).toBe('karpenter.sh/v1alpha1');
+        expect(o.spec.requirements[0]).toEqual({ key: 'karpenter.sh/nodepool', operator: 'In', values: ['shared'] });
+        expect(o.spec.requirements[1].key).toBe('node.kubernetes.io/instance-type');
+      }
+      // AND the pool is limited in what its nodes advertise and in nodes, which Karpenter counts consistently
+      expect(only(objs, 'NodePool', 'shared').spec.limits).toEqual(limits);
+    },
+  );
+
+  test('a pool of whole GPUs needs no NodeOverlay: Karpenter knows its GPUs', () => {
+    const chart = Testing.chart();
+    new GpuNodePool(chart, 'pool', { name: 'l4', instanceTypes: ['g6.xlarge'], clusterName: 'c1' });
+    expect(synth(chart).filter((o) => o.kind === 'NodeOverlay')).toEqual([]);
   });
 
   test('the node class pins the AMI, requires IMDSv2 with hop limit 1 and encrypts volumes', () => {

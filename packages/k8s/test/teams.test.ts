@@ -232,11 +232,7 @@ describe('workloads', () => {
       requests: { cpu: '153600m', memory: '1638Gi' },
       limits: { memory: '1638Gi', 'nvidia.com/gpu': 8, 'vpc.amazonaws.com/efa': 32 },
     });
-    expect(pod.containers[0].env.slice(0, 3)).toEqual([
-      { name: 'MASTER_ADDR', value: 'ft-0.ft' },
-      { name: 'MASTER_PORT', value: '29500' },
-      { name: 'NNODES', value: '2' },
-    ]);
+    expect(pod.subdomain).toBe('ft');
     expect(pod.volumes[0]).toEqual({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '32Gi' } });
     expect(pod.containers[0].securityContext).toMatchObject({
       runAsNonRoot: true,
@@ -244,6 +240,49 @@ describe('workloads', () => {
       capabilities: { drop: ['ALL'] },
     });
     expect(only(objs, 'Service', 'ft').spec.clusterIP).toBe('None');
+  });
+
+  test('the indexed form sets what torchrun reads, and every index gets its own rank and finds rank 0', () => {
+    // GIVEN a two-node job launched with torchrun, and a user variable
+    const objs = training({ nodes: 2, command: ['torchrun'], args: ['train.py'], env: { NCCL_DEBUG: 'INFO' } });
+    const job = only(objs, 'Job', 'ft');
+    const env: { name: string; value?: string; valueFrom?: { fieldRef: { fieldPath: string } } }[] =
+      job.spec.template.spec.containers[0].env;
+    // WHEN each pod's environment is resolved as the kubelet does (the completion index annotation is its index)
+    const resolved = (index: number) =>
+      Object.fromEntries(
+        env.map((e) => {
+          if (e.value !== undefined) return [e.name, e.value];
+          expect(e.valueFrom!.fieldRef.fieldPath).toBe("metadata.annotations['batch.kubernetes.io/job-completion-index']");
+          return [e.name, String(index)];
+        }),
+      );
+    // THEN every index gets torchrun's PET_* settings, its own rank, and rank 0's stable name
+    for (let index = 0; index < job.spec.completions; index++) {
+      expect(resolved(index)).toEqual({
+        PET_NNODES: '2',
+        PET_NODE_RANK: String(index),
+        PET_MASTER_ADDR: 'ft-0.ft',
+        PET_MASTER_PORT: '29500',
+        PET_NPROC_PER_NODE: '8',
+        MASTER_ADDR: 'ft-0.ft',
+        MASTER_PORT: '29500',
+        NNODES: '2',
+        NODE_RANK: String(index),
+        NCCL_DEBUG: 'INFO',
+      });
+    }
+    // AND rank 0's name resolves: pod ft-0 in subdomain ft, the headless Service that listens on the port
+    expect(job.spec.template.spec.subdomain).toBe('ft');
+    const service = only(objs, 'Service', 'ft');
+    expect(service.spec).toMatchObject({ clusterIP: 'None', ports: [{ name: 'rendezvous', port: 29500 }] });
+    expect(service.spec.selector).toEqual({ 'aiready.dev/job': 'ft' });
+    expect(job.spec.template.metadata.labels).toMatchObject(service.spec.selector);
+    // AND a variable the user sets wins over the planned one
+    const own = only(training({ env: { PET_NPROC_PER_NODE: '4' } }), 'Job', 'ft').spec.template.spec.containers[0].env;
+    expect(own.filter((e: { name: string }) => e.name === 'PET_NPROC_PER_NODE')).toEqual([
+      { name: 'PET_NPROC_PER_NODE', value: '4' },
+    ]);
   });
 
   test.each([
@@ -280,7 +319,7 @@ describe('workloads', () => {
   });
 
   test('throws when EFA is asked with a MIG slice: EFA devices are not shared', () => {
-    // GIVEN an EFA training pool partitioned with MIG
+    // GIVEN an EFA training pool partitioned with MIG (EFA asked for: such a pool has none by default)
     const app = new App();
     const p = new AiPlatform(app, 'platform', {
       clusterName: 'c1',
@@ -290,10 +329,14 @@ describe('workloads', () => {
           instanceTypes: ['p5.48xlarge'],
           purpose: 'training',
           zones: ['us-east-1a'],
+          efa: true,
           sharing: Sharing.mig('all-1g.10gb'),
         },
       ],
     });
+    expect(p.warnings.map((w) => `${w.path}: ${w.message}`)).toContainEqual(
+      expect.stringMatching(/pools\[0\]\.efa: the pool shares its GPUs \(mig\).*32 EFA devices per node are paid for and idle/),
+    );
     const team = p.addTeam({ name: 'research', gpuQuota: { h100: 8 } });
     const job = (efa?: boolean) =>
       new GpuTrainingJob(new Chart(app, `jobs-${String(efa)}`), 'job', {

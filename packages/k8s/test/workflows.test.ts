@@ -1,5 +1,13 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { AiPlatform, ArgoWorkflows, ArgoWorkflowsProps, Gpu, GpuWorkflowTemplate, GpuWorkflowStep } from '../src';
+import {
+  AiPlatform,
+  AiPlatformProps,
+  ArgoWorkflows,
+  ArgoWorkflowsProps,
+  Gpu,
+  GpuWorkflowTemplate,
+  GpuWorkflowStep,
+} from '../src';
 import { validateObjects } from '@aiready/validate';
 import { Obj, only, releaseValues, synth } from './util';
 
@@ -94,7 +102,7 @@ describe('ArgoWorkflows options', () => {
     ).toHaveLength(1);
   });
 
-  test("the platform's workflow pods tolerate every GPU pool's taints; the user can turn it off", () => {
+  test('workflow pods tolerate no GPU taint unless the platform says so: CPU steps never hold a GPU node', () => {
     const pools = [
       { name: 'l4', instanceTypes: ['g6.xlarge'] },
       { name: 'h100', instanceTypes: ['p5.48xlarge'], taints: [{ key: 'example.com/team', effect: 'NoSchedule' as const }] },
@@ -102,17 +110,17 @@ describe('ArgoWorkflows options', () => {
     const defaults = (argoWorkflows = {}) =>
       releaseValues(new AiPlatform(new App(), 'p', { clusterName: 'c', pools, argoWorkflows }).toJson(), 'argo-workflows')
         .controller.workflowDefaults.spec;
-    expect(defaults().tolerations).toEqual([
-      { key: 'example.com/team', operator: 'Exists', effect: 'NoSchedule' },
-      { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
-    ]);
-    expect(defaults({ defaultTolerations: [] }).tolerations).toBeUndefined();
+    // GIVEN no defaultTolerations THEN a workflow pod tolerates nothing it does not ask for
+    expect(defaults().tolerations).toBeUndefined();
+    // AND the platform may still give every workflow pod tolerations (hand-written GPU workflows)
+    const gpu = [{ key: 'nvidia.com/gpu', operator: 'Exists' as const, effect: 'NoSchedule' as const }];
+    expect(defaults({ defaultTolerations: gpu }).tolerations).toEqual(gpu);
     // The defaults are a Workflow spec as the upstream CRD defines it (kube-validate cannot see inside chart
     // values). The bundle keeps the WorkflowTemplate CRD, whose spec is the same WorkflowSpec schema.
     const template = (spec: unknown) => ({
       object: { apiVersion: 'argoproj.io/v1alpha1', kind: 'WorkflowTemplate', metadata: { name: 'w' }, spec },
     });
-    expect(validateObjects([template(defaults())]).problems).toEqual([]);
+    expect(validateObjects([template(defaults({ defaultTolerations: gpu }))]).problems).toEqual([]);
     expect(validateObjects([template({ ...defaults(), tolerations: [{ key: 1 }] })]).problems).toEqual([
       expect.objectContaining({ path: 'spec.tolerations[0].key', message: expect.stringMatching(/must be of type string/) }),
     ]);
@@ -129,7 +137,7 @@ describe('ArgoWorkflows options', () => {
 });
 
 describe('GpuWorkflowTemplate', () => {
-  function build(steps: (p: AiPlatform) => GpuWorkflowStep[]) {
+  function build(steps: (p: AiPlatform) => GpuWorkflowStep[], props: Partial<AiPlatformProps> = {}) {
     const app = new App();
     const p = new AiPlatform(app, 'platform', {
       clusterName: 'c1',
@@ -137,6 +145,7 @@ describe('GpuWorkflowTemplate', () => {
         { name: 'h100', instanceTypes: ['p5.48xlarge'], purpose: 'training', zones: ['us-east-1a'] },
         { name: 'l40s', instanceTypes: ['g6e.xlarge'] },
       ],
+      ...props,
     });
     const team = p.addTeam({ name: 'research', gpuQuota: { h100: 8, l40s: 2 } });
     const chart = new Chart(app, 'wf');
@@ -160,8 +169,36 @@ describe('GpuWorkflowTemplate', () => {
     ]);
     const train = wt.spec.templates.find((t: { name: string }) => t.name === 'train');
     expect(train.nodeSelector).toEqual({ 'aiready.dev/pool': 'h100' });
-    expect(train.metadata.annotations).toEqual({ 'karpenter.sh/do-not-disrupt': 'true' });
-    expect(train.container.resources.limits).toEqual({ memory: '1638Gi', 'nvidia.com/gpu': 8 });
+    expect(train.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(train.metadata).toEqual({ annotations: { 'karpenter.sh/do-not-disrupt': 'true' } });
+    // Whole GPUs on an EFA pool take the node's EFA devices in proportion, as training jobs do
+    expect(train.container.resources.limits).toEqual({ memory: '1638Gi', 'nvidia.com/gpu': 8, 'vpc.amazonaws.com/efa': 32 });
+    // A /dev/shm for NCCL and data loaders, within the pod's memory
+    expect(train.volumes).toEqual([{ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '32Gi' } }]);
+    expect(train.container.volumeMounts).toEqual([{ name: 'dshm', mountPath: '/dev/shm' }]);
+    const evaluate = wt.spec.templates.find((t: { name: string }) => t.name === 'evaluate');
+    expect(evaluate.container.resources.limits).toEqual({ memory: '25Gi', 'nvidia.com/gpu': 1 });
+    expect(evaluate.volumes[0].emptyDir.sizeLimit).toBe('12Gi');
+  });
+
+  test("on a Kueue platform every step names the team's queue, and its priority when given", () => {
+    const wt = only(
+      build(
+        (p) => [
+          { name: 'train', pool: p.pool('h100'), gpu: Gpu.whole(8), image: 'trainer:1', efa: false, priority: 'high' },
+          { name: 'evaluate', pool: p.pool('l40s'), gpu: Gpu.whole(1), image: 'trainer:1', after: ['train'] },
+        ],
+        { kueue: true },
+      ),
+      'WorkflowTemplate',
+    );
+    const [train, evaluate] = ['train', 'evaluate'].map((n) => wt.spec.templates.find((t: { name: string }) => t.name === n));
+    expect(train.metadata.labels).toEqual({
+      'kueue.x-k8s.io/queue-name': 'default',
+      'kueue.x-k8s.io/priority-class': 'aiready-high',
+    });
+    expect(evaluate.metadata).toEqual({ labels: { 'kueue.x-k8s.io/queue-name': 'default' } });
+    expect(train.container.resources.limits['vpc.amazonaws.com/efa']).toBeUndefined();
   });
 
   test.each([
@@ -184,6 +221,16 @@ describe('GpuWorkflowTemplate', () => {
       "a step needs more GPUs than the team's quota",
       (p: AiPlatform) => [{ name: 'a', pool: p.pool('h100'), gpu: Gpu.whole(16), image: 'x:1' }],
       /steps\[0\]\.gpu = 1: 1 step pod need 16 GPUs of pool 'h100', and team 'research' has a quota of 8/,
+    ],
+    [
+      "a step's /dev/shm fills its memory",
+      (p: AiPlatform) => [{ name: 'a', pool: p.pool('l40s'), gpu: Gpu.whole(1), image: 'x:1', sharedMemoryGiB: 25 }],
+      /steps\[0\]\.sharedMemoryGiB = 25.*counts against the pod's 25 GiB limit/,
+    ],
+    [
+      'a step asks for a priority on a platform without Kueue',
+      (p: AiPlatform) => [{ name: 'a', pool: p.pool('l40s'), gpu: Gpu.whole(1), image: 'x:1', priority: 'high' as const }],
+      /priority = "high".*has no Kueue queue.*kueue: true/,
     ],
     [
       'a step asks more GPUs than its pool has per node',

@@ -27,6 +27,7 @@ function upstreamPath(file) {
 const CRD_FILES = {
   'karpenter/karpenter.sh_nodepools.yaml': 'GpuNodePool, CpuNodePool',
   'karpenter/karpenter.k8s.aws_ec2nodeclasses.yaml': 'GpuNodePool, CpuNodePool',
+  'karpenter/karpenter.sh_nodeoverlays.yaml': 'GpuNodePool of a pool that shares its GPUs',
   'gpu-operator/nvidia.com_clusterpolicies.yaml': 'rendered by the gpu-operator chart',
   'gpu-operator/nvidia.com_nvidiadrivers.yaml': 'NvidiaGpuOperator per-pool drivers',
   'argo-workflows/argoproj.io_workflowtemplates.yaml':

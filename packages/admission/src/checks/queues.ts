@@ -1,117 +1,65 @@
-// Kueue and training semantics that can be known from the objects: a queued workload's resources are
-// covered by its ClusterQueue and fit some flavor; a namespace quota does not refuse what Kueue admits
-// with borrowed capacity; GPU pods outside Kueue; torchrun rendezvous of indexed Jobs.
-import { asArray, asObject, asString, asStringMap, at, describe, labelsOf } from '../model/kube';
+// Kueue and training semantics that can be known from the objects: every workload Kueue queues
+// (named or defaulted into the namespace's `default` LocalQueue) has its resources covered by its
+// ClusterQueue and some flavor of each resource group that can hold it; none is held for want of a
+// queue; a namespace quota does not refuse what Kueue admits with borrowed capacity; GPU pods outside
+// Kueue; torchrun rendezvous of indexed Jobs.
+import { KUEUE_DEFAULT_QUEUE } from '@aiready/core';
+import { asArray, asObject, at, describe } from '../model/kube';
 import { Findings } from '../model/findings';
-import { kueueManagerConfig } from '../model/chart-facts';
-import { ObjectIndex, TargetObject } from '../model/object-index';
+import { assignFlavors, KueueModel, kueueQueueOf, queueCapacity, QueueInfo } from '../model/kueue';
+import { ObjectIndex } from '../model/object-index';
 import { EffectiveContainer, podTotals } from '../model/pod-resources';
 import { containerPath, KUEUE_QUEUE_LABEL, PodTemplate } from '../model/pod-templates';
-import { formatQuantity, parseQuantity, parseResourceList } from '../model/quantity';
-import { Release } from '../model/releases';
+import { formatQuantity, parseResourceList } from '../model/quantity';
 import { matchesSelector } from '../model/selectors';
-
-interface FlavorQuota {
-  readonly flavor: string;
-  /** Per resource: nominal quota and borrowing limit (undefined: may borrow all the cohort lends). */
-  readonly resources: Readonly<Record<string, { nominal: number; borrowingLimit?: number }>>;
-}
-
-interface QueueInfo {
-  readonly object: TargetObject;
-  readonly cohort?: string;
-  readonly covered: ReadonlySet<string>;
-  readonly flavors: readonly FlavorQuota[];
-}
-
-function queueInfo(t: TargetObject): QueueInfo {
-  const covered = new Set<string>();
-  const flavors: FlavorQuota[] = [];
-  for (const g of asArray(at(t.object, 'spec.resourceGroups'))) {
-    asArray(asObject(g)?.coveredResources).forEach((r) => covered.add(String(r)));
-    for (const f of asArray(asObject(g)?.flavors)) {
-      const resources: Record<string, { nominal: number; borrowingLimit?: number }> = {};
-      for (const r of asArray(asObject(f)?.resources)) {
-        const o = asObject(r) ?? {};
-        const limit = parseQuantity(o.borrowingLimit);
-        resources[String(o.name)] = {
-          nominal: parseQuantity(o.nominalQuota) ?? 0,
-          ...(limit === undefined ? {} : { borrowingLimit: limit }),
-        };
-      }
-      flavors.push({ flavor: String(asObject(f)?.name), resources });
-    }
-  }
-  return {
-    object: t,
-    cohort: asString(at(t.object, 'spec.cohortName')) ?? asString(at(t.object, 'spec.cohort')),
-    covered,
-    flavors,
-  };
-}
-
-/** Most of `resource` the queue can hold in `flavor`: nominal plus what it may borrow from its cohort. */
-function capacity(q: QueueInfo, flavor: string, resource: string, all: readonly QueueInfo[]): number {
-  const own = q.flavors.find((f) => f.flavor === flavor)?.resources[resource];
-  if (!own) return 0;
-  const lent = q.cohort
-    ? all
-        .filter((o) => o !== q && o.cohort === q.cohort)
-        .reduce((s, o) => s + (o.flavors.find((f) => f.flavor === flavor)?.resources[resource]?.nominal ?? 0), 0)
-    : 0;
-  return own.nominal + Math.min(own.borrowingLimit ?? lent, lent);
-}
 
 export function checkQueues(
   pods: readonly PodTemplate[],
   resources: ReadonlyMap<PodTemplate, EffectiveContainer[]>,
-  index: ObjectIndex,
-  releases: readonly Release[],
+  kueue: KueueModel,
   findings: Findings,
 ): void {
-  const queues = index.ofKind('ClusterQueue').map(queueInfo);
-  const byName = new Map(queues.map((q) => [q.object.object.metadata?.name ?? '', q]));
-  const kueue = releases.find((r) => r.chart === 'kueue');
-  const excluded = asArray(at(kueue ? kueueManagerConfig(kueue) : {}, 'resources.excludeResourcePrefixes')).map(String);
+  const { queues, index } = kueue;
   for (const pod of pods) {
     const totals = podTotals(resources.get(pod) ?? [], 'requests');
-    // Jobs name their queue on the workload; pods (Argo steps) on the pod, for Kueue's pod integration.
-    const queueName = labelsOf(pod.owner.object)[KUEUE_QUEUE_LABEL] ?? labelsOf(pod)[KUEUE_QUEUE_LABEL];
-    if (queueName && pod.namespace) {
-      const lq = index.find('LocalQueue', pod.namespace, queueName);
-      const q = byName.get(asString(at(lq?.object, 'spec.clusterQueue')) ?? '');
-      if (!q) continue;
-      const uncovered = Object.keys(totals).filter(
-        (r) => totals[r] > 0 && !q.covered.has(r) && !excluded.some((p) => r.startsWith(p)),
+    const queue = pod.daemon ? undefined : kueueQueueOf(pod, kueue);
+    if (queue?.held) {
+      findings.error(
+        'queues',
+        pod.ownerName,
+        `metadata.labels.${KUEUE_QUEUE_LABEL}`,
+        undefined,
+        `names no Kueue queue in namespace ${pod.namespace}, which Kueue manages (manageJobsWithoutQueueName) and which has no LocalQueue '${KUEUE_DEFAULT_QUEUE}': Kueue holds it forever`,
+        `label it ${KUEUE_QUEUE_LABEL}: <a LocalQueue of the namespace>, or create the namespace's LocalQueue '${KUEUE_DEFAULT_QUEUE}'`,
       );
-      if (uncovered.length) {
+    } else if (queue?.clusterQueue) {
+      const q = queue.clusterQueue;
+      const a = assignFlavors(pod.spec, totals, queue.podsPerWorkload, q, kueue);
+      if (a.uncovered.length) {
         findings.error(
           'queues',
           pod.ownerName,
           `${pod.path}.containers`,
-          uncovered,
-          `requests ${uncovered.join(', ')}, which ${describe(q.object.object)} does not cover: Kueue leaves the workload pending ("resource unavailable in ClusterQueue")`,
-          `cover ${uncovered.join(', ')} in the queue's resourceGroups, or exclude it from Kueue's accounting (resources.excludeResourcePrefixes in Kueue's configuration)`,
+          a.uncovered,
+          `requests ${a.uncovered.join(', ')}, which ${describe(q.object.object)} does not cover: Kueue leaves the workload pending ("resource unavailable in ClusterQueue")`,
+          `cover ${a.uncovered.join(', ')} in the queue's resourceGroups, or exclude it from Kueue's accounting (resources.excludeResourcePrefixes in Kueue's configuration)`,
         );
-        continue;
       }
-      const selector = asStringMap(pod.spec.nodeSelector);
-      const needed = Object.entries(totals).filter(([r, v]) => v > 0 && q.covered.has(r));
-      const fits = q.flavors.some((f) => {
-        const labels = asStringMap(at(index.find('ResourceFlavor', undefined, f.flavor)?.object, 'spec.nodeLabels'));
-        if (Object.entries(selector).some(([k, v]) => k in labels && labels[k] !== v)) return false;
-        return needed.every(([r, v]) => v * pod.replicas <= capacity(q, f.flavor, r, queues));
-      });
-      if (needed.length && !fits)
+      for (const group of a.unfit)
         findings.error(
           'queues',
           pod.ownerName,
           pod.path,
-          needed.map(([r, v]) => `${pod.replicas} x ${formatQuantity(r, v)} ${r}`),
-          `no flavor of ${describe(q.object.object)} that matches its node selector can ever hold the whole workload (nominal quota plus what it may borrow), so Kueue never admits it`,
+          group.resources.map((r) => `${queue.podsPerWorkload} x ${formatQuantity(r, totals[r])} ${r}`),
+          `no flavor of ${describe(q.object.object)} can ever hold the whole workload (nominal quota plus what it may borrow) and match its node selector and tolerations, so Kueue never admits it (${group.reasons.join('; ')})`,
           'raise the nominal quota or borrowing limit of a matching flavor, or make the workload smaller',
         );
-    } else if (pod.namespace && !pod.daemon && Object.entries(totals).some(([r, v]) => v > 0 && r.startsWith('nvidia.com/'))) {
+    } else if (
+      !queue &&
+      pod.namespace &&
+      !pod.daemon &&
+      Object.entries(totals).some(([r, v]) => v > 0 && r.startsWith('nvidia.com/'))
+    ) {
       const ns = index.namespace(pod.namespace);
       const managed = queues.find(
         (q) =>
@@ -123,7 +71,7 @@ export function checkQueues(
         findings.warn(
           'queues',
           `${pod.ownerName} ${pod.path}`,
-          `asks for GPUs without a Kueue queue (${KUEUE_QUEUE_LABEL}) in a namespace ${describe(managed.object.object)} manages: it bypasses Kueue and competes with admitted workloads for the GPU quota`,
+          `asks for GPUs outside Kueue (no ${KUEUE_QUEUE_LABEL}, and Kueue does not queue it by default here) in a namespace ${describe(managed.object.object)} manages: it bypasses Kueue and competes with admitted workloads for the GPU quota`,
         );
     }
     checkTorchrun(pod, findings);
@@ -148,7 +96,7 @@ function checkBorrowing(queues: readonly QueueInfo[], index: ObjectIndex, findin
       const limit = hard[key];
       if (limit === undefined) continue;
       const nominal = q.flavors.reduce((s, f) => s + (f.resources[resource]?.nominal ?? 0), 0);
-      const most = q.flavors.reduce((s, f) => s + capacity(q, f.flavor, resource, queues), 0);
+      const most = q.flavors.reduce((s, f) => s + queueCapacity(q, f.flavor, resource, queues), 0);
       if (most > limit && most > nominal)
         findings.error(
           'queues',
@@ -162,7 +110,14 @@ function checkBorrowing(queues: readonly QueueInfo[], index: ObjectIndex, findin
   }
 }
 
-const PET_VARS = ['PET_NNODES', 'PET_NODE_RANK', 'PET_MASTER_ADDR', 'PET_MASTER_PORT'];
+/** What torchrun needs to join a multi-node run: each as a PET_* variable or as its flag. */
+const PET_VARS = ['PET_NNODES', 'PET_NODE_RANK', 'PET_MASTER_ADDR', 'PET_MASTER_PORT', 'PET_NPROC_PER_NODE'];
+
+/** Whether torchrun's argv sets the flag of a PET_* variable (`--nproc-per-node`, `--nproc_per_node=8`). */
+function flagGiven(argv: readonly string[], variable: string): boolean {
+  const flag = variable.slice(4).toLowerCase();
+  return argv.some((a) => [flag, flag.replace(/_/g, '-')].some((f) => a === `--${f}` || a.startsWith(`--${f}=`)));
+}
 
 /** Multi-node torchrun needs its rendezvous settings; torchrun reads PET_* variables, not MASTER_ADDR. */
 function checkTorchrun(pod: PodTemplate, findings: Findings): void {
@@ -171,17 +126,17 @@ function checkTorchrun(pod: PodTemplate, findings: Findings): void {
     const c = asObject(raw) ?? {};
     const argv = [...asArray(c.command), ...asArray(c.args)].map(String);
     if (!argv.some((a) => /(^|\/)torchrun$/.test(a) || a.includes('torch.distributed.run'))) return;
-    if (argv.some((a) => a.startsWith('--nnodes'))) return;
+    if (argv.some((a) => a.startsWith('--rdzv-endpoint') || a.startsWith('--rdzv_endpoint'))) return;
     const env = new Set(asArray(c.env).map((e) => String(asObject(e)?.name)));
-    const missing = PET_VARS.filter((v) => !env.has(v));
+    const missing = PET_VARS.filter((v) => !env.has(v) && !flagGiven(argv, v));
     if (missing.length)
       findings.error(
         'queues',
         pod.ownerName,
         `${containerPath(pod, 'containers', i, c.name)}.env`,
         missing,
-        `runs torchrun across ${pod.replicas} pods without ${missing.join(', ')}, so every pod starts a single-node run and the rendezvous never forms`,
-        'set PET_NNODES, PET_NODE_RANK (from the completion index), PET_MASTER_ADDR, PET_MASTER_PORT and PET_NPROC_PER_NODE, or pass --nnodes/--rdzv-endpoint',
+        `runs torchrun across ${pod.replicas} pods without ${missing.join(', ')}, so ${missing.includes('PET_NPROC_PER_NODE') && missing.length === 1 ? 'each pod starts one process and leaves its other GPUs idle' : 'every pod starts a single-node run and the rendezvous never forms'}`,
+        'set PET_NNODES, PET_NODE_RANK (from the completion index), PET_MASTER_ADDR, PET_MASTER_PORT and PET_NPROC_PER_NODE (or the matching torchrun flags), or pass --rdzv-endpoint',
       );
   });
 }

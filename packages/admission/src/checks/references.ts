@@ -1,6 +1,6 @@
 // References resolve: every object a pod or object names exists in the target, is created by one of its
 // releases, is provided by every EKS cluster, or is a declared prerequisite.
-import { ARGO_DEFAULT_ARTIFACT_REPOSITORY_ANNOTATION } from '@aiready/core';
+import { ARGO_DEFAULT_ARTIFACT_REPOSITORY_ANNOTATION, KUEUE_PRIORITY_LABEL } from '@aiready/core';
 import { chartFacts } from '../model/chart-facts';
 import { trainJobRuntime } from '../model/crd-pod-templates';
 import { annotationsOf, asArray, asObject, asString, at, describe, Json, labelsOf } from '../model/kube';
@@ -10,8 +10,6 @@ import { containersOf, containerPath, KUEUE_QUEUE_LABEL, PodTemplate } from '../
 import { CLUSTER_PROVIDED, Prerequisite, prerequisiteHint, referenceKey } from '../model/prerequisites';
 import { Release } from '../model/releases';
 import { matchesSelector } from '../model/selectors';
-
-const KUEUE_PRIORITY_LABEL = 'kueue.x-k8s.io/priority-class';
 
 /** Answers "will this object exist?" for every source of objects, indexed once. */
 export class Resolver {
@@ -158,6 +156,16 @@ export function checkReferences(
         pod.namespace,
         podQueue,
         ': Kueue keeps the pod gated forever',
+      );
+    const podPriority = labelsOf(pod)[KUEUE_PRIORITY_LABEL];
+    if (podPriority && !labelsOf(pod.owner.object)[KUEUE_PRIORITY_LABEL])
+      missing(
+        findings,
+        resolver,
+        { object: pod.ownerName, field: `${pod.path}.metadata.labels.${KUEUE_PRIORITY_LABEL}`, rendered },
+        'WorkloadPriorityClass',
+        undefined,
+        podPriority,
       );
     for (const [kind, name, field, optional] of podRefs(pod)) {
       if (optional || (kind === 'PersistentVolumeClaim' && name && templates.has(name))) continue;

@@ -1,7 +1,7 @@
 // Scheduling: every pod that asks for an extended resource can land on some pool that advertises it
 // and whose taints it tolerates, and every node selector and required node affinity matches some pool.
 import { KARPENTER_LABELS, Toleration } from '@aiready/core';
-import { asArray, asObject, asStringMap, at } from '../model/kube';
+import { asArray, asObject, asStringMap, at, Json } from '../model/kube';
 import { Findings } from '../model/findings';
 import { DevicePlugin, nodeResources, NodeResources, untolerated } from '../model/node-resources';
 import { ObjectIndex } from '../model/object-index';
@@ -25,6 +25,36 @@ function nodeTerms(spec: unknown): Requirement[][] {
 const describeReq = (r: Requirement) =>
   r.operator === 'In' && r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} ${r.operator} ${r.values.join(',')}`;
 
+/** The pools a pod spec may land on: those its node selector and affinity select, tolerate, and fit. */
+export interface PodPlacement {
+  /** Pools whose labels the pod's node selector and required affinity allow. */
+  readonly selected: readonly Pool[];
+  /** Of those, pools whose taints the pod tolerates. */
+  readonly tolerated: readonly Pool[];
+  /** Of those, pools a node of which advertises every extended resource the pod requests. */
+  readonly fits: readonly Pool[];
+}
+
+/** Where a pod spec asking for `requests` (extended resources) can run. */
+export function placePod(
+  spec: Json,
+  requests: readonly (readonly [string, number])[],
+  pools: readonly Pool[],
+  nodes: ReadonlyMap<Pool, NodeResources>,
+): PodPlacement {
+  const tolerations = asArray(spec.tolerations) as Toleration[];
+  const terms = nodeTerms(spec);
+  const selected = pools.filter((p) => terms.some((term) => term.every((r) => poolAdmits(p, r))));
+  const tolerated = selected.filter((p) => untolerated(p.taints, tolerations).length === 0);
+  const fits = tolerated.filter((p) => requests.every(([r, n]) => (nodes.get(p)?.resources[r] ?? 0) >= n));
+  return { selected, tolerated, fits };
+}
+
+/** Whether a pool with no nodes scales up for a pod asking `requests`: it keeps nodes, or its autoscaler knows them. */
+export function startsFromZero(pool: Pool, requests: readonly (readonly [string, number])[]): boolean {
+  return pool.minNodes > 0 || requests.every(([r, n]) => (pool.scaleFromZero[r] ?? 0) >= n);
+}
+
 /** Whether a term asks for a node Karpenter does not manage (Karpenter's own controller does). */
 const outsideKarpenter = (term: readonly Requirement[]) =>
   term.some((r) => r.key === KARPENTER_LABELS.nodePool && r.operator === 'DoesNotExist');
@@ -47,7 +77,7 @@ export function checkScheduling(
   const nodes = new Map<Pool, NodeResources>(pools.map((p) => [p, nodeResources(p, plugins, index)]));
   for (const [pool, n] of nodes) {
     for (const c of n.configProblems) findings.error('scheduling', pool.source, c.field, c.value, c.problem, c.fix);
-    if (n.missing.efa)
+    if (n.missing.efa && pool.efaAlwaysAttached)
       findings.warn(
         'scheduling',
         pool.source,
@@ -92,7 +122,7 @@ export function checkScheduling(
       placement.set(pod, []);
       continue;
     }
-    const tolerated = selected.filter((p) => untolerated(p.taints, tolerations).length === 0);
+    const { tolerated, fits } = placePod(pod.spec, requests, pools, nodes);
     if (!tolerated.length) {
       const taint = untolerated(selected[0].taints, tolerations)[0];
       findings.error(
@@ -106,7 +136,6 @@ export function checkScheduling(
       placement.set(pod, []);
       continue;
     }
-    const fits = tolerated.filter((p) => requests.every(([r, n]) => (nodes.get(p)!.resources[r] ?? 0) >= n));
     if (requests.length && !fits.length) {
       const [resource, n] = requests.find(([r, q]) => !tolerated.some((p) => (nodes.get(p)!.resources[r] ?? 0) >= q))!;
       const why = tolerated.map((p) => {
@@ -134,7 +163,7 @@ export function checkScheduling(
     const usable = requests.length ? fits : tolerated;
     placement.set(pod, usable);
     // At zero nodes, only what the autoscaler models counts.
-    const fromZero = usable.filter((p) => p.minNodes > 0 || requests.every(([r, n]) => (p.scaleFromZero[r] ?? 0) >= n));
+    const fromZero = usable.filter((p) => startsFromZero(p, requests));
     if (requests.length && !fromZero.length) {
       const [resource] = requests.find(([r, n]) => !usable.some((p) => (p.scaleFromZero[r] ?? 0) >= n))!;
       const karpenter = usable.some((p) => p.provisioner === 'karpenter');

@@ -113,7 +113,11 @@ function predictorPods(t: TargetObject): PodTemplate[] {
       ownerName: describe(t.object, t.namespace),
       path: 'spec.predictor',
       namespace: t.namespace,
-      metadata: asObject(t.object.metadata) ?? {},
+      // KServe puts `predictor.labels` and `predictor.annotations` on the predictor's pods.
+      metadata: mergeJson(asObject(t.object.metadata) ?? {}, {
+        labels: asObject(predictor.labels) ?? {},
+        annotations: asObject(predictor.annotations) ?? {},
+      }),
       spec,
       replicas: num(predictor.minReplicas, 1),
       gang: false,

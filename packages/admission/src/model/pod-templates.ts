@@ -1,6 +1,7 @@
 // Every pod the target would make the cluster create, found in every kind that carries a pod template:
 // the built-in workload kinds here, the custom ones (Argo, Kubeflow Trainer, JobSet, KServe, KEDA,
 // LeaderWorkerSet) in crd-pod-templates.ts.
+import { KUEUE_QUEUE_LABEL } from '@aiready/core';
 import { asArray, asObject, at, describe, Json, labelsOf } from './kube';
 import { TargetObject } from './object-index';
 
@@ -85,7 +86,7 @@ export function jobPods(owner: TargetObject, path: string, jobSpec: Json | undef
 }
 
 /** The Kueue queue a workload names, if any. */
-export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
+export { KUEUE_QUEUE_LABEL } from '@aiready/core';
 
 /** Pod templates of the built-in kinds. */
 export function builtInPodTemplates(t: TargetObject): PodTemplate[] | undefined {

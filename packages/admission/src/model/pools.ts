@@ -5,6 +5,7 @@ import { asArray, asObject, asString, asStringMap, at, describe, KubeObject } fr
 import { ObjectIndex } from './object-index';
 import { PLAN_TYPES, PlanIndex, PlanResource } from './plan';
 import { parseResourceList } from './quantity';
+import { Release, valueOf } from './releases';
 import { Requirement, requirementsOf, satisfies } from './selectors';
 
 /** A group of nodes that share labels, taints and instance types. */
@@ -24,6 +25,11 @@ export interface Pool {
   readonly gpu?: { readonly model: GpuModel; readonly perNode: number };
   /** EFA devices per node; 0 without EFA. */
   readonly efaPerNode: number;
+  /**
+   * Every node gets its EFA interfaces, used or not (the node class or launch template lists them).
+   * Otherwise Karpenter attaches them only to nodes launched for pods that request EFA.
+   */
+  readonly efaAlwaysAttached: boolean;
   readonly amiFamily: 'al2023' | 'bottlerocket' | 'other';
   /** Nodes that always run (managed node group minSize); Karpenter pools start from zero. */
   readonly minNodes: number;
@@ -72,22 +78,44 @@ function maxEfa(types: readonly string[]): number {
   return counts.length ? Math.min(...counts) : 0;
 }
 
-/** Karpenter instance types advertise nvidia.com/gpu and EFA by themselves; other resources need a NodeOverlay. */
+/**
+ * Karpenter instance types advertise nvidia.com/gpu and EFA by themselves; other resources need a
+ * NodeOverlay. Overlays apply per instance type (their requirements may name some of the pool's types
+ * only); a resource counts with the most any type of the pool gets, since Karpenter launches any type
+ * a pending pod fits.
+ */
 function overlayCapacity(
-  pool: { labels: Record<string, string>; requirements: readonly Requirement[] },
+  pool: { labels: Record<string, string>; requirements: readonly Requirement[]; types: readonly string[] },
   overlays: readonly KubeObject[],
 ): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const o of overlays) {
-    const reqs = requirementsOf(at(o, 'spec.requirements'));
-    if (!reqs.every((r) => satisfies(pool.labels, r) || pool.requirements.some((p) => p.key === r.key))) continue;
-    Object.assign(out, parseResourceList(at(o, 'spec.capacity')));
+  const types = pool.types.length ? pool.types : [undefined];
+  for (const type of types) {
+    const labels = type ? { ...pool.labels, [WELL_KNOWN_LABELS.instanceType]: type } : pool.labels;
+    const capacity: Record<string, number> = {};
+    for (const o of overlays) {
+      const reqs = requirementsOf(at(o, 'spec.requirements'));
+      if (!reqs.every((r) => satisfies(labels, r) || (!(r.key in labels) && pool.requirements.some((p) => p.key === r.key))))
+        continue;
+      Object.assign(capacity, parseResourceList(at(o, 'spec.capacity')));
+    }
+    for (const [r, n] of Object.entries(capacity)) out[r] = Math.max(out[r] ?? 0, n);
   }
   return out;
 }
 
-function karpenterPools(index: ObjectIndex): Pool[] {
-  const overlays = index.ofKind('NodeOverlay').map((t) => t.object);
+/**
+ * Whether Karpenter applies NodeOverlays: its alpha `nodeOverlay` feature gate is on in the target's
+ * Karpenter release. Without a Karpenter release the target runs on a Karpenter installed apart, whose
+ * settings it cannot see: its overlays are taken as applied.
+ */
+export function nodeOverlaysApplied(releases: readonly Release[]): boolean {
+  const karpenter = releases.filter((r) => r.chart === 'karpenter');
+  return !karpenter.length || karpenter.some((r) => valueOf<unknown>(r, 'settings.featureGates.nodeOverlay', false) === true);
+}
+
+function karpenterPools(index: ObjectIndex, overlaysApplied: boolean): Pool[] {
+  const overlays = overlaysApplied ? index.ofKind('NodeOverlay').map((t) => t.object) : [];
   return index.ofKind('NodePool').map(({ object: np }) => {
     const name = np.metadata?.name ?? '';
     const requirements = requirementsOf(at(np, 'spec.template.spec.requirements'));
@@ -108,7 +136,7 @@ function karpenterPools(index: ObjectIndex): Pool[] {
     const scaleFromZero: Record<string, number> = {
       ...(gpu ? { 'nvidia.com/gpu': gpu.perNode } : {}),
       ...(efaPerNode ? { 'vpc.amazonaws.com/efa': efaPerNode } : {}),
-      ...overlayCapacity({ labels, requirements }, overlays),
+      ...overlayCapacity({ labels, requirements, types }, overlays),
     };
     return {
       name,
@@ -120,6 +148,7 @@ function karpenterPools(index: ObjectIndex): Pool[] {
       instanceTypes: types,
       ...(gpu ? { gpu } : {}),
       efaPerNode,
+      efaAlwaysAttached: interfaces.some((i) => /efa/.test(String(asObject(i)?.interfaceType))),
       amiFamily: alias.startsWith('bottlerocket') ? 'bottlerocket' : alias.startsWith('al2023') ? 'al2023' : 'other',
       minNodes: 0,
       scaleFromZero,
@@ -157,6 +186,7 @@ function nodeGroupPools(plan: PlanIndex): Pool[] {
       instanceTypes: types,
       ...(gpu ? { gpu } : {}),
       efaPerNode,
+      efaAlwaysAttached: efaPerNode > 0,
       amiFamily: amiType.startsWith('BOTTLEROCKET') ? 'bottlerocket' : amiType.startsWith('AL2023') ? 'al2023' : 'other',
       minNodes: Number(asObject(i.scalingConfig)?.minSize ?? 0),
       scaleFromZero,
@@ -165,8 +195,8 @@ function nodeGroupPools(plan: PlanIndex): Pool[] {
 }
 
 /** Every pool of the target. */
-export function poolsOf(index: ObjectIndex, plan: PlanIndex): Pool[] {
-  return [...karpenterPools(index), ...nodeGroupPools(plan)];
+export function poolsOf(index: ObjectIndex, plan: PlanIndex, releases: readonly Release[] = []): Pool[] {
+  return [...karpenterPools(index, nodeOverlaysApplied(releases)), ...nodeGroupPools(plan)];
 }
 
 /**

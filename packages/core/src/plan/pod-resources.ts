@@ -64,21 +64,33 @@ export function computeQuantities(c: PodCompute): { cpu: string; memory: string 
 export const TEAM_BASE_COMPUTE = { cpu: 16, memoryGiB: 64 } as const;
 
 /**
+ * CPU cores and memory (GiB) the GPU pods of `gpus` GPUs per pool need at the default sizes
+ * ({@link gpuPodCompute} per GPU of each pool), rounded up to whole cores and GiB per pool.
+ */
+export function gpuPodsCompute(
+  pools: readonly GpuPool[],
+  gpus: Readonly<Record<string, number>>,
+): { cpu: number; memoryGiB: number } {
+  let cpu = 0;
+  let memoryGiB = 0;
+  for (const pool of pools) {
+    const n = gpus[pool.name] ?? 0;
+    if (!(n > 0)) continue;
+    const c = gpuPodCompute(pool, n);
+    cpu += Math.ceil(c.cpuMillicores / 1000);
+    memoryGiB += Math.ceil(c.memoryMiB / 1024);
+  }
+  return { cpu, memoryGiB };
+}
+
+/**
  * A team's default compute quota: what its GPU quota needs at the default sizes
- * ({@link gpuPodCompute} per GPU of each pool), plus {@link TEAM_BASE_COMPUTE}, in whole cores and GiB.
+ * ({@link gpuPodsCompute}), plus {@link TEAM_BASE_COMPUTE}, in whole cores and GiB.
  */
 export function teamComputeQuota(
   pools: readonly GpuPool[],
   gpuQuota: Readonly<Record<string, number>>,
 ): { cpu: number; memoryGiB: number } {
-  let cpu = TEAM_BASE_COMPUTE.cpu;
-  let memoryGiB = TEAM_BASE_COMPUTE.memoryGiB;
-  for (const pool of pools) {
-    const gpus = gpuQuota[pool.name] ?? 0;
-    if (!(gpus > 0)) continue;
-    const c = gpuPodCompute(pool, gpus);
-    cpu += Math.ceil(c.cpuMillicores / 1000);
-    memoryGiB += Math.ceil(c.memoryMiB / 1024);
-  }
-  return { cpu, memoryGiB };
+  const gpu = gpuPodsCompute(pools, gpuQuota);
+  return { cpu: TEAM_BASE_COMPUTE.cpu + gpu.cpu, memoryGiB: TEAM_BASE_COMPUTE.memoryGiB + gpu.memoryGiB };
 }

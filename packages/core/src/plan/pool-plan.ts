@@ -14,6 +14,15 @@ export function managedNodeGroupLabels(pool: GpuPool): Record<string, string> {
   );
 }
 
+/**
+ * The extended resources `gpus` physical GPUs of `pool` advertise: whole GPUs, MIG slices or shares,
+ * each resource of the pool listed (at 0 for 0 GPUs).
+ */
+export function poolGpuResources(pool: GpuPool, gpus: number): Record<string, number> {
+  const oneGpu = { ...pool.instanceTypes[0], gpuCount: 1 };
+  return Object.fromEntries(Object.entries(schedulableResources(pool.sharing, oneGpu)).map(([r, n]) => [r, n * gpus]));
+}
+
 /** The EKS API spelling of a taint effect. */
 export function eksTaintEffect(effect: Taint['effect']): 'NO_SCHEDULE' | 'PREFER_NO_SCHEDULE' | 'NO_EXECUTE' {
   switch (effect) {

@@ -132,9 +132,11 @@ export interface ArgoWorkflowsSpec {
    */
   readonly artifacts?: { readonly bucket: string; readonly region: string; readonly keyFormat?: string };
   /**
-   * Tolerations every workflow pod gets by default (the controller's `workflowDefaults`), so a GPU
-   * step is not left Pending on tainted GPU nodes for want of them. Tolerations a workflow sets in
-   * its own spec take precedence over these. `AiPlatform` passes the tolerations of its GPU pools.
+   * Tolerations every workflow pod gets by default (the controller's `workflowDefaults`). Tolerations
+   * a workflow sets in its own spec take precedence over these. GPU steps need none from here: a
+   * `GpuWorkflowTemplate` step tolerates its own pool. Tolerating the GPU taints in every pod would let
+   * CPU steps land on a GPU node with room and keep it (and its cost) alive; give them here only if
+   * hand-written workflows must reach GPU nodes without saying so.
    * @default - none
    */
   readonly defaultTolerations?: readonly Toleration[];

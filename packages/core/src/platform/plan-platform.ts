@@ -2,7 +2,8 @@
 // stack program only render the plan. Every problem is collected (field path, value, fix) and thrown
 // together; the result never depends on the order of pools or teams.
 import { AireadyValidationError, ProblemCollector, ValidationWarning } from '../errors';
-import { tolerationsFor, Toleration } from '../labels';
+import { Toleration } from '../labels';
+import { karpenterNodeOverlays } from '../plan/karpenter-capacity';
 import { karpenterNodeRoleName, clusterNameProblem } from '../plan/cluster-names';
 import { checkGpuPool } from '../spec/gpu-pool-spec';
 import { GpuPool } from '../spec/gpu-pool-types';
@@ -17,13 +18,18 @@ import {
 import { ArgoWorkflowsSpec, GpuOperatorSpec, KServeSpec, MonitoringSpec, PrometheusSpec } from './component-specs';
 import { PLATFORM_SCHEMA } from './platform-schema';
 import { PlatformSpec, PlatformValueOverrides } from './platform-spec';
+import { KUEUE_CPU_FLAVOR } from './queue-plan';
 import { checkTeamsTogether, planTeam, TeamContext, TeamPlan } from './team-plan';
 import { TeamSpec } from './team-spec';
 
 /** Argo Workflows as the platform installs it. */
 export interface PlannedArgoWorkflows extends ArgoWorkflowsSpec {
   readonly namespace: string;
-  /** Tolerations of every workflow pod (the GPU pools' taints unless the spec says otherwise). */
+  /**
+   * Tolerations of every workflow pod: none unless the spec gives some. GPU steps carry their own
+   * pool's tolerations (`GpuWorkflowTemplate`); tolerating GPU taints everywhere would let CPU steps
+   * land on GPU nodes and keep them alive.
+   */
   readonly defaultTolerations: readonly Toleration[];
   /** Install the Argo CRDs; off when Kubeflow Pipelines (their other writer) runs in the cluster. */
   readonly installCrds: boolean;
@@ -42,6 +48,8 @@ export interface PlannedComponents {
   /** The EFA device plugin: a pool has EFA. */
   readonly efaDevicePlugin: boolean;
   readonly karpenter: boolean;
+  /** Karpenter's `nodeOverlay` feature gate: a Karpenter pool needs NodeOverlays to scale from zero. */
+  readonly nodeOverlayGate: boolean;
   readonly storageClass: boolean;
   readonly clusterAutoscaler?: PlannedClusterAutoscaler;
   readonly keda: boolean;
@@ -214,8 +222,8 @@ export function planPlatform(spec: PlatformSpec, scope = 'platform'): PlatformPl
     argoWorkflows = {
       ...spec.argoWorkflows,
       namespace: spec.argoWorkflows?.namespace ?? CHARTS.argoWorkflows.namespace,
-      // Workflow pods tolerate the GPU pools' taints; node selection stays with each step.
-      defaultTolerations: spec.argoWorkflows?.defaultTolerations ?? tolerationsFor(pools.flatMap((p) => p.taints)),
+      // Opt-in per step: GPU steps tolerate their own pool's taints (GpuWorkflowTemplate).
+      defaultTolerations: spec.argoWorkflows?.defaultTolerations ?? [],
       // Kubeflow Pipelines applies the Argo CRDs (v4) itself; one writer, or they fight.
       installCrds: !kfpInCluster,
     };
@@ -287,6 +295,7 @@ export function planPlatform(spec: PlatformSpec, scope = 'platform'): PlatformPl
     gpuOperator: spec.gpuOperator ?? {},
     efaDevicePlugin: pools.some((p) => p.efaInterfaces > 0),
     karpenter: spec.karpenter ?? pools.some((p) => p.provisioner === 'karpenter'),
+    nodeOverlayGate: pools.some((p) => karpenterNodeOverlays(p).length > 0),
     storageClass: spec.storageClass ?? true,
     ...(clusterAutoscaler ? { clusterAutoscaler } : {}),
     keda: spec.keda ?? false,
@@ -297,6 +306,17 @@ export function planPlatform(spec: PlatformSpec, scope = 'platform'): PlatformPl
     ...(argoWorkflows ? { argoWorkflows } : {}),
     ...(monitoring ? { monitoring } : {}),
   };
+  if (components.kueue) {
+    spec.pools.forEach((p, i) => {
+      if (p.name === KUEUE_CPU_FLAVOR)
+        problems.add({
+          path: `pools[${i}].name`,
+          value: p.name,
+          problem: `is the name of the Kueue flavor that counts CPU and memory; the pool's flavor would replace it`,
+          fix: "name the pool after its GPUs, e.g. 'l4-inference'",
+        });
+    });
+  }
   const teams = planTeams(spec.teams ?? [], { pools, components }, spec, (i) => `teams[${i}]`, problems);
   problems.throwIfAny();
   if (pools.length !== spec.pools.length) throw new AireadyValidationError(scope, problems.problems);

@@ -94,7 +94,7 @@ export const POOL_FIELDS: Readonly<Record<string, Field>> = {
   gpuLimit: f(S.integer, 'the most GPUs the pool may hold at once', { default: 'maxNodes x GPUs of the largest type' }),
   sharing: f(sharing, 'GPU sharing: none, mig, time-slicing or mps', { default: 'none' }),
   efa: f(S.boolean, 'EFA on every network card and one placement group, in one zone', {
-    default: 'true for training pools of p-family instances',
+    default: 'true for training pools of p-family instances that do not share their GPUs',
   }),
   zones: f(strings, 'availability zones the pool may use', { default: "any zone of the cluster's subnets" }),
   amiFamily: f(S.enum(AMI_FAMILY_IDS), 'AMI family', { default: "'al2023'" }),
@@ -207,7 +207,7 @@ const ARGO_FIELDS: Record<string, Field> = {
     { default: 'none' },
   ),
   defaultTolerations: f(S.list(toleration), 'tolerations every workflow pod gets', {
-    default: "the GPU pools' taints",
+    default: 'none: GPU steps tolerate their own pool',
   }),
   retention: f(
     S.object('retention', {

@@ -1,10 +1,9 @@
 // Teams planned together: each team's namespace, quotas and access, checked against the pools and
 // against every other team at once, so the result never depends on the order teams are declared in.
 import { ProblemCollector, ValidationProblem } from '../errors';
-import { poolCapacity } from '../plan/pool-plan';
-import { teamComputeQuota } from '../plan/pod-resources';
+import { poolCapacity, poolGpuResources } from '../plan/pool-plan';
+import { gpuPodsCompute, teamComputeQuota } from '../plan/pod-resources';
 import { IAM_PRINCIPAL_ARN } from '../plan/team-access';
-import { schedulableResources } from '../spec/gpu-sharing';
 import { GpuPool } from '../spec/gpu-pool-types';
 import { isDnsLabel } from '../util/kubernetes-names';
 import { TeamSpec } from './team-spec';
@@ -14,8 +13,7 @@ export const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-node-lease
 
 /** The quota resources of `gpus` physical GPUs of `pool` (MIG slices and shares included). */
 export function gpuQuotaResources(pool: GpuPool, gpus: number): Record<string, number> {
-  const oneGpu = { ...pool.instanceTypes[0], gpuCount: 1 };
-  return Object.fromEntries(Object.entries(schedulableResources(pool.sharing, oneGpu)).map(([r, n]) => [r, n * gpus]));
+  return poolGpuResources(pool, gpus);
 }
 
 /** A team, validated, with every default resolved. */
@@ -25,15 +23,32 @@ export interface TeamPlan {
   readonly namespace: string;
   /** Physical GPUs per pool. */
   readonly gpuQuota: Readonly<Record<string, number>>;
-  /** GPUs per pool the team may borrow from the cohort (Kueue). */
+  /** GPUs per pool the team may borrow from the cohort (Kueue; 0 everywhere without a queue). */
   readonly borrowGpus: Readonly<Record<string, number>>;
+  /** CPU cores of its own (nominal). */
   readonly cpu: number;
+  /** Memory (GiB) of its own (nominal). */
   readonly memoryGiB: number;
+  /** CPU cores and memory (GiB) the GPU pods of its borrowed GPUs need, borrowed with them. */
+  readonly borrowCompute: { readonly cpu: number; readonly memoryGiB: number };
   readonly podSecurity: 'restricted' | 'baseline';
-  /** The namespace ResourceQuota's GPU lines: every GPU resource of every pool, at 0 when the team has none. */
-  readonly gpuQuotaResources: Readonly<Record<string, number>>;
+  /**
+   * The namespace ResourceQuota: the most the team's pods may request at once, which is what its
+   * Kueue queue may admit (its own quota plus its borrowing limit), so the quota never refuses a pod
+   * Kueue admitted by borrowing. Every GPU resource of every pool is listed, at 0 when the team has none.
+   */
+  readonly namespaceQuota: {
+    readonly cpu: number;
+    readonly memoryGiB: number;
+    readonly gpuResources: Readonly<Record<string, number>>;
+  };
   /** The team gets a Kueue queue. */
   readonly queue: boolean;
+}
+
+/** The most GPUs of `pool` the team's pods may hold at once: its own, plus what it may borrow. */
+export function teamGpuCeiling(team: TeamPlan, pool: string): number {
+  return (team.gpuQuota[pool] ?? 0) + (team.borrowGpus[pool] ?? 0);
 }
 
 /** What team planning needs to know about the platform. */
@@ -151,23 +166,34 @@ export function planTeam(spec: TeamSpec, ctx: TeamContext, path: string, problem
   }
   if (problems.problems.length > before) return undefined;
 
+  const queue = ctx.kueue && spec.queue !== false;
+  // Borrowing is Kueue's: without a queue nothing is lent or borrowed.
+  const borrowGpus = Object.fromEntries(
+    ctx.pools.map((p) => [p.name, queue ? (spec.borrowGpus?.[p.name] ?? quota[p.name] ?? 0) : 0]),
+  );
+  const borrowCompute = gpuPodsCompute(ctx.pools, borrowGpus);
   const gpuHard: Record<string, number> = {};
-  for (const [poolName, gpus] of Object.entries(quota)) {
-    for (const [r, n] of Object.entries(gpuQuotaResources(names.get(poolName)!, gpus))) gpuHard[r] = (gpuHard[r] ?? 0) + n;
+  for (const pool of ctx.pools) {
+    const gpus = (quota[pool.name] ?? 0) + borrowGpus[pool.name];
+    for (const [r, n] of Object.entries(gpuQuotaResources(pool, gpus))) gpuHard[r] = (gpuHard[r] ?? 0) + n;
   }
   // Extended resources are quota'd by requests only; a resource absent from the quota would be
-  // unlimited, so every GPU resource of every pool is listed, at zero when the team has none of it.
-  for (const p of ctx.pools) for (const r of Object.keys(gpuQuotaResources(p, 0))) gpuHard[r] ??= 0;
+  // unlimited, so every GPU resource of every pool is listed (gpuQuotaResources lists them at 0 GPUs).
   return {
     spec,
     namespace: spec.name,
     gpuQuota: quota,
-    borrowGpus: Object.fromEntries(ctx.pools.map((p) => [p.name, spec.borrowGpus?.[p.name] ?? quota[p.name] ?? 0])),
+    borrowGpus,
     cpu,
     memoryGiB,
+    borrowCompute,
     podSecurity: level,
-    gpuQuotaResources: Object.fromEntries(Object.entries(gpuHard).sort(([a], [b]) => a.localeCompare(b))),
-    queue: ctx.kueue && spec.queue !== false,
+    namespaceQuota: {
+      cpu: cpu + borrowCompute.cpu,
+      memoryGiB: memoryGiB + borrowCompute.memoryGiB,
+      gpuResources: Object.fromEntries(Object.entries(gpuHard).sort(([a], [b]) => a.localeCompare(b))),
+    },
+    queue,
   };
 }
 
@@ -222,43 +248,4 @@ export function checkTeamsTogether(
       }
     }
   });
-}
-
-/** A team's Kueue ClusterQueue quotas: per pool flavor, nominal and borrowing limit of each resource. */
-export interface TeamQueuePlan {
-  readonly coveredResources: readonly string[];
-  readonly flavors: readonly {
-    readonly name: string;
-    readonly resources: readonly {
-      readonly name: string;
-      readonly nominalQuota: string | number;
-      readonly borrowingLimit?: number;
-    }[];
-  }[];
-}
-
-/**
- * The ClusterQueue quotas of a team: one flavor per pool it has quota in (or may borrow from), every
- * GPU resource of every pool covered (one resource group), CPU and memory nominal, GPUs nominal with
- * the team's borrowing limit.
- */
-export function planTeamQueue(team: TeamPlan, pools: readonly GpuPool[]): TeamQueuePlan {
-  const gpuResources = [...new Set(pools.flatMap((p) => Object.keys(gpuQuotaResources(p, 1))))].sort();
-  const covered = ['cpu', 'memory', ...gpuResources];
-  const flavors = pools.filter((p) => (team.gpuQuota[p.name] ?? 0) > 0 || (team.borrowGpus[p.name] ?? 0) > 0);
-  return {
-    coveredResources: covered,
-    flavors: (flavors.length ? flavors : pools.slice(0, 1)).map((pool) => {
-      const own = gpuQuotaResources(pool, team.gpuQuota[pool.name] ?? 0);
-      const borrow = gpuQuotaResources(pool, team.borrowGpus[pool.name] ?? 0);
-      return {
-        name: pool.name,
-        resources: covered.map((r) => {
-          if (r === 'cpu') return { name: r, nominalQuota: String(team.cpu) };
-          if (r === 'memory') return { name: r, nominalQuota: `${team.memoryGiB}Gi` };
-          return { name: r, nominalQuota: own[r] ?? 0, borrowingLimit: borrow[r] ?? 0 };
-        }),
-      };
-    }),
-  };
 }

@@ -128,12 +128,20 @@ export function checkGpuPool(spec: GpuPoolSpec, path: string, problems: ProblemC
       });
     }
   });
-  const efaDefault =
-    purpose === 'training' && types.length > 0 && types.every((t) => t.family.startsWith('p') && t.efaInterfaces > 0);
-  const efaInterfaces = checkEfa(spec.efa ?? efaDefault, types, zones, path, problems);
-
   const gpuModels = Object.values(GPU_MODELS).filter((m) => types.some((t) => t.gpuModel === m.id));
   const sharing = checkSharing(spec.sharing, { poolName: spec.name, gpuModels, amiFamily, path: `${path}.sharing` }, problems);
+  // EFA carries NCCL between whole GPUs. A pod on a MIG slice or a share cannot use it (aiready's
+  // workloads refuse EFA there), so pools that share their GPUs get none unless asked, and a warning then.
+  const shares = sharing !== undefined && sharing.mode !== 'none';
+  const efaDefault =
+    !shares && purpose === 'training' && types.length > 0 && types.every((t) => t.family.startsWith('p') && t.efaInterfaces > 0);
+  const efaInterfaces = checkEfa(spec.efa ?? efaDefault, types, zones, path, problems);
+  if (shares && efaInterfaces > 0) {
+    warnings.push({
+      path: `${path}.efa`,
+      message: `the pool shares its GPUs (${sharing.mode}), and EFA devices are not shared: a pod on a slice or share that requests one takes it from every other pod on the node, and aiready's workloads request none there, so its ${efaInterfaces} EFA devices per node are paid for and idle`,
+    });
+  }
   const ami = checkAmiRelease(amiFamily, spec.amiRelease, purpose === 'training', path, problems, warnings);
   const imageVolumeGiB = wholeNumber(problems, `${path}.imageVolumeGiB`, spec.imageVolumeGiB, 50, 16384, 200);
   const volumeThroughputMiBps = wholeNumber(

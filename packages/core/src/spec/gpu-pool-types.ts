@@ -109,7 +109,11 @@ export interface GpuPoolSpec {
    */
   readonly allowNoDisruption?: boolean;
   /**
-   * Minimum nodes (managed node groups; Karpenter always scales from zero).
+   * Minimum nodes (managed node groups; Karpenter keeps no minimum). A pool at zero nodes scales up
+   * only for pods whose resources its autoscaler knows before a node exists: Karpenter knows whole
+   * GPUs and EFA of its instance types, and learns MIG slices and shares from the NodeOverlays
+   * aiready writes for shared pools (Karpenter's alpha `nodeOverlay` feature gate, which `AiPlatform`
+   * turns on); the cluster autoscaler reads them from the node group's node-template tags.
    * @default 0
    */
   readonly minNodes?: number;
@@ -119,7 +123,8 @@ export interface GpuPoolSpec {
    */
   readonly maxNodes?: number;
   /**
-   * The most GPUs the pool may hold at once (Karpenter `limits["nvidia.com/gpu"]`).
+   * The most GPUs the pool may hold at once (Karpenter `limits`: `nvidia.com/gpu`, or for a pool that
+   * shares its GPUs the slices or shares of this many GPUs, plus `nodes: maxNodes`).
    * @default - maxNodes × the largest GPU count among the instance types
    */
   readonly gpuLimit?: number;
@@ -130,8 +135,10 @@ export interface GpuPoolSpec {
   readonly sharing?: GpuSharingSpec;
   /**
    * Attach EFA interfaces on every network card and place nodes in a cluster placement group, for
-   * multi-node training over NCCL. Needs instance types with EFA and exactly one zone.
-   * @default - true for training pools of p-family instances (which all have EFA), false otherwise
+   * multi-node training over NCCL. Needs instance types with EFA and exactly one zone. Only pods with
+   * whole GPUs use it: on a pool that shares its GPUs (MIG, time-slicing, MPS) the devices sit idle,
+   * so there it is off unless asked, and asking raises a warning.
+   * @default - true for training pools of p-family instances (which all have EFA) that do not share their GPUs, false otherwise
    */
   readonly efa?: boolean;
   /**

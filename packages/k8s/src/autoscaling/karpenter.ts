@@ -20,11 +20,12 @@ export interface KarpenterProps {
    */
   readonly namespace?: string;
   /**
-   * Karpenter feature gates.
+   * Karpenter feature gates. `nodeOverlay` (alpha) lets the NodeOverlays of pools that share their
+   * GPUs give Karpenter the slices and shares their nodes will advertise, so those pools scale from zero.
    * @default - spotToSpotConsolidation off (replacing a spot node with a cheaper one interrupts its pods), the chart's other defaults
    */
   readonly featureGates?: Readonly<
-    Partial<Record<'spotToSpotConsolidation' | 'nodeRepair' | 'reservedCapacity' | 'staticCapacity', boolean>>
+    Partial<Record<'spotToSpotConsolidation' | 'nodeRepair' | 'reservedCapacity' | 'staticCapacity' | 'nodeOverlay', boolean>>
   >;
   /**
    * Node selector of the controller, e.g. the system node group's label. Karpenter must not run on
@@ -126,7 +127,10 @@ export class Karpenter extends Construct {
   }
 }
 
-/** Karpenter in the platform, with a default CPU NodePool next to the GPU pools. */
+/**
+ * Karpenter in the platform, with a default CPU NodePool next to the GPU pools, and the `nodeOverlay`
+ * feature gate on when a pool that shares its GPUs needs NodeOverlays.
+ */
 export const KARPENTER_COMPONENT: PlatformComponent<Karpenter> = {
   id: 'karpenter',
   build: ({ scope, plan }) => {
@@ -134,6 +138,8 @@ export const KARPENTER_COMPONENT: PlatformComponent<Karpenter> = {
     new CpuNodePool(scope, 'cpu-pool', { clusterName: plan.clusterName, nodeRole: plan.nodeRole });
     return new Karpenter(scope, 'karpenter', {
       clusterName: plan.clusterName,
+      // Shared GPU pools scale from zero only through their NodeOverlays.
+      ...(plan.components.nodeOverlayGate ? { featureGates: { nodeOverlay: true } } : {}),
       ...(plan.controllerNodeSelector ? { controllerNodeSelector: plan.controllerNodeSelector } : {}),
       values: plan.values.karpenter,
     });

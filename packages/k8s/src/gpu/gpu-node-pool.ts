@@ -3,6 +3,7 @@ import {
   DO_NOT_DISRUPT_ANNOTATION,
   GpuPool,
   GpuPoolSpec,
+  karpenterNodeOverlays,
   karpenterNodeRoleName,
   normalizeGpuPool,
   POOL_LABEL,
@@ -13,7 +14,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Ec2NodeClass } from '../imports/karpenter.k8s.aws';
-import { NodePool } from '../imports/karpenter.sh';
+import { NodeOverlay, NodeOverlaySpecCapacity, NodeOverlaySpecRequirementsOperator, NodePool } from '../imports/karpenter.sh';
 import { componentLabels } from '../private/metadata';
 import { NodeClassTarget, planNodeClass, planNodePool } from './karpenter-plan';
 
@@ -109,7 +110,12 @@ class ManagedGpuPool extends GpuPoolBase {
 }
 
 /**
- * A GPU node pool provisioned by Karpenter: a `NodePool` and its `EC2NodeClass`.
+ * A GPU node pool provisioned by Karpenter: a `NodePool` and its `EC2NodeClass`, and for a pool that
+ * shares its GPUs (MIG, time-slicing, MPS) the `NodeOverlay`s that tell Karpenter what its nodes will
+ * advertise, so a pod asking for a slice or a share can start the pool from zero. NodeOverlays need
+ * Karpenter's alpha `nodeOverlay` feature gate (`AiPlatform` turns it on when a pool needs it; with
+ * your own Karpenter, set `settings.featureGates.nodeOverlay: true`); without it such a pod stays
+ * Pending until some node of the pool already runs.
  *
  * Nodes carry the `nvidia.com/gpu=true:NoSchedule` taint and the `aiready.dev/pool` label; use
  * {@link GpuNodePool.schedule} to place a workload on the pool without repeating either.
@@ -128,6 +134,8 @@ export class GpuNodePool extends GpuPoolBase {
   public readonly nodePool: ApiObject;
   /** The Karpenter EC2NodeClass (escape hatch: `addJsonPatch`). */
   public readonly nodeClass: ApiObject;
+  /** The NodeOverlays giving the pool's instance types their shared GPU capacity (none without sharing). */
+  public readonly nodeOverlays: readonly ApiObject[];
 
   constructor(scope: Construct, id: string, props: GpuNodePoolProps | PlannedGpuNodePoolProps) {
     super(scope, id);
@@ -149,5 +157,19 @@ export class GpuNodePool extends GpuPoolBase {
     const metadata = { name: this.pool.name, labels: componentLabels('gpu-node-pool') };
     this.nodeClass = new Ec2NodeClass(this, 'NodeClass', { metadata, spec: planNodeClass(this.pool, target) });
     this.nodePool = new NodePool(this, 'Resource', { metadata, spec: planNodePool(this.pool) });
+    this.nodeOverlays = karpenterNodeOverlays(this.pool).map(
+      (o) =>
+        new NodeOverlay(this, `Overlay-${o.name}`, {
+          metadata: { name: o.name, labels: metadata.labels },
+          spec: {
+            requirements: o.requirements.map((r) => ({
+              key: r.key,
+              operator: NodeOverlaySpecRequirementsOperator.IN,
+              values: [...r.values],
+            })),
+            capacity: Object.fromEntries(Object.entries(o.capacity).map(([k, v]) => [k, NodeOverlaySpecCapacity.fromNumber(v)])),
+          },
+        }),
+    );
   }
 }

@@ -5,9 +5,9 @@ import {
   GpuPool,
   KARPENTER_DISCOVERY_TAG,
   KARPENTER_LABELS,
+  karpenterPoolLimits,
   NODE_METADATA_OPTIONS,
   nodeVolumes,
-  NVIDIA_GPU_RESOURCE,
   placementGroupName,
   POOL_LABEL,
   Taint,
@@ -133,7 +133,7 @@ export function planNodePool(pool: GpuPool): NodePoolSpec {
         ...(b.schedule ? { schedule: b.schedule, duration: b.duration } : {}),
       })),
     },
-    limits: { [NVIDIA_GPU_RESOURCE]: NodePoolSpecLimits.fromNumber(pool.gpuLimit) },
+    limits: Object.fromEntries(Object.entries(karpenterPoolLimits(pool)).map(([r, n]) => [r, NodePoolSpecLimits.fromNumber(n)])),
     ...(pool.weight === undefined ? {} : { weight: pool.weight }),
   };
 }

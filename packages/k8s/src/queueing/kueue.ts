@@ -1,10 +1,15 @@
 import {
   CHARTS,
   GpuPool,
+  KUEUE_ACCOUNTING,
+  KUEUE_COHORT,
+  KUEUE_CPU_FLAVOR,
+  KUEUE_DEFAULT_QUEUE,
   KUEUE_MANAGED_NAMESPACE_LABEL,
   NAMESPACE_NAME_LABEL,
   planTeamQueue,
   tolerationsFor,
+  WORKLOAD_PRIORITY_CLASSES,
 } from '@aiready/core';
 import * as YAML from 'yaml';
 import { ApiObject } from 'cdk8s';
@@ -17,23 +22,24 @@ import { ReleaseMaterializer } from '../release/release-materializer';
 import type { Team } from '../teams/team';
 import type { PlatformComponent } from '../platform/platform-component';
 
-/** The label that puts a job in a team's queue. */
-export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
-/** The cohort every team's ClusterQueue joins, so teams can borrow each other's idle GPUs. */
-export const KUEUE_COHORT = 'aiready';
-/** The LocalQueue every team gets. */
-export const TEAM_LOCAL_QUEUE = 'default';
-/** Priority classes for workloads (`kueue.x-k8s.io/priority-class` label). */
-export const WORKLOAD_PRIORITIES = { 'aiready-high': 1000, 'aiready-normal': 100, 'aiready-low': 10 } as const;
+export { KUEUE_COHORT, KUEUE_QUEUE_LABEL } from '@aiready/core';
+/** The LocalQueue every team gets (`KUEUE_DEFAULT_QUEUE` in @aiready/core). */
+export const TEAM_LOCAL_QUEUE = KUEUE_DEFAULT_QUEUE;
 
 const API = 'kueue.x-k8s.io/v1beta2';
 
 /**
  * Kueue's manager configuration (the chart's `managerConfig.controllerManagerConfigYaml`): the chart's
- * defaults at the pinned version, with Kueue's jobs and its fail-closed webhooks scoped to the
- * namespaces labelled {@link KUEUE_MANAGED_NAMESPACE_LABEL} (team namespaces). The chart's default
- * scope is every namespace but kube-system and kueue-system, so its pod webhook would refuse pods
- * everywhere (the GPU operator's, Prometheus') whenever Kueue is down or still starting.
+ * defaults at the pinned version, with
+ * - Kueue's jobs and its fail-closed webhooks scoped to the namespaces labelled
+ *   {@link KUEUE_MANAGED_NAMESPACE_LABEL} (team namespaces). The chart's default scope is every
+ *   namespace but kube-system and kueue-system, so its pod webhook would refuse pods everywhere (the
+ *   GPU operator's, Prometheus') whenever Kueue is down or still starting;
+ * - what Kueue counts and holds stated, not left to defaults (`KUEUE_ACCOUNTING` in @aiready/core):
+ *   EFA devices excluded from quota, and jobs without a queue held in managed namespaces. There every
+ *   job and pod that names no queue is put in the team's `default` LocalQueue (LocalQueueDefaulting),
+ *   Argo's workflow pods and inference Deployments included, through the pod and deployment
+ *   integrations.
  */
 export function kueueManagerConfig(): string {
   return YAML.stringify({
@@ -54,6 +60,7 @@ export function kueueManagerConfig(): string {
       },
     },
     clientConnection: { qps: 300, burst: 500 },
+    manageJobsWithoutQueueName: KUEUE_ACCOUNTING.manageJobsWithoutQueueName,
     managedJobsNamespaceSelector: { matchLabels: { [KUEUE_MANAGED_NAMESPACE_LABEL]: 'managed' } },
     integrations: {
       frameworks: [
@@ -71,6 +78,7 @@ export function kueueManagerConfig(): string {
         'leaderworkerset.x-k8s.io/leaderworkerset',
       ],
     },
+    resources: { excludeResourcePrefixes: [...KUEUE_ACCOUNTING.excludeResourcePrefixes] },
   });
 }
 
@@ -83,8 +91,10 @@ export interface KueueProps {
 
 /**
  * Kueue (chart from the version lock) and the platform's queues: a ResourceFlavor per GPU pool (its
- * node label, taints and the tolerations Kueue adds to admitted pods). Kueue 0.19 admits all-or-nothing
- * by default (`waitForPodsReady`), so a distributed job never half-starts holding GPUs.
+ * node label, taints and the tolerations Kueue adds to admitted pods), the `cpu` flavor that counts
+ * CPU and memory and places nothing, and the WorkloadPriorityClasses workloads name with `priority`.
+ * Kueue 0.19 admits all-or-nothing by default (`waitForPodsReady`), so a distributed job never
+ * half-starts holding GPUs.
  */
 export class Kueue extends Construct {
   public readonly release: HelmRelease;
@@ -106,6 +116,13 @@ export class Kueue extends Construct {
       overrides: props.values,
       materializer: props.releaseMaterializer ?? ReleaseMaterializer.of(this),
     });
+    // Places nothing: CPU and memory of every pod are counted here whatever node the pod lands on.
+    new ApiObject(this, `Flavor-${KUEUE_CPU_FLAVOR}`, {
+      apiVersion: API,
+      kind: 'ResourceFlavor',
+      metadata: { name: KUEUE_CPU_FLAVOR, labels },
+      spec: {},
+    });
     for (const pool of pools) {
       new ApiObject(this, `Flavor-${pool.name}`, {
         apiVersion: API,
@@ -122,18 +139,22 @@ export class Kueue extends Construct {
         },
       });
     }
-    for (const [name, value] of Object.entries(WORKLOAD_PRIORITIES)) {
+    for (const [priority, { name, value }] of Object.entries(WORKLOAD_PRIORITY_CLASSES)) {
       new ApiObject(this, `Priority-${name}`, {
         apiVersion: API,
         kind: 'WorkloadPriorityClass',
         metadata: { name, labels },
         value,
-        description: `aiready ${name.slice(8)} priority`,
+        description: `aiready ${priority} priority`,
       });
     }
   }
 
-  /** A team's ClusterQueue (in the shared cohort, quotas per pool flavor, borrowing limited) and its LocalQueue. */
+  /**
+   * A team's ClusterQueue (in the shared cohort; CPU and memory in the `cpu` flavor, GPUs per pool
+   * flavor; borrowing limited) and its LocalQueue `default`, where Kueue puts every job of the
+   * namespace that names no queue.
+   */
   public teamQueues(team: Team): void {
     const labels = componentLabels('kueue');
     const queue = planTeamQueue(team.plan, this.pools);
@@ -146,12 +167,10 @@ export class Kueue extends Construct {
         namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: team.namespace } },
         queueingStrategy: 'BestEffortFIFO',
         preemption: { withinClusterQueue: 'LowerPriority', reclaimWithinCohort: 'Any' },
-        resourceGroups: [
-          {
-            coveredResources: [...queue.coveredResources],
-            flavors: queue.flavors.map((f) => ({ name: f.name, resources: f.resources.map((r) => ({ ...r })) })),
-          },
-        ],
+        resourceGroups: queue.resourceGroups.map((g) => ({
+          coveredResources: [...g.coveredResources],
+          flavors: g.flavors.map((f) => ({ name: f.name, resources: f.resources.map((r) => ({ ...r })) })),
+        })),
       },
     });
     new ApiObject(team, 'LocalQueue', {

@@ -50,7 +50,8 @@ export interface TeamProps {
 
 /**
  * A team: a namespace with Pod Security enforced, a ResourceQuota that includes its GPUs (MIG slices
- * and shares included), a LimitRange, RBAC for its groups, default-deny NetworkPolicies with the
+ * and shares included; with Kueue, its borrowing limit too, so the quota never refuses what the
+ * queue admits), a LimitRange, RBAC for its groups, default-deny NetworkPolicies with the
  * allowances every pod needs (DNS, traffic inside the namespace, the Pod Identity agent, HTTPS out),
  * plus whatever the platform's components contribute (a workflow account, a queue, scrape access).
  */
@@ -115,10 +116,10 @@ export class Team extends Construct {
       metadata: { name: 'team-quota', namespace: ns, labels },
       spec: {
         hard: {
-          'requests.cpu': kplus.k8s.Quantity.fromString(String(plan.cpu)),
-          'requests.memory': kplus.k8s.Quantity.fromString(`${plan.memoryGiB}Gi`),
+          'requests.cpu': kplus.k8s.Quantity.fromString(String(plan.namespaceQuota.cpu)),
+          'requests.memory': kplus.k8s.Quantity.fromString(`${plan.namespaceQuota.memoryGiB}Gi`),
           ...Object.fromEntries(
-            Object.entries(plan.gpuQuotaResources).map(([r, n]) => [`requests.${r}`, kplus.k8s.Quantity.fromNumber(n)]),
+            Object.entries(plan.namespaceQuota.gpuResources).map(([r, n]) => [`requests.${r}`, kplus.k8s.Quantity.fromNumber(n)]),
           ),
         },
       },

@@ -1,11 +1,19 @@
-import { AireadyValidationError, ARGO_INSTANCE_ID_LABEL, ValidationProblem } from '@aiready/core';
+import { AireadyValidationError, ARGO_INSTANCE_ID_LABEL, ValidationProblem, WorkloadPriority } from '@aiready/core';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IGpuPool } from '../gpu/gpu-node-pool';
 import { componentLabels } from '../private/metadata';
 import { Team } from '../teams/team';
 import { Gpu } from '../workloads/gpu';
-import { containerSecurity, gpuPodResources, poolPlacement, teamGpuQuotaProblem } from '../workloads/pod-parts';
+import {
+  containerSecurity,
+  gpuPodResources,
+  kueueLabels,
+  poolPlacement,
+  sharedMemoryGiB,
+  sharedMemoryVolume,
+  teamGpuQuotaProblem,
+} from '../workloads/pod-parts';
 
 /** One GPU step of a workflow. */
 export interface GpuWorkflowStep {
@@ -28,6 +36,21 @@ export interface GpuWorkflowStep {
    * @default - none: starts at once
    */
   readonly after?: readonly string[];
+  /**
+   * Use the pool's EFA devices (in proportion to the GPUs the step takes of a node), as training jobs do.
+   * @default - true on EFA pools when the step asks for whole GPUs
+   */
+  readonly efa?: boolean;
+  /**
+   * Size of the step's /dev/shm in GiB (memory, counted against the pod's limit).
+   * @default - 32, or half the pod's memory when that is less
+   */
+  readonly sharedMemoryGiB?: number;
+  /**
+   * Kueue priority of the step's pod (each step is admitted through the team's queue on its own).
+   * @default - Kueue's default: priority 0, below every aiready class
+   */
+  readonly priority?: WorkloadPriority;
 }
 
 export interface GpuWorkflowTemplateProps {
@@ -40,8 +63,11 @@ export interface GpuWorkflowTemplateProps {
 
 /**
  * An Argo `WorkflowTemplate` of GPU steps (e.g. train → evaluate) in a team's namespace: each step
- * lands on its pool with the pool's tolerations and node selector, requests GPUs in the pool's own
- * resource, runs as the team's `workflow` service account with restricted security.
+ * lands on its pool with the pool's tolerations and node selector (only GPU steps tolerate GPU nodes),
+ * requests GPUs (and EFA, on EFA pools) in the pool's own resource, gets a /dev/shm for NCCL and data
+ * loaders, and runs as the team's `workflow` service account with restricted security. On a Kueue
+ * platform each step's pod names the team's queue: Kueue's pod integration admits it against the
+ * team's quota, like the team's jobs, so steps and TrainJobs never race for the same GPUs.
  */
 export class GpuWorkflowTemplate extends Construct {
   public readonly template: ApiObject;
@@ -77,12 +103,25 @@ export class GpuWorkflowTemplate extends Construct {
     });
     if (problems.length) throw new AireadyValidationError(this.node.path, problems);
 
-    const templates = props.steps.map((step) => {
-      const resources = gpuPodResources(`${this.node.path}/${step.name}`, props.team, step.pool, step.gpu, step);
+    const templates = props.steps.map((step, i) => {
+      const scope = `${this.node.path}/${step.name}`;
+      const efa = step.efa ?? (step.pool.pool.efaInterfaces > 0 && step.gpu.kind === 'whole');
+      const resources = gpuPodResources(scope, props.team, step.pool, step.gpu, { ...step, efa });
+      const shm = sharedMemoryGiB(step.sharedMemoryGiB, resources.memoryGiB, `steps[${i}].sharedMemoryGiB`);
+      if (shm.problem) throw new AireadyValidationError(this.node.path, [shm.problem]);
+      const dshm = sharedMemoryVolume(shm.sizeGiB);
       const placement = poolPlacement(step.pool, step.pool.pool.purpose === 'training');
+      const labels = kueueLabels(scope, props.team, step.priority);
       return {
         name: step.name,
-        ...(Object.keys(placement.annotations).length ? { metadata: { annotations: placement.annotations } } : {}),
+        ...(Object.keys(placement.annotations).length || Object.keys(labels).length
+          ? {
+              metadata: {
+                ...(Object.keys(labels).length ? { labels } : {}),
+                ...(Object.keys(placement.annotations).length ? { annotations: placement.annotations } : {}),
+              },
+            }
+          : {}),
         nodeSelector: placement.nodeSelector,
         tolerations: placement.tolerations,
         container: {
@@ -91,7 +130,9 @@ export class GpuWorkflowTemplate extends Construct {
           ...(step.args ? { args: [...step.args] } : {}),
           resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
           securityContext: containerSecurity(false),
+          volumeMounts: [{ ...dshm.mount }],
         },
+        volumes: [{ name: dshm.volume.name, emptyDir: { medium: 'Memory', sizeLimit: `${shm.sizeGiB}Gi` } }],
       };
     });
     // A controller scoped by instance ID sees only templates and workflows that carry its label.

@@ -12,6 +12,7 @@ import {
   containerSecurity,
   GpuContainerOptions,
   gpuPodResources,
+  kueueLabels,
   poolPlacement,
   quantities,
   teamGpuQuotaProblem,
@@ -62,7 +63,8 @@ export interface GpuInferenceServiceProps extends GpuContainerOptions {
 /**
  * A GPU inference server: a Deployment on its pool with GPUs requested in the pool's own resource,
  * startup, readiness and liveness probes, a Service, a PodDisruptionBudget allowing one replica down
- * at a time, and optional KEDA scaling on GPU activity or queue depth.
+ * at a time, and optional KEDA scaling on GPU activity or queue depth. On a Kueue platform it names
+ * the team's queue (each replica is admitted on its own) and, with `priority`, its priority class.
  */
 export class GpuInferenceService extends Construct {
   /** The Deployment, or the KServe InferenceService when the platform runs KServe. */
@@ -104,6 +106,9 @@ export class GpuInferenceService extends Construct {
     if (quotaProblem) problems.push(quotaProblem);
     if (problems.length) throw new AireadyValidationError(this.node.path, problems);
     const resources = gpuPodResources(this.node.path, props.team, props.pool, props.gpusPerReplica, props);
+    // On a Kueue platform every replica is admitted through the team's queue (Kueue's deployment and
+    // pod integrations), each pod on its own.
+    const queue = kueueLabels(this.node.path, props.team, props.priority);
     const placement = poolPlacement(props.pool, false);
     const ns = props.team.namespace;
     const selector = { 'aiready.dev/inference': props.name };
@@ -115,6 +120,8 @@ export class GpuInferenceService extends Construct {
         metadata: { name: props.name, namespace: ns, labels },
         spec: {
           predictor: {
+            // KServe puts these on the predictor's pods, which Kueue admits one by one.
+            ...(Object.keys(queue).length ? { labels: queue } : {}),
             minReplicas: replicas,
             nodeSelector: placement.nodeSelector,
             tolerations: placement.tolerations,
@@ -140,7 +147,8 @@ export class GpuInferenceService extends Construct {
       failureThreshold,
     });
     this.deployment = new kplus.k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name: props.name, namespace: ns, labels },
+      // Kueue copies the queue and priority to the pod template when it admits the Deployment.
+      metadata: { name: props.name, namespace: ns, labels: { ...labels, ...queue } },
       spec: {
         replicas,
         selector: { matchLabels: selector },

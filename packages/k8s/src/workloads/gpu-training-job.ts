@@ -1,9 +1,8 @@
-import { AireadyValidationError, ValidationProblem } from '@aiready/core';
+import { AireadyValidationError, indexedJobRendezvousEnv, TORCH_RENDEZVOUS_PORT, ValidationProblem } from '@aiready/core';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IGpuPool } from '../gpu/gpu-node-pool';
 import { componentLabels } from '../private/metadata';
-import { KUEUE_QUEUE_LABEL } from '../queueing/kueue';
 import { torchRuntimeName } from '../training/kubeflow-trainer';
 import { ApiObject } from 'cdk8s';
 import { Team } from '../teams/team';
@@ -12,8 +11,11 @@ import {
   containerSecurity,
   GpuContainerOptions,
   gpuPodResources,
+  kueueLabels,
   poolPlacement,
   quantities,
+  sharedMemoryGiB,
+  sharedMemoryVolume,
   teamGpuQuotaProblem,
 } from './pod-parts';
 
@@ -53,9 +55,13 @@ export interface GpuTrainingJobProps extends GpuContainerOptions {
 }
 
 /**
- * A distributed PyTorch-style training job as an indexed Job: one pod per node with a stable DNS name
- * (a headless Service), `MASTER_ADDR`, `MASTER_PORT`, `NNODES` and `NODE_RANK` set, GPUs (and EFA)
- * requested in the pool's own resource, /dev/shm sized for NCCL, and `karpenter.sh/do-not-disrupt`.
+ * A distributed PyTorch-style training job: a Kubeflow `TrainJob` when the platform runs Trainer, else
+ * an indexed Job with one pod per node, a stable DNS name per pod (a headless Service), and the
+ * rendezvous settings `torchrun` reads (`PET_NNODES`, `PET_NODE_RANK`, `PET_MASTER_ADDR`,
+ * `PET_MASTER_PORT`, `PET_NPROC_PER_NODE`, plus `MASTER_ADDR`, `MASTER_PORT`, `NNODES`, `NODE_RANK`
+ * for other launchers); GPUs (and EFA) requested in the pool's own resource, /dev/shm sized for NCCL,
+ * and `karpenter.sh/do-not-disrupt`. On a Kueue platform it waits in its team's queue and is admitted
+ * whole or not at all.
  */
 export class GpuTrainingJob extends Construct {
   /** The indexed Job, or the Kubeflow TrainJob when the platform runs Trainer. */
@@ -68,7 +74,7 @@ export class GpuTrainingJob extends Construct {
     const nodes = props.nodes ?? 1;
     const efa = props.efa ?? (props.pool.pool.efaInterfaces > 0 && props.gpusPerNode.kind === 'whole');
     const resources = gpuPodResources(this.node.path, props.team, props.pool, props.gpusPerNode, { ...props, efa });
-    const shm = props.sharedMemoryGiB ?? Math.min(32, Math.floor(resources.memoryGiB / 2));
+    const shm = sharedMemoryGiB(props.sharedMemoryGiB, resources.memoryGiB, 'sharedMemoryGiB');
     const problems: ValidationProblem[] = [];
     if (!/^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/.test(props.name ?? ''))
       problems.push({
@@ -86,22 +92,16 @@ export class GpuTrainingJob extends Construct {
         problem: `pool '${props.pool.pool.name}' has at most ${props.pool.pool.maxNodes} nodes`,
         fix: 'use fewer nodes or raise the pool maxNodes',
       });
-    if (!(shm > 0)) problems.push({ path: 'sharedMemoryGiB', value: shm, problem: 'must be positive', fix: 'use e.g. 32' });
-    else if (shm >= resources.memoryGiB)
-      problems.push({
-        path: 'sharedMemoryGiB',
-        value: shm,
-        problem: `/dev/shm is memory and counts against the pod's ${resources.memoryGiB} GiB limit, so the pod would be OOM-killed filling it`,
-        fix: `use less than ${resources.memoryGiB} (half of it is a good start), or raise resources.memoryGiB`,
-      });
+    if (shm.problem) problems.push(shm.problem);
     // All pods of a gang must fit the team's quotas at once, or it never starts whole.
     const quotaProblem = teamGpuQuotaProblem(props.team, props.pool, props.gpusPerNode, nodes, 'nodes', 'pods');
     if (quotaProblem) problems.push(quotaProblem);
-    if (resources.cpuCores * nodes > props.team.cpu || resources.memoryGiB * nodes > props.team.memoryGiB) {
+    const most = props.team.plan.namespaceQuota;
+    if (resources.cpuCores * nodes > most.cpu || resources.memoryGiB * nodes > most.memoryGiB) {
       problems.push({
         path: 'nodes',
         value: nodes,
-        problem: `${nodes} pods of ${resources.requests.cpu} CPU and ${resources.requests.memory} need more than team '${props.team.namespace}' may request (${props.team.cpu} CPU, ${props.team.memoryGiB} GiB), so its quota would never admit the job whole`,
+        problem: `${nodes} pods of ${resources.requests.cpu} CPU and ${resources.requests.memory} need more than team '${props.team.namespace}' may request (${most.cpu} CPU, ${most.memoryGiB} GiB), so its quota would never admit the job whole`,
         fix: "raise the team's computeQuota (or leave it to its default, sized from its GPU quota), or lower resources",
       });
     }
@@ -119,7 +119,7 @@ export class GpuTrainingJob extends Construct {
     const placement = poolPlacement(props.pool, true);
     const ns = props.team.namespace;
     const labels = { ...componentLabels('training'), 'aiready.dev/job': props.name };
-    const queue: Record<string, string> = props.team.queueName ? { [KUEUE_QUEUE_LABEL]: props.team.queueName } : {};
+    const queue = kueueLabels(this.node.path, props.team, props.priority);
     if (props.team.trainer) {
       // Trainer runs the ranks (JobSet) from the pool's runtime, which carries placement and /dev/shm.
       this.job = new ApiObject(this, 'Resource', {
@@ -153,27 +153,24 @@ export class GpuTrainingJob extends Construct {
 
     this.service = new kplus.k8s.KubeService(this, 'Ranks', {
       metadata: { name: props.name, namespace: ns, labels },
-      spec: { clusterIp: 'None', selector: { 'aiready.dev/job': props.name }, ports: [{ name: 'rendezvous', port: 29500 }] },
-    });
-    const env: kplus.k8s.EnvVar[] = [
-      { name: 'MASTER_ADDR', value: `${props.name}-0.${props.name}` },
-      { name: 'MASTER_PORT', value: '29500' },
-      { name: 'NNODES', value: String(nodes) },
-      {
-        name: 'NODE_RANK',
-        valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } },
+      spec: {
+        clusterIp: 'None',
+        selector: { 'aiready.dev/job': props.name },
+        ports: [{ name: 'rendezvous', port: TORCH_RENDEZVOUS_PORT }],
       },
+    });
+    // What the user sets wins (a launcher of its own may want another port or process count).
+    const rendezvous = indexedJobRendezvousEnv({ name: props.name, nodes, procsPerNode: props.gpusPerNode.count }).filter(
+      (e) => !(e.name in (props.env ?? {})),
+    );
+    const env: kplus.k8s.EnvVar[] = [
+      ...rendezvous.map((e) => ('value' in e ? { ...e } : { name: e.name, valueFrom: { fieldRef: { fieldPath: e.fieldPath } } })),
       ...Object.entries(props.env ?? {})
         .sort()
         .map(([name, value]) => ({ name, value })),
     ];
     this.job = new kplus.k8s.KubeJob(this, 'Resource', {
-      // In a Kueue platform the job waits in the team's queue and is admitted whole or not at all.
-      metadata: {
-        name: props.name,
-        namespace: ns,
-        labels: { ...labels, ...(props.team.queueName ? { [KUEUE_QUEUE_LABEL]: props.team.queueName } : {}) },
-      },
+      metadata: { name: props.name, namespace: ns, labels: { ...labels, ...queue } },
       spec: {
         completionMode: 'Indexed',
         completions: nodes,
@@ -197,13 +194,13 @@ export class GpuTrainingJob extends Construct {
                 resources: { requests: quantities(resources.requests), limits: quantities(resources.limits) },
                 securityContext: containerSecurity(props.runAsRoot ?? false),
                 volumeMounts: [
-                  { name: 'dshm', mountPath: '/dev/shm' },
+                  sharedMemoryVolume(shm.sizeGiB).mount,
                   ...(props.checkpointClaim ? [{ name: 'checkpoints', mountPath: '/checkpoints' }] : []),
                 ],
               },
             ],
             volumes: [
-              { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: kplus.k8s.Quantity.fromString(`${shm}Gi`) } },
+              sharedMemoryVolume(shm.sizeGiB).volume,
               ...(props.checkpointClaim
                 ? [{ name: 'checkpoints', persistentVolumeClaim: { claimName: props.checkpointClaim } }]
                 : []),

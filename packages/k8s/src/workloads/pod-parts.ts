@@ -7,9 +7,14 @@ import {
   EFA_RESOURCE,
   gpuEquivalents,
   gpuPodCompute,
+  KUEUE_PRIORITY_LABEL,
+  KUEUE_QUEUE_LABEL,
   POOL_LABEL,
+  teamGpuCeiling,
   tolerationsFor,
   ValidationProblem,
+  WORKLOAD_PRIORITY_CLASSES,
+  WorkloadPriority,
 } from '@aiready/core';
 import * as kplus from 'cdk8s-plus-28';
 import { IGpuPool } from '../gpu/gpu-node-pool';
@@ -34,6 +39,45 @@ export interface GpuContainerOptions {
    * @default - sized per GPU from the pool's leanest instance type: 80% of its per-GPU CPU and memory
    */
   readonly resources?: { readonly cpu?: number; readonly memoryGiB?: number };
+  /**
+   * Kueue priority (`kueue.x-k8s.io/priority-class`): the order in the team's queue, and which
+   * workloads of the team this one may preempt. Needs a platform with Kueue.
+   * @default - Kueue's default: priority 0, below every aiready class
+   */
+  readonly priority?: WorkloadPriority;
+}
+
+/**
+ * The Kueue labels of a team's workload: its queue (the team's LocalQueue) and, when given, its
+ * priority class. Kueue would put the workload in that queue anyway (LocalQueueDefaulting); naming it
+ * keeps the objects honest about where they wait. Throws when `priority` is not a priority, or is
+ * given on a platform without Kueue.
+ */
+export function kueueLabels(scope: string, team: Team, priority: WorkloadPriority | undefined): Record<string, string> {
+  if (priority !== undefined && !(priority in WORKLOAD_PRIORITY_CLASSES)) {
+    throw new AireadyValidationError(scope, [
+      {
+        path: 'priority',
+        value: priority,
+        problem: 'not a workload priority',
+        fix: `use one of ${Object.keys(WORKLOAD_PRIORITY_CLASSES).join(', ')}`,
+      },
+    ]);
+  }
+  if (priority !== undefined && !team.queueName) {
+    throw new AireadyValidationError(scope, [
+      {
+        path: 'priority',
+        value: priority,
+        problem: `Kueue ranks workloads by priority, and team '${team.namespace}' has no Kueue queue`,
+        fix: 'run the platform with kueue: true, or leave priority unset',
+      },
+    ]);
+  }
+  return {
+    ...(team.queueName ? { [KUEUE_QUEUE_LABEL]: team.queueName } : {}),
+    ...(priority ? { [KUEUE_PRIORITY_LABEL]: WORKLOAD_PRIORITY_CLASSES[priority].name } : {}),
+  };
 }
 
 /**
@@ -145,8 +189,41 @@ export function gpuPodResources(
 }
 
 /**
- * The problem when `pods` pods of `gpu` each need more of `pool` than the team's GPU quota holds: the
- * namespace quota would refuse the pods past it, so they never run.
+ * The size of a GPU pod's /dev/shm (a memory-backed emptyDir) in GiB: as asked, or 32 GiB or half the
+ * pod's memory when that is less (NCCL and data loaders need far more than the container default of
+ * 64 MiB). It is memory and counts against the pod's limit, so it must stay below it.
+ */
+export function sharedMemoryGiB(
+  requested: number | undefined,
+  podMemoryGiB: number,
+  path: string,
+): { sizeGiB: number; problem?: ValidationProblem } {
+  const sizeGiB = requested ?? Math.min(32, Math.floor(podMemoryGiB / 2));
+  if (!(sizeGiB > 0)) return { sizeGiB, problem: { path, value: sizeGiB, problem: 'must be positive', fix: 'use e.g. 32' } };
+  if (sizeGiB >= podMemoryGiB)
+    return {
+      sizeGiB,
+      problem: {
+        path,
+        value: sizeGiB,
+        problem: `/dev/shm is memory and counts against the pod's ${podMemoryGiB} GiB limit, so the pod would be OOM-killed filling it`,
+        fix: `use less than ${podMemoryGiB} (half of it is a good start), or raise resources.memoryGiB`,
+      },
+    };
+  return { sizeGiB };
+}
+
+/** The /dev/shm volume of a GPU pod and its mount. */
+export function sharedMemoryVolume(sizeGiB: number): { volume: kplus.k8s.Volume; mount: kplus.k8s.VolumeMount } {
+  return {
+    volume: { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: kplus.k8s.Quantity.fromString(`${sizeGiB}Gi`) } },
+    mount: { name: 'dshm', mountPath: '/dev/shm' },
+  };
+}
+
+/**
+ * The problem when `pods` pods of `gpu` each need more of `pool` than the team may ever hold (its GPU
+ * quota, plus what it may borrow through Kueue): the pods past it would never run.
  */
 export function teamGpuQuotaProblem(
   team: Team,
@@ -157,13 +234,17 @@ export function teamGpuQuotaProblem(
   what: string,
 ): ValidationProblem | undefined {
   const needed = gpuEquivalents(pool.pool, gpu) * pods;
-  const quota = team.gpuQuota[pool.pool.name] ?? 0;
-  if (needed <= quota) return undefined;
+  const own = team.gpuQuota[pool.pool.name] ?? 0;
+  const most = teamGpuCeiling(team.plan, pool.pool.name);
+  if (needed <= most) return undefined;
+  const borrow = most - own;
   return {
     path,
     value: pods,
-    problem: `${pods} ${what} need ${+needed.toFixed(3)} GPUs of pool '${pool.pool.name}', and team '${team.namespace}' has a quota of ${quota}, so the pods past it would never run`,
-    fix: `raise the team's gpuQuota for '${pool.pool.name}' to at least ${Math.ceil(needed)}, or use fewer pods`,
+    problem: `${pods} ${what} need ${+needed.toFixed(3)} GPUs of pool '${pool.pool.name}', and team '${team.namespace}' has a quota of ${own}${borrow ? ` and may borrow ${borrow}` : ''}, so the pods past it would never run`,
+    fix: borrow
+      ? `raise the team's gpuQuota or borrowGpus for '${pool.pool.name}' to ${Math.ceil(needed)} together, or use fewer pods`
+      : `raise the team's gpuQuota for '${pool.pool.name}' to at least ${Math.ceil(needed)}, or use fewer pods`,
   };
 }
 
