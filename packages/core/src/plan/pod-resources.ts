@@ -50,7 +50,8 @@ export function gpuAskResource(
     return { problem: 'a GPU request needs a whole count of at least 1', fix: 'use e.g. Gpu.whole(1)' };
   let resource: string;
   if (ask.kind === 'whole') {
-    if (s.mode !== 'none') return { problem: `pool '${pool.name}' shares its GPUs (${s.mode}); it has no whole GPUs to give`, fix: hint };
+    if (s.mode !== 'none')
+      return { problem: `pool '${pool.name}' shares its GPUs (${s.mode}); it has no whole GPUs to give`, fix: hint };
     resource = NVIDIA_GPU_RESOURCE;
   } else if (ask.kind === 'mig') {
     if (s.mode !== 'mig') return { problem: `pool '${pool.name}' does not use MIG`, fix: hint };

@@ -117,7 +117,11 @@ function secretName(value: string, path: string, what: string, problems: Problem
     problem: kind
       ? `is a literal ${kind} where the name of a Secret belongs; credentials never go into manifests`
       : 'is not the name of a Secret (a literal password?); credentials never go into manifests',
-    fix: `create a Secret holding ${what} and give its name, e.g. 'airflow-${path.split('.').pop()!.replace(/Secret$/, '').toLowerCase()}'`,
+    fix: `create a Secret holding ${what} and give its name, e.g. 'airflow-${path
+      .split('.')
+      .pop()!
+      .replace(/Secret$/, '')
+      .toLowerCase()}'`,
   });
 }
 
@@ -128,11 +132,21 @@ function checkSize(size: AirflowComponentSize | undefined, path: string, problem
   for (const key of ['cpu', 'memoryGiB'] as const) {
     const v = size[key];
     if (v !== undefined && !(v > 0))
-      problems.add({ path: `${path}.${key}`, value: v, problem: 'must be positive', fix: key === 'cpu' ? 'use e.g. 1' : 'use e.g. 2' });
+      problems.add({
+        path: `${path}.${key}`,
+        value: v,
+        problem: 'must be positive',
+        fix: key === 'cpu' ? 'use e.g. 1' : 'use e.g. 2',
+      });
   }
 }
 
-function checkGitSync(git: AirflowGitSyncSpec, environment: 'dev' | 'prod', problems: ProblemCollector, warnings: ValidationWarning[]): void {
+function checkGitSync(
+  git: AirflowGitSyncSpec,
+  environment: 'dev' | 'prod',
+  problems: ProblemCollector,
+  warnings: ValidationWarning[],
+): void {
   const path = 'airflow.dags.gitSync';
   const kind = credentialKind(git.repo);
   if (kind) {
@@ -151,8 +165,10 @@ function checkGitSync(git: AirflowGitSyncSpec, environment: 'dev' | 'prod', prob
     });
   }
   const ssh = /^(ssh:\/\/|git@)/.test(git.repo);
-  if (git.credentialsSecret !== undefined) secretName(git.credentialsSecret, `${path}.credentialsSecret`, 'the git username and password', problems);
-  if (git.sshKeySecret !== undefined) secretName(git.sshKeySecret, `${path}.sshKeySecret`, 'the SSH key (key gitSshKey)', problems);
+  if (git.credentialsSecret !== undefined)
+    secretName(git.credentialsSecret, `${path}.credentialsSecret`, 'the git username and password', problems);
+  if (git.sshKeySecret !== undefined)
+    secretName(git.sshKeySecret, `${path}.sshKeySecret`, 'the SSH key (key gitSshKey)', problems);
   if (git.credentialsSecret !== undefined && git.sshKeySecret !== undefined)
     problems.add({
       path: `${path}.sshKeySecret`,
@@ -170,10 +186,20 @@ function checkGitSync(git: AirflowGitSyncSpec, environment: 'dev' | 'prod', prob
   for (const key of ['branch', 'rev'] as const) {
     const v = git[key];
     if (v !== undefined && !NO_SPACE.test(v))
-      problems.add({ path: `${path}.${key}`, value: v, problem: 'not a git ref', fix: key === 'rev' ? 'give a commit SHA or tag' : "use e.g. 'main'" });
+      problems.add({
+        path: `${path}.${key}`,
+        value: v,
+        problem: 'not a git ref',
+        fix: key === 'rev' ? 'give a commit SHA or tag' : "use e.g. 'main'",
+      });
   }
   if (git.subPath !== undefined && (git.subPath.startsWith('/') || git.subPath.split('/').includes('..')))
-    problems.add({ path: `${path}.subPath`, value: git.subPath, problem: 'must be a relative path inside the repository', fix: "use e.g. 'dags'" });
+    problems.add({
+      path: `${path}.subPath`,
+      value: git.subPath,
+      problem: 'must be a relative path inside the repository',
+      fix: "use e.g. 'dags'",
+    });
   if (git.rev === undefined)
     warnings.push({
       path: `${path}.rev`,
@@ -193,7 +219,8 @@ function planTemplates(
   (spec.podTemplates ?? []).forEach((t, i) => {
     const path = `airflow.podTemplates[${i}]`;
     const name = t.name ?? t.pool;
-    if (!isDnsLabel(name, 63)) problems.add({ path: `${path}.name`, value: name, problem: 'not a DNS label', fix: "use e.g. 'h100'" });
+    if (!isDnsLabel(name, 63))
+      problems.add({ path: `${path}.name`, value: name, problem: 'not a DNS label', fix: "use e.g. 'h100'" });
     const first = seen.get(name);
     if (first !== undefined)
       problems.add({
@@ -216,12 +243,23 @@ function planTemplates(
     const ask = askOf(t.gpu);
     const found = gpuAskResource(pool, ask);
     if ('problem' in found) {
-      problems.add({ path: `${path}.gpu`, value: t.gpu, problem: found.problem, fix: found.fix.replace(/Gpu\.(\w+)\((.*)\)/, '{ $1: $2 }') });
+      problems.add({
+        path: `${path}.gpu`,
+        value: t.gpu,
+        problem: found.problem,
+        fix: found.fix.replace(/Gpu\.(\w+)\((.*)\)/, '{ $1: $2 }'),
+      });
       return;
     }
     for (const key of ['cpu', 'memoryGiB', 'sharedMemoryGiB'] as const) {
       const v = t[key];
-      if (v !== undefined && !(v > 0)) problems.add({ path: `${path}.${key}`, value: v, problem: 'must be positive', fix: 'leave it unset for the pool default' });
+      if (v !== undefined && !(v > 0))
+        problems.add({
+          path: `${path}.${key}`,
+          value: v,
+          problem: 'must be positive',
+          fix: 'leave it unset for the pool default',
+        });
     }
     if (t.sharedMemoryGiB !== undefined && t.memoryGiB !== undefined && t.sharedMemoryGiB >= t.memoryGiB)
       problems.add({
@@ -250,7 +288,8 @@ export function planAirflow(
   if (!spec) return undefined;
   rawCredentials(ctx.rawValues ?? {}, 'values.airflow', problems);
   const namespace = spec.namespace ?? CHARTS.airflow.namespace;
-  if (!isDnsLabel(namespace)) problems.add({ path: 'airflow.namespace', value: namespace, problem: 'not a namespace name', fix: "use e.g. 'airflow'" });
+  if (!isDnsLabel(namespace))
+    problems.add({ path: 'airflow.namespace', value: namespace, problem: 'not a namespace name', fix: "use e.g. 'airflow'" });
   const executor = spec.executor ?? 'KubernetesExecutor';
   const celery = executor.includes('CeleryExecutor');
   if (celery && !spec.celery)
@@ -268,27 +307,44 @@ export function planAirflow(
       fix: "remove celery, or set executor: 'CeleryExecutor,KubernetesExecutor'",
     });
   if (spec.celery) {
-    secretName(spec.celery.redisPasswordSecret, 'airflow.celery.redisPasswordSecret', 'the Redis password (key password)', problems);
+    secretName(
+      spec.celery.redisPasswordSecret,
+      'airflow.celery.redisPasswordSecret',
+      'the Redis password (key password)',
+      problems,
+    );
     secretName(spec.celery.brokerUrlSecret, 'airflow.celery.brokerUrlSecret', 'the broker URL (key connection)', problems);
     if (spec.celery.workers !== undefined && !(spec.celery.workers >= 1))
-      problems.add({ path: 'airflow.celery.workers', value: spec.celery.workers, problem: 'must be at least 1', fix: 'use e.g. 2' });
+      problems.add({
+        path: 'airflow.celery.workers',
+        value: spec.celery.workers,
+        problem: 'must be at least 1',
+        fix: 'use e.g. 2',
+      });
   }
 
   const db = spec.database;
   if ('secret' in db) secretName(db.secret, 'airflow.database.secret', 'the database URL (key connection)', problems);
   else if (db.bundled !== true)
-    problems.add({ path: 'airflow.database.bundled', value: db.bundled, problem: 'must be true when given', fix: 'give { secret: <name> } for an external database' });
+    problems.add({
+      path: 'airflow.database.bundled',
+      value: db.bundled,
+      problem: 'must be true when given',
+      fix: 'give { secret: <name> } for an external database',
+    });
   else if (ctx.environment === 'prod')
     problems.add({
       path: 'airflow.database',
       value: db,
-      problem: "is the chart's bundled PostgreSQL in a production platform: one pod, no backups, and a password in the chart's defaults",
+      problem:
+        "is the chart's bundled PostgreSQL in a production platform: one pod, no backups, and a password in the chart's defaults",
       fix: 'use an external PostgreSQL (RDS) and give { secret: <Secret with key connection> }',
     });
   else
     warnings.push({
       path: 'airflow.database',
-      message: "Airflow uses the chart's bundled PostgreSQL: fine for dev, never for production (one pod, no backups, the chart's default password)",
+      message:
+        "Airflow uses the chart's bundled PostgreSQL: fine for dev, never for production (one pod, no backups, the chart's default password)",
     });
   secretName(spec.fernetKeySecret, 'airflow.fernetKeySecret', 'the Fernet key (key fernet-key)', problems);
   secretName(spec.apiSecretKeySecret, 'airflow.apiSecretKeySecret', 'the API secret key (key api-secret-key)', problems);
@@ -313,11 +369,26 @@ export function planAirflow(
   if (spec.logs) {
     const prefix = spec.logs.prefix ?? AIRFLOW_DEFAULT_LOG_PREFIX;
     if (!S3_BUCKET.test(spec.logs.bucket))
-      problems.add({ path: 'airflow.logs.bucket', value: spec.logs.bucket, problem: 'not an S3 bucket name', fix: "use e.g. 'ml-artifacts-prod'" });
+      problems.add({
+        path: 'airflow.logs.bucket',
+        value: spec.logs.bucket,
+        problem: 'not an S3 bucket name',
+        fix: "use e.g. 'ml-artifacts-prod'",
+      });
     if (!AWS_REGION.test(spec.logs.region))
-      problems.add({ path: 'airflow.logs.region', value: spec.logs.region, problem: 'not an AWS region', fix: "use e.g. 'us-east-1'" });
+      problems.add({
+        path: 'airflow.logs.region',
+        value: spec.logs.region,
+        problem: 'not an AWS region',
+        fix: "use e.g. 'us-east-1'",
+      });
     if (!/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/.test(prefix) || prefix.split('/').includes('..'))
-      problems.add({ path: 'airflow.logs.prefix', value: prefix, problem: 'not a key prefix (no leading or trailing /)', fix: `use e.g. '${AIRFLOW_DEFAULT_LOG_PREFIX}'` });
+      problems.add({
+        path: 'airflow.logs.prefix',
+        value: prefix,
+        problem: 'not a key prefix (no leading or trailing /)',
+        fix: `use e.g. '${AIRFLOW_DEFAULT_LOG_PREFIX}'`,
+      });
     logs = { bucket: spec.logs.bucket, region: spec.logs.region, prefix };
   }
 
@@ -332,12 +403,24 @@ export function planAirflow(
     });
   for (const key of ['repository', 'tag'] as const) {
     const v = spec.image?.[key];
-    if (v !== undefined && !NO_SPACE.test(v)) problems.add({ path: `airflow.image.${key}`, value: v, problem: 'not an image reference', fix: 'use e.g. acme/airflow and 3.2.2-gpu' });
+    if (v !== undefined && !NO_SPACE.test(v))
+      problems.add({
+        path: `airflow.image.${key}`,
+        value: v,
+        problem: 'not an image reference',
+        fix: 'use e.g. acme/airflow and 3.2.2-gpu',
+      });
   }
-  for (const key of ['scheduler', 'apiServer', 'triggerer', 'dagProcessor'] as const) checkSize(spec[key], `airflow.${key}`, problems);
+  for (const key of ['scheduler', 'apiServer', 'triggerer', 'dagProcessor'] as const)
+    checkSize(spec[key], `airflow.${key}`, problems);
   const pending = spec.taskPendingTimeoutSeconds ?? AIRFLOW_DEFAULT_PENDING_TIMEOUT;
   if (!Number.isInteger(pending) || pending < 60)
-    problems.add({ path: 'airflow.taskPendingTimeoutSeconds', value: pending, problem: 'must be a whole number of seconds, at least 60', fix: 'use e.g. 3600' });
+    problems.add({
+      path: 'airflow.taskPendingTimeoutSeconds',
+      value: pending,
+      problem: 'must be a whole number of seconds, at least 60',
+      fix: 'use e.g. 3600',
+    });
 
   const templates = planTemplates(spec, ctx, problems, warnings);
   const teams: PlannedAirflowTeam[] = [];

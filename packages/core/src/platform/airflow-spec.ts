@@ -10,9 +10,7 @@ export type AirflowExecutor = 'KubernetesExecutor' | 'CeleryExecutor,KubernetesE
 
 /** A GPU request as data: whole GPUs, MIG slices of one profile, or time-sliced/MPS shares. */
 export type AirflowGpuRequest =
-  | { readonly whole: number }
-  | { readonly mig: string; readonly count?: number }
-  | { readonly shared: number };
+  { readonly whole: number } | { readonly mig: string; readonly count?: number } | { readonly shared: number };
 
 /** A pod template for GPU tasks on one pool; every team with a GPU quota on the pool gets it. */
 export interface AirflowPodTemplateSpec {

@@ -8,7 +8,8 @@ export type CredentialKind = 'connection string' | 'URL with credentials' | 'Fer
 /** `scheme://user:password@host`: a URL carrying a password. */
 const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:[^\s/@]+@/i;
 /** `scheme://...` of a database, broker or cache (a connection string, with or without a password). */
-const CONNECTION_STRING = /^(postgres(ql)?|mysql|mssql|oracle|sqlite|redis|rediss|amqp|amqps|sqs|mongodb(\+srv)?)(\+[a-z0-9]+)?:\/\//i;
+const CONNECTION_STRING =
+  /^(postgres(ql)?|mysql|mssql|oracle|sqlite|redis|rediss|amqp|amqps|sqs|mongodb(\+srv)?)(\+[a-z0-9]+)?:\/\//i;
 /** A Fernet key: 32 bytes, URL-safe base64 with its one `=` of padding. */
 const FERNET_KEY = /^[A-Za-z0-9_-]{43}=$/;
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
@@ -46,7 +47,11 @@ export function credentialKind(value: unknown): CredentialKind | undefined {
 
 /** True when `key` (the last segment of a path) names a literal credential. */
 export function isCredentialKey(key: string): boolean {
-  const last = key.replace(/\[[^\]]*\]$/, '').split('.').pop() ?? '';
+  const last =
+    key
+      .replace(/\[[^\]]*\]$/, '')
+      .split('.')
+      .pop() ?? '';
   return LITERAL_CREDENTIAL_KEYS.some((k) => k.toLowerCase() === last.toLowerCase());
 }
 
