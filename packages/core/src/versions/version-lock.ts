@@ -226,9 +226,10 @@ export type ChartKey = keyof typeof CHARTS;
 
 /**
  * The git-sync image of Airflow's DAG sync, pinned here for the chart's containers and aiready's own
- * task pod templates alike: the version the chart's release notes name as its default from 1.16.0.
+ * task pod templates alike: the chart's default in the newest values.schema.json read (Airflow 3.0
+ * era; 1.16.0's release notes name v4.3.0), a git-sync v4 release.
  */
-export const AIRFLOW_GIT_SYNC_IMAGE = { repository: 'registry.k8s.io/git-sync/git-sync', tag: 'v4.3.0' } as const;
+export const AIRFLOW_GIT_SYNC_IMAGE = { repository: 'registry.k8s.io/git-sync/git-sync', tag: 'v4.4.2' } as const;
 
 /** One kustomize base applied from a pinned git tag. */
 export interface KustomizeBasePin {

@@ -66,10 +66,11 @@ export function taskEnvironment(plan: PlannedAirflow): { name: string; value: st
 function gitSyncInit(plan: PlannedAirflow): Record<string, unknown>[] {
   if (!('gitSync' in plan.dags)) return [];
   const git = plan.dags.gitSync;
+  // The keys the chart documents for its credentials Secret, read into git-sync v4's variables.
   const credentials = git.credentialsSecret
-    ? ['GITSYNC_USERNAME', 'GITSYNC_PASSWORD'].map((key) => ({
-        name: key,
-        valueFrom: { secretKeyRef: { name: git.credentialsSecret, key } },
+    ? (['USERNAME', 'PASSWORD'] as const).map((what) => ({
+        name: `GITSYNC_${what}`,
+        valueFrom: { secretKeyRef: { name: git.credentialsSecret, key: `GIT_SYNC_${what}` } },
       }))
     : [];
   const ssh = git.sshKeySecret
