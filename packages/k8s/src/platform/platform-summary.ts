@@ -78,7 +78,7 @@ export interface PlatformSummary {
   readonly prerequisites: readonly SecretPrerequisite[];
   /** The GPU alerts the platform ships, with their meaning. */
   readonly alerts: readonly { readonly alert: string; readonly severity: string; readonly summary: string }[];
-  /** Tables the components add (Airflow's pod templates). */
+  /** Tables the components add (what their users pick by name). */
   readonly tables: readonly PlatformSummaryTable[];
 }
 
