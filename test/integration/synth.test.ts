@@ -67,6 +67,18 @@ describe('aiready synth', () => {
       ['ai-platform-dev', []],
       ['ai-platform-prod', []],
       [
+        'examples/airflow-gpu',
+        [
+          'KNOWN(issue 13) item 11: duplicate Karpenter CRDs in GitOps output: Application argocd/karpenter spec.source.helm.skipCrds',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota research/team-quota spec.hard.requests.cpu',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota research/team-quota spec.hard.requests.memory',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota research/team-quota spec.hard.requests.nvidia.com/gpu',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota vision/team-quota spec.hard.requests.cpu',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota vision/team-quota spec.hard.requests.memory',
+          'KNOWN(issue 21) item 8: quota below nominal plus borrowing: ResourceQuota vision/team-quota spec.hard.requests.nvidia.com/gpu',
+        ],
+      ],
+      [
         'examples/gpu-inference',
         [
           'KNOWN(issue 21) item 2: no NodeOverlay for nvidia.com/gpu.shared: Deployment inference/llm spec.template.spec.containers',
@@ -116,6 +128,7 @@ describe('aiready synth', () => {
   test('writes every stack config and example', () => {
     expect(fs.readdirSync(a).sort()).toEqual(['ai-platform-dev', 'ai-platform-prod', 'examples']);
     expect(fs.readdirSync(path.join(a, 'examples'))).toEqual([
+      'airflow-gpu',
       'gpu-inference',
       'kserve-inference',
       'mixed-gpu-cluster',
@@ -127,6 +140,7 @@ describe('aiready synth', () => {
     for (const id of [
       'ai-platform-dev',
       'ai-platform-prod',
+      'examples/airflow-gpu',
       'examples/gpu-inference',
       'examples/mixed-gpu-cluster',
       'examples/ml-teams',
@@ -507,7 +521,7 @@ describe('aiready synth with bad input', () => {
     [
       ['synth', '--only', 'nope'],
       1,
-      /--only matches no target; the targets here are: ai-platform-dev, ai-platform-prod, examples\/gpu-inference/,
+      /--only matches no target; the targets here are: ai-platform-dev, ai-platform-prod, examples\/airflow-gpu/,
     ],
   ])('aiready %j exits %i', (args, code, expected) => {
     const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
