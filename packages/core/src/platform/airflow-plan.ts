@@ -4,7 +4,6 @@
 import { ProblemCollector, ValidationWarning } from '../errors';
 import { GpuAsk, gpuAskResource, gpuEquivalents } from '../plan/pod-resources';
 import { GpuPool } from '../spec/gpu-pool-types';
-import { credentialKind, isCredentialKey } from '../util/credentials';
 import { isDnsLabel, isDnsSubdomain } from '../util/kubernetes-names';
 import { CHARTS } from '../versions/version-lock';
 import {
@@ -15,6 +14,7 @@ import {
   AirflowGpuRequest,
   AirflowSpec,
 } from './airflow-spec';
+import { checkGitSync, checkSize, rawCredentials, secretName } from './airflow-checks';
 import type { TeamPlan } from './team-plan';
 
 /** Where the KubernetesExecutor finds aiready's pod templates in the scheduler: `<dir>/<team>/<name>.yaml`. */
@@ -81,23 +81,8 @@ export interface AirflowContext {
   readonly rawValues?: Readonly<Record<string, unknown>>;
 }
 
-/** Literal credentials in raw chart values: the escape hatch takes settings, never secrets. */
-function rawCredentials(value: unknown, path: string, problems: ProblemCollector): void {
-  if (Array.isArray(value)) value.forEach((v, i) => rawCredentials(v, `${path}[${i}]`, problems));
-  else if (typeof value === 'object' && value !== null)
-    for (const [k, v] of Object.entries(value)) rawCredentials(v, `${path}.${k}`, problems);
-  else if (typeof value === 'string' && value !== '' && (isCredentialKey(path) || credentialKind(value)))
-    problems.add({
-      path,
-      value: '[not shown]',
-      problem: `is a literal ${credentialKind(value) ?? 'credential'} in the chart values, which end up in manifests and Git`,
-      fix: 'put it in a Secret and use the typed setting that names it (database.secret, fernetKeySecret, apiSecretKeySecret, jwtSecret, celery, dags.gitSync.credentialsSecret)',
-    });
-}
-
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
-const GIT_URL = /^(https:\/\/|ssh:\/\/|git@[^\s:]+:)\S+$/;
 const NO_SPACE = /^\S+$/;
 const VERSION = /^(\d+)\.\d+\.\d+$/;
 
@@ -105,106 +90,6 @@ function askOf(gpu: AirflowGpuRequest): GpuAsk {
   if ('whole' in gpu) return { kind: 'whole', count: gpu.whole };
   if ('mig' in gpu) return { kind: 'mig', count: gpu.count ?? 1, profile: gpu.mig };
   return { kind: 'shared', count: gpu.shared };
-}
-
-/** Records a problem unless `value` is the name of a Secret; a credential given instead is never shown. */
-function secretName(value: string, path: string, what: string, problems: ProblemCollector): void {
-  if (isDnsSubdomain(value)) return;
-  const kind = credentialKind(value);
-  problems.add({
-    path,
-    value: '[not shown]',
-    problem: kind
-      ? `is a literal ${kind} where the name of a Secret belongs; credentials never go into manifests`
-      : 'is not the name of a Secret (a literal password?); credentials never go into manifests',
-    fix: `create a Secret holding ${what} and give its name, e.g. 'airflow-${path
-      .split('.')
-      .pop()!
-      .replace(/Secret$/, '')
-      .toLowerCase()}'`,
-  });
-}
-
-function checkSize(size: AirflowComponentSize | undefined, path: string, problems: ProblemCollector): void {
-  if (!size) return;
-  if (size.replicas !== undefined && !(size.replicas >= 1))
-    problems.add({ path: `${path}.replicas`, value: size.replicas, problem: 'must be at least 1', fix: 'use e.g. 2' });
-  for (const key of ['cpu', 'memoryGiB'] as const) {
-    const v = size[key];
-    if (v !== undefined && !(v > 0))
-      problems.add({
-        path: `${path}.${key}`,
-        value: v,
-        problem: 'must be positive',
-        fix: key === 'cpu' ? 'use e.g. 1' : 'use e.g. 2',
-      });
-  }
-}
-
-function checkGitSync(
-  git: AirflowGitSyncSpec,
-  environment: 'dev' | 'prod',
-  problems: ProblemCollector,
-  warnings: ValidationWarning[],
-): void {
-  const path = 'airflow.dags.gitSync';
-  const kind = credentialKind(git.repo);
-  if (kind) {
-    problems.add({
-      path: `${path}.repo`,
-      value: '[not shown]',
-      problem: `is a ${kind}; the token would be readable by anyone who can read the manifests`,
-      fix: 'give the URL without credentials and the credentials in a Secret named by credentialsSecret',
-    });
-  } else if (!GIT_URL.test(git.repo)) {
-    problems.add({
-      path: `${path}.repo`,
-      value: git.repo,
-      problem: 'not a git URL',
-      fix: "use e.g. 'https://github.com/acme/dags.git' or 'git@github.com:acme/dags.git'",
-    });
-  }
-  const ssh = /^(ssh:\/\/|git@)/.test(git.repo);
-  if (git.credentialsSecret !== undefined)
-    secretName(git.credentialsSecret, `${path}.credentialsSecret`, 'the git username and password', problems);
-  if (git.sshKeySecret !== undefined)
-    secretName(git.sshKeySecret, `${path}.sshKeySecret`, 'the SSH key (key gitSshKey)', problems);
-  if (git.credentialsSecret !== undefined && git.sshKeySecret !== undefined)
-    problems.add({
-      path: `${path}.sshKeySecret`,
-      value: git.sshKeySecret,
-      problem: 'git-sync uses either HTTPS credentials or an SSH key, not both',
-      fix: 'keep credentialsSecret for https:// repositories, sshKeySecret for git@ ones',
-    });
-  if (ssh && git.sshKeySecret === undefined && !kind)
-    problems.add({
-      path: `${path}.sshKeySecret`,
-      value: undefined,
-      problem: 'an SSH repository needs a key',
-      fix: 'give sshKeySecret (a Secret with key gitSshKey), or use the https:// URL',
-    });
-  for (const key of ['branch', 'rev'] as const) {
-    const v = git[key];
-    if (v !== undefined && !NO_SPACE.test(v))
-      problems.add({
-        path: `${path}.${key}`,
-        value: v,
-        problem: 'not a git ref',
-        fix: key === 'rev' ? 'give a commit SHA or tag' : "use e.g. 'main'",
-      });
-  }
-  if (git.subPath !== undefined && (git.subPath.startsWith('/') || git.subPath.split('/').includes('..')))
-    problems.add({
-      path: `${path}.subPath`,
-      value: git.subPath,
-      problem: 'must be a relative path inside the repository',
-      fix: "use e.g. 'dags'",
-    });
-  if (git.rev === undefined)
-    warnings.push({
-      path: `${path}.rev`,
-      message: `DAGs follow the head of branch '${git.branch ?? 'main'}' of ${git.repo}: every push reaches ${environment === 'prod' ? 'production' : 'the platform'} within seconds, unreviewed by this plan. Pin rev to a commit SHA or tag`,
-    });
 }
 
 function planTemplates(
