@@ -1,3 +1,4 @@
+import * as YAML from 'yaml';
 import { AireadyValidationError, AirflowSpec, planPlatform, PlatformSpec } from '../src';
 
 const FERNET = 'ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg=';
@@ -63,6 +64,28 @@ describe('planAirflow', () => {
     ]);
     expect(a.taskNamespaces).toEqual(['airflow', 'research', 'vision']);
     expect(a.teams[0].templates[1].gpu).toEqual({ kind: 'shared', count: 1 });
+  });
+
+  test('a stack config holds the same spec in YAML (the airflow key of PLATFORM_FIELDS)', () => {
+    // GIVEN the airflow key as a Pulumi.<stack>.yaml would hold it WHEN planned
+    const yaml = YAML.parse(`
+      environment: prod
+      airflow:
+        database: { secret: airflow-metadata }
+        fernetKeySecret: airflow-fernet-key
+        apiSecretKeySecret: airflow-api-secret-key
+        jwtSecret: airflow-jwt-secret
+        dags: { gitSync: { repo: 'https://github.com/acme/dags.git', rev: v1.4.0 } }
+        podTemplates:
+          - { pool: h100, gpu: { whole: 8 } }
+          - { name: small, pool: a100, gpu: { mig: 1g.5gb, count: 1 } }
+    `);
+    const plan = planPlatform({ ...platform(), ...yaml, teams: [{ name: 'research', gpuQuota: { h100: 8, a100: 1 } }] });
+    // THEN it plans like the TypeScript spec
+    expect(plan.components.airflow!.teams[0].templates.map((t) => [t.name, t.gpu])).toEqual([
+      ['h100', { kind: 'whole', count: 8 }],
+      ['small', { kind: 'mig', count: 1, profile: '1g.5gb' }],
+    ]);
   });
 
   test('no airflow, no plan; the airflow namespace is reserved for the platform all the same', () => {
