@@ -1,7 +1,7 @@
 // The ai-platform stack: composition only. The settings come from Pulumi.<stack>.yaml: the platform is
 // planned once by @aiready/core (readPlatformConfig), and everything below renders that plan.
 import { principalGroups } from '@aiready/core';
-import { AiPlatform, gitOpsOutput, ReleaseMaterializer, summarizePlatform } from '@aiready/k8s';
+import { AiPlatform, Airflow, gitOpsOutput, ReleaseMaterializer, summarizePlatform } from '@aiready/k8s';
 import {
   ArtifactStore,
   ClusterAutoscalerInfra,
@@ -54,10 +54,14 @@ const platform = new AiPlatform(new App(), 'platform', {
         : ReleaseMaterializer.external(),
 });
 if (config.artifactBucket) {
+  // Airflow's task logs go to the same bucket (the config reader checks it): one role for its log writers.
+  const airflowLogs = plan.components.airflow?.logs;
+  const airflow = platform.component<Airflow>('airflow');
   new ArtifactStore('artifacts', {
     bucketName: config.artifactBucket,
     cluster: cluster.cluster,
     teamNamespaces: plan.teams.map((t) => t.namespace),
+    ...(airflowLogs && airflow ? { airflowLogs: { prefix: airflowLogs.prefix, writers: airflow.logWriters } } : {}),
     tags,
   });
 }

@@ -66,6 +66,7 @@ describe('aiready synth', () => {
     test.each<[string, string[]]>([
       ['ai-platform-dev', []],
       ['ai-platform-prod', []],
+      ['examples/airflow-gpu', []],
       ['examples/flux-gpu-platform', []],
       ['examples/gpu-inference', []],
       ['examples/kserve-inference', []],
@@ -89,6 +90,7 @@ describe('aiready synth', () => {
   test('writes every stack config and example', () => {
     expect(fs.readdirSync(a).sort()).toEqual(['ai-platform-dev', 'ai-platform-prod', 'examples']);
     expect(fs.readdirSync(path.join(a, 'examples'))).toEqual([
+      'airflow-gpu',
       'flux-gpu-platform',
       'gpu-inference',
       'kserve-inference',
@@ -101,6 +103,7 @@ describe('aiready synth', () => {
     for (const id of [
       'ai-platform-dev',
       'ai-platform-prod',
+      'examples/airflow-gpu',
       'examples/gpu-inference',
       'examples/mixed-gpu-cluster',
       'examples/ml-teams',
@@ -268,6 +271,20 @@ describe('aiready synth', () => {
     expect(brPool.spec.template.metadata.labels['nvidia.com/gpu.deploy.device-plugin']).toBe('false');
   });
 
+  test('the Airflow example: the pinned chart, and GPU pod templates the DAGs of each team pick by path', () => {
+    const objs = objectsIn(path.join(a, 'examples/airflow-gpu/manifests'));
+    const app = objs.find((o) => o.kind === 'Application' && o.metadata.name === 'airflow');
+    expect(app.spec.source).toMatchObject({ chart: 'airflow', targetRevision: '1.22.0' });
+    expect(app.spec.source.helm.valuesObject.dags.gitSync.ref).toBe('4f1c2a9e8b7d6c5f4e3d2c1b0a9f8e7d6c5b4a39');
+    const research = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'airflow-pod-templates-research');
+    const h100 = YAML.parse(research.data['h100.yaml']);
+    expect(h100.spec.nodeSelector).toEqual({ 'aiready.dev/pool': 'h100-training' });
+    expect(h100.metadata.labels['kueue.x-k8s.io/queue-name']).toBe('default');
+    const summary = fs.readFileSync(path.join(a, 'examples/airflow-gpu/SUMMARY.md'), 'utf8');
+    expect(summary).toContain('| vision | l4 | l4-batch | 1 GPU | `/opt/airflow/pod-templates/vision/l4.yaml` |');
+    expect(summary).toContain('| research/git-credentials |');
+  });
+
   test('the teams example: quotas, a training job and an inference service on their pools', () => {
     const objs = objectsIn(path.join(a, 'examples/ml-teams/manifests'));
     const quota = objs.find((o) => o.kind === 'ResourceQuota' && o.metadata.namespace === 'research');
@@ -321,7 +338,7 @@ describe('aiready synth', () => {
     const targets = files(a)
       .filter((f) => f.endsWith('SUMMARY.md'))
       .map((f) => path.join(a, path.dirname(f), 'manifests'));
-    expect(targets.length).toBe(7);
+    expect(targets.length).toBe(8);
     for (const dir of targets) {
       const report = validateObjects(objectsIn(dir).map((object) => ({ object })));
       // THEN nothing fails and no kind lacks a schema
@@ -330,10 +347,10 @@ describe('aiready synth', () => {
       expect(report.checked).toBeGreaterThan(0);
     }
     const rules = targets.flatMap((d) => objectsIn(d)).filter((o) => o.kind === 'PrometheusRule');
-    expect(rules.length).toBe(7);
+    expect(rules.length).toBe(8);
     // `aiready validate` says the same of the written tree.
     const cli = spawnSync(process.execPath, [BIN, 'validate', a], { encoding: 'utf8' });
-    expect(cli.stderr).toMatch(/aiready validate: 7 targets, \d+ objects checked, 0 problems/);
+    expect(cli.stderr).toMatch(/aiready validate: 8 targets, \d+ objects checked, 0 problems/);
     expect(cli.status).toBe(0);
     // The validator is strict: an unknown field fails.
     const bogus = { ...rules[0], spec: { ...rules[0].spec, bogus: true } };
@@ -557,7 +574,7 @@ describe('aiready synth with bad input', () => {
     [
       ['synth', '--only', 'nope'],
       1,
-      /--only matches no target; the targets here are: ai-platform-dev, ai-platform-prod, examples\/flux-gpu-platform, examples\/gpu-inference/,
+      /--only matches no target; the targets here are: ai-platform-dev, ai-platform-prod, examples\/airflow-gpu/,
     ],
   ])('aiready %j exits %i', (args, code, expected) => {
     const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });

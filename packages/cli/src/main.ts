@@ -8,7 +8,8 @@ import { pruneRemovedTargets, synthAll, writeTargets } from './synth';
 import { validateCommand } from './validate-command';
 
 const USAGE = `usage: aiready synth [--out DIR] [--only TARGET]... [--stack-dir DIR]... [--app MODULE]
-                     [--render [--chart-cache DIR] [--kustomize-cache DIR] [--cache-dir DIR] [--helm PATH] [--kubectl PATH]]
+                     [--render [--chart-cache DIR] [--kustomize-cache DIR] [--cache-dir DIR] [--helm PATH] [--kubectl PATH]
+                               [--skip-missing-charts]]
        aiready validate [DIR|FILE] (see aiready validate --help)
        aiready charts pull [--chart-cache DIR] [--cache-dir DIR] [--helm PATH]
        ${DIFF_USAGE.split('\n').join('\n       ')}
@@ -37,7 +38,8 @@ target's namespace and Kubernetes version) and every kustomize base of each targ
 <cache dir>/charts; fill it with \`aiready charts pull\`; kustomize bases from --kustomize-cache,
 default <chart cache>/kustomize). helm is the bundled 3.17.2 unless --helm names another; kubectl
 (for kustomize) the bundled 1.32.3 unless --kubectl does. Rendered releases are cached under
---cache-dir (default $XDG_CACHE_HOME/aiready).
+--cache-dir (default $XDG_CACHE_HOME/aiready). A chart missing from the chart cache fails its target,
+unless --skip-missing-charts: then that release is left unrendered, and a warning says so.
 
 charts pull: fetches every chart of the version lock with \`helm pull\`, and the kustomize bases
 with git, into the chart cache. Needs the network.`;
@@ -92,7 +94,7 @@ export async function main(
   const flags = parseFlags(
     rest,
     ['--out', '--only', '--stack-dir', '--app', '--chart-cache', '--kustomize-cache', '--cache-dir', '--helm', '--kubectl'],
-    ['--render'],
+    ['--render', '--skip-missing-charts'],
   );
   if (typeof flags === 'string' || flags.positional.length) {
     log(`aiready: ${typeof flags === 'string' ? flags : `unexpected '${flags.positional[0]}'`}\n\n${USAGE}`);
@@ -109,6 +111,10 @@ export async function main(
     log(`aiready synth: --stack-dir ${notProject} has no Pulumi.yaml; give the folder of a Pulumi project`);
     return 2;
   }
+  if (flags.switches.has('--skip-missing-charts') && !flags.switches.has('--render')) {
+    log('aiready synth: --skip-missing-charts is an option of --render; add --render, or remove it');
+    return 2;
+  }
   let render;
   if (flags.switches.has('--render')) {
     const cacheDir = path.resolve(one('--cache-dir') ?? defaultCacheDir());
@@ -121,6 +127,7 @@ export async function main(
         chartCache,
         kustomizeCache: path.resolve(one('--kustomize-cache') ?? kustomizeCache(chartCache)),
         renderCache: path.join(cacheDir, 'render'),
+        skipMissingCharts: flags.switches.has('--skip-missing-charts'),
       };
     } catch (err) {
       log(`aiready synth --render: ${(err as Error).message}`);
@@ -156,7 +163,7 @@ export async function main(
       log(`aiready synth: removed ${path.join(outDir, removed)} (its source is gone)`);
   for (const t of report.targets) {
     const rendered = t.render
-      ? `; rendered ${t.render.objects} objects of ${t.releases.length + t.kustomizations.length} releases, ${t.render.rendered} rendered now, ${t.render.cached} from cache`
+      ? `; rendered ${t.render.objects} objects of ${t.releases.length + t.kustomizations.length} releases, ${t.render.rendered} rendered now, ${t.render.cached} from cache${t.render.unrendered.length ? `, ${t.render.unrendered.length} NOT RENDERED (chart not in cache)` : ''}`
       : '';
     log(`aiready synth: ${path.join(outDir, t.id)} (${t.objects} objects, ${t.files.size} files${rendered})`);
     for (const w of t.warnings) log(`  warning: ${w}`);

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { readChartArchive } from './chart-archive';
-import { chartArchive } from './chart-cache';
+import { chartArchive, chartArchiveName } from './chart-cache';
 import { deriveChartValuesIndex } from './chart-values-index';
 import {
   ApiChecks,
@@ -56,6 +56,12 @@ export interface RenderSetup {
   /** Where rendered releases are cached. */
   readonly renderCache: string;
   /**
+   * A release whose chart is not in the chart cache is left unrendered (listed in
+   * `RenderedTarget.unrendered`) instead of failing the target.
+   * @default false
+   */
+  readonly skipMissingCharts?: boolean;
+  /**
    * Renders running at once.
    * @default - one per CPU core
    */
@@ -69,6 +75,8 @@ export interface RenderedTarget {
   /** Renders answered from the cache, and run now (a chart reading the cluster's APIs may run twice). */
   readonly cached: number;
   readonly rendered: number;
+  /** Releases not rendered because their chart is not in the cache (`skipMissingCharts`): `release (chart version)`. */
+  readonly unrendered: readonly string[];
 }
 
 /** Runs at most `n` tasks at once. */
@@ -169,12 +177,17 @@ type Rendered = { objects: KubeObject[]; cached: boolean; key: string };
 type Once = (key: string, start: () => Promise<Rendered>) => Promise<Rendered>;
 
 async function renderOne(
-  target: RenderTargetInput,
+  input: RenderTargetInput,
   setup: RenderSetup,
   run: ReturnType<typeof limiter>,
   chartInfo: (chart: string, version: string) => ChartInfo,
   once: Once,
 ): Promise<RenderedTarget> {
+  const inCache = (r: RenderableRelease) => fs.existsSync(path.join(setup.chartCache, chartArchiveName(r.chart, r.version)));
+  const unrendered = setup.skipMissingCharts
+    ? input.releases.filter((r) => !inCache(r)).map((r) => `${r.releaseName} (${r.chart} ${r.version})`)
+    : [];
+  const target = setup.skipMissingCharts ? { ...input, releases: input.releases.filter(inCache) } : input;
   // Everything that can be known before rendering, all problems together. (values.schema.json is
   // checked by helm itself when it renders.)
   const missing: string[] = [];
@@ -275,5 +288,5 @@ async function renderOne(
   for (const s of placed)
     for (const [f, c] of renderedFilesCached(s.name, s.objects, setup.renderCache, `${s.key} ${s.namespace} ${placement}`))
       files.set(f, c);
-  return { files, objects: placed.reduce((n, s) => n + s.objects.length, 0), cached, rendered };
+  return { files, objects: placed.reduce((n, s) => n + s.objects.length, 0), cached, rendered, unrendered };
 }

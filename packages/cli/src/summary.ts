@@ -156,6 +156,9 @@ export function renderSummary(input: SummaryInput): string {
         '',
       );
     }
+    for (const t of p.tables ?? []) {
+      out.push(`## ${t.title}`, '', t.intro, '', table(t.columns, t.rows), '');
+    }
     if (p.alerts?.length) {
       out.push('## GPU alerts', '');
       out.push(

@@ -284,7 +284,19 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
     for (const t of targets) {
       const r = renders.get(t.id)!;
       if (r instanceof Error) errors.push({ id: t.id, message: r.message });
-      else rendered.push({ ...t, files: new Map([...t.files, ...r.files]), render: r });
+      else
+        rendered.push({
+          ...t,
+          files: new Map([...t.files, ...r.files]),
+          render: r,
+          warnings: [
+            ...t.warnings,
+            ...r.unrendered.map(
+              (u) =>
+                `${u}: NOT RENDERED, its chart is not in the chart cache (--skip-missing-charts): its objects are not validated, and admission judges it by aiready's facts about the chart`,
+            ),
+          ],
+        });
     }
   }
   // Schemas first (every object valid on its own), then admission (the target as a cluster would take it).

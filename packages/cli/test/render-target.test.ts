@@ -108,4 +108,12 @@ describe('renderTargets', () => {
     const result = (await renderTargets([target([release('x', 'missing')])], setup(false))).get('t');
     expect((result as Error).message).toContain('chart missing 1.0.0 is not in the chart cache');
   });
+
+  withBinaries('with skipMissingCharts, leaves a release whose chart is missing unrendered and names it', async () => {
+    const t = target([release('cfg', 'app', { skipCrds: true }), release('x', 'missing')]);
+    const result = (await renderTargets([t], { ...setup(), skipMissingCharts: true })).get('t');
+    if (result instanceof Error) throw result;
+    expect(result!.unrendered).toEqual(['x (missing 1.0.0)']);
+    expect([...result!.files.keys()]).toEqual(['rendered/cfg/configmap.yaml']);
+  });
 });

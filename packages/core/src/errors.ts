@@ -1,3 +1,5 @@
+import { hideCredentials } from './util/credentials';
+
 /**
  * One problem found while validating user input.
  *
@@ -23,10 +25,12 @@ export class AireadyValidationError extends Error {
   public readonly scope: string;
 
   constructor(scope: string, problems: readonly ValidationProblem[]) {
-    super(formatProblems(scope, problems));
+    // A credential given where a reference belongs is never repeated, in the message or the problems.
+    const safe = problems.map((p) => ({ ...p, value: hideCredentials(p.path, p.value) }));
+    super(formatProblems(scope, safe));
     this.name = 'AireadyValidationError';
     this.scope = scope;
-    this.problems = problems;
+    this.problems = safe;
   }
 }
 

@@ -54,3 +54,7 @@ export * from './workflows/gpu-workflow-template';
 export * from './serving/kserve';
 export * from './platform/platform-component';
 export * from './platform/components';
+export * from './airflow/airflow';
+export * from './airflow/airflow-values';
+export * from './airflow/airflow-pod-template';
+export * from './airflow/airflow-local-settings';

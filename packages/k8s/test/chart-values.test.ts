@@ -93,8 +93,9 @@ describe('coalesceValues', () => {
 });
 
 describe('committed chart values data', () => {
-  // argo-cd is pinned as the GitOps target only; aiready never installs it as a release.
-  const released = Object.values(CHARTS).filter((pin) => pin.id !== 'argo-cd');
+  // argo-cd is pinned as the GitOps target only; aiready never installs it as a release. The airflow
+  // chart was not available offline when the data was generated: its raw values warn instead (airflow-plan).
+  const released = Object.values(CHARTS).filter((pin) => pin.id !== 'argo-cd' && pin.id !== 'airflow');
 
   it.each(released.map((pin) => [pin.chart, pin.version]))('exists for %s %s, generated from that chart', (chart, version) => {
     const data = pinnedChartValues(chart, version);

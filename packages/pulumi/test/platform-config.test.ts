@@ -312,4 +312,31 @@ describe('readPlatformConfig', () => {
     };
     expect(() => readPlatformConfig('ai-platform', both)).toThrow(/ai-platform:argoWorkflows\.artifacts.*keep one/);
   });
+
+  test("Airflow's task logs go to the bucket the stack creates, or the config is refused", () => {
+    // GIVEN Airflow logging to S3
+    const airflow = (bucket: string) => ({
+      ...base,
+      'ai-platform:airflow': JSON.stringify({
+        database: { secret: 'airflow-metadata' },
+        fernetKeySecret: 'airflow-fernet-key',
+        apiSecretKeySecret: 'airflow-api-secret-key',
+        jwtSecret: 'airflow-jwt-secret',
+        dags: { gitSync: { repo: 'https://github.com/acme/dags.git', rev: '4f1c2a9e8b7d6c5f4e3d2c1b0a9f8e7d6c5b4a39' } },
+        logs: { bucket, region: 'us-east-1' },
+      }),
+    });
+    // THEN a bucket the stack does not create is an error naming the fix; the stack's own bucket is fine
+    expect(() => readPlatformConfig('ai-platform', airflow('acme-logs'))).toThrow(
+      /ai-platform:airflow\.logs\.bucket = "acme-logs": names a bucket the stack neither creates.*set ai-platform:artifactBucket to 'acme-logs'/,
+    );
+    expect(() =>
+      readPlatformConfig('ai-platform', { ...airflow('acme-logs'), 'ai-platform:artifactBucket': 'acme-artifacts' }),
+    ).toThrow(/is not the bucket the stack creates \(ai-platform:artifactBucket is 'acme-artifacts'\)/);
+    const same = readPlatformConfig('ai-platform', {
+      ...airflow('acme-artifacts'),
+      'ai-platform:artifactBucket': 'acme-artifacts',
+    });
+    expect(same.plan.components.airflow?.logs?.bucket).toBe('acme-artifacts');
+  });
 });

@@ -185,6 +185,40 @@ export const CHART_FACTS: Readonly<Record<string, ChartFacts>> = {
     ],
   },
   'karpenter-crd': { crds: () => KARPENTER_CRDS },
+  // Apache Airflow 1.22.0: the Secrets its values name (it waits for them), and the StatsD Service
+  // (templates/statsd/statsd-service.yaml) aiready's ServiceMonitor scrapes.
+  airflow: {
+    references: (r) => [
+      ...secretRef(r, 'data.metadataSecretName'),
+      ...secretRef(r, 'data.brokerUrlSecretName'),
+      ...secretRef(r, 'fernetKeySecretName'),
+      ...secretRef(r, 'apiSecretKeySecretName'),
+      ...secretRef(r, 'jwtSecretName'),
+      ...secretRef(r, 'redis.passwordSecretName'),
+      ...secretRef(r, 'dags.gitSync.credentialsSecret'),
+      ...secretRef(r, 'dags.gitSync.sshKeySecret'),
+    ],
+    provides: (r) => {
+      if (!valueOf(r, 'statsd.enabled', true)) return [];
+      const name = String(valueOf(r, 'fullnameOverride', '') || (r.name.includes('airflow') ? r.name : `${r.name}-airflow`));
+      const labels = { tier: 'airflow', component: 'statsd', release: r.name };
+      return [
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: `${name}-statsd`, namespace: r.namespace, labels },
+          spec: {
+            selector: labels,
+            ports: [
+              { name: 'statsd-ingest', protocol: 'UDP', port: 9125, targetPort: 9125 },
+              { name: 'statsd-scrape', protocol: 'TCP', port: 9102, targetPort: 9102 },
+            ],
+          },
+        },
+      ];
+    },
+  },
+
   'argo-workflows': {
     crds: (r) => (valueOf(r, 'crds.install', true) ? ARGO_CRDS : []),
     uses: serviceMonitorIf('controller.serviceMonitor.enabled'),

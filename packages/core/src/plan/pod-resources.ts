@@ -1,6 +1,8 @@
 // CPU and memory of GPU pods, sized from the pool's instance types, so a GPU pod never runs on a
 // namespace default (a LimitRange's 1 GiB, say) and a team's compute quota holds its GPU quota.
 import { migProfile } from '../catalogue/gpu-models';
+import { NVIDIA_GPU_RESOURCE } from '../labels';
+import { schedulableResources } from '../spec/gpu-sharing';
 import { GpuPool } from '../spec/gpu-pool-types';
 
 /**
@@ -21,6 +23,57 @@ export interface GpuAsk {
   readonly kind: 'whole' | 'mig' | 'shared';
   readonly count: number;
   readonly profile?: string;
+}
+
+/** A request written the way a user calls it (`Gpu.whole(1)`), for messages. */
+export function describeGpuAsk(ask: GpuAsk): string {
+  return ask.kind === 'mig' ? `Gpu.mig('${ask.profile}', ${ask.count})` : `Gpu.${ask.kind}(${ask.count})`;
+}
+
+/**
+ * The extended resource and count a request takes on `pool`, or why the pool cannot serve it: whole
+ * GPUs need a pool without sharing, MIG slices a MIG pool whose layout has the profile, shares a
+ * time-sliced or MPS pool; and one node must hold the request, or the pod is never scheduled.
+ */
+export function gpuAskResource(
+  pool: GpuPool,
+  ask: GpuAsk,
+): { readonly resource: string; readonly count: number } | { readonly problem: string; readonly fix: string } {
+  const s = pool.sharing;
+  const hint =
+    s.mode === 'mig'
+      ? `request Gpu.mig('<profile>') with one of ${Object.keys(s.migLayout!.perGpu).join(', ')}`
+      : s.mode === 'none'
+        ? 'request Gpu.whole(n)'
+        : 'request Gpu.shared(n)';
+  if (!Number.isInteger(ask.count) || ask.count < 1)
+    return { problem: 'a GPU request needs a whole count of at least 1', fix: 'use e.g. Gpu.whole(1)' };
+  let resource: string;
+  if (ask.kind === 'whole') {
+    if (s.mode !== 'none')
+      return { problem: `pool '${pool.name}' shares its GPUs (${s.mode}); it has no whole GPUs to give`, fix: hint };
+    resource = NVIDIA_GPU_RESOURCE;
+  } else if (ask.kind === 'mig') {
+    if (s.mode !== 'mig') return { problem: `pool '${pool.name}' does not use MIG`, fix: hint };
+    if (!(ask.profile! in s.migLayout!.perGpu))
+      return {
+        problem: `pool '${pool.name}' has no ${ask.profile} slices`,
+        fix: `use one of ${Object.keys(s.migLayout!.perGpu).join(', ')}`,
+      };
+    resource = s.migStrategy === 'single' ? NVIDIA_GPU_RESOURCE : `nvidia.com/mig-${ask.profile}`;
+  } else {
+    if (s.mode !== 'time-slicing' && s.mode !== 'mps')
+      return { problem: `pool '${pool.name}' does not share GPUs by time-slicing or MPS`, fix: hint };
+    resource = s.renameByDefault ? `${NVIDIA_GPU_RESOURCE}.shared` : NVIDIA_GPU_RESOURCE;
+  }
+  const perNode = Math.max(...pool.instanceTypes.map((t) => schedulableResources(s, t)[resource] ?? 0));
+  if (ask.count > perNode) {
+    return {
+      problem: `one node of pool '${pool.name}' offers at most ${perNode} x ${resource}, so the pod could never be scheduled`,
+      fix: `ask for at most ${perNode}, or spread the work over several pods`,
+    };
+  }
+  return { resource, count: ask.count };
 }
 
 /**

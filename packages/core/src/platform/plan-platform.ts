@@ -15,6 +15,7 @@ import {
   KubernetesVersion,
   SUPPORTED_KUBERNETES_VERSIONS,
 } from '../versions/version-lock';
+import { planAirflow, PlannedAirflow } from './airflow-plan';
 import { ArgoWorkflowsSpec, GpuOperatorSpec, KServeSpec, MonitoringSpec, PrometheusSpec } from './component-specs';
 import { PLATFORM_SCHEMA } from './platform-schema';
 import { PlatformSpec, PlatformValueOverrides } from './platform-spec';
@@ -59,6 +60,7 @@ export interface PlannedComponents {
   readonly kubeflowPipelines: boolean;
   readonly argoWorkflows?: PlannedArgoWorkflows;
   readonly monitoring?: MonitoringSpec;
+  readonly airflow?: PlannedAirflow;
 }
 
 /** A platform, validated, with every default and every cross-cutting decision resolved. */
@@ -93,6 +95,7 @@ export function platformNamespaces(spec: PlatformSpec): string[] {
       'argocd',
       spec.argoWorkflows?.namespace ?? CHARTS.argoWorkflows.namespace,
       prometheus?.namespace ?? CHARTS.kubePrometheusStack.namespace,
+      ...(spec.airflow?.namespace ? [spec.airflow.namespace] : []),
     ]),
   ].sort();
 }
@@ -318,6 +321,19 @@ export function planPlatform(spec: PlatformSpec, scope = 'platform'): PlatformPl
     });
   }
   const teams = planTeams(spec.teams ?? [], { pools, components }, spec, (i) => `teams[${i}]`, problems);
+  const airflow = planAirflow(
+    spec.airflow,
+    {
+      pools,
+      teams,
+      environment: spec.environment ?? 'dev',
+      monitoring: monitoring !== undefined,
+      teamPath: (t) => `teams[${(spec.teams ?? []).indexOf(t.spec)}]`,
+      rawValues: spec.values?.airflow,
+    },
+    problems,
+    warnings,
+  );
   problems.throwIfAny();
   if (pools.length !== spec.pools.length) throw new AireadyValidationError(scope, problems.problems);
   // Everything downstream lists teams (like pools) by name, so declaration order never shows.
@@ -330,7 +346,7 @@ export function planPlatform(spec: PlatformSpec, scope = 'platform'): PlatformPl
     managedNodeGroupPools: managed,
     nodeRole: spec.nodeRole ?? karpenterNodeRoleName(spec.clusterName),
     ...(spec.controllerNodeSelector ? { controllerNodeSelector: spec.controllerNodeSelector } : {}),
-    components,
+    components: airflow ? { ...components, airflow } : components,
     teams,
     values: spec.values ?? {},
     warnings,

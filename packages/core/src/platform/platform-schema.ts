@@ -2,6 +2,7 @@
 // TypeScript API and the stack config are checked against it before anything is planned, and the
 // stack-config reference in docs/ is generated from it.
 import { AMI_FAMILY_IDS } from '../catalogue/ami-families';
+import { AIRFLOW_FIELDS } from './airflow-spec';
 import { Field, S, Schema } from '../spec/schema';
 import { CAPACITY_TYPES, POOL_PROVISIONERS, POOL_PURPOSES } from '../spec/gpu-pool-types';
 import { SUPPORTED_KUBERNETES_VERSIONS } from '../versions/version-lock';
@@ -346,6 +347,7 @@ const VALUES_FIELDS: Record<string, Field> = Object.fromEntries(
     'kubeflowTrainer',
     'kserve',
     'prometheus',
+    'airflow',
   ].map((id) => [id, f(S.record(S.any), `raw values of the ${id} chart, merged last`)]),
 );
 
@@ -410,6 +412,16 @@ export const PLATFORM_FIELDS: Readonly<Record<string, Field>> = {
   monitoring: f(S.booleanOr(S.object('monitoring', MONITORING_FIELDS)), 'GPU monitoring; false for none', {
     default: 'on, with kube-prometheus-stack',
   }),
+  airflow: f(S.object('Airflow', AIRFLOW_FIELDS), 'Apache Airflow, with GPU pod templates for the teams', {
+    default: 'none',
+  }),
+  environment: f(
+    S.enum(['dev', 'prod']),
+    "the platform's environment; prod refuses dev-only settings (in a stack, also a world-open API endpoint)",
+    {
+      default: "'dev'",
+    },
+  ),
   values: f(S.object('chart values', VALUES_FIELDS), 'raw chart values per component, merged last', { default: 'none' }),
 };
 

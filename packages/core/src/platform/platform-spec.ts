@@ -3,6 +3,7 @@
 // only renders.
 import type { GpuPoolSpec } from '../spec/gpu-pool-types';
 import type { KubernetesVersion } from '../versions/version-lock';
+import type { AirflowSpec } from './airflow-spec';
 import type { ArgoWorkflowsSpec, ClusterAutoscalerSpec, GpuOperatorSpec, KServeSpec, MonitoringSpec } from './component-specs';
 import type { TeamSpec } from './team-spec';
 
@@ -30,6 +31,7 @@ export interface PlatformValueOverrides {
   readonly kubeflowTrainer?: ChartValues;
   readonly kserve?: ChartValues;
   readonly prometheus?: ChartValues;
+  readonly airflow?: ChartValues;
 }
 
 /** A whole AI platform: GPU pools, teams, and the components that serve them. */
@@ -137,6 +139,18 @@ export interface PlatformSpec {
    * @default - on, installing kube-prometheus-stack with its defaults
    */
   readonly monitoring?: boolean | MonitoringSpec;
+  /**
+   * Apache Airflow (the official chart): an orchestrator next to (or instead of) Argo Workflows, with
+   * GPU pod templates per pool that run tasks in the teams' namespaces, under their quotas and queues.
+   * @default - none
+   */
+  readonly airflow?: AirflowSpec;
+  /**
+   * The platform's environment. `prod` refuses settings fit only for trying things out (Airflow's
+   * bundled database).
+   * @default 'dev'
+   */
+  readonly environment?: 'dev' | 'prod';
   /**
    * Raw chart values per component, deep-merged last.
    * @default - none

@@ -203,9 +203,33 @@ export const CHARTS = Object.freeze({
     ownsCrds: false,
     hooks: NO_HOOKS,
   },
+  airflow: {
+    id: 'airflow',
+    // The official Apache Airflow chart 1.22.0 (released 2026-06-01, tag helm-chart/1.22.0 at 801e823),
+    // default Airflow 3.2.2: read from the chart's release notes and parameters reference at
+    // https://airflow.apache.org/docs/helm-chart/1.22.0/ and the GitHub release of that tag. The
+    // values aiready sets are checked against packages/k8s/test/data/airflow-1.22.0.values.schema.json.
+    chart: 'airflow',
+    repository: 'https://airflow.apache.org',
+    version: '1.22.0',
+    appVersion: '3.2.2',
+    namespace: 'airflow',
+    ownsCrds: false,
+    hooks: {
+      essential: true,
+      note: 'the database migration Job and the generated Secrets are Helm hooks; aiready names every Secret and, under Argo CD, runs the migration as an Argo CD Sync hook instead (migrateDatabaseJob.useHelmHooks: false)',
+    },
+  },
 } satisfies Record<string, ChartPin>);
 
 export type ChartKey = keyof typeof CHARTS;
+
+/**
+ * The git-sync image of Airflow's DAG sync, pinned here for the chart's containers and aiready's own
+ * task pod templates alike: the chart's default in the newest values.schema.json read (Airflow 3.0
+ * era; 1.16.0's release notes name v4.3.0), a git-sync v4 release.
+ */
+export const AIRFLOW_GIT_SYNC_IMAGE = { repository: 'registry.k8s.io/git-sync/git-sync', tag: 'v4.4.2' } as const;
 
 /** One kustomize base applied from a pinned git tag. */
 export interface KustomizeBasePin {

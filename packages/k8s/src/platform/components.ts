@@ -1,5 +1,6 @@
 // Every component of the platform, in build order (a component may read the ones before it). Adding
 // a component is its own file with a `PlatformComponent` and one line here.
+import { AIRFLOW_COMPONENT } from '../airflow/airflow';
 import { CLUSTER_AUTOSCALER_COMPONENT } from '../autoscaling/cluster-autoscaler';
 import { KARPENTER_COMPONENT } from '../autoscaling/karpenter';
 import { KEDA_COMPONENT } from '../autoscaling/keda';
@@ -30,4 +31,5 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
   GPU_MONITORING_COMPONENT,
   KUBEFLOW_PIPELINES_COMPONENT,
   ARGO_WORKFLOWS_COMPONENT,
+  AIRFLOW_COMPONENT,
 ] as readonly PlatformComponent[];

@@ -3,7 +3,9 @@ import { FluxMaterializer } from '../gitops/flux-materializer';
 import type { SecretPrerequisite } from '../monitoring/kube-prometheus-stack';
 import { HelmRelease } from '../release/helm-release';
 import { KustomizeRelease, kustomizeUrl } from '../release/kustomize-release';
+import { Construct } from 'constructs';
 import { AiPlatform } from './ai-platform';
+import { PLATFORM_COMPONENTS } from './components';
 
 /** One pool in the review summary. */
 export interface PoolSummary {
@@ -44,6 +46,21 @@ export interface ReleaseSummary {
   readonly wave: number;
 }
 
+/** A table a component adds to the summary (what its users pick by name, say). */
+export interface PlatformSummaryTable {
+  readonly title: string;
+  /** One paragraph above the table. */
+  readonly intro: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly (string | number)[])[];
+}
+
+/** What a built component may offer the summary. */
+interface SummarizedComponent {
+  readonly secretPrerequisites?: readonly SecretPrerequisite[];
+  summaryTables?(): PlatformSummaryTable[];
+}
+
 /** What a reviewer needs to know about a platform, as plain data (also a Pulumi stack output). */
 export interface PlatformSummary {
   readonly clusterName: string;
@@ -64,6 +81,8 @@ export interface PlatformSummary {
   readonly prerequisites: readonly SecretPrerequisite[];
   /** The GPU alerts the platform ships, with their meaning. */
   readonly alerts: readonly { readonly alert: string; readonly severity: string; readonly summary: string }[];
+  /** Tables the components add (what their users pick by name). */
+  readonly tables: readonly PlatformSummaryTable[];
 }
 
 function describeSharing(s: PoolSharing): string {
@@ -100,6 +119,10 @@ export function summarizePool(pool: GpuPool): PoolSummary {
 
 /** The review summary of a platform: pools with capacity and cost, releases with versions, warnings. */
 export function summarizePlatform(platform: AiPlatform): PlatformSummary {
+  const components = PLATFORM_COMPONENTS.flatMap((c) => {
+    const built = platform.component<Construct & SummarizedComponent>(c.id);
+    return built ? [built] : [];
+  });
   return {
     clusterName: platform.clusterName,
     pools: platform.pools.map((p) => summarizePool(p.pool)),
@@ -123,11 +146,12 @@ export function summarizePlatform(platform: AiPlatform): PlatformSummary {
     pricesAsOf: PRICES_AS_OF,
     warnings: platform.warnings,
     prerequisites: [
-      ...(platform.prometheus?.secretPrerequisites ?? []),
+      ...components.flatMap((c) => c.secretPrerequisites ?? []),
       ...(FluxMaterializer.isFluxMaterializer(platform.releaseMaterializer)
         ? platform.releaseMaterializer.secretPrerequisites
         : []),
     ],
     alerts: (platform.monitoring?.alerts ?? []).map((a) => ({ alert: a.alert, severity: a.severity, summary: a.summary })),
+    tables: components.flatMap((c) => c.summaryTables?.() ?? []),
   };
 }

@@ -9,6 +9,17 @@ export interface ArtifactStoreArgs {
   /** Team namespaces whose `workflow` service account reads and writes artifacts. */
   readonly teamNamespaces: readonly string[];
   /**
+   * Airflow's task logs (the `logs.prefix` and `logWriters` of aiready's `Airflow`): one role that
+   * reaches only the log prefix, bound through Pod Identity to every service account that writes logs
+   * (Airflow's components, and each team's `airflow-task`). Every team's tasks write under the one
+   * prefix Airflow reads logs from, so teams can read each other's task logs (not their artifacts).
+   * @default - none
+   */
+  readonly airflowLogs?: {
+    readonly prefix: string;
+    readonly writers: readonly { readonly namespace: string; readonly serviceAccount: string }[];
+  };
+  /**
    * Tags on every resource.
    * @default - none
    */
@@ -51,6 +62,8 @@ export class ArtifactStore extends pulumi.ComponentResource {
   public readonly bucket: aws.s3.Bucket;
   /** The artifact role of each team namespace. */
   public readonly roles: Record<string, aws.iam.Role>;
+  /** The role Airflow's log writers assume, when `airflowLogs` is given. */
+  public readonly airflowLogsRole?: aws.iam.Role;
 
   constructor(name: string, args: ArtifactStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aiready:platform:ArtifactStore', name, {}, opts);
@@ -123,6 +136,29 @@ export class ArtifactStore extends pulumi.ComponentResource {
         child,
       );
       this.roles[ns] = role;
+    }
+    if (args.airflowLogs?.writers.length) {
+      const logs = args.airflowLogs;
+      const role = new aws.iam.Role(
+        `${name}-airflow-logs`,
+        { assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com'), tags },
+        child,
+      );
+      new aws.iam.RolePolicy(
+        `${name}-airflow-logs`,
+        { role: role.id, policy: this.bucket.arn.apply((arn) => JSON.stringify(teamArtifactPolicy(arn, logs.prefix))) },
+        child,
+      );
+      for (const w of [...logs.writers].sort((a, b) =>
+        `${a.namespace}/${a.serviceAccount}`.localeCompare(`${b.namespace}/${b.serviceAccount}`),
+      )) {
+        new aws.eks.PodIdentityAssociation(
+          `${name}-airflow-${w.namespace}-${w.serviceAccount}`,
+          { clusterName: args.cluster.name, namespace: w.namespace, serviceAccount: w.serviceAccount, roleArn: role.arn, tags },
+          child,
+        );
+      }
+      this.airflowLogsRole = role;
     }
     this.registerOutputs({ bucket: this.bucket.bucket });
   }

@@ -62,7 +62,6 @@ const f = (schema: Field['schema'], doc: string, more: Partial<Omit<Field, 'sche
 
 /** The settings only a stack has: where the cluster runs and who reaches it. */
 export const CLOUD_FIELDS: Readonly<Record<string, Field>> = {
-  environment: f(S.enum(['dev', 'prod']), 'prod forbids a world-open API endpoint', { default: "'dev'" }),
   eksAddonVersions: f(S.record(S.string), "EKS add-on versions over the version lock's pins", {
     default: "the lock's pins for kubernetesVersion",
     example: "{ coredns: 'v1.14.3-eksbuild.3' }",
@@ -285,6 +284,18 @@ export function readPlatformConfig(project: string, allConfig: Raw, source?: Sta
       value: platformInput.argoWorkflows.artifacts,
       problem: `names an artifact repository, and ${project}:artifactBucket creates one`,
       fix: `keep one: artifactBucket (the stack creates the bucket) or argoWorkflows.artifacts (a bucket you run)`,
+    });
+  }
+  const logsBucket = platformInput.airflow?.logs?.bucket;
+  if (logsBucket !== undefined && logsBucket !== artifactBucket) {
+    problems.push({
+      path: `${project}:airflow.logs.bucket`,
+      value: logsBucket,
+      problem:
+        artifactBucket === undefined
+          ? 'names a bucket the stack neither creates nor grants Airflow access to, so task logs would fail to upload'
+          : `is not the bucket the stack creates (${project}:artifactBucket is '${artifactBucket}'), so Airflow's log writers get no access to it`,
+      fix: `set ${project}:artifactBucket to '${logsBucket}' (the stack creates it and grants the log writers their prefix), or remove ${project}:airflow.logs`,
     });
   }
   const platform: PlatformSpec = {
