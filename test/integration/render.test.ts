@@ -136,4 +136,109 @@ describe('aiready synth --render', () => {
     }
     expect(checked).toBeGreaterThan(10);
   });
+
+  // Issue 13: the reference stacks, deployed as they stand, with the real charts and aiready's values.
+  const STACKS = ['ai-platform-dev', 'ai-platform-prod'];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const plan = (target: string): { resources: { type: string; name: string; inputs: any }[] } =>
+    JSON.parse(fs.readFileSync(path.join(a, target, 'plan.json'), 'utf8'));
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const podSpecs = (o: any): any[] =>
+    [o.spec?.template?.spec, o.spec?.jobTemplate?.spec?.template?.spec].filter((x) => x !== undefined);
+
+  withCharts("Grafana's admin Secret is created by the stack or listed as a prerequisite (issue 13.4)", () => {
+    for (const target of STACKS) {
+      // GIVEN the Secrets the rendered kube-prometheus-stack pods read
+      const kps = objects(path.join(a, target, 'rendered/kube-prometheus-stack'));
+      const names = new Set(
+        kps.flatMap(podSpecs).flatMap((spec) =>
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any
+          [...(spec.containers ?? []), ...(spec.initContainers ?? [])].flatMap((c: any) =>
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any
+            (c.env ?? []).map((e: any) => e.valueFrom?.secretKeyRef?.name).filter(Boolean),
+          ),
+        ),
+      );
+      expect([target, names.has('grafana-admin')]).toEqual([target, true]);
+      // THEN the stack creates it (prod: from the secret config), or SUMMARY tells the user to create it
+      const created = plan(target).resources.some((r) => r.type === 'kubernetes:core/v1:Secret' && /grafana-admin$/.test(r.name));
+      const listed = fs.readFileSync(path.join(a, target, 'SUMMARY.md'), 'utf8').includes('| monitoring/grafana-admin |');
+      expect([target, created || listed]).toEqual([target, true]);
+    }
+  });
+
+  withCharts('NetworkPolicies are enforced, and team pods still reach DNS, Pod Identity and the API (issue 13.6)', () => {
+    for (const target of STACKS) {
+      const policies = objects(path.join(a, target, 'manifests')).filter((o) => o.kind === 'NetworkPolicy');
+      if (!policies.length) continue;
+      // GIVEN a target that writes NetworkPolicies: the VPC CNI enforces them
+      const cni = plan(target).resources.find((r) => r.type === 'aws:eks/addon:Addon' && r.inputs.addonName === 'vpc-cni');
+      expect([target, JSON.parse(cni!.inputs.configurationValues ?? '{}').enableNetworkPolicy]).toEqual([target, 'true']);
+      // THEN every namespace with a default deny allows DNS to kube-dns, Pod Identity's agent and HTTPS egress
+      const denied = policies.filter((p) => p.metadata.name === 'default-deny').map((p) => p.metadata.namespace);
+      expect(denied.length).toBeGreaterThan(0);
+      for (const ns of denied) {
+        const egress = policies
+          .filter((p) => p.metadata.namespace === ns)
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any
+          .flatMap((p) => (p.spec.egress ?? []) as any[]);
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const allows = (port: number, to?: (peer: any) => boolean) =>
+          egress.some(
+            (rule) =>
+              // eslint-disable-next-line @typescript-eslint/no-explicit-any
+              (rule.ports ?? []).some((p: any) => p.port === port) && (!to || (rule.to ?? []).some(to)),
+          );
+        expect([target, ns, 'dns', allows(53, (peer) => peer.podSelector?.matchLabels?.['k8s-app'] === 'kube-dns')]).toEqual([
+          target,
+          ns,
+          'dns',
+          true,
+        ]);
+        expect([target, ns, 'pod identity', allows(80, (peer) => peer.ipBlock?.cidr === '169.254.170.23/32')]).toEqual([
+          target,
+          ns,
+          'pod identity',
+          true,
+        ]);
+        expect([target, ns, 'api server', allows(443)]).toEqual([target, ns, 'api server', true]);
+      }
+    }
+  });
+
+  withCharts("Argo's executor and the Trainer runtimes run under Pod Security restricted (issue 13.7)", () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const restricted = (sc: any) =>
+      sc?.allowPrivilegeEscalation === false &&
+      sc?.runAsNonRoot === true &&
+      JSON.stringify(sc?.capabilities?.drop) === '["ALL"]' &&
+      sc?.seccompProfile?.type === 'RuntimeDefault';
+    for (const target of STACKS) {
+      // GIVEN the workflow controller's configuration as the chart renders it
+      const cm = objects(path.join(a, target, 'rendered/argo-workflows')).find(
+        (o) => o.kind === 'ConfigMap' && o.metadata.name.endsWith('workflow-controller-configmap'),
+      );
+      const config = YAML.parse(cm.data.config);
+      // THEN the executor's init and wait containers, and the main containers' defaults, are restricted
+      expect([target, restricted(config.executor?.securityContext), restricted(config.mainContainer?.securityContext)]).toEqual([
+        target,
+        true,
+        true,
+      ]);
+      // AND every container of every Trainer runtime aiready writes is restricted
+      for (const rt of objects(path.join(a, target, 'manifests')).filter((o) => o.kind === 'ClusterTrainingRuntime')) {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        for (const job of rt.spec.template.spec.replicatedJobs as any[]) {
+          const spec = job.template.spec.template.spec;
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any
+          for (const c of [...(spec.initContainers ?? []), ...spec.containers] as any[])
+            expect([rt.metadata.name, c.name, restricted({ ...spec.securityContext, ...c.securityContext })]).toEqual([
+              rt.metadata.name,
+              c.name,
+              true,
+            ]);
+        }
+      }
+    }
+  });
 });
