@@ -51,7 +51,9 @@ const platform = new AiPlatform(new App(), 'platform', {
       ? ReleaseMaterializer.flux({ path: `./dist/${pulumi.getProject()}-${pulumi.getStack()}` })
       : config.gitops === 'argocd'
         ? ReleaseMaterializer.argoCd()
-        : ReleaseMaterializer.external(),
+        : config.gitops === 'rendered'
+          ? ReleaseMaterializer.rendered()
+          : ReleaseMaterializer.external(),
 });
 if (config.artifactBucket) {
   // Airflow's task logs go to the same bucket (the config reader checks it): one role for its log writers.

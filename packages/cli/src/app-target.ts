@@ -1,6 +1,6 @@
 // cdk8s apps as synth targets: the repository's examples, a team's app given with `--app <module>`, or
 // the cdk8s convention, a cdk8s.yaml whose `app:` command synthesizes into $CDK8S_OUTDIR.
-import type { AiPlatform, FluxLayoutOptions, KubeObject, PlatformSummary, ReleaseSpec } from '@aiready/k8s';
+import type { AiPlatform, KubeObject, PlatformSummary, ReleaseSpec, TargetLayout } from '@aiready/k8s';
 import { execSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -23,8 +23,8 @@ export interface AppObjects {
   /** The Helm releases of the app's charts (in-process only), for `--render`. */
   readonly releases: readonly ReleaseSpec[];
   readonly prerequisites?: unknown;
-  /** How to lay the objects out, when a platform of the app is installed by Flux. */
-  readonly flux?: FluxLayoutOptions;
+  /** How to lay the objects out, when a platform of the app is installed by Flux or as rendered manifests. */
+  readonly layout?: TargetLayout;
 }
 
 interface CdkApp {
@@ -71,13 +71,19 @@ export function moduleObjects(file: string): AppObjects {
   const objects = app.charts.flatMap((c) => c.toJson()) as KubeObject[];
   const platforms = app.charts.filter((c): c is AiPlatform => k8s.AiPlatform.isAiPlatform(c));
   const releases = app.charts.flatMap((c) => k8s.HelmRelease.all(c as unknown as AiPlatform).map((r) => r.spec));
-  const flux = platforms.map((p) => p.releaseMaterializer).find(k8s.FluxMaterializer.isFluxMaterializer);
+  const materializers = platforms.map((p) => p.releaseMaterializer);
+  const flux = materializers.find(k8s.FluxMaterializer.isFluxMaterializer);
+  const layout: TargetLayout | undefined = flux
+    ? { engine: 'flux', flux: flux.layout }
+    : materializers.some((m) => m.kind === 'rendered')
+      ? { engine: 'rendered' }
+      : undefined;
   return {
     objects,
     summaries: platforms.map((p) => k8s.summarizePlatform(p)),
     releases,
     prerequisites: mod.prerequisites,
-    ...(flux ? { flux: flux.layout } : {}),
+    ...(layout ? { layout } : {}),
   };
 }
 

@@ -72,13 +72,18 @@ const REDACTED = '[redacted by aiready]';
 /** A Secret's values never reach the review tree: each becomes a marker with a short digest, so a change still shows. */
 export function redactSecret(o: KubeObject): KubeObject {
   if (o.kind !== 'Secret' || group(o.apiVersion) !== '') return o;
-  const mark = (v: unknown) => `${REDACTED} sha256:${createHash('sha256').update(String(v)).digest('hex').slice(0, 12)}`;
+  // An empty value (a webhook certificate Secret its controller fills in) is no secret: it stays empty.
+  const mark = (v: unknown) =>
+    v === '' || v === null ? v : `${REDACTED} sha256:${createHash('sha256').update(String(v)).digest('hex').slice(0, 12)}`;
   const out: KubeObject = { ...o };
   for (const field of ['data', 'stringData'] as const) {
     const values = o[field] as Record<string, unknown> | undefined;
     if (!values || typeof values !== 'object') continue;
     out[field] = Object.fromEntries(
-      Object.entries(values).map(([k, v]) => [k, field === 'data' ? Buffer.from(mark(v)).toString('base64') : mark(v)]),
+      Object.entries(values).map(([k, v]) => [
+        k,
+        field === 'data' && mark(v) ? Buffer.from(String(mark(v))).toString('base64') : mark(v),
+      ]),
     );
   }
   return out;
@@ -170,6 +175,9 @@ export function renderedFiles(name: string, objects: readonly KubeObject[]): Map
   return new Map([...files].sort(([a], [b]) => a.localeCompare(b)).map(([f, objs]) => [f, renderedContent(objs)]));
 }
 
+/** Bump when what happens to rendered objects before they are written changes (placement, redaction, layout). */
+const FILES_FORMAT = 2;
+
 /**
  * {@link renderedFiles}, cached: serializing megabytes of CRDs to YAML is most of a warm render's
  * time. `digest` must determine `objects` (the render's cache key with what placed them).
@@ -181,7 +189,7 @@ export function renderedFilesCached(
   digest: string,
 ): Map<string, string> {
   const key = createHash('sha256')
-    .update(JSON.stringify([name, digest]))
+    .update(JSON.stringify([FILES_FORMAT, name, digest]))
     .digest('hex');
   const file = path.join(cacheDir, 'files', key.slice(0, 2), `${key}.json`);
   if (fs.existsSync(file)) return new Map(JSON.parse(fs.readFileSync(file, 'utf8')) as [string, string][]);

@@ -1,8 +1,8 @@
 // `aiready synth`: every stack config (under Pulumi mocks) and every example into dist/, offline.
 import { AireadyValidationError, DEFAULT_KUBERNETES_VERSION } from '@aiready/core';
 import { argoCdPrerequisites, fluxPrerequisites } from '@aiready/admission';
-import type { GitOpsOutput, KubeObject, PlatformSummary } from '@aiready/k8s';
-import { layoutManifests, layoutTarget, targetObjects } from '@aiready/k8s';
+import type { GitOpsOutput, KubeObject, PlatformSummary, TargetLayout } from '@aiready/k8s';
+import { gitOpsLayout, layoutManifests, layoutTarget, planInstallStages, targetObjects } from '@aiready/k8s';
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -18,6 +18,7 @@ import {
 } from './admission';
 import { AppObjects, appObjects, AppSource, findAppSource, moduleObjects } from './app-target';
 import { staleProblem } from './freshness';
+import { installScript } from './install-script';
 import { findStacks, projectStacks, SECRET_PLACEHOLDER, StackTarget } from './pulumi-project';
 import type { RenderableRelease } from './render-helm';
 import { RenderedTarget, RenderSetup, renderTargets } from './render-target';
@@ -36,12 +37,14 @@ export interface TargetOutput {
   readonly manifestObjects: readonly KubeObject[];
   /** The kustomize bases the target installs, for `--render`. */
   readonly kustomizations: PlatformSummary['kustomizations'];
-  /** The Helm releases the target installs, as their installer gets them, for `--render`. */
-  readonly releases: readonly RenderableRelease[];
+  /** The Helm releases the target installs, as their installer gets them (with their wave when known), for `--render`. */
+  readonly releases: readonly (RenderableRelease & { readonly wave?: number })[];
   /** Kubernetes version of the target's cluster. */
   readonly kubeVersion: string;
   /** What `--render` did, when asked. */
   readonly render?: RenderedTarget;
+  /** How the target is installed, when not by Pulumi or Argo CD Applications (Flux, rendered manifests). */
+  readonly layout?: TargetLayout;
   /** What offline admission checks, once rendered objects (if any) are in. */
   readonly admission: TargetAdmission;
   /** SUMMARY.md's content, written once admission has run. */
@@ -110,8 +113,9 @@ function stackOutput(id: string, result: StackRunResult): TargetOutput {
   const plan = buildPlan(result.project, result.stack, recorded);
   // A stack whose platform GitOps installs (`gitops` in its config) exports the platform's objects.
   const gitops = result.outputs?.gitops as GitOpsOutput | undefined;
-  const manifestObjects = gitops ? targetObjects(gitops.objects, gitops.flux) : planManifests(recorded);
-  const manifests = gitops ? layoutTarget(gitops.objects, gitops.flux) : layoutManifests(manifestObjects);
+  const layout = gitops ? gitOpsLayout(gitops) : undefined;
+  const manifestObjects = gitops ? targetObjects(gitops.objects, layout) : planManifests(recorded);
+  const manifests = gitops ? layoutTarget(gitops.objects, layout) : layoutManifests(manifestObjects);
   const platform = result.outputs?.summary as PlatformSummary | undefined;
   const configWarnings = (result.outputs?.warnings as { path: string; message: string }[] | undefined) ?? [];
   const secretWarnings = (result.secrets ?? []).map((key) => ({
@@ -129,7 +133,8 @@ function stackOutput(id: string, result: StackRunResult): TargetOutput {
     objects: manifests.reduce((s, m) => s + m.objects, 0),
     manifestObjects,
     kustomizations: platform?.kustomizations ?? [],
-    releases: planReleases(recorded, platform?.releases ?? []),
+    releases: gitops ? gitops.releases : planReleases(recorded, platform?.releases ?? []),
+    ...(layout ? { layout } : {}),
     kubeVersion:
       plan.resources.find((r) => r.type === 'aws:eks/cluster:Cluster')?.inputs.version?.toString() ?? DEFAULT_KUBERNETES_VERSION,
     admission: {
@@ -148,10 +153,10 @@ function stackOutput(id: string, result: StackRunResult): TargetOutput {
 }
 
 /** The review tree of a cdk8s app's objects (an example, or a team's app). */
-function appOutput(id: string, title: string, { objects, summaries, releases, prerequisites, flux }: AppObjects): TargetOutput {
+function appOutput(id: string, title: string, { objects, summaries, releases, prerequisites, layout }: AppObjects): TargetOutput {
   // Under Flux, the tree is the install stages (and the Kustomizations that apply them).
-  const manifestObjects = targetObjects(objects, flux);
-  const manifests = layoutTarget(objects, flux);
+  const manifestObjects = targetObjects(objects, layout);
+  const manifests = layoutTarget(objects, layout);
   const warnings = summaries.flatMap((s) => s.warnings.map((w) => `${w.path}: ${w.message}`));
   const files = new Map<string, string>();
   for (const m of manifests) files.set(`manifests/${m.path}`, m.content);
@@ -163,6 +168,7 @@ function appOutput(id: string, title: string, { objects, summaries, releases, pr
     manifestObjects,
     kustomizations: summaries.flatMap((s) => s.kustomizations),
     releases,
+    ...(layout ? { layout } : {}),
     // cdk8s apps name no cluster: they are rendered for the default version aiready provisions.
     kubeVersion: DEFAULT_KUBERNETES_VERSION,
     admission: {
@@ -274,6 +280,14 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
   for (const dir of examples)
     inProcess(`examples/${path.basename(dir)}`, () => exampleOutput(`examples/${path.basename(dir)}`, dir));
   if (appSource && wanted('app')) inProcess('app', () => appOutput('app', 'App', appObjects(appSource)));
+  const needRender = options.render ? [] : targets.filter((x) => x.layout?.engine === 'rendered');
+  for (const t of needRender) targets.splice(targets.indexOf(t), 1);
+  for (const t of needRender)
+    errors.push({
+      id: t.id,
+      message:
+        'its platform is installed as rendered manifests (gitops: rendered, ReleaseMaterializer.rendered()), which synth writes from the rendered charts: run aiready synth --render (with --chart-cache, see aiready charts pull), or choose gitops: argocd or flux',
+    });
   let rendered: TargetOutput[] = targets;
   if (options.render && !errors.length) {
     const renders = await renderTargets(
@@ -284,6 +298,13 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
     for (const t of targets) {
       const r = renders.get(t.id)!;
       if (r instanceof Error) errors.push({ id: t.id, message: r.message });
+      else if (t.layout?.engine === 'rendered' && r.unrendered.length)
+        errors.push({
+          id: t.id,
+          message: `installed as rendered manifests, but ${r.unrendered.join(', ')} could not be rendered (not in the chart cache): install.sh would leave it out; pull the chart (aiready charts pull) and synth again`,
+        });
+      else if (t.layout?.engine === 'rendered')
+        rendered.push(withInstallScript({ ...t, files: new Map([...t.files, ...r.files]), render: r }));
       else
         rendered.push({
           ...t,
@@ -313,6 +334,27 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
     }
   }
   return { targets: admitted, errors: [...errors, ...valid.errors] };
+}
+
+/** A rendered-manifests target with its `install.sh`; the rendered Secrets it cannot apply become prerequisites. */
+function withInstallScript(t: TargetOutput): TargetOutput {
+  const summary = t.summary.platform as PlatformSummary | undefined;
+  const waveOf = (name: string) =>
+    t.releases.find((r) => r.releaseName === name)?.wave ?? summary?.releases.find((r) => r.releaseName === name)?.wave ?? 0;
+  const { script, withheld } = installScript({
+    id: t.id,
+    stages: planInstallStages(t.manifestObjects),
+    sources: [
+      ...t.releases.map((r) => ({ name: r.releaseName, wave: waveOf(r.releaseName) })),
+      ...t.kustomizations.map((k) => ({ name: k.name, wave: k.wave })),
+    ],
+    files: t.files,
+  });
+  return {
+    ...t,
+    files: new Map([...t.files, ['install.sh', script]]),
+    admission: { ...t.admission, prerequisites: [...t.admission.prerequisites, ...withheld] },
+  };
 }
 
 /** Runs offline admission on a finished target and writes its SUMMARY.md; throws the problems found. */

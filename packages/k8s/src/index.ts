@@ -10,6 +10,7 @@ export * from './gitops/flux-options';
 export * from './gitops/flux-plan';
 export * from './output/flux-layout';
 export * from './output/gitops-output';
+export * from './output/wave-layout';
 export * from './release/secret-values';
 export * from './gpu/karpenter-plan';
 export * from './gpu/gpu-node-pool';

@@ -1,4 +1,4 @@
-import { AireadyValidationError, CHARTS } from '@aiready/core';
+import { CHARTS } from '@aiready/core';
 import { Testing } from 'cdk8s';
 import { FluxMaterializer, HelmRelease, ReleaseMaterializer } from '../src';
 import { only, synth } from './util';
@@ -16,12 +16,16 @@ describe('ReleaseMaterializer', () => {
     expect(ReleaseMaterializer.flux({ path: './ai' })).toBeInstanceOf(FluxMaterializer);
   });
 
-  test('throws when rendered manifests are asked for: they need chart rendering at synth, not available yet', () => {
-    expect(() => ReleaseMaterializer.rendered()).toThrow(AireadyValidationError);
-    expect(() => ReleaseMaterializer.rendered()).toThrow(/aiready synth --render\), which is not available yet/);
-    expect(() => ReleaseMaterializer.rendered()).toThrow(
-      /ReleaseMaterializer.flux\(\{ path \}\) or ReleaseMaterializer.argoCd\(\)/,
-    );
+  test('rendered() emits nothing for a release: it stays data, and synth --render renders its chart', () => {
+    // GIVEN a release under the rendered materialiser; WHEN synthesized; THEN no object, one release
+    const chart = Testing.chart();
+    const m = ReleaseMaterializer.rendered();
+    new HelmRelease(chart, 'k', { pin: CHARTS.karpenter, component: 'karpenter', values: {}, materializer: m });
+    expect([m.kind, synth(chart), HelmRelease.all(chart).map((r) => r.spec.releaseName)]).toEqual([
+      'rendered',
+      [],
+      ['karpenter'],
+    ]);
   });
 
   test("Argo CD leaves out a chart's crds/ folder when another release owns those CRDs", () => {

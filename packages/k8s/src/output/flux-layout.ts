@@ -4,11 +4,12 @@
 // previous wave's, so Flux installs wave by wave, in the order Argo CD's sync waves give.
 import { CREATES_NAMESPACE_ANNOTATION, INSTALL_WAVE_ANNOTATION } from '@aiready/core';
 import type { FluxLayoutOptions } from '../gitops/flux-options';
-import { FLUX_ENTRY_FOLDER, fluxStageName, planFluxDependsOn } from '../gitops/flux-plan';
+import { FLUX_ENTRY_FOLDER, planFluxDependsOn } from '../gitops/flux-plan';
 import { FLUX_GVK, FluxKustomizationSpec, isFluxKustomization, isFluxSource } from '../gitops/flux-objects';
 import { objectWave } from '../release/apply-order';
 import { componentLabels } from '../private/metadata';
 import { KubeObject, layoutManifests, ManifestFile } from './manifests';
+import { annotatedWave, InstallStage, layoutStages, planInstallStages } from './wave-layout';
 
 type Meta = { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
 
@@ -16,18 +17,8 @@ function meta(o: KubeObject): Meta {
   return (o.metadata ?? {}) as Meta;
 }
 
-function annotatedWave(o: KubeObject): number | undefined {
-  const w = meta(o).annotations?.[INSTALL_WAVE_ANNOTATION];
-  return w === undefined ? undefined : Number(w);
-}
-
 /** One install stage: the objects of one wave, applied by one Flux Kustomization. */
-export interface FluxStage {
-  readonly wave: number;
-  /** Folder under `manifests/`, and the Kustomization's name after the prefix. */
-  readonly folder: string;
-  readonly objects: readonly KubeObject[];
-}
+export type FluxStage = InstallStage;
 
 /** The Flux tree of a set of objects, before it is written: the entry objects and the stages. */
 export interface FluxTree {
@@ -54,11 +45,6 @@ export function planFluxTree(objects: readonly KubeObject[], options: FluxLayout
       .filter((b) => meta(b).annotations?.[CREATES_NAMESPACE_ANNOTATION] !== undefined)
       .map((b) => [meta(b).annotations![CREATES_NAMESPACE_ANNOTATION], annotatedWave(b) ?? 0]),
   );
-  const byWave = new Map<number, KubeObject[]>();
-  for (const o of objects.filter((x) => !entryIn.includes(x))) {
-    const wave = annotatedWave(o) ?? objectWave(o, created);
-    byWave.set(wave, [...(byWave.get(wave) ?? []), o]);
-  }
   // Every object says its wave, as under Argo CD, so a reviewer or a checker sees it without the folder.
   const withWave = (o: KubeObject, wave: number): KubeObject =>
     annotatedWave(o) === wave
@@ -67,9 +53,10 @@ export function planFluxTree(objects: readonly KubeObject[], options: FluxLayout
           ...o,
           metadata: { ...meta(o), annotations: { ...meta(o).annotations, [INSTALL_WAVE_ANNOTATION]: String(wave) } },
         } as KubeObject);
-  const stages = [...byWave.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([wave, objs]) => ({ wave, folder: fluxStageName(wave), objects: objs.map((o) => withWave(o, wave)) }));
+  const stages = planInstallStages(
+    objects.filter((x) => !entryIn.includes(x)),
+    (o) => objectWave(o, created),
+  ).map((s) => ({ ...s, objects: s.objects.map((o) => withWave(o, s.wave)) }));
   const stageName = (s: FluxStage) => `${options.name}-${s.folder}`;
   const dependsOn = planFluxDependsOn([
     ...stages.map((s) => ({ name: stageName(s), wave: s.wave })),
@@ -137,8 +124,7 @@ export function planFluxTree(objects: readonly KubeObject[], options: FluxLayout
 export function layoutFlux(objects: readonly KubeObject[], options: FluxLayoutOptions): ManifestFile[] {
   const tree = planFluxTree(objects, options);
   const under = (folder: string, files: ManifestFile[]) => files.map((f) => ({ ...f, path: `${folder}/${f.path}` }));
-  return [
-    ...under(FLUX_ENTRY_FOLDER, layoutManifests(tree.entry)),
-    ...tree.stages.flatMap((s) => under(s.folder, layoutManifests(s.objects))),
-  ].sort((a, b) => a.path.localeCompare(b.path));
+  return [...under(FLUX_ENTRY_FOLDER, layoutManifests(tree.entry)), ...layoutStages(tree.stages)].sort((a, b) =>
+    a.path.localeCompare(b.path),
+  );
 }

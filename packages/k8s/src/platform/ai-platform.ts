@@ -1,6 +1,7 @@
 import {
   AireadyValidationError,
   ARGOCD_SYNC_WAVE,
+  INSTALL_WAVE_ANNOTATION,
   checkTeamsTogether,
   MonitoringSpec,
   PART_OF_LABEL,
@@ -26,7 +27,7 @@ import { NvidiaGpuOperator } from '../gpu/nvidia-gpu-operator';
 import { GpuMonitoring } from '../monitoring/gpu-monitoring';
 import { KubePrometheusStack } from '../monitoring/kube-prometheus-stack';
 import { Kueue } from '../queueing/kueue';
-import { argoCdOrder, checkInstallOrder, createdNamespaces } from '../release/apply-order';
+import { argoCdOrder, checkInstallOrder, createdNamespaces, objectWave } from '../release/apply-order';
 import { HelmRelease } from '../release/helm-release';
 import { KustomizeRelease } from '../release/kustomize-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
@@ -80,6 +81,25 @@ function orderForArgoCd(platform: AiPlatform): void {
     if (obj.kind === ArgoCdApplication.GVK.kind || obj.metadata.toJson().annotations?.[ARGOCD_SYNC_WAVE] !== undefined) continue;
     for (const [key, value] of Object.entries(argoCdOrder(obj, created) ?? {})) obj.metadata.addAnnotation(key, value);
   }
+}
+
+/**
+ * Under `ReleaseMaterializer.rendered()`, every object says its install wave ({@link objectWave}) in
+ * `aiready.dev/install-wave`, as under Flux: synth lays the objects out by wave and `install.sh` applies
+ * them in that order.
+ */
+function orderForRendered(platform: AiPlatform): void {
+  const created = createdNamespaces(KustomizeRelease.all(platform).map((k) => k.spec));
+  for (const obj of platform.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
+    if (obj.metadata.toJson().annotations?.[INSTALL_WAVE_ANNOTATION] !== undefined) continue;
+    obj.metadata.addAnnotation(INSTALL_WAVE_ANNOTATION, String(objectWave(obj, created)));
+  }
+}
+
+/** The install order of the platform's own objects, for the engines that read it from them. */
+function orderObjects(platform: AiPlatform): void {
+  if (platform.releaseMaterializer.kind === 'argocd') orderForArgoCd(platform);
+  if (platform.releaseMaterializer.kind === 'rendered') orderForRendered(platform);
 }
 
 /** Monitoring options of a platform (`MonitoringSpec` in @aiready/core). */
@@ -161,7 +181,7 @@ export class AiPlatform extends Chart {
       if (construct) built.set(component.id, construct);
     }
     for (const team of this.plan.teams) this.teams.push(renderTeam(this, team));
-    if (this.releaseMaterializer.kind === 'argocd') orderForArgoCd(this);
+    orderObjects(this);
   }
 
   /** The built component with this id (`'argo-workflows'`), if the plan runs it. */
@@ -227,7 +247,7 @@ export class AiPlatform extends Chart {
     supply.throwIfAny();
     const team = renderTeam(this, plan!);
     this.teams.push(team);
-    if (this.releaseMaterializer.kind === 'argocd') orderForArgoCd(this);
+    orderObjects(this);
     return team;
   }
 

@@ -1,4 +1,4 @@
-import { AireadyValidationError, ARGOCD_SYNC_WAVE } from '@aiready/core';
+import { ARGOCD_SYNC_WAVE } from '@aiready/core';
 import { componentLabels } from '../private/metadata';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
@@ -46,8 +46,9 @@ const MATERIALIZER = Symbol.for('@aiready/k8s.ReleaseMaterializer');
  * - `flux(options)`: a Flux `HelmRelease` per release with its source, and a folder per install wave
  *   applied by a Flux `Kustomization` that waits for the previous wave's, in the same order as the
  *   Argo CD sync waves. Flux's helm-controller runs Helm hooks too.
- * - `rendered()`: the charts rendered to plain manifests in install order, for `kubectl apply
- *   --server-side` or any other tool. Not available yet: it needs chart rendering at synth.
+ * - `rendered()`: the charts rendered to plain manifests (`aiready synth --render`, Helm hooks become
+ *   plain objects) next to the platform's own objects laid out by install wave; the generated
+ *   `install.sh` applies them wave by wave with `kubectl apply --server-side`.
  * - `external()`: the releases stay data only; something else installs them. Pulumi's
  *   `PlatformDeployment` uses this and creates a `helm.v3.Release` per release.
  */
@@ -63,20 +64,12 @@ export abstract class ReleaseMaterializer {
   }
 
   /**
-   * Plain manifests: every chart rendered (`aiready synth --render`) into the folder of its install
-   * wave, next to the platform's own objects, so `kubectl apply --server-side` of one folder after the
-   * other installs the platform. Refused until chart rendering is part of synth.
+   * Plain manifests: nothing is emitted for a release here; `aiready synth --render` renders every chart
+   * into `rendered/`, lays the platform's own objects out by install wave (`manifests/<stage>/`) and
+   * writes `install.sh`, which applies one wave after the other with `kubectl apply --server-side`.
    */
   public static rendered(): ReleaseMaterializer {
-    throw new AireadyValidationError('ReleaseMaterializer.rendered', [
-      {
-        path: 'gitops',
-        value: 'rendered',
-        problem:
-          'plain rendered manifests need the charts rendered at synth (aiready synth --render), which is not available yet',
-        fix: 'use ReleaseMaterializer.flux({ path }) or ReleaseMaterializer.argoCd() (gitops: flux or argocd) until then',
-      },
-    ]);
+    return new RenderedMaterializer();
   }
 
   /** Emit nothing for releases: another tool installs them from `HelmRelease.all(scope)`. */
@@ -115,6 +108,13 @@ type ApiObjectScope = ConstructorParameters<typeof ApiObject>[0];
 
 class ExternalMaterializer extends ReleaseMaterializer {
   public readonly kind = 'external' as const;
+  public materialize(): void {}
+  public materializeKustomization(): void {}
+}
+
+/** Releases stay data ({@link HelmRelease.all}); synth renders them and writes the install order. */
+class RenderedMaterializer extends ReleaseMaterializer {
+  public readonly kind = 'rendered' as const;
   public materialize(): void {}
   public materializeKustomization(): void {}
 }

@@ -46,7 +46,7 @@ export interface PlatformStackConfig {
   /** S3 bucket for Argo Workflows artifacts, created by the stack. */
   readonly artifactBucket?: string;
   /** A GitOps engine installs the platform from synth's output; `pulumi up` builds only the cloud side. */
-  readonly gitops?: 'argocd' | 'flux';
+  readonly gitops?: 'argocd' | 'flux' | 'rendered';
   /** The platform, exactly as `AiPlatform` takes it. */
   readonly platform: PlatformSpec;
   /** The platform, planned once. */
@@ -99,7 +99,7 @@ export const CLOUD_FIELDS: Readonly<Record<string, Field>> = {
   }),
   gitops: f(
     S.enum(['argocd', 'flux', 'rendered']),
-    "the GitOps engine that installs the platform from what aiready synth writes to dist/<project>-<stack>/manifests (commit it; see the README), while pulumi up builds only the cloud side; 'rendered' (plain manifests) needs chart rendering at synth, not available yet",
+    'how the platform is installed from what aiready synth writes to dist/<project>-<stack>, while pulumi up builds only the cloud side: argocd or flux reconcile it from Git (commit it; see the README); rendered writes the charts as plain manifests and install.sh, which applies them wave by wave (needs aiready synth --render)',
     { default: 'none (pulumi up installs the platform)' },
   ),
 };
@@ -247,14 +247,6 @@ export function readPlatformConfig(project: string, allConfig: Raw, source?: Sta
     });
   }
   const gitops = input.gitops as 'argocd' | 'flux' | 'rendered' | undefined;
-  if (gitops === 'rendered') {
-    problems.push({
-      path: `${project}:gitops`,
-      value: gitops,
-      problem: 'plain rendered manifests need the charts rendered at synth (aiready synth --render), which is not available yet',
-      fix: `use flux or argocd, or remove ${project}:gitops (pulumi up then installs the platform)`,
-    });
-  }
   if (gitops && input.grafanaAdminPassword !== undefined) {
     problems.push({
       path: `${project}:grafanaAdminPassword`,
@@ -344,7 +336,7 @@ export function readPlatformConfig(project: string, allConfig: Raw, source?: Sta
     deployFromVpc,
     publicAccessCidrs,
     ...(artifactBucket !== undefined ? { artifactBucket } : {}),
-    ...(gitops === 'argocd' || gitops === 'flux' ? { gitops } : {}),
+    ...(gitops ? { gitops } : {}),
     platform,
     plan: plan!,
     warnings,
