@@ -430,6 +430,20 @@ describe('the reference stack hands its platform to Flux with one config value',
   });
 });
 
+describe('the reference stack as plain manifests', () => {
+  test('gitops: rendered is refused without --render, naming the flag, and nothing is written', () => {
+    // GIVEN the dev stack with gitops: rendered; WHEN synthesized without rendering the charts
+    const root = stackCopy((c) => `${c}  ai-platform:gitops: rendered\n`);
+    const out = path.join(root, 'dist');
+    const run = synth(out, root);
+    // THEN
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/ai-platform-dev failed:\s+its platform is installed as rendered manifests.*run aiready synth --render/);
+    expect(fs.existsSync(path.join(out, 'ai-platform-dev'))).toBe(false);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});
+
 /** A team repository whose node_modules link this repository's @aiready/k8s and its cdk8s. */
 function teamRepo(files: Record<string, string>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-team-'));

@@ -61,6 +61,11 @@ export interface AdmissionInput {
   readonly appliedBy?: Readonly<Record<string, string>>;
   /** Kubernetes minor (`1.35`). @default - the plan's cluster version, else aiready's default */
   readonly kubernetesVersion?: string;
+  /**
+   * Releases installed by neither an object nor the plan (`install.sh` of rendered manifests).
+   * @default - none: releases come from Applications, Flux objects and the plan
+   */
+  readonly releases?: readonly Release[];
   /** Objects the target relies on but does not create. @default - none */
   readonly prerequisites?: readonly Prerequisite[];
   /** Whether the cluster enforces NetworkPolicies. @default - from the plan's VPC CNI add-on; checked as enforced without a plan */
@@ -122,7 +127,7 @@ export interface IndexedTarget {
 export function indexTarget(input: AdmissionInput): IndexedTarget {
   const plan = new PlanIndex(input.plan);
   const own = ownObjects(input);
-  const releases = releasesOf(new ObjectIndex(own), plan);
+  const releases = [...releasesOf(new ObjectIndex(own), plan), ...(input.releases ?? [])];
   const index = new ObjectIndex([...own, ...renderedObjects(input, releases)]);
   const rendered = new Set((input.rendered ?? []).map((r) => r.release));
   for (const r of releases) {

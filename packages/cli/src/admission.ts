@@ -8,6 +8,7 @@ import {
   KubeObject,
   objectKey,
   Prerequisite,
+  Release,
   RenderedRelease,
 } from '@aiready/admission';
 import * as YAML from 'yaml';
@@ -23,6 +24,8 @@ export interface TargetAdmission {
   readonly plan?: Plan;
   /** Plan resource applying each object (Pulumi targets), by `group/Kind/namespace/name`. */
   readonly appliedBy?: Readonly<Record<string, string>>;
+  /** Releases that no object or plan resource installs (rendered manifests: `install.sh`). */
+  readonly releases?: readonly Release[];
   /** What the program declares (an example's `prerequisites` export, a stack's output). */
   readonly prerequisites: readonly Prerequisite[];
   /** Secrets the platform's releases read and nothing in it creates (listed by SUMMARY on their own). */
@@ -61,6 +64,47 @@ export function renderedReleases(files: ReadonlyMap<string, string>): RenderedRe
   return [...byRelease].map(([release, objects]) => ({ release, objects }));
 }
 
+/** The releases and kustomize bases `install.sh` applies, as admission sees releases. */
+export function scriptedReleases(
+  releases: readonly {
+    releaseName: string;
+    chart: string;
+    version: string;
+    namespace: string;
+    values: unknown;
+    skipCrds: boolean;
+    wave?: number;
+  }[],
+  kustomizations: readonly { name: string; url: string; namespace: string; wave: number }[],
+): Release[] {
+  return [
+    ...releases.map((r) => ({
+      name: r.releaseName,
+      type: 'helm' as const,
+      chart: r.chart,
+      version: r.version,
+      namespace: r.namespace,
+      values: r.values as Release['values'],
+      skipCrds: r.skipCrds,
+      createsNamespace: false,
+      installer: `install.sh release ${r.releaseName}`,
+      ...(r.wave === undefined ? {} : { wave: r.wave }),
+    })),
+    ...kustomizations.map((k) => ({
+      name: k.name,
+      type: 'kustomize' as const,
+      // `github.com/<org>/<repo>/<path>?ref=<tag>`, as the plan's kustomize directories are read.
+      path: k.url.replace(/\?ref=.*$/, '').replace(/^.*?github\.com\/[^/]+\/[^/]+\//, ''),
+      namespace: k.namespace,
+      values: {},
+      skipCrds: false,
+      createsNamespace: false,
+      installer: `install.sh kustomization ${k.name}`,
+      wave: k.wave,
+    })),
+  ];
+}
+
 /** Prerequisites a program declares (an example's `prerequisites` export, a stack's output), checked for shape. */
 export function declaredPrerequisites(value: unknown, where: string): Prerequisite[] {
   if (value === undefined) return [];
@@ -90,6 +134,7 @@ export function admitTarget(id: string, input: TargetAdmission, files: ReadonlyM
   const report = checkAdmission({
     objects: input.objects,
     rendered: renderedReleases(files),
+    ...(input.releases ? { releases: input.releases } : {}),
     ...(input.plan ? { plan: input.plan, appliedBy: input.appliedBy } : {}),
     prerequisites: [
       ...input.prerequisites,

@@ -14,6 +14,7 @@ import {
   admitTarget,
   appliedByOf,
   declaredPrerequisites,
+  scriptedReleases,
   TargetAdmission,
 } from './admission';
 import { AppObjects, appObjects, AppSource, findAppSource, moduleObjects } from './app-target';
@@ -353,7 +354,14 @@ function withInstallScript(t: TargetOutput): TargetOutput {
   return {
     ...t,
     files: new Map([...t.files, ['install.sh', script]]),
-    admission: { ...t.admission, prerequisites: [...t.admission.prerequisites, ...withheld] },
+    admission: {
+      ...t.admission,
+      releases: scriptedReleases(
+        t.releases.map((r) => ({ ...r, wave: waveOf(r.releaseName) })),
+        t.kustomizations,
+      ),
+      prerequisites: [...t.admission.prerequisites, ...withheld],
+    },
   };
 }
 

@@ -1,5 +1,12 @@
 import { AireadyValidationError } from '@aiready/core';
-import { acknowledgedLines, admitTarget, appliedByOf, declaredPrerequisites, renderedReleases } from '../src/admission';
+import {
+  acknowledgedLines,
+  admitTarget,
+  appliedByOf,
+  declaredPrerequisites,
+  renderedReleases,
+  scriptedReleases,
+} from '../src/admission';
 import { KNOWN_DEFECTS } from '../src/known-defects';
 
 const ns = (name: string) => ({
@@ -97,5 +104,43 @@ describe('offline admission in synth', () => {
       ],
     };
     expect(acknowledgedLines(report)).toEqual(['KNOWN(issue 13) item 4: x: o f: p']);
+  });
+});
+
+describe('scriptedReleases', () => {
+  test("install.sh's releases and kustomize bases, as admission reads releases from a plan", () => {
+    // GIVEN a rendered release and a kustomize base of a rendered-manifests target; WHEN
+    const releases = scriptedReleases(
+      [
+        {
+          releaseName: 'kueue',
+          chart: 'kueue',
+          version: '0.19.2',
+          namespace: 'kueue-system',
+          values: { a: 1 },
+          skipCrds: false,
+          wave: -1,
+        },
+      ],
+      [
+        {
+          name: 'kubeflow-pipelines',
+          url: 'github.com/kubeflow/pipelines/manifests/kustomize/env/platform-agnostic?ref=2.17.0',
+          namespace: 'kubeflow',
+          wave: 0,
+        },
+      ],
+    );
+    // THEN the base's path is the one the kustomize facts are keyed by
+    expect(releases.map((r) => [r.name, r.type, r.path ?? r.chart, r.wave, r.installer])).toEqual([
+      ['kueue', 'helm', 'kueue', -1, 'install.sh release kueue'],
+      [
+        'kubeflow-pipelines',
+        'kustomize',
+        'manifests/kustomize/env/platform-agnostic',
+        0,
+        'install.sh kustomization kubeflow-pipelines',
+      ],
+    ]);
   });
 });
