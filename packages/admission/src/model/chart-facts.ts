@@ -1,7 +1,7 @@
 // What the pinned charts and kustomize bases install, as facts the checker uses when a release is not
 // rendered (with `--render`, the rendered objects are checked instead). Each fact names the template
 // it comes from; test/chart-facts.test.ts checks the CRD lists against the real charts in ../shared/charts.
-import { NAMESPACE_NAME_LABEL, Toleration } from '@aiready/core';
+import { KUEUE_DEFAULT_FRAMEWORKS, NAMESPACE_NAME_LABEL, Toleration } from '@aiready/core';
 import * as YAML from 'yaml';
 import { asArray, asObject, asString, Json, KubeObject } from './kube';
 import { Release, valueOf } from './releases';
@@ -105,24 +105,7 @@ export function kueueManagerConfig(r: Release): Json {
 }
 
 /** The chart's default `integrations.frameworks` (kueue 0.19.2 values.yaml). */
-const KUEUE_DEFAULT_CONFIG: Json = {
-  integrations: {
-    frameworks: [
-      'batch/job',
-      'kubeflow.org/mpijob',
-      'ray.io/rayjob',
-      'ray.io/rayservice',
-      'ray.io/raycluster',
-      'jobset.x-k8s.io/jobset',
-      'workload.codeflare.dev/appwrapper',
-      'trainer.kubeflow.org/trainjob',
-      'pod',
-      'deployment',
-      'statefulset',
-      'leaderworkerset.x-k8s.io/leaderworkerset',
-    ],
-  },
-};
+const KUEUE_DEFAULT_CONFIG: Json = { integrations: { frameworks: [...KUEUE_DEFAULT_FRAMEWORKS] } };
 
 /**
  * Kueue's job webhooks (kueue 0.19.2 templates/webhook/manifests.yaml): `failurePolicy: Fail` on the

@@ -49,6 +49,25 @@ export const KUEUE_ACCOUNTING = {
   manageJobsWithoutQueueName: true,
 } as const;
 
+/**
+ * The job frameworks Kueue integrates by default (kueue 0.19.2 values.yaml, `integrations.frameworks`):
+ * what aiready's manager configuration keeps, and what admission assumes when a release sets none.
+ */
+export const KUEUE_DEFAULT_FRAMEWORKS: readonly string[] = [
+  'batch/job',
+  'kubeflow.org/mpijob',
+  'ray.io/rayjob',
+  'ray.io/rayservice',
+  'ray.io/raycluster',
+  'jobset.x-k8s.io/jobset',
+  'workload.codeflare.dev/appwrapper',
+  'trainer.kubeflow.org/trainjob',
+  'pod',
+  'deployment',
+  'statefulset',
+  'leaderworkerset.x-k8s.io/leaderworkerset',
+];
+
 /** One resource of a ClusterQueue flavor: its nominal quota and how much more may be borrowed. */
 export interface QueueResourcePlan {
   readonly name: string;

@@ -1,4 +1,5 @@
 import {
+  KUEUE_DEFAULT_FRAMEWORKS,
   CHARTS,
   GpuPool,
   KUEUE_ACCOUNTING,
@@ -62,22 +63,7 @@ export function kueueManagerConfig(): string {
     clientConnection: { qps: 300, burst: 500 },
     manageJobsWithoutQueueName: KUEUE_ACCOUNTING.manageJobsWithoutQueueName,
     managedJobsNamespaceSelector: { matchLabels: { [KUEUE_MANAGED_NAMESPACE_LABEL]: 'managed' } },
-    integrations: {
-      frameworks: [
-        'batch/job',
-        'kubeflow.org/mpijob',
-        'ray.io/rayjob',
-        'ray.io/rayservice',
-        'ray.io/raycluster',
-        'jobset.x-k8s.io/jobset',
-        'workload.codeflare.dev/appwrapper',
-        'trainer.kubeflow.org/trainjob',
-        'pod',
-        'deployment',
-        'statefulset',
-        'leaderworkerset.x-k8s.io/leaderworkerset',
-      ],
-    },
+    integrations: { frameworks: [...KUEUE_DEFAULT_FRAMEWORKS] },
     resources: { excludeResourcePrefixes: [...KUEUE_ACCOUNTING.excludeResourcePrefixes] },
   });
 }
