@@ -5,6 +5,7 @@ import { pullCharts } from './charts-pull';
 import { diffCommand, DIFF_USAGE } from './diff-command';
 import { extractBundled, resolveHelm } from './helm';
 import { pruneRemovedTargets, synthAll, writeTargets } from './synth';
+import { startProgress } from './progress';
 import { validateCommand } from './validate-command';
 
 const USAGE = `usage: aiready synth [--out DIR] [--only TARGET]... [--stack-dir DIR]... [--app MODULE]
@@ -65,10 +66,14 @@ function parseFlags(args: readonly string[], withValue: readonly string[], switc
   return flags;
 }
 
+function logToStderr(s: string): void {
+  process.stderr.write(`${s}\n`);
+}
+
 /** The `aiready` command. Returns the process exit code. */
 export async function main(
   argv: readonly string[],
-  log: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+  log: (s: string) => void = logToStderr,
   out: (s: string) => void = (s) => process.stdout.write(s),
 ): Promise<number> {
   const [command, ...rest] = argv;
@@ -134,6 +139,8 @@ export async function main(
       return 1;
     }
   }
+  // A status line only on a terminal, and only when this process's own stderr is the log.
+  const progress = startProgress(log, log === logToStderr && process.stderr.isTTY ? process.stderr : undefined);
   const report = await synthAll({
     root,
     outDir: path.resolve(root, outDir),
@@ -141,9 +148,10 @@ export async function main(
     stackDirs,
     app,
     render,
+    onPhase: progress.phase,
     onTarget: (t) =>
-      log(`aiready synth: ${t.id} ${t.ok ? 'done' : 'FAILED'} in ${(t.ms / 1000).toFixed(1)} s (${t.objects} objects)`),
-  });
+      progress.line(`aiready synth: ${t.id} ${t.ok ? 'done' : 'FAILED'} in ${(t.ms / 1000).toFixed(1)} s (${t.objects} objects)`),
+  }).finally(() => progress.stop());
   if (report.errors.length) {
     for (const e of report.errors) log(`aiready synth: ${e.id} failed:\n${e.message}\n`);
     log(

@@ -71,6 +71,8 @@ export interface SynthOptions {
    * @default - not rendered
    */
   readonly render?: RenderSetup;
+  /** Called when synth moves on to rendering and to checking, for progress. @default - no progress */
+  readonly onPhase?: (phase: string) => void;
   /** Called as each target finishes synthesizing, for progress. @default - no progress */
   readonly onTarget?: (progress: TargetProgress) => void;
 }
@@ -291,6 +293,7 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
     });
   let rendered: TargetOutput[] = targets;
   if (options.render && !errors.length) {
+    options.onPhase?.('rendering charts');
     const renders = await renderTargets(
       targets.map((t) => ({ ...t, objects: t.manifestObjects })),
       options.render,
@@ -321,6 +324,7 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
         });
     }
   }
+  options.onPhase?.('validating and admitting');
   // Schemas first (every object valid on its own), then admission (the target as a cluster would take it).
   const valid = validateOutputs(rendered);
   const admitted: TargetOutput[] = [];
