@@ -10,6 +10,7 @@ import { minorOf } from './checks/pod-security-rules';
 import { checkQueues } from './checks/queues';
 import { checkReferences, Resolver } from './checks/references';
 import { checkResources, effectiveResources, limitRangesByNamespace } from './checks/resources';
+import { checkFixedPoolCapacity } from './checks/capacity';
 import { checkScheduling } from './checks/scheduling';
 import { checkWebhooks, webhooksOfTarget } from './checks/webhooks';
 import { argoControllers } from './model/argo-pods';
@@ -173,6 +174,7 @@ export function checkAdmission(input: AdmissionInput): AdmissionReport {
   checkPodSecurity(pods, index, cluster, findings);
   checkReleasePodSecurity(releases, index, rendered, findings);
   const placement = checkScheduling(pods, (p) => resources.get(p) ?? [], pools, plugins, index, findings, plan.present);
+  checkFixedPoolCapacity(pods, (p) => resources.get(p) ?? [], pools, nodes, index, findings);
   checkResources(pods, resources, limits, placement, (p, r) => nodes.get(p)?.resources[r], index, findings);
   checkReferences(pods, index, releases, new Resolver(index, releases, rendered, prerequisites), findings);
   checkCrds(index, releases, plan, input.appliedBy ?? {}, prerequisites, findings);

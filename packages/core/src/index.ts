@@ -4,6 +4,7 @@ export * from './catalogue/gpu-models';
 export * from './catalogue/instance-types';
 export * from './catalogue/ami-families';
 export * from './catalogue/region-offerings';
+export * from './catalogue/node-allocatable';
 export * from './versions/version-lock';
 export * from './spec/gpu-pool-types';
 export * from './spec/gpu-sharing';

@@ -38,6 +38,11 @@ export interface Pool {
    * autoscaler's node-template tags (managed node groups), Karpenter's instance types plus NodeOverlays.
    */
   readonly scaleFromZero: Readonly<Record<string, number>>;
+  /**
+   * Something adds nodes when pods are pending: Karpenter for its pools; for a node group, the cluster
+   * autoscaler's discovery tag on its Auto Scaling group.
+   */
+  readonly autoscaled: boolean;
 }
 
 /** Labels every node gets from the kubelet or the cloud, whatever the pool says. */
@@ -152,11 +157,13 @@ function karpenterPools(index: ObjectIndex, overlaysApplied: boolean): Pool[] {
       amiFamily: alias.startsWith('bottlerocket') ? 'bottlerocket' : alias.startsWith('al2023') ? 'al2023' : 'other',
       minNodes: 0,
       scaleFromZero,
+      autoscaled: true,
     };
   });
 }
 
 const CA_RESOURCE_TAG = 'k8s.io/cluster-autoscaler/node-template/resources/';
+const CA_ENABLED_TAG = 'k8s.io/cluster-autoscaler/enabled';
 
 function nodeGroupPools(plan: PlanIndex): Pool[] {
   const tags = plan.ofType(PLAN_TYPES.asgTag);
@@ -167,10 +174,12 @@ function nodeGroupPools(plan: PlanIndex): Pool[] {
     const sameGroup = (r: PlanResource) =>
       (ng.parent !== undefined && r.parent === ng.parent) || String(r.inputs.autoscalingGroupName ?? '').includes(ng.name);
     const scaleFromZero: Record<string, number> = {};
+    let autoscaled = false;
     for (const t of tags.filter(sameGroup)) {
       const tag = asObject(t.inputs.tag) ?? {};
       const key = asString(tag.key) ?? '';
       if (key.startsWith(CA_RESOURCE_TAG)) scaleFromZero[key.slice(CA_RESOURCE_TAG.length)] = Number(tag.value);
+      if (key === CA_ENABLED_TAG) autoscaled = true;
     }
     const lt = templates.find(sameGroup);
     const efaPerNode = asArray(lt?.inputs.networkInterfaces).filter((n) => /efa/.test(String(asObject(n)?.interfaceType))).length;
@@ -190,6 +199,7 @@ function nodeGroupPools(plan: PlanIndex): Pool[] {
       amiFamily: amiType.startsWith('BOTTLEROCKET') ? 'bottlerocket' : amiType.startsWith('AL2023') ? 'al2023' : 'other',
       minNodes: Number(asObject(i.scalingConfig)?.minSize ?? 0),
       scaleFromZero,
+      autoscaled,
     };
   });
 }
