@@ -7,6 +7,7 @@ import { Plan } from './plan';
 const INSTALLED_BY: Readonly<Record<string, string>> = {
   argocd: 'Argo CD Applications (in manifests/)',
   flux: 'Flux HelmReleases, one folder of manifests/ per install wave (apply manifests/flux; see the README)',
+  rendered: 'install.sh, from the rendered charts in install/ (kubectl apply --server-side, wave by wave; see the README)',
   external: 'Pulumi helm.v3.Release (see plan.json)',
 };
 
@@ -173,7 +174,10 @@ export function renderSummary(input: SummaryInput): string {
     if (p.prerequisites?.length) {
       out.push('## Prerequisites: Secrets to create', '');
       out.push(
-        'The releases read these Secrets and nothing in the platform creates them (credentials never go into manifests). Create each before its release syncs, e.g. `kubectl -n <namespace> create secret generic <name> --from-literal=<key>=...`. With the ai-platform Pulumi stack, `pulumi up` creates the Grafana one from the secret config `ai-platform:grafanaAdminPassword` (`pulumi config set --secret ai-platform:grafanaAdminPassword ...`) and otherwise stops until it exists.',
+        'The releases read these Secrets and nothing in the platform creates them (credentials never go into manifests). Create each before its release syncs, e.g. `kubectl -n <namespace> create secret generic <name> --from-literal=<key>=...`.' +
+          (p.releaseMaterializer === 'external'
+            ? ' With the ai-platform Pulumi stack, `pulumi up` creates the Grafana one from the secret config `ai-platform:grafanaAdminPassword` (`pulumi config set --secret ai-platform:grafanaAdminPassword ...`) and otherwise stops until it exists.'
+            : ''),
         '',
       );
       out.push(

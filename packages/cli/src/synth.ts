@@ -14,6 +14,7 @@ import {
   admitTarget,
   appliedByOf,
   declaredPrerequisites,
+  renderedReleases,
   scriptedReleases,
   TargetAdmission,
 } from './admission';
@@ -341,23 +342,33 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
   return { targets: admitted, errors: [...errors, ...valid.errors] };
 }
 
-/** A rendered-manifests target with its `install.sh`; the rendered Secrets it cannot apply become prerequisites. */
+/**
+ * A rendered-manifests target with `install/` and `install.sh`; the rendered Secrets it cannot apply
+ * become prerequisites, and admission sees the releases the script installs.
+ */
 function withInstallScript(t: TargetOutput): TargetOutput {
   const summary = t.summary.platform as PlatformSummary | undefined;
   const waveOf = (name: string) =>
     t.releases.find((r) => r.releaseName === name)?.wave ?? summary?.releases.find((r) => r.releaseName === name)?.wave ?? 0;
-  const { script, withheld } = installScript({
+  const rendered = new Map(renderedReleases(t.files).map((r) => [r.release, r.objects]));
+  const { script, files, withheld, skippedHooks } = installScript({
     id: t.id,
     stages: planInstallStages(t.manifestObjects),
+    ownFiles: [...t.files.keys()].filter((f) => f.startsWith('manifests/')),
     sources: [
       ...t.releases.map((r) => ({ name: r.releaseName, wave: waveOf(r.releaseName) })),
       ...t.kustomizations.map((k) => ({ name: k.name, wave: k.wave })),
-    ],
-    files: t.files,
+    ].map((s) => ({ ...s, objects: rendered.get(s.name) ?? [] })),
   });
   return {
     ...t,
-    files: new Map([...t.files, ['install.sh', script]]),
+    files: new Map([...t.files, ...files, ['install.sh', script]]),
+    warnings: [
+      ...t.warnings,
+      ...(skippedHooks.length
+        ? [`install.sh: leaves out ${skippedHooks.length} Helm hooks of other phases than install (listed in install.sh)`]
+        : []),
+    ],
     admission: {
       ...t.admission,
       releases: scriptedReleases(

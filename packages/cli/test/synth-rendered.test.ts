@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as YAML from 'yaml';
 import { synthAll } from '../src';
 import { bundledHelmForTests, bundledKubectlForTests, SHARED, TEST_CACHE } from './fixtures';
 
@@ -59,19 +60,26 @@ exports.buildApp = () => {
     expect(report.errors).toEqual([]);
     const files = report.targets[0].files;
     const script = files.get('install.sh')!;
-    const applied = [...script.matchAll(/-f '([^']+)'/g)].map((m) => m[1]);
-    // THEN every own and rendered file is applied (no Secret here holds a value), each file once
-    const yaml = [...files.keys()].filter((f) => /^(manifests|rendered)\/.*\.yaml$/.test(f)).sort();
-    const applies = applied.filter(
-      (_, i) => !/kubectl wait/.test(script.split('\n').find((l) => l.includes(`'${applied[i]}'`))!),
-    );
-    expect([...new Set(applies)].sort()).toEqual(yaml);
+    const applied = [...script.matchAll(/(?:-f|create_missing|run_jobs) '([^']+)'/g)].map((m) => m[1]);
+    // THEN every own file and every install file is applied; every rendered object is in install/ once,
+    // unless it is a hook of another phase (listed in the script)
+    const own = [...files.keys()].filter((f) => f.startsWith('manifests/'));
+    const install = [...files.keys()].filter((f) => f.startsWith('install/'));
+    expect([...new Set(applied)].sort()).toEqual([...own, ...install].sort());
+    const count = (prefix: string) =>
+      [...files]
+        .filter(([f]) => f.startsWith(prefix))
+        .reduce((n, [, c]) => n + YAML.parseAllDocuments(c).filter((d) => d.toJS()).length, 0);
+    const skipped = script.split('\n').filter((l) => l.startsWith('#   ')).length;
+    expect(count('install/') + skipped).toBe(count('rendered/'));
     // AND Karpenter's CRDs are established before Karpenter, whose controller answers before the NodePools
     const line = (needle: string) => script.split('\n').findIndex((l) => l.includes(needle));
-    expect(line('rendered/karpenter-crd/customresourcedefinition.yaml')).toBeLessThan(line('rendered/karpenter/deployment.yaml'));
+    expect(line('install/karpenter-crd/01-crds.yaml')).toBeLessThan(line('install/karpenter/21-objects.yaml'));
     expect(line("rollout status 'deployment/karpenter'")).toBeLessThan(
       line('manifests/custom-resources/gpu-node-pool/nodepool.yaml'),
     );
     expect(files.get('manifests/custom-resources/gpu-node-pool/nodepool.yaml')).toContain('aiready.dev/install-wave: "1"');
+    // AND the GPU operator's post-delete prune of node labels is never applied
+    expect(script).toMatch(/# {3}Job gpu-operator\/gpu-operator-node-feature-discovery-prune \(post-delete\)/);
   });
 });
