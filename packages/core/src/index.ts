@@ -30,4 +30,5 @@ export * from './platform/platform-schema';
 export * from './platform/team-plan';
 export * from './platform/queue-plan';
 export * from './platform/plan-platform';
+export * from './platform/zone-checks';
 export * from './aws/node-facts';

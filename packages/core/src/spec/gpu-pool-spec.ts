@@ -1,7 +1,9 @@
 // Normalisation of GPU pool specs: validate every field, report all problems at once, resolve defaults.
 import { AMI_FAMILIES, AMI_FAMILY_IDS } from '../catalogue/ami-families';
 import { GPU_MODELS } from '../catalogue/gpu-models';
-import { ProblemCollector, ValidationWarning } from '../errors';
+import { AireadyValidationError, ProblemCollector, ValidationProblem, ValidationWarning } from '../errors';
+import { POOL_FIELDS } from '../platform/platform-schema';
+import { checkShape, S, unserializableName } from './schema';
 import {
   DEVICE_PLUGIN_CONFIG_LABEL,
   GPU_TAINT,
@@ -63,6 +65,8 @@ export function checkGpuPool(spec: GpuPoolSpec, path: string, problems: ProblemC
       fix: "use lower-case letters, digits and '-', starting and ending with a letter or digit, e.g. 'h100-training'",
     });
   }
+  const unserializable = unserializableName(`${path}.name`, spec?.name);
+  if (unserializable) problems.add(unserializable);
   const types = checkInstanceTypes(spec ?? {}, path, problems);
   const architectures = [...new Set(types.map((t) => t.architecture))];
   if (architectures.length > 1) {
@@ -232,9 +236,14 @@ export function checkGpuPool(spec: GpuPoolSpec, path: string, problems: ProblemC
   };
 }
 
+const POOL_SCHEMA = S.object('GPU pool', POOL_FIELDS);
+
 /** Validates one pool spec and resolves its defaults; throws `AireadyValidationError` listing every problem. */
 export function normalizeGpuPool(spec: GpuPoolSpec, scope = `GpuPoolSpec '${String(spec?.name)}'`): GpuPool {
   const problems = new ProblemCollector(scope);
+  // Shape first (types at every depth), so the rules never meet a null or a string where a list belongs.
+  const shape: ValidationProblem[] = [];
+  if (!checkShape(POOL_SCHEMA, spec, 'spec', shape)) throw new AireadyValidationError(scope, shape);
   const pool = checkGpuPool(spec, 'spec', problems);
   problems.throwIfAny();
   return pool!;
@@ -246,6 +255,8 @@ export function normalizeGpuPool(spec: GpuPoolSpec, scope = `GpuPoolSpec '${Stri
  */
 export function normalizeGpuPools(specs: readonly GpuPoolSpec[], scope = 'pools'): GpuPool[] {
   const problems = new ProblemCollector(scope);
+  const shape: ValidationProblem[] = [];
+  if (!checkShape(S.list(POOL_SCHEMA), specs, 'pools', shape)) throw new AireadyValidationError(scope, shape);
   const seen = new Map<string, number>();
   const pools: GpuPool[] = [];
   specs.forEach((spec, i) => {

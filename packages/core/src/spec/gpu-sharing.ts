@@ -234,6 +234,8 @@ export function checkSharing(
   }
 
   // MIG
+  // No catalogued GPU (an instance type typo): its problem, with the nearest type, is reported already.
+  if (ctx.gpuModels.length === 0) return undefined;
   const nonMig = ctx.gpuModels.filter((m) => !m.mig);
   if (nonMig.length) {
     problems.add({

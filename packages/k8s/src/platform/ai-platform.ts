@@ -127,7 +127,7 @@ export class AiPlatform extends Chart {
   public readonly warnings: readonly ValidationWarning[];
 
   constructor(scope: Construct, id: string, props: AiPlatformProps) {
-    super(scope, id, { ...props, labels: { [PART_OF_LABEL]: id, ...props.labels } });
+    super(scope, id, { ...props, labels: { [PART_OF_LABEL]: id, ...props?.labels } });
     Object.defineProperty(this, PLATFORM_SYMBOL, { value: true });
     const {
       releaseMaterializer,
@@ -136,8 +136,11 @@ export class AiPlatform extends Chart {
       namespace: _namespace,
       disableResourceNameHashes: _hashes,
       ...spec
-    } = props;
-    this.plan = plan ?? planPlatform(spec, this.node.path);
+    } = props ?? ({} as AiPlatformProps);
+    // Props that are no object at all (plain JavaScript: null, a list) are planned as given, so the
+    // error says what they are.
+    const given = typeof props === 'object' && props !== null && !Array.isArray(props) ? spec : (props as PlatformSpec);
+    this.plan = plan ?? planPlatform(given, this.node.path);
     this.clusterName = this.plan.clusterName;
     this.warnings = [...this.plan.warnings];
     this.releaseMaterializer = releaseMaterializer ?? ReleaseMaterializer.argoCd();
