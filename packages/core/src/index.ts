@@ -14,6 +14,7 @@ export * from './plan/training-env';
 export * from './plan/cluster-names';
 export * from './plan/team-access';
 export * from './plan/pod-resources';
+export * from './plan/toleration-checks';
 export * from './util/kubernetes-names';
 export * from './util/suggest';
 export * from './util/credentials';

@@ -229,6 +229,12 @@ describe('capacity rules', () => {
       'replicas >= 2',
     ],
     [
+      'MPS serves more than 48 clients per GPU',
+      { name: 'l4', instanceTypes: ['g6.xlarge'], sharing: Sharing.mps(64) },
+      'spec.sharing.replicas',
+      'set replicas from 2 to 48',
+    ],
+    [
       'MPS replicas are not whole',
       { name: 'l4', instanceTypes: ['g6.xlarge'], sharing: Sharing.mps(2.5) },
       'spec.sharing.replicas',

@@ -14,7 +14,7 @@ import {
   PURPOSE_LABEL,
 } from '../labels';
 import { isDnsLabel } from '../util/kubernetes-names';
-import { checkSharing, PoolSharing } from './gpu-sharing';
+import { checkSharing, PLAUSIBLE_TIME_SLICES, PoolSharing } from './gpu-sharing';
 import { CAPACITY_TYPES, GpuPool, GpuPoolSpec, POOL_PROVISIONERS, POOL_PURPOSES } from './gpu-pool-types';
 import {
   checkAmiRelease,
@@ -47,6 +47,12 @@ function sharingLabels(
 function sortKeys(record: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 }
+
+const POOL_SCHEMA = S.object('GPU pool', POOL_FIELDS);
+/** Nodes per pool past which the account's GPU instance quota is unlikely to hold them (a warning). */
+export const PLAUSIBLE_MAX_NODES = 500;
+/** GPUs per pool past which the same holds. */
+export const PLAUSIBLE_MAX_GPUS = 4096;
 
 /**
  * Validates one pool spec and resolves its defaults. Collects every problem into `problems` (so a
@@ -146,6 +152,20 @@ export function checkGpuPool(spec: GpuPoolSpec, path: string, problems: ProblemC
       message: `the pool shares its GPUs (${sharing.mode}), and EFA devices are not shared: a pod on a slice or share that requests one takes it from every other pod on the node, and aiready's workloads request none there, so its ${efaInterfaces} EFA devices per node are paid for and idle`,
     });
   }
+  const slices = sharing?.mode === 'time-slicing' ? (sharing.replicas ?? 0) : 0;
+  if (slices > PLAUSIBLE_TIME_SLICES) {
+    warnings.push({
+      path: `${path}.sharing.replicas`,
+      message: `${slices} time-slices per GPU give each pod under ${+(100 / slices).toFixed(1)}% of its time and an unisolated share of its memory; more than ${PLAUSIBLE_TIME_SLICES} is rarely what you want`,
+    });
+  }
+  // Plausibility, not a limit: most accounts' GPU instance quotas hold far fewer nodes.
+  if (maxNodes > PLAUSIBLE_MAX_NODES || gpuLimit > PLAUSIBLE_MAX_GPUS) {
+    warnings.push({
+      path: `${path}.${maxNodes > PLAUSIBLE_MAX_NODES ? 'maxNodes' : 'gpuLimit'}`,
+      message: `${maxNodes} nodes (${gpuLimit} GPUs) is more than an AWS account's GPU instance quota plausibly holds (the default is far lower); check the quota (Service Quotas, 'Running On-Demand P/G instances') before relying on it`,
+    });
+  }
   const ami = checkAmiRelease(amiFamily, spec.amiRelease, purpose === 'training', path, problems, warnings);
   const imageVolumeGiB = wholeNumber(problems, `${path}.imageVolumeGiB`, spec.imageVolumeGiB, 50, 16384, 200);
   const volumeThroughputMiBps = wholeNumber(
@@ -235,8 +255,6 @@ export function checkGpuPool(spec: GpuPoolSpec, path: string, problems: ProblemC
     warnings,
   };
 }
-
-const POOL_SCHEMA = S.object('GPU pool', POOL_FIELDS);
 
 /** Validates one pool spec and resolves its defaults; throws `AireadyValidationError` listing every problem. */
 export function normalizeGpuPool(spec: GpuPoolSpec, scope = `GpuPoolSpec '${String(spec?.name)}'`): GpuPool {

@@ -13,6 +13,7 @@ import {
   teamContext,
   ValidationWarning,
 } from '@aiready/core';
+import { attachWarningSink } from './warning-sink';
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterAutoscaler } from '../autoscaling/cluster-autoscaler';
@@ -143,6 +144,8 @@ export class AiPlatform extends Chart {
     this.plan = plan ?? planPlatform(given, this.node.path);
     this.clusterName = this.plan.clusterName;
     this.warnings = [...this.plan.warnings];
+    // Workloads on the platform's teams add theirs (a multi-node job without EFA...).
+    attachWarningSink(this, this.warnings as ValidationWarning[]);
     this.releaseMaterializer = releaseMaterializer ?? ReleaseMaterializer.argoCd();
     ReleaseMaterializer.use(this, this.releaseMaterializer);
 
