@@ -224,6 +224,26 @@ describe('normalizeGpuPool', () => {
   });
 });
 
+describe('implausible values', () => {
+  test.each([
+    ['time-slicing above 48 replicas', { sharing: Sharing.timeSlicing(64) }, 'spec.sharing.replicas', /64 time-slices per GPU/],
+    ['more nodes than a GPU quota plausibly holds', { maxNodes: 600 }, 'spec.maxNodes', /600 nodes \(600 GPUs\).*Service Quotas/],
+    ['more GPUs than a GPU quota plausibly holds', { maxNodes: 10, gpuLimit: 5000 }, 'spec.gpuLimit', /5000 GPUs/],
+  ])('warns on %s', (_why, more, path, message) => {
+    // GIVEN an L4 pool with an implausible value WHEN normalised
+    const pool = normalizeGpuPool({ name: 'l4', instanceTypes: ['g6.xlarge'], ...more });
+    // THEN it is a warning naming the field, not an error
+    expect(pool.warnings).toContainEqual({ path, message: expect.stringMatching(message) });
+  });
+
+  test.each([
+    ['48 time-slices', { sharing: Sharing.timeSlicing(48) }],
+    ['500 nodes', { maxNodes: 500 }],
+  ])('no warning at %s', (_why, more) => {
+    expect(normalizeGpuPool({ name: 'l4', instanceTypes: ['g6.xlarge'], ...more }).warnings).toEqual([]);
+  });
+});
+
 describe('normalizeGpuPools', () => {
   test('throws when two pools share a name', () => {
     const err = problemsOf(() =>

@@ -214,13 +214,13 @@ describe('capacity rules', () => {
       'MIG is combined with time-slicing',
       { ...p5, efa: false, sharing: { mode: 'mig', layout: 'all-balanced', replicas: 4 } as never },
       'spec.sharing.replicas',
-      'one sharing mode',
+      "belongs to mode 'time-slicing' or 'mps'; mode 'mig' cannot be combined with it",
     ],
     [
       'MPS is combined with MIG',
       { ...p5, efa: false, sharing: { mode: 'mps', replicas: 2, layout: 'all-balanced' } as never },
       'spec.sharing.layout',
-      'one sharing mode',
+      'one mode per GPU sharing',
     ],
     [
       'time-slicing replicas are below 2',
@@ -229,10 +229,16 @@ describe('capacity rules', () => {
       'replicas >= 2',
     ],
     [
+      'MPS serves more than 48 clients per GPU',
+      { name: 'l4', instanceTypes: ['g6.xlarge'], sharing: Sharing.mps(64) },
+      'spec.sharing.replicas',
+      'set replicas from 2 to 48',
+    ],
+    [
       'MPS replicas are not whole',
       { name: 'l4', instanceTypes: ['g6.xlarge'], sharing: Sharing.mps(2.5) },
       'spec.sharing.replicas',
-      'replicas >= 2',
+      'must be a whole number',
     ],
     [
       'the sharing mode is unknown',
@@ -333,7 +339,7 @@ describe('capacity rules', () => {
     [
       'the selector has an unknown criterion',
       { name: 'g', instanceSelector: { gpu: 'h100' } as never },
-      'spec.instanceSelector',
+      'spec.instanceSelector.gpu',
       'gpuModels',
     ],
     ['an AMD GPU instance is asked for', { name: 'g', instanceTypes: ['g4ad.xlarge'] }, 'spec.instanceTypes[0]', 'AMD Radeon'],

@@ -41,7 +41,7 @@ describe('checkShape', () => {
       'a key of another variant',
       { name: 'a', sharing: { mode: 'none', replicas: 2 } },
       'pools[0].sharing.replicas',
-      /not a known setting/,
+      /belongs to mode 'time-slicing'.*cannot be combined/,
     ],
   ])('reports %s with its path', (_why, value, path, problem) => {
     const found = problems(POOL, value);
@@ -57,7 +57,16 @@ describe('checkShape', () => {
 
   test('keys that collide with Object.prototype are keys like any other', () => {
     expect(problems(POOL, { name: 'a', constructor: 1 }).map((p) => p.path)).toEqual(['pools[0].constructor']);
-    expect(problems(POOL, { name: 'a', labels: { constructor: 'x', toString: 'y' } })).toEqual([]);
+    expect(problems(POOL, { name: 'a', labels: { toString: 'y', __proto__x: 'z' } })).toEqual([]);
+  });
+
+  test('throws when a map key is constructor, which cdk8s cannot serialize', () => {
+    // GIVEN a label and a raw value keyed `constructor` WHEN the shape is checked
+    const found = problems(POOL, { name: 'a', labels: { constructor: 'x' } });
+    // THEN it is refused with the path and another name as the fix
+    expect(found).toEqual([
+      expect.objectContaining({ path: 'pools[0].labels["constructor"]', fix: expect.stringMatching(/another name/) }),
+    ]);
   });
 
   test('every problem is reported, not only the first', () => {

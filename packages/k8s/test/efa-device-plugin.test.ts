@@ -32,6 +32,32 @@ describe('EfaDevicePlugin', () => {
     });
   });
 
+  test.each([
+    ['replace them with unrelated ones', [{ key: 'example.com/x', operator: 'Exists' }]],
+    ['are not a list', { key: 'nvidia.com/gpu' }],
+  ])('throws when raw tolerations %s, dropping the GPU taint', (_why, tolerations) => {
+    // GIVEN an EFA pool and raw values replacing the plugin's tolerations
+    const build = () =>
+      new AiPlatform(new App(), 'p', {
+        clusterName: 'c1',
+        pools: [{ name: 'h100', instanceTypes: ['p5.48xlarge'], purpose: 'training', zones: ['us-east-1a'] }],
+        values: { efaDevicePlugin: { tolerations } },
+      }).toJson();
+    // THEN the override is refused with the tolerations to keep
+    expect(build).toThrow(
+      /values\.tolerations = .*does not tolerate nvidia\.com\/gpu=true:NoSchedule \(pools h100\).*Fix: keep aiready's tolerations and add yours to them: \[\{"key":"nvidia.com\/gpu","operator":"Exists","effect":"NoSchedule"\}\]/,
+    );
+  });
+
+  test('raw tolerations that keep the GPU taint are taken', () => {
+    const p = new AiPlatform(new App(), 'p', {
+      clusterName: 'c1',
+      pools: [{ name: 'h100', instanceTypes: ['p5.48xlarge'], purpose: 'training', zones: ['us-east-1a'] }],
+      values: { efaDevicePlugin: { tolerations: [{ operator: 'Exists' }] } },
+    });
+    expect(releaseValues(p.toJson() as Obj[], 'aws-efa-k8s-device-plugin').tolerations).toEqual([{ operator: 'Exists' }]);
+  });
+
   test('not installed when no pool has EFA', () => {
     const p = new AiPlatform(new App(), 'p', { clusterName: 'c1', pools: [{ name: 'l4', instanceTypes: ['g6.xlarge'] }] });
     expect(p.efaDevicePlugin).toBeUndefined();

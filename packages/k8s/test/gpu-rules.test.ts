@@ -109,6 +109,18 @@ describe('GPU equivalents and prices', () => {
   });
 });
 
+describe('unpriced pools', () => {
+  test('a platform whose instance types are all unpriced still has its idle-cost rules (found by fuzzing)', () => {
+    // GIVEN a pool of an instance type without a catalogue price WHEN its rules are synthesized
+    const rules = ruleGroups([{ name: 'l40s', instanceTypes: ['g6e.2xlarge'] }]).flatMap((g) => g.rules);
+    // THEN the price series exists (empty), so the rules joining on it pass aiready's own check
+    expect(rules.find((r) => r.record === SERIES.gpuPrice)?.expr).toBe(
+      'label_replace(vector(0), "instance_type", "", "", "") < 0',
+    );
+    expect(rules.some((r) => r.record === SERIES.idleUnpriced)).toBe(true);
+  });
+});
+
 describe('idle allocated GPUs', () => {
   test('free GPUs are not "allocated idle"; GPUs held by a Running pod are', () => {
     // GIVEN a node with 8 idle GPUs, two held by a Running pod and six free (no pod labels)

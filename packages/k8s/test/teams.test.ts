@@ -318,6 +318,59 @@ describe('workloads', () => {
     ).toThrow(message);
   });
 
+  test.each([
+    [
+      'a multi-node job on a pool without EFA',
+      'l40s',
+      { nodes: 2 },
+      'jobs/job.nodes',
+      /2 nodes exchange NCCL traffic over TCP: pool 'l40s' has no EFA/,
+    ],
+    ['a multi-node job with EFA turned off', 'h100', { nodes: 2, efa: false }, 'jobs/job.nodes', /efa is off for this job/],
+    [
+      'a job on spot without a checkpoint volume',
+      'spot',
+      { nodes: 1 },
+      'jobs/job.checkpointClaim',
+      /spot capacity.*restarts it from the beginning/,
+    ],
+  ])('warns on %s, in the job and in the platform summary', (_why, pool, extra, path, message) => {
+    // GIVEN a platform with an EFA pool, a pool without EFA and a spot pool
+    const app = new App();
+    const p = new AiPlatform(app, 'platform', {
+      clusterName: 'c1',
+      pools: [...POOLS, { name: 'spot', instanceTypes: ['g6e.xlarge'], capacityType: 'spot', purpose: 'training', maxNodes: 2 }],
+    });
+    const team = p.addTeam({ name: 'research', gpuQuota: { h100: 16, l40s: 2, spot: 2 } });
+    // WHEN a training job is defined in another chart
+    const job = new GpuTrainingJob(new Chart(app, 'jobs'), 'job', {
+      name: 'ft',
+      team,
+      pool: p.pool(pool),
+      gpusPerNode: Gpu.whole(1),
+      image: 'trainer:1',
+      ...extra,
+    });
+    // THEN the job carries the warning, and so does the platform (whose summary lists it)
+    expect(job.warnings).toEqual([{ path, message: expect.stringMatching(message) }]);
+    expect(p.warnings).toContainEqual(job.warnings[0]);
+  });
+
+  test('no warning for a multi-node job on EFA with a checkpoint volume', () => {
+    const { app, p } = platform();
+    const team = p.addTeam({ name: 'research', gpuQuota: { h100: 16 } });
+    const job = new GpuTrainingJob(new Chart(app, 'jobs'), 'job', {
+      name: 'ft',
+      team,
+      pool: p.pool('h100'),
+      gpusPerNode: Gpu.whole(8),
+      nodes: 2,
+      image: 'trainer:1',
+      checkpointClaim: 'ckpt',
+    });
+    expect(job.warnings).toEqual([]);
+  });
+
   test('throws when EFA is asked with a MIG slice: EFA devices are not shared', () => {
     // GIVEN an EFA training pool partitioned with MIG (EFA asked for: such a pool has none by default)
     const app = new App();

@@ -203,7 +203,7 @@ describe('readPlatformConfig', () => {
   test('throws when gitops is set with a Grafana password only pulumi up would use', () => {
     const config = { ...base, 'ai-platform:gitops': 'flux', 'ai-platform:grafanaAdminPassword': 'placeholder' };
     expect(() => readPlatformConfig('ai-platform', config)).toThrow(
-      /ai-platform:grafanaAdminPassword = "\[secret\]": is read when pulumi up installs the platform; with gitops: flux nothing creates/,
+      /ai-platform:grafanaAdminPassword = "\[a literal credential, not shown\]": is read when pulumi up installs the platform; with gitops: flux nothing creates/,
     );
     expect(() => readPlatformConfig('ai-platform', config)).not.toThrow(/placeholder/);
   });
@@ -273,7 +273,7 @@ describe('readPlatformConfig', () => {
       '1.35',
     );
     expect(() => readPlatformConfig('ai-platform', { ...base, 'ai-platform:kubernetesVersion': '1.3' })).toThrow(
-      /ai-platform:kubernetesVersion = 1.3: outside the supported Kubernetes range/,
+      /ai-platform:kubernetesVersion = "1.3": outside the supported Kubernetes range/,
     );
   });
 

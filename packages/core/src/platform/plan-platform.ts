@@ -22,6 +22,7 @@ import { PlatformSpec, PlatformValueOverrides } from './platform-spec';
 import { KUEUE_CPU_FLAVOR } from './queue-plan';
 import { checkTeamsTogether, planTeam, TeamContext, TeamPlan } from './team-plan';
 import { TeamSpec } from './team-spec';
+import { checkPoolZones } from './zone-checks';
 
 /** Argo Workflows as the platform installs it. */
 export interface PlannedArgoWorkflows extends ArgoWorkflowsSpec {
@@ -105,7 +106,7 @@ function kubernetesVersion(value: unknown, path: string, problems: ProblemCollec
   const text = String(value);
   if ((SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(text)) return text as KubernetesVersion;
   // YAML reads an unquoted 1.30 as the number 1.3.
-  const asFloat = typeof value === 'number' && SUPPORTED_KUBERNETES_VERSIONS.find((v) => Number(v) === value && v !== text);
+  const asFloat = SUPPORTED_KUBERNETES_VERSIONS.find((v) => Number(v) === Number(text) && v !== text);
   problems.add({
     path,
     value,
@@ -179,6 +180,7 @@ export function planPlatform(spec: PlatformSpec, scope = 'platform'): PlatformPl
     const pool = checkGpuPool(poolSpec, `pools[${i}]`, problems);
     if (pool) pools.push(pool);
   });
+  checkPoolZones(spec.pools, spec.region, problems);
   // Everything downstream lists pools by name, so declaration order never shows.
   pools.sort((a, b) => a.name.localeCompare(b.name));
   const version = kubernetesVersion(spec.kubernetesVersion, 'kubernetesVersion', problems);

@@ -1,5 +1,6 @@
 // Teams planned together: each team's namespace, quotas and access, checked against the pools and
 // against every other team at once, so the result never depends on the order teams are declared in.
+import { unserializableName } from '../spec/schema';
 import { ProblemCollector, ValidationProblem } from '../errors';
 import { poolCapacity, poolGpuResources } from '../plan/pool-plan';
 import { gpuPodsCompute, teamComputeQuota } from '../plan/pod-resources';
@@ -71,7 +72,9 @@ export function planTeam(spec: TeamSpec, ctx: TeamContext, path: string, problem
   const names = new Map(ctx.pools.map((p) => [p.name, p]));
   const quota = spec.gpuQuota ?? {};
   const level = spec.podSecurity ?? 'restricted';
-  if (!isDnsLabel(spec.name ?? '')) {
+  const unserializable = unserializableName('name', spec.name);
+  if (unserializable) add(unserializable);
+  else if (!isDnsLabel(spec.name ?? '')) {
     add({ path: 'name', value: spec.name, problem: 'a team name is its namespace: a DNS label', fix: "use e.g. 'ml-research'" });
   } else if (SYSTEM_NAMESPACES.includes(spec.name) || ctx.platformNamespaces.includes(spec.name)) {
     add({

@@ -1,7 +1,9 @@
 // Normalisation of GPU pool specs: validate every field, report all problems at once, resolve defaults.
 import { AMI_FAMILIES, AMI_FAMILY_IDS } from '../catalogue/ami-families';
 import { GPU_MODELS } from '../catalogue/gpu-models';
-import { ProblemCollector, ValidationWarning } from '../errors';
+import { AireadyValidationError, ProblemCollector, ValidationProblem, ValidationWarning } from '../errors';
+import { POOL_FIELDS } from '../platform/platform-schema';
+import { checkShape, S, unserializableName } from './schema';
 import {
   DEVICE_PLUGIN_CONFIG_LABEL,
   GPU_TAINT,
@@ -12,7 +14,7 @@ import {
   PURPOSE_LABEL,
 } from '../labels';
 import { isDnsLabel } from '../util/kubernetes-names';
-import { checkSharing, PoolSharing } from './gpu-sharing';
+import { checkSharing, PLAUSIBLE_TIME_SLICES, PoolSharing } from './gpu-sharing';
 import { CAPACITY_TYPES, GpuPool, GpuPoolSpec, POOL_PROVISIONERS, POOL_PURPOSES } from './gpu-pool-types';
 import {
   checkAmiRelease,
@@ -46,6 +48,12 @@ function sortKeys(record: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 }
 
+const POOL_SCHEMA = S.object('GPU pool', POOL_FIELDS);
+/** Nodes per pool past which the account's GPU instance quota is unlikely to hold them (a warning). */
+export const PLAUSIBLE_MAX_NODES = 500;
+/** GPUs per pool past which the same holds. */
+export const PLAUSIBLE_MAX_GPUS = 4096;
+
 /**
  * Validates one pool spec and resolves its defaults. Collects every problem into `problems` (so a
  * platform reports all bad pools at once) and returns undefined when the spec is invalid.
@@ -63,6 +71,8 @@ export function checkGpuPool(spec: GpuPoolSpec, path: string, problems: ProblemC
       fix: "use lower-case letters, digits and '-', starting and ending with a letter or digit, e.g. 'h100-training'",
     });
   }
+  const unserializable = unserializableName(`${path}.name`, spec?.name);
+  if (unserializable) problems.add(unserializable);
   const types = checkInstanceTypes(spec ?? {}, path, problems);
   const architectures = [...new Set(types.map((t) => t.architecture))];
   if (architectures.length > 1) {
@@ -140,6 +150,20 @@ export function checkGpuPool(spec: GpuPoolSpec, path: string, problems: ProblemC
     warnings.push({
       path: `${path}.efa`,
       message: `the pool shares its GPUs (${sharing.mode}), and EFA devices are not shared: a pod on a slice or share that requests one takes it from every other pod on the node, and aiready's workloads request none there, so its ${efaInterfaces} EFA devices per node are paid for and idle`,
+    });
+  }
+  const slices = sharing?.mode === 'time-slicing' ? (sharing.replicas ?? 0) : 0;
+  if (slices > PLAUSIBLE_TIME_SLICES) {
+    warnings.push({
+      path: `${path}.sharing.replicas`,
+      message: `${slices} time-slices per GPU give each pod under ${+(100 / slices).toFixed(1)}% of its time and an unisolated share of its memory; more than ${PLAUSIBLE_TIME_SLICES} is rarely what you want`,
+    });
+  }
+  // Plausibility, not a limit: most accounts' GPU instance quotas hold far fewer nodes.
+  if (maxNodes > PLAUSIBLE_MAX_NODES || gpuLimit > PLAUSIBLE_MAX_GPUS) {
+    warnings.push({
+      path: `${path}.${maxNodes > PLAUSIBLE_MAX_NODES ? 'maxNodes' : 'gpuLimit'}`,
+      message: `${maxNodes} nodes (${gpuLimit} GPUs) is more than an AWS account's GPU instance quota plausibly holds (the default is far lower); check the quota (Service Quotas, 'Running On-Demand P/G instances') before relying on it`,
     });
   }
   const ami = checkAmiRelease(amiFamily, spec.amiRelease, purpose === 'training', path, problems, warnings);
@@ -235,6 +259,9 @@ export function checkGpuPool(spec: GpuPoolSpec, path: string, problems: ProblemC
 /** Validates one pool spec and resolves its defaults; throws `AireadyValidationError` listing every problem. */
 export function normalizeGpuPool(spec: GpuPoolSpec, scope = `GpuPoolSpec '${String(spec?.name)}'`): GpuPool {
   const problems = new ProblemCollector(scope);
+  // Shape first (types at every depth), so the rules never meet a null or a string where a list belongs.
+  const shape: ValidationProblem[] = [];
+  if (!checkShape(POOL_SCHEMA, spec, 'spec', shape)) throw new AireadyValidationError(scope, shape);
   const pool = checkGpuPool(spec, 'spec', problems);
   problems.throwIfAny();
   return pool!;
@@ -246,6 +273,8 @@ export function normalizeGpuPool(spec: GpuPoolSpec, scope = `GpuPoolSpec '${Stri
  */
 export function normalizeGpuPools(specs: readonly GpuPoolSpec[], scope = 'pools'): GpuPool[] {
   const problems = new ProblemCollector(scope);
+  const shape: ValidationProblem[] = [];
+  if (!checkShape(S.list(POOL_SCHEMA), specs, 'pools', shape)) throw new AireadyValidationError(scope, shape);
   const seen = new Map<string, number>();
   const pools: GpuPool[] = [];
   specs.forEach((spec, i) => {

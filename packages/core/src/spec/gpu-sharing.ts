@@ -94,6 +94,10 @@ export interface PoolSharing {
 }
 
 const NO_SHARING: PoolSharing = { mode: 'none' };
+/** Client CUDA contexts one MPS server serves per GPU. */
+export const MAX_MPS_CLIENTS = 48;
+/** Time-slicing replicas per GPU past which each pod's share is implausibly small (a warning). */
+export const PLAUSIBLE_TIME_SLICES = 48;
 const MODES = ['none', 'mig', 'time-slicing', 'mps'];
 const KEYS: Record<string, readonly string[]> = {
   none: ['mode'],
@@ -219,6 +223,14 @@ export function checkSharing(
         fix: "set replicas >= 2, or use mode 'none' for whole GPUs",
       });
     }
+    if (spec.mode === 'mps' && Number.isInteger(spec.replicas) && spec.replicas > MAX_MPS_CLIENTS) {
+      problems.add({
+        path: `${path}.replicas`,
+        value: spec.replicas,
+        problem: `MPS serves at most ${MAX_MPS_CLIENTS} clients per GPU; the clients past that would fail to start`,
+        fix: `set replicas from 2 to ${MAX_MPS_CLIENTS}`,
+      });
+    }
     // Bottlerocket's own device plugin does time-slicing through its settings API (aiready writes the
     // settings into the node user data), but has no MPS setting.
     if (ctx.amiFamily.preinstalled.devicePlugin && spec.mode === 'mps') {
@@ -234,6 +246,8 @@ export function checkSharing(
   }
 
   // MIG
+  // No catalogued GPU (an instance type typo): its problem, with the nearest type, is reported already.
+  if (ctx.gpuModels.length === 0) return undefined;
   const nonMig = ctx.gpuModels.filter((m) => !m.mig);
   if (nonMig.length) {
     problems.add({

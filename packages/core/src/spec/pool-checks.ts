@@ -1,5 +1,6 @@
 // Field checks of a GPU pool spec, each recording problems with the field, the value and the fix.
 import { AmiFamily, AmiFamilyId } from '../catalogue/ami-families';
+import { GPU_MODELS } from '../catalogue/gpu-models';
 import {
   findInstanceType,
   findInstanceTypes,
@@ -81,6 +82,18 @@ export function checkInstanceTypes(
       });
       return [];
     }
+    // A misspelt GPU model empties the query; name it, with the nearest catalogued model.
+    const models = Object.keys(GPU_MODELS);
+    const unknownModels = (q.gpuModels ?? []).flatMap((m, i) => (models.includes(m) ? [] : [{ m, i }]));
+    for (const { m, i } of unknownModels) {
+      problems.add({
+        path: `${path}.instanceSelector.gpuModels[${i}]`,
+        value: m,
+        problem: 'not a GPU model in the catalogue',
+        fix: `did you mean '${nearest(m, models, 1)[0]}'? (known: ${models.join(', ')})`,
+      });
+    }
+    if (unknownModels.length) return [];
     const found = findInstanceTypes(q);
     if (found.length === 0) {
       problems.add({

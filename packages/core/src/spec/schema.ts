@@ -64,6 +64,36 @@ export const S = {
   either: (name: string, options: readonly Schema[]): Schema => ({ type: 'either', name, options }),
 } as const;
 
+/**
+ * Names that cannot be a key of a synthesized object: cdk8s's serializer reads an object's own
+ * `constructor` key as its class and fails. A pool or team name, a label key or a values key like
+ * this is refused up front, with its path, instead of crashing at synth.
+ */
+export const UNSERIALIZABLE_NAMES: readonly string[] = ['constructor'];
+
+/** The problem of a name or key that cannot be serialized, if it is one. */
+export function unserializableName(path: string, name: unknown): ValidationProblem | undefined {
+  if (typeof name !== 'string' || !UNSERIALIZABLE_NAMES.includes(name)) return undefined;
+  return {
+    path,
+    value: name,
+    problem: `'${name}' becomes a key of a synthesized object, and cdk8s cannot serialize an object with that key`,
+    fix: `use another name, e.g. '${name}-1'`,
+  };
+}
+
+/** Every key anywhere in `value` (raw chart values) that cannot be serialized. */
+function unserializableKeys(value: unknown, path: string, problems: ValidationProblem[]): void {
+  if (Array.isArray(value)) value.forEach((v, i) => unserializableKeys(v, `${path}[${i}]`, problems));
+  else if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      const bad = unserializableName(join(path, k), k);
+      if (bad) problems.push(bad);
+      else unserializableKeys(v, join(path, k), problems);
+    }
+  }
+}
+
 /** A type name for messages (`a list`, `a number`). */
 function describe(schema: Schema): string {
   switch (schema.type) {
@@ -115,11 +145,17 @@ function checkFields(
   path: string,
   problems: ValidationProblem[],
   skip: ReadonlySet<string> = new Set(),
+  sibling?: (key: string) => ValidationProblem | undefined,
 ): void {
   const known = Object.keys(fields);
   for (const key of Object.keys(value)) {
     if (skip.has(key)) continue;
     if (!Object.prototype.hasOwnProperty.call(fields, key)) {
+      const other = sibling?.(key);
+      if (other) {
+        problems.push(other);
+        continue;
+      }
       problems.push({
         path: join(path, key),
         value: value[key],
@@ -162,6 +198,7 @@ export function checkShape(schema: Schema, value: unknown, path: string, problem
     });
   switch (schema.type) {
     case 'any':
+      unserializableKeys(value, path, problems);
       break;
     case 'string':
       if (typeof value !== 'string') wrong();
@@ -173,7 +210,14 @@ export function checkShape(schema: Schema, value: unknown, path: string, problem
       if (typeof value !== 'number' || !Number.isFinite(value)) wrong();
       break;
     case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value)) wrong();
+      if (typeof value === 'number' && !Number.isInteger(value))
+        problems.push({
+          path,
+          value,
+          problem: 'must be a whole number',
+          fix: `give a whole number, e.g. ${Math.max(1, Math.round(value))}`,
+        });
+      else if (typeof value !== 'number') wrong();
       break;
     case 'boolean':
       if (typeof value !== 'boolean') wrong();
@@ -193,11 +237,17 @@ export function checkShape(schema: Schema, value: unknown, path: string, problem
       break;
     case 'list':
       if (!Array.isArray(value)) wrong();
-      else value.forEach((item, i) => checkShape(schema.items, item, `${path}[${i}]`, problems));
+      // An index loop, not forEach: a hole in a sparse list (`[, 'x']`) is checked like `undefined`.
+      else for (let i = 0; i < value.length; i++) checkShape(schema.items, value[i], `${path}[${i}]`, problems);
       break;
     case 'record':
       if (!isObject(value)) wrong();
-      else for (const [k, v] of Object.entries(value)) checkShape(schema.values, v, `${path}["${k}"]`, problems);
+      else
+        for (const [k, v] of Object.entries(value)) {
+          const bad = unserializableName(`${path}["${k}"]`, k);
+          if (bad) problems.push(bad);
+          else checkShape(schema.values, v, `${path}["${k}"]`, problems);
+        }
       break;
     case 'object':
       if (!isObject(value)) wrong();
@@ -221,11 +271,24 @@ export function checkShape(schema: Schema, value: unknown, path: string, problem
         });
         break;
       }
-      checkFields(variant.fields, value, path, problems, new Set([schema.discriminator]));
+      // A key of another variant (MIG's layout on a time-slicing pool) mixes two of them.
+      const sibling = (key: string): ValidationProblem | undefined => {
+        const owners = names.filter((n) => n !== tag && Object.prototype.hasOwnProperty.call(schema.variants[n].fields, key));
+        if (!owners.length) return undefined;
+        return {
+          path: join(path, key),
+          value: value[key],
+          problem: `belongs to ${schema.discriminator} ${owners.map((o) => `'${o}'`).join(' or ')}; ${schema.discriminator} '${tag}' cannot be combined with it`,
+          fix: `keep only ${[schema.discriminator, ...Object.keys(variant.fields)].join(', ')}: one ${schema.discriminator} per ${schema.name}`,
+        };
+      };
+      checkFields(variant.fields, value, path, problems, new Set([schema.discriminator]), sibling);
       break;
     }
     case 'false-or':
-      if (value !== false) checkShape(schema.schema, value, path, problems);
+      // `true`, null or a string is neither choice: say both.
+      if (value !== false && schema.schema.type === 'object' && !isObject(value)) wrong();
+      else if (value !== false) checkShape(schema.schema, value, path, problems);
       break;
     case 'boolean-or':
       if (typeof value !== 'boolean' && (typeof value !== 'object' || value === null || Array.isArray(value))) wrong();

@@ -55,6 +55,18 @@ export function isCredentialKey(key: string): boolean {
   return LITERAL_CREDENTIAL_KEYS.some((k) => k.toLowerCase() === last.toLowerCase());
 }
 
+/**
+ * Fields of the platform spec and the stack config that take a Secret reference (or, in a stack, a
+ * Pulumi secret): anything else given there is the secret itself (a Slack webhook URL, a PagerDuty
+ * routing key), so it is never shown.
+ */
+const SECRET_REFERENCE_FIELDS = /(^|[.:])(apiUrl|routingKey|clientId|clientSecret|webhook\.url|grafanaAdminPassword)$/;
+
+/** True when `path` names a field that takes a Secret reference. */
+export function holdsSecretReference(path: string): boolean {
+  return SECRET_REFERENCE_FIELDS.test(path.replace(/ \([^)]*\)$/, ''));
+}
+
 /** What an error message shows instead of a credential. */
 export const HIDDEN_VALUE = '[a literal credential, not shown]';
 
@@ -64,7 +76,8 @@ export const HIDDEN_VALUE = '[a literal credential, not shown]';
  */
 export function hideCredentials(path: string, value: unknown): unknown {
   if (value === undefined || value === null) return value;
-  if (isCredentialKey(path) && (typeof value !== 'object' || Array.isArray(value))) return HIDDEN_VALUE;
+  if ((isCredentialKey(path) || holdsSecretReference(path)) && (typeof value !== 'object' || Array.isArray(value)))
+    return HIDDEN_VALUE;
   if (credentialKind(value)) return HIDDEN_VALUE;
   if (Array.isArray(value)) return value.map((v, i) => hideCredentials(`${path}[${i}]`, v));
   if (typeof value === 'object') {

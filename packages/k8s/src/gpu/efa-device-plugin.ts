@@ -1,4 +1,4 @@
-import { CHARTS, GpuPool, tolerationsFor } from '@aiready/core';
+import { AireadyValidationError, CHARTS, GpuPool, tolerationOverrideProblem, tolerationsFor } from '@aiready/core';
 import { Construct } from 'constructs';
 import { Values } from '../private/merge';
 import { HelmRelease } from '../release/helm-release';
@@ -38,6 +38,14 @@ export class EfaDevicePlugin extends Construct {
 
   constructor(scope: Construct, id: string, props: EfaDevicePluginProps) {
     super(scope, id);
+    const efaPools = props.pools.filter((p) => p.efaInterfaces > 0);
+    const overridden = tolerationOverrideProblem(
+      'values.tolerations',
+      props.values?.tolerations,
+      efaPools,
+      'the EFA device plugin',
+    );
+    if (overridden) throw new AireadyValidationError(this.node.path, [overridden]);
     this.release = new HelmRelease(this, 'Release', {
       pin: CHARTS.efaDevicePlugin,
       component: 'efa-device-plugin',

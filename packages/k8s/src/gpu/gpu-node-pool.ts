@@ -43,7 +43,10 @@ export interface PlannedGpuNodePoolProps {
 
 /** The normalised pool of props that hold either a spec or a planned pool. */
 function poolOf(props: GpuPoolSpec | { readonly pool: GpuPool }, scope: string): GpuPool {
-  return 'pool' in props && typeof props.pool === 'object' ? props.pool : normalizeGpuPool(props as GpuPoolSpec, scope);
+  if ('pool' in props && typeof props.pool === 'object' && props.pool !== null) return props.pool;
+  // Where the nodes join is not part of the pool spec.
+  const { clusterName: _cluster, nodeRole: _role, ...spec } = props as GpuNodePoolProps;
+  return normalizeGpuPool(spec, scope);
 }
 
 /** A GPU pool other constructs can target. */

@@ -143,7 +143,11 @@ export function gpuRecordingRules(o: { readonly idleWindow: string; readonly poo
     { record: SERIES.shareEquivalents, expr: table(o.pools.flatMap(shareEquivalents)) },
     {
       record: SERIES.gpuPrice,
-      expr: table(Object.entries(gpuPrices(o.pools)).map(([t, value]) => ({ value, labels: { instance_type: t } }))),
+      // With no priced instance type the series stays empty, but exists: the idle-cost rules join on it
+      // (and count every idle GPU as unpriced).
+      expr:
+        table(Object.entries(gpuPrices(o.pools)).map(([t, value]) => ({ value, labels: { instance_type: t } }))) ??
+        `${constant(0, { instance_type: '' })} < 0`,
     },
   ].flatMap((r) => (r.expr === undefined ? [] : [{ record: r.record, expr: r.expr }]));
   return [

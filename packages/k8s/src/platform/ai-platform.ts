@@ -14,6 +14,7 @@ import {
   teamContext,
   ValidationWarning,
 } from '@aiready/core';
+import { attachWarningSink } from './warning-sink';
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterAutoscaler } from '../autoscaling/cluster-autoscaler';
@@ -147,7 +148,7 @@ export class AiPlatform extends Chart {
   public readonly warnings: readonly ValidationWarning[];
 
   constructor(scope: Construct, id: string, props: AiPlatformProps) {
-    super(scope, id, { ...props, labels: { [PART_OF_LABEL]: id, ...props.labels } });
+    super(scope, id, { ...props, labels: { [PART_OF_LABEL]: id, ...props?.labels } });
     Object.defineProperty(this, PLATFORM_SYMBOL, { value: true });
     const {
       releaseMaterializer,
@@ -156,10 +157,15 @@ export class AiPlatform extends Chart {
       namespace: _namespace,
       disableResourceNameHashes: _hashes,
       ...spec
-    } = props;
-    this.plan = plan ?? planPlatform(spec, this.node.path);
+    } = props ?? ({} as AiPlatformProps);
+    // Props that are no object at all (plain JavaScript: null, a list) are planned as given, so the
+    // error says what they are.
+    const given = typeof props === 'object' && props !== null && !Array.isArray(props) ? spec : (props as PlatformSpec);
+    this.plan = plan ?? planPlatform(given, this.node.path);
     this.clusterName = this.plan.clusterName;
     this.warnings = [...this.plan.warnings];
+    // Workloads on the platform's teams add theirs (a multi-node job without EFA...).
+    attachWarningSink(this, this.warnings as ValidationWarning[]);
     this.releaseMaterializer = releaseMaterializer ?? ReleaseMaterializer.argoCd();
     ReleaseMaterializer.use(this, this.releaseMaterializer);
 

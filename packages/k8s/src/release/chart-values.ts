@@ -69,7 +69,8 @@ export function unknownValuesProblems(index: ChartValuesIndex, values: Values, p
   const walk = (tree: ValuesTree, given: Values, path: string) => {
     for (const [key, value] of Object.entries(given)) {
       const at = join(path, key);
-      const node = tree[key];
+      // Own keys only: a values key named `constructor` is not Object's.
+      const node = Object.hasOwn(tree, key) ? tree[key] : undefined;
       if (node === undefined) {
         const siblings = Object.keys(tree).sort();
         const where = path ? `under ${path}` : 'at the top';

@@ -1,6 +1,7 @@
 import { AireadyValidationError, ChartPin } from '@aiready/core';
 import { Construct, IConstruct } from 'constructs';
 import { deepMerge, sortKeysDeep, Values } from '../private/merge';
+import { credentialValueProblems } from './secret-values';
 import { chartValuesProblems, pinnedChartValues } from './chart-values';
 import type { ReleaseMaterializer } from './release-materializer';
 
@@ -122,6 +123,19 @@ export class HelmRelease extends Construct {
     // Helm ignores keys a chart does not read: check every key against the pinned chart's values.
     const chartValues = pinnedChartValues(pin.chart, pin.version);
     const problems = chartValues ? chartValuesProblems(chartValues, this.spec.values) : [];
+    // Values end up in Git (an Argo CD Application) or in the Pulumi plan and state that synth writes
+    // for review: a literal credential among the raw values would be committed. (Flux refuses them
+    // itself, with its valuesFrom fix.)
+    if (props.materializer.kind !== 'flux') {
+      problems.push(
+        ...credentialValueProblems(
+          this.spec.releaseName,
+          props.overrides ?? {},
+          (path) =>
+            `keep the credential in a Secret and point the chart at it (most charts have an existingSecret key next to ${path}); never a literal in the values`,
+        ),
+      );
+    }
     if (problems.length) throw new AireadyValidationError(`${this.node.path} (release ${this.spec.releaseName})`, problems);
     props.materializer.materialize(this, this.spec);
   }

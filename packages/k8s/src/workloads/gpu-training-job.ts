@@ -1,4 +1,12 @@
-import { AireadyValidationError, indexedJobRendezvousEnv, TORCH_RENDEZVOUS_PORT, ValidationProblem } from '@aiready/core';
+import {
+  AireadyValidationError,
+  GpuPool,
+  indexedJobRendezvousEnv,
+  TORCH_RENDEZVOUS_PORT,
+  ValidationProblem,
+  ValidationWarning,
+} from '@aiready/core';
+import { reportWarnings } from '../platform/warning-sink';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IGpuPool } from '../gpu/gpu-node-pool';
@@ -55,6 +63,32 @@ export interface GpuTrainingJobProps extends GpuContainerOptions {
 }
 
 /**
+ * Soft issues of a training job on `pool`: a job that runs, but slowly or at risk. A multi-node job
+ * without EFA carries NCCL over TCP; a job on spot capacity without a checkpoint volume loses its
+ * progress when a node is reclaimed.
+ */
+export function trainingJobWarnings(
+  path: string,
+  pool: GpuPool,
+  job: { readonly nodes: number; readonly efa: boolean; readonly wholeGpus: boolean; readonly checkpointClaim?: string },
+): ValidationWarning[] {
+  const warnings: ValidationWarning[] = [];
+  if (job.nodes > 1 && job.wholeGpus && !job.efa) {
+    warnings.push({
+      path: `${path}.nodes`,
+      message: `${job.nodes} nodes exchange NCCL traffic over TCP: ${pool.efaInterfaces > 0 ? 'efa is off for this job' : `pool '${pool.name}' has no EFA`}, so gradients cross nodes many times slower; use an EFA pool (p4d, p5...) for multi-node training, or one node`,
+    });
+  }
+  if (pool.capacityType === 'spot' && job.checkpointClaim === undefined) {
+    warnings.push({
+      path: `${path}.checkpointClaim`,
+      message: `pool '${pool.name}' runs on spot capacity, which AWS reclaims at two minutes' notice, and the job mounts no checkpoint volume: unless it writes checkpoints to object storage itself, an interruption restarts it from the beginning`,
+    });
+  }
+  return warnings;
+}
+
+/**
  * A distributed PyTorch-style training job: a Kubeflow `TrainJob` when the platform runs Trainer, else
  * an indexed Job with one pod per node, a stable DNS name per pod (a headless Service), and the
  * rendezvous settings `torchrun` reads (`PET_NNODES`, `PET_NODE_RANK`, `PET_MASTER_ADDR`,
@@ -68,6 +102,8 @@ export class GpuTrainingJob extends Construct {
   public readonly job: ApiObject;
   /** The headless Service of the ranks (indexed Job form only). */
   public readonly service?: kplus.k8s.KubeService;
+  /** Soft issues of the job (also added to its team's platform, whose summary lists them). */
+  public readonly warnings: readonly ValidationWarning[];
 
   constructor(scope: Construct, id: string, props: GpuTrainingJobProps) {
     super(scope, id);
@@ -106,6 +142,13 @@ export class GpuTrainingJob extends Construct {
       });
     }
     if (problems.length) throw new AireadyValidationError(this.node.path, problems);
+    this.warnings = trainingJobWarnings(this.node.path, props.pool.pool, {
+      nodes,
+      efa,
+      wholeGpus: props.gpusPerNode.kind === 'whole',
+      checkpointClaim: props.checkpointClaim,
+    });
+    reportWarnings(props.team, this.warnings);
     if (props.team.trainer && props.checkpointClaim) {
       throw new AireadyValidationError(this.node.path, [
         {

@@ -70,7 +70,10 @@ export class GpuNodeGroup extends pulumi.ComponentResource {
   constructor(name: string, args: GpuNodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aiready:nodes:GpuNodeGroup', name, {}, opts);
     // A planned pool carries its normalised fields (gpuModels among them); a spec is normalised here.
-    this.pool = 'gpuModels' in args.pool ? args.pool : normalizeGpuPool(args.pool, name);
+    this.pool =
+      typeof args.pool === 'object' && args.pool !== null && 'gpuModels' in args.pool
+        ? args.pool
+        : normalizeGpuPool(args.pool, name);
     const pool = this.pool;
     const problems: ValidationProblem[] = [];
     if (pool.provisioner !== 'managed-node-group') {

@@ -21,6 +21,7 @@ import {
 } from '@aiready/core';
 import { addonVersionProblems, AddonVersions, unpinnedAddonWarnings } from '../cluster/eks-addons';
 import { ExistingNetwork, NatGateways } from '../network/network';
+import { cloudSettingsProblems } from './cloud-checks';
 import { SYSTEM_POOL_NAME } from '../node-groups/system-node-group';
 import { locateInYaml, StackSource } from './stack-source';
 
@@ -127,7 +128,8 @@ function parse(text: string, field: Field | undefined): unknown {
     return text; // plain strings are stored unquoted
   }
   // A name that happens to read as a number or boolean stays the text it was.
-  const wantsString = field?.schema.type === 'string' || field?.schema.type === 'enum';
+  // A quoted '1.30' stays the version it says, not the number 1.3.
+  const wantsString = ['string', 'enum', 'string-or-number'].includes(field?.schema.type ?? '');
   return wantsString && typeof value !== 'string' ? text : value;
 }
 
@@ -152,7 +154,8 @@ function underProject<T extends { path: string; fix?: string }>(project: string,
 export function readPlatformConfig(project: string, allConfig: Raw, source?: StackSource): PlatformStackConfig {
   const problems: ValidationProblem[] = [];
   const warnings: ValidationWarning[] = [];
-  const input: Record<string, unknown> = {};
+  // Null prototype: a key named `__proto__` or `toString` is a key like any other (an unknown one).
+  const input: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [fullKey, text] of Object.entries(allConfig)) {
     const colon = fullKey.indexOf(':');
     const [ns, key] = colon >= 0 ? [fullKey.slice(0, colon), fullKey.slice(colon + 1)] : [project, fullKey];
@@ -169,7 +172,7 @@ export function readPlatformConfig(project: string, allConfig: Raw, source?: Sta
       continue;
     }
     // An unknown key is reported by the shape check below, with the nearest known one.
-    input[key] = parse(text, STACK_FIELDS[key]);
+    input[key] = parse(text, Object.hasOwn(STACK_FIELDS, key) ? STACK_FIELDS[key] : undefined);
   }
   const region = allConfig['aws:region'];
   if (!region)
@@ -203,6 +206,15 @@ export function readPlatformConfig(project: string, allConfig: Raw, source?: Sta
       : region
         ? ['a', 'b', 'c'].map((s) => `${region}${s}`)
         : [];
+  problems.push(
+    ...cloudSettingsProblems(project, {
+      region,
+      vpcCidr: input.vpcCidr as string | undefined,
+      availabilityZones: input.availabilityZones as string[] | undefined,
+      networkZones: availabilityZones,
+      pools: (input.pools as { name?: unknown; zones?: unknown }[] | undefined) ?? [],
+    }),
+  );
   const publicAccessCidrs = (input.publicAccessCidrs as string[] | undefined) ?? [];
   if (publicAccessCidrs.includes('0.0.0.0/0')) {
     if (environment === 'prod') {
@@ -261,7 +273,9 @@ export function readPlatformConfig(project: string, allConfig: Raw, source?: Sta
 
   // The platform: the config's platform keys, and what the stack decides itself.
   const artifactBucket = input.artifactBucket as string | undefined;
-  const platformInput = Object.fromEntries(Object.entries(input).filter(([k]) => k in PLATFORM_FIELDS)) as Partial<PlatformSpec>;
+  const platformInput = Object.fromEntries(
+    Object.entries(input).filter(([k]) => Object.hasOwn(PLATFORM_FIELDS, k)),
+  ) as Partial<PlatformSpec>;
   if (artifactBucket !== undefined && (platformInput.workflows ?? 'argo-workflows') !== 'argo-workflows') {
     problems.push({
       path: `${project}:artifactBucket`,
