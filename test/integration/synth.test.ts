@@ -438,7 +438,9 @@ describe('the reference stack as plain manifests', () => {
     const run = synth(out, root);
     // THEN
     expect(run.status).not.toBe(0);
-    expect(run.stderr).toMatch(/ai-platform-dev failed:\s+its platform is installed as rendered manifests.*run aiready synth --render/);
+    expect(run.stderr).toMatch(
+      /ai-platform-dev failed:\s+its platform is installed as rendered manifests.*run aiready synth --render/,
+    );
     expect(fs.existsSync(path.join(out, 'ai-platform-dev'))).toBe(false);
     fs.rmSync(root, { recursive: true, force: true });
   });
