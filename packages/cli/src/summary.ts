@@ -51,6 +51,7 @@ function diagram(summary: PlatformSummary): string {
   return lines.join('\n');
 }
 
+/** What a target's SUMMARY.md is written from. */
 export interface SummaryInput {
   readonly title: string;
   readonly platform?: PlatformSummary;
