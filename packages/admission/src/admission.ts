@@ -48,6 +48,7 @@ export interface Acknowledgement {
   readonly reason: string;
 }
 
+/** What offline admission checks: a target's objects, rendered charts, cloud plan and prerequisites. */
 export interface AdmissionInput {
   /** Every object aiready writes for the target. */
   readonly objects: readonly KubeObject[];
@@ -75,6 +76,7 @@ export interface AdmissionInput {
   readonly acknowledged?: readonly Acknowledgement[];
 }
 
+/** What offline admission found: problems (the cluster would refuse or never run it) and warnings. */
 export interface AdmissionReport {
   /** What the cluster would refuse or never run. */
   readonly problems: readonly AdmissionProblem[];

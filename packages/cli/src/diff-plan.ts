@@ -51,6 +51,7 @@ export const REPLACED_BY: Readonly<Record<string, readonly string[]>> = {
   'kubernetes:helm.sh/v3:Release': ['name', 'namespace'],
 };
 
+/** One cloud resource added, removed, updated or replaced between two plans. */
 export interface CloudChange {
   readonly change: 'added' | 'removed' | 'updated' | 'replaced';
   /** `type::name`. */

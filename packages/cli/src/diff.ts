@@ -34,6 +34,7 @@ export function readDist(dir: string): DistTree {
   return new Map([...tree].sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** One object added, removed or changed between two dist/ folders. */
 export interface ObjectChange {
   readonly change: 'added' | 'removed' | 'changed';
   /** `Kind name` or `Kind namespace/name` (`Kind.group` for API groups). */
@@ -47,12 +48,14 @@ export interface ComponentChanges {
   readonly objects: readonly ObjectChange[];
 }
 
+/** A GPU pool whose facts (size, GPUs, cost) changed between two dist/ folders. */
 export interface PoolDelta {
   readonly pool: string;
   readonly old?: PoolFacts;
   readonly new?: PoolFacts;
 }
 
+/** The changes of one target between two dist/ folders. */
 export interface TargetDiff {
   readonly target: string;
   readonly change: 'added' | 'removed' | 'changed';
@@ -65,6 +68,7 @@ export interface TargetDiff {
   readonly otherFiles: readonly string[];
 }
 
+/** The changes between two dist/ folders, per target. */
 export interface DistDiff {
   readonly targets: readonly TargetDiff[];
 }

@@ -14,3 +14,6 @@ export * from './render-helm';
 export * from './render-target';
 export * from './diff';
 export * from './diff-report';
+export type { PlatformSecret, TargetAdmission } from './admission';
+export type { PoolFacts } from './diff-summary';
+export type { CloudChange } from './diff-plan';

@@ -13,6 +13,7 @@ export interface PlanResource {
   readonly inputs: Record<string, unknown>;
 }
 
+/** The offline plan of a Pulumi stack: every resource it would create, recorded with mocks. */
 export interface Plan {
   readonly project: string;
   readonly stack: string;

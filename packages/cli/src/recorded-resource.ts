@@ -16,6 +16,7 @@ export interface RecordedResource {
 /** The fixed account the mocks pretend to run in. */
 export const MOCK_ACCOUNT_ID = '123456789012';
 
+/** The key of a recorded resource: `type::name`. */
 export function resourceKey(type: string, name: string): string {
   return `${type}::${name}`;
 }

@@ -17,6 +17,7 @@ export type RenderableRelease = Pick<
   'releaseName' | 'component' | 'chart' | 'version' | 'namespace' | 'values' | 'skipCrds'
 >;
 
+/** Options of `renderRelease`. */
 export interface RenderReleaseOptions {
   readonly helm: Helm;
   /** Kubernetes version of the target cluster (`1.36`). */

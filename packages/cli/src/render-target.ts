@@ -45,6 +45,7 @@ export interface RenderTargetInput {
   readonly objects: readonly KubeObject[];
 }
 
+/** The tools and caches rendering needs. */
 export interface RenderSetup {
   readonly helm: Helm;
   /** kubectl for kustomize bases, asked for only when a target has one. */
@@ -68,6 +69,7 @@ export interface RenderSetup {
   readonly concurrency?: number;
 }
 
+/** A target's rendered charts and kustomize bases: the files and the object count. */
 export interface RenderedTarget {
   /** `rendered/<release>/<kind>.yaml` → content. */
   readonly files: Map<string, string>;

@@ -52,6 +52,7 @@ function diagram(summary: PlatformSummary): string {
   return lines.join('\n');
 }
 
+/** What a target's SUMMARY.md is written from. */
 export interface SummaryInput {
   readonly title: string;
   readonly platform?: PlatformSummary;

@@ -53,6 +53,7 @@ export interface TargetOutput {
   readonly summary: SummaryInput;
 }
 
+/** Options of `synth`. */
 export interface SynthOptions {
   /** Repository root (holds stacks/ and examples/). */
   readonly root: string;
@@ -86,6 +87,7 @@ export interface TargetProgress {
   readonly objects: number;
 }
 
+/** What `synth` produced: the targets written and the targets that failed. */
 export interface SynthReport {
   readonly targets: readonly TargetOutput[];
   readonly errors: readonly { readonly id: string; readonly message: string }[];

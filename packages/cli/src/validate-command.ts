@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseManifests, problemLines, summaryLine, TargetValidation, uncheckedLines, validateTarget } from './validate-targets';
 
+/** The `aiready validate --help` text. */
 export const VALIDATE_USAGE = `usage: aiready validate [DIR|FILE] [--skip-unknown-kinds] [--no-cel] [--verbose]
 
 Checks every Kubernetes object under DIR (default dist/) against the schemas bundled with aiready: the

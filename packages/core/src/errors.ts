@@ -66,6 +66,7 @@ export class ProblemCollector {
 
   constructor(private readonly scope: string) {}
 
+  /** Records a problem; nothing is thrown until `throwIfAny`. */
   add(problem: ValidationProblem): void {
     this.found.push(problem);
   }
@@ -75,10 +76,12 @@ export class ProblemCollector {
     if (!ok) this.found.push(problem);
   }
 
+  /** The problems recorded so far, in the order they were added. */
   get problems(): readonly ValidationProblem[] {
     return this.found;
   }
 
+  /** Throws one `AireadyValidationError` listing every recorded problem, if there is any. */
   throwIfAny(): void {
     if (this.found.length > 0) throw new AireadyValidationError(this.scope, this.found);
   }

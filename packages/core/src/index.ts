@@ -23,6 +23,7 @@ export * from './monitoring/dcgm-metrics';
 export * from './monitoring/exporters';
 export * from './aws/eks-endpoints';
 export * from './spec/schema';
+export * from './spec/schema-reference';
 export * from './platform/team-spec';
 export * from './platform/component-specs';
 export * from './platform/airflow-spec';

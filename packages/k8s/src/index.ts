@@ -54,6 +54,7 @@ export * from './training/kubeflow-trainer';
 export * from './workflows/gpu-workflow-template';
 export * from './serving/kserve';
 export * from './platform/platform-component';
+export type { Peer, PolicyPort, PolicySpec } from './private/network-policy';
 export * from './platform/components';
 export * from './airflow/airflow';
 export * from './airflow/airflow-values';

@@ -10,6 +10,7 @@ export * from './node-groups/gpu-node-group';
 export * from './platform/platform-deployment';
 export * from './stack/platform-config';
 export * from './stack/stack-source';
+export * from './stack/stack-config-reference';
 export * from './autoscaling/karpenter-policy';
 export * from './autoscaling/karpenter-infra';
 export * from './autoscaling/cluster-autoscaler-infra';

@@ -9,7 +9,8 @@ const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 
-type NameRule = 'subdomain' | 'label' | 'dns1035' | 'path-segment';
+/** The Kubernetes name rule a kind's names follow (DNS-1123 subdomain or label, DNS-1035 label, path segment). */
+export type NameRule = 'subdomain' | 'label' | 'dns1035' | 'path-segment';
 
 /** Name rules that differ from the default (a DNS-1123 subdomain), by kind. */
 const NAME_RULES: Readonly<Record<string, NameRule>> = {

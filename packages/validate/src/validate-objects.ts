@@ -13,6 +13,7 @@ export interface ObjectToValidate {
   readonly source?: string;
 }
 
+/** Options of `validateObjects`. */
 export interface ValidateOptions {
   /** Schemas to check against. @default - the schemas bundled with this package */
   readonly bundle?: SchemaBundle;
@@ -36,6 +37,7 @@ export interface ObjectProblem {
   readonly message: string;
 }
 
+/** What `validateObjects` found: objects checked, problems, and what was skipped. */
 export interface ValidationReport {
   /** Objects checked (not counting skipped ones). */
   readonly checked: number;

@@ -36,6 +36,7 @@ import { Minor, PodSecurityLevel, PodSecurityRule, Violation } from './pod-secur
 export { minorOf } from './pod-security-types';
 export type { Minor, PodSecurityLevel, PodSecurityRule, Violation } from './pod-security-types';
 
+/** The Pod Security Standards checks (baseline and restricted), per Kubernetes version. */
 export const POD_SECURITY_RULES: readonly PodSecurityRule[] = [
   {
     id: 'allowPrivilegeEscalation',

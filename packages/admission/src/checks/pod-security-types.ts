@@ -2,11 +2,13 @@
 // (upstream's joinQuote and pluralize, kubernetes/pod-security-admission policy/helpers.go).
 import { asArray, asObject, asString, Json } from '../model/kube';
 
+/** A Pod Security Standards level. */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
 /** A Kubernetes minor as a comparable number (1.35 → 135). */
 export type Minor = number;
 
+/** The `Minor` of a `1.35` (or `v1.35`) version string; undefined for anything else. */
 export function minorOf(version: string): Minor | undefined {
   const m = /^v?1\.(\d+)$/.exec(version.trim());
   return m ? 100 + Number(m[1]) : undefined;
@@ -24,11 +26,16 @@ export interface Violation {
   readonly fix: string;
 }
 
+/** One Pod Security Standards check, with its variants by Kubernetes version. */
 export interface PodSecurityRule {
   readonly id: string;
   readonly level: 'baseline' | 'restricted';
   /** Variants by minimum version, newest last. */
-  readonly versions: readonly { readonly min: Minor; readonly check: (meta: Json, spec: Json) => Violation | undefined }[];
+  readonly versions: readonly {
+    readonly min: Minor;
+    /** The violation of the pod (metadata, spec), if any. */
+    readonly check: (meta: Json, spec: Json) => Violation | undefined;
+  }[];
   /** Baseline rules a restricted rule replaces. */
   readonly overrides?: readonly string[];
 }

@@ -47,8 +47,11 @@ export interface ChartFacts {
   readonly ownsGroups?: readonly string[];
   /** Custom resources (`group/Kind`) the chart itself creates with these values: their CRDs must come first. */
   readonly uses?: (r: Release) => readonly string[];
+  /** Admission webhooks the release installs, with what they match. */
   readonly webhooks?: (r: Release) => readonly WebhookModel[];
+  /** The device plugin the release runs (resources it advertises and where), if any. */
   readonly devicePlugin?: (r: Release) => DevicePluginFact | undefined;
+  /** Objects (Secrets, ConfigMaps, ...) the release's values name, which must exist. */
   readonly references?: (r: Release) => readonly ValueReference[];
   /** Objects the chart (or its operator, at runtime) creates that other objects of the target name. */
   readonly provides?: (r: Release) => readonly KubeObject[];

@@ -26,6 +26,7 @@ export class Findings {
   public readonly warnings: AdmissionWarning[] = [];
   private readonly seen = new Set<string>();
 
+  /** Records a problem (once): the object and field, the bad value, what is wrong and the fix. */
   public error(check: AdmissionCheck, object: string, field: string, value: unknown, problem: string, fix: string): void {
     const key = `E\u0000${check}\u0000${object}\u0000${field}\u0000${problem}`;
     if (this.seen.has(key)) return;
@@ -33,6 +34,7 @@ export class Findings {
     this.problems.push({ check, object, field, path: field ? `${object} ${field}` : object, value, problem, fix });
   }
 
+  /** Records a warning (once). */
   public warn(check: AdmissionCheck, path: string, message: string): void {
     const key = `W\u0000${check}\u0000${path}\u0000${message}`;
     if (this.seen.has(key)) return;

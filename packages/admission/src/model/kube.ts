@@ -67,10 +67,12 @@ export function objectKey(o: KubeObject, namespace = o.metadata?.namespace): str
   return `${apiGroup(o.apiVersion)}/${o.kind}/${namespace ?? ''}/${o.metadata?.name ?? ''}`;
 }
 
+/** The object's labels (string values only; empty when it has none). */
 export function labelsOf(o: { metadata?: unknown }): Record<string, string> {
   return asStringMap(at(o, 'metadata.labels'));
 }
 
+/** The object's annotations (string values only; empty when it has none). */
 export function annotationsOf(o: { metadata?: unknown }): Record<string, string> {
   return asStringMap(at(o, 'metadata.annotations'));
 }

@@ -12,6 +12,7 @@ export interface PodEndpoint {
 /** The other end of a flow: a pod, or an IP outside the pod network. */
 export type Peer = { readonly pod: PodEndpoint } | { readonly ip: string };
 
+/** A connection a check needs to be allowed: protocol and port (by number and name). */
 export interface Flow {
   readonly protocol: 'TCP' | 'UDP';
   readonly port: number;
@@ -19,6 +20,7 @@ export interface Flow {
   readonly portName?: string;
 }
 
+/** A NetworkPolicy as the checker reads it. */
 export interface Policy {
   readonly name: string;
   readonly namespace: string;
@@ -59,6 +61,7 @@ function ipToNumber(ip: string): number {
   return ip.split('.').reduce((a, b) => a * 256 + Number(b), 0);
 }
 
+/** True when the IPv4 address `ip` is inside `cidr` (IPv6 is never matched). */
 export function cidrContains(cidr: string, ip: string): boolean {
   if (cidr.includes(':') || ip.includes(':')) return false;
   const [base, bits] = cidr.split('/');

@@ -70,6 +70,7 @@ export interface NamespaceInfo {
   readonly object?: KubeObject;
 }
 
+/** A target's objects, indexed once by kind, by name and by namespace. */
 export class ObjectIndex {
   public readonly all: readonly TargetObject[];
   private readonly byKind = new Map<string, TargetObject[]>();
@@ -109,6 +110,7 @@ export class ObjectIndex {
     return [...this.namespaceInfo.values()];
   }
 
+  /** The namespace `name`: created by the target, or built into every cluster; undefined otherwise. */
   public namespace(name: string | undefined): NamespaceInfo | undefined {
     return name === undefined ? undefined : this.namespaceInfo.get(name);
   }

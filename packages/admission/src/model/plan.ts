@@ -17,6 +17,7 @@ export interface CloudPlan {
   readonly resources: readonly PlanResource[];
 }
 
+/** Pulumi resource types the checks look for in a cloud plan. */
 export const PLAN_TYPES = {
   helmRelease: 'kubernetes:helm.sh/v3:Release',
   kustomizeDirectory: 'kubernetes:kustomize/v2:Directory',
@@ -33,6 +34,7 @@ export const PLAN_TYPES = {
   vpc: 'aws:ec2/vpc:Vpc',
 } as const;
 
+/** The key of a plan resource: `type::name`. */
 export function planKey(r: Pick<PlanResource, 'type' | 'name'>): string {
   return `${r.type}::${r.name}`;
 }
@@ -50,14 +52,17 @@ export class PlanIndex {
     }
   }
 
+  /** True when the target has a cloud plan (a Pulumi target). */
   public get present(): boolean {
     return this.plan !== undefined;
   }
 
+  /** The plan's resources of one type. */
   public ofType(type: string): readonly PlanResource[] {
     return this.byType.get(type) ?? [];
   }
 
+  /** The resource with the key `type::name`. */
   public get(key: string): PlanResource | undefined {
     return this.byKey.get(key);
   }

@@ -43,6 +43,7 @@ export const AL2023_AMI_RELEASE = 'v20260724';
 /** The Bottlerocket release the catalogue pins (v1.61.0, the first with aws-k8s-1.36-nvidia). */
 export const BOTTLEROCKET_RELEASE = 'v1.61.0';
 
+/** The GPU node AMI families aiready supports, by id: Karpenter AMI family, pinned alias, NVIDIA AMI types, preinstalled GPU stack. */
 export const AMI_FAMILIES: Readonly<Record<AmiFamilyId, AmiFamily>> = Object.freeze({
   al2023: {
     id: 'al2023',
@@ -76,4 +77,5 @@ export const AMI_FAMILIES: Readonly<Record<AmiFamilyId, AmiFamily>> = Object.fre
   },
 });
 
+/** The ids of `AMI_FAMILIES`, in catalogue order. */
 export const AMI_FAMILY_IDS: readonly AmiFamilyId[] = Object.keys(AMI_FAMILIES) as AmiFamilyId[];

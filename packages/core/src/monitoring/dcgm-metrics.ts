@@ -3,12 +3,14 @@
 // Source: NVIDIA/dcgm-exporter etc/default-counters.csv and dcp-metrics-included.csv
 // (../shared/reference/ai-stack-facts.md section C).
 
+/** A metric the DCGM exporter publishes: name, Prometheus type and help text. */
 export interface DcgmMetric {
   readonly name: string;
   readonly type: 'gauge' | 'counter' | 'label';
   readonly help: string;
 }
 
+/** The DCGM exporter metrics aiready collects (its metrics config, and what alerts and scalers may query). */
 export const DCGM_METRICS: readonly DcgmMetric[] = [
   { name: 'DCGM_FI_DEV_SM_CLOCK', type: 'gauge', help: 'SM clock frequency (in MHz).' },
   { name: 'DCGM_FI_DEV_MEM_CLOCK', type: 'gauge', help: 'Memory clock frequency (in MHz).' },

@@ -9,6 +9,7 @@ import { DCGM_METRIC_NAMES } from './dcgm-metrics';
 /** An exporter whose series aiready queries. */
 export type ExporterId = 'dcgm-exporter' | 'kube-state-metrics' | 'karpenter' | 'prometheus';
 
+/** A metrics exporter aiready's rules and dashboards read: its metrics and the labels each carries. */
 export interface Exporter {
   readonly id: ExporterId;
   /** Where the metric and label names were read (repository @ tag, files). */
@@ -141,6 +142,7 @@ export const PROMETHEUS: Exporter = {
   metrics: { up: [] },
 };
 
+/** Every exporter aiready's rules and dashboards read from. */
 export const EXPORTERS: readonly Exporter[] = [DCGM_EXPORTER, KUBE_STATE_METRICS, KARPENTER, PROMETHEUS];
 
 /** The exporter of a metric, or undefined when no known exporter provides it. */

@@ -85,6 +85,7 @@ export interface GpuOperatorSpec {
   readonly mode?: 'cluster-policy' | 'gpu-cluster';
 }
 
+/** Argo Workflows settings of a platform: namespace, executor, artifact repository. */
 export interface ArgoWorkflowsSpec {
   /**
    * Namespace of the controller and server.
@@ -149,6 +150,7 @@ export interface ArgoWorkflowsSpec {
   readonly retention?: { readonly afterSuccess: number; readonly afterFailure: number };
 }
 
+/** KServe settings of a platform. */
 export interface KServeSpec {
   /**
    * `Standard` runs predictors as plain Deployments (no Knative, no Istio). `Knative` (serverless,
@@ -168,6 +170,7 @@ export interface KServeSpec {
   readonly knativeInstalled?: boolean;
 }
 
+/** Cluster Autoscaler settings, for platforms with managed node group pools. */
 export interface ClusterAutoscalerSpec {
   /** AWS region. */
   readonly region: string;
@@ -214,6 +217,7 @@ export interface AlertRoute {
   readonly team?: string;
 }
 
+/** Settings of the kube-prometheus-stack release aiready installs. */
 export interface PrometheusSpec {
   /**
    * Namespace. Pod Security `privileged`: the node exporter reads host metrics through host
@@ -276,6 +280,7 @@ export interface GpuAlert {
   readonly description: string;
 }
 
+/** GPU monitoring settings: DCGM exporter scraping, alerts, dashboards, Prometheus. */
 export interface MonitoringSpec {
   /**
    * Scrape interval of the DCGM exporter.

@@ -9,14 +9,17 @@ import { GpuSharingSpec, PoolSharing } from './gpu-sharing';
 
 /** How a pool's nodes are bought. `reserved` uses On-Demand Capacity Reservations or Capacity Blocks. */
 export type CapacityType = 'on-demand' | 'spot' | 'reserved';
+/** Every `CapacityType`, for validation and the config reference. */
 export const CAPACITY_TYPES: readonly CapacityType[] = ['on-demand', 'spot', 'reserved'];
 
 /** What provisions a pool's nodes. */
 export type PoolProvisioner = 'karpenter' | 'managed-node-group';
+/** Every `PoolProvisioner`, for validation and the config reference. */
 export const POOL_PROVISIONERS: readonly PoolProvisioner[] = ['karpenter', 'managed-node-group'];
 
 /** What a pool's nodes are for; it sets the disruption defaults. */
 export type PoolPurpose = 'training' | 'inference' | 'interactive';
+/** Every `PoolPurpose`, for validation and the config reference. */
 export const POOL_PURPOSES: readonly PoolPurpose[] = ['training', 'inference', 'interactive'];
 
 /** Why Karpenter may disrupt a node. */
@@ -62,6 +65,7 @@ export interface CapacityReservationSpec {
   readonly capacityBlock?: boolean;
 }
 
+/** A GPU node pool as the user describes it: GPU, instance types, size, capacity, sharing. `planGpuPool` validates and normalises it. */
 export interface GpuPoolSpec {
   /** Pool name: a DNS label of at most 40 characters, unique in the platform. It becomes the `aiready.dev/pool` node label. */
   readonly name: string;

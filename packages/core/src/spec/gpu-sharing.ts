@@ -62,17 +62,21 @@ export type GpuSharingSpec =
 
 /** Factories for {@link GpuSharingSpec}, for typed code. */
 export const Sharing = {
+  /** Whole GPUs, no sharing. */
   none: (): GpuSharingSpec => ({ mode: 'none' }),
+  /** MIG partitions with `layout`, advertised with `strategy`. */
   mig: (layout: MigLayoutSpec, strategy?: MigStrategy): GpuSharingSpec => ({
     mode: 'mig',
     layout,
     ...(strategy ? { strategy } : {}),
   }),
+  /** Time-slicing: each GPU advertised `replicas` times. */
   timeSlicing: (replicas: number, renameByDefault = true): GpuSharingSpec => ({
     mode: 'time-slicing',
     replicas,
     renameByDefault,
   }),
+  /** MPS: each GPU shared by `replicas` clients through the MPS control daemon. */
   mps: (replicas: number, renameByDefault = true): GpuSharingSpec => ({ mode: 'mps', replicas, renameByDefault }),
 } as const;
 

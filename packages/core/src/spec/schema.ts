@@ -55,12 +55,19 @@ export const S = {
   boolean: { type: 'boolean' } as Schema,
   stringOrNumber: { type: 'string-or-number' } as Schema,
   any: { type: 'any' } as Schema,
+  /** One of `values`. */
   enum: (values: readonly string[]): Schema => ({ type: 'enum', values }),
+  /** A list whose items follow `items`. */
   list: (items: Schema): Schema => ({ type: 'list', items }),
+  /** A map from names to values that follow `values`. */
   record: (values: Schema): Schema => ({ type: 'record', values }),
+  /** An object named `name` (in messages) with exactly `fields`. */
   object: (name: string, fields: Record<string, Field>): Schema => ({ type: 'object', name, fields }),
+  /** `false` (turned off) or a value that follows `schema`. */
   falseOr: (schema: Schema): Schema => ({ type: 'false-or', schema }),
+  /** `true`, `false` or a value that follows `schema`. */
   booleanOr: (schema: Schema): Schema => ({ type: 'boolean-or', schema }),
+  /** A value that follows one of `options`, named `name` in messages. */
   either: (name: string, options: readonly Schema[]): Schema => ({ type: 'either', name, options }),
 } as const;
 

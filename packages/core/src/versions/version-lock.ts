@@ -222,6 +222,7 @@ export const CHARTS = Object.freeze({
   },
 } satisfies Record<string, ChartPin>);
 
+/** The key of a pinned chart in the version lock (`CHARTS`). */
 export type ChartKey = keyof typeof CHARTS;
 
 /**
@@ -279,6 +280,7 @@ export const KUBEFLOW_PIPELINES: KustomizePin = Object.freeze({
 
 /** Kubernetes minor versions aiready supports on EKS, oldest first. */
 export const SUPPORTED_KUBERNETES_VERSIONS = ['1.34', '1.35', '1.36'] as const;
+/** A Kubernetes minor version aiready supports on EKS (`1.36`). */
 export type KubernetesVersion = (typeof SUPPORTED_KUBERNETES_VERSIONS)[number];
 /** The Kubernetes version new clusters get unless the user picks another. */
 export const DEFAULT_KUBERNETES_VERSION: KubernetesVersion = '1.36';

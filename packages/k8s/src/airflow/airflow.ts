@@ -27,6 +27,7 @@ import {
   TASK_LOG_PORT,
 } from './airflow-values';
 
+/** Props of `Airflow`. */
 export interface AirflowProps {
   /** The planned Airflow (`planPlatform(...).components.airflow`, or `planAirflow` in @aiready/core). */
   readonly plan: PlannedAirflow;

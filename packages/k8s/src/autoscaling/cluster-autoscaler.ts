@@ -35,6 +35,7 @@ export function planExpanderPriorities(pools: readonly GpuPool[]): Record<string
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort()]));
 }
 
+/** Props of `ClusterAutoscaler`. */
 export interface ClusterAutoscalerProps extends ClusterAutoscalerSpec {
   /** EKS cluster name (auto-discovery by the ASG tags GpuNodeGroup sets). */
   readonly clusterName: string;

@@ -13,6 +13,7 @@ import { Ec2NodeClass } from '../imports/karpenter.k8s.aws';
 import { NodePool, NodePoolSpecDisruptionConsolidationPolicy, NodePoolSpecLimits } from '../imports/karpenter.sh';
 import { componentLabels } from '../private/metadata';
 
+/** Props of `CpuNodePool`. */
 export interface CpuNodePoolProps {
   /** EKS cluster name, for subnet and security group discovery. */
   readonly clusterName: string;

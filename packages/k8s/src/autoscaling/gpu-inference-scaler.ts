@@ -55,7 +55,10 @@ export class GpuScalingSignal {
     public readonly metric?: string,
   ) {}
 
-  /** @internal */
+  /**
+   * The signal's PromQL for one deployment over `window`.
+   * @internal
+   */
   public _query(namespace: string, deployment: string, window: string): string {
     return this.render(namespace, deployment, window);
   }
@@ -64,6 +67,7 @@ export class GpuScalingSignal {
 /** The most replicas a scaler adds unless told otherwise. */
 export const DEFAULT_MAX_REPLICAS = 10;
 
+/** Props of `GpuInferenceScaler`. */
 export interface GpuInferenceScalerProps {
   /** The Deployment to scale: its name and namespace. */
   readonly deployment: { readonly name: string; readonly namespace: string };

@@ -6,6 +6,7 @@ import { ReleaseMaterializer } from '../release/release-materializer';
 import type { PlatformComponent } from '../platform/platform-component';
 import { CpuNodePool } from './cpu-node-pool';
 
+/** Props of `Karpenter`. */
 export interface KarpenterProps {
   /** EKS cluster name (`settings.clusterName`). */
   readonly clusterName: string;

@@ -7,6 +7,7 @@ import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
 import type { PlatformComponent } from '../platform/platform-component';
 
+/** Props of `Keda`. */
 export interface KedaProps {
   /**
    * Namespace of KEDA.

@@ -4,6 +4,7 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 
+/** An Argo CD Application source: a chart from a Helm repository. */
 export interface ArgoCdHelmSource {
   readonly repoURL: string;
   readonly chart: string;
@@ -16,6 +17,7 @@ export interface ArgoCdHelmSource {
   };
 }
 
+/** An Argo CD Application source: a path in a git repository. */
 export interface ArgoCdGitSource {
   readonly repoURL: string;
   readonly path: string;
@@ -29,6 +31,7 @@ export interface ArgoCdGitSource {
   };
 }
 
+/** The spec of an Argo CD Application, as aiready writes it. */
 export interface ArgoCdApplicationSpec {
   readonly project: string;
   readonly destination: { readonly server: string; readonly namespace: string };
@@ -43,6 +46,7 @@ export interface ArgoCdApplicationSpec {
   };
 }
 
+/** Props of `ArgoCdApplication`. */
 export interface ArgoCdApplicationProps {
   readonly metadata: ApiObjectMetadata;
   readonly spec: ArgoCdApplicationSpec;

@@ -24,6 +24,7 @@ export interface FluxValuesReference {
   readonly optional?: boolean;
 }
 
+/** The spec of a Flux HelmRelease, as aiready writes it. */
 export interface FluxHelmReleaseSpec {
   readonly releaseName: string;
   readonly targetNamespace: string;
@@ -55,11 +56,13 @@ export interface FluxHelmReleaseSpec {
   readonly valuesFrom?: readonly FluxValuesReference[];
 }
 
+/** The spec of a Flux HelmRepository (an HTTP chart repository). */
 export interface FluxHelmRepositorySpec {
   readonly url: string;
   readonly interval: string;
 }
 
+/** The spec of a Flux OCIRepository (one chart in an OCI registry). */
 export interface FluxOciRepositorySpec {
   /** `oci://registry/path/chart`: one chart per OCIRepository. */
   readonly url: string;
@@ -68,6 +71,7 @@ export interface FluxOciRepositorySpec {
   readonly interval: string;
 }
 
+/** The spec of a Flux GitRepository (a kustomize base at a tag). */
 export interface FluxGitRepositorySpec {
   readonly url: string;
   readonly ref: { readonly tag: string };
@@ -80,6 +84,7 @@ export interface FluxKustomizePatch {
   readonly target: { readonly version: string; readonly kind: string; readonly name: string };
 }
 
+/** The spec of a Flux Kustomization, as aiready writes it. */
 export interface FluxKustomizationSpec {
   readonly interval: string;
   readonly retryInterval: string;

@@ -117,6 +117,7 @@ export function splitTargetPath(path: string): (string | number)[] {
   return out;
 }
 
+/** True when `path` (dotted, `[i]` for list items, `\.` for a dot in a key) names a key present in `values`. */
 export function hasValuesPath(values: Values, path: string): boolean {
   let v: unknown = values;
   for (const k of splitTargetPath(path)) {

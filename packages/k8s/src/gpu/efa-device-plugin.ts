@@ -5,6 +5,7 @@ import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
 import type { PlatformComponent } from '../platform/platform-component';
 
+/** Props of `EfaDevicePlugin`. */
 export interface EfaDevicePluginProps {
   /** The pools whose nodes have EFA interfaces; the plugin tolerates their taints. */
   readonly pools: readonly GpuPool[];

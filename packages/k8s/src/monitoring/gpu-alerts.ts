@@ -6,6 +6,7 @@ import { DCGM_JOB, GPU_RESOURCES, IDLE_THRESHOLD, SERIES } from './gpu-rules';
 
 export type { GpuAlert } from '@aiready/core';
 
+/** What the GPU alerts are built from: the pools and the idle window. */
 export interface GpuAlertOptions {
   readonly pools: readonly GpuPool[];
   /** How long an allocated GPU must be idle to count as idle. */

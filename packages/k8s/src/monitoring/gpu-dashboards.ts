@@ -3,6 +3,7 @@
 import { GpuPool } from '@aiready/core';
 import { SERIES } from './gpu-rules';
 
+/** A Grafana dashboard panel, as aiready builds it. */
 export interface DashboardPanel {
   readonly title: string;
   readonly type: 'timeseries' | 'stat';
@@ -10,6 +11,7 @@ export interface DashboardPanel {
   readonly targets: readonly { readonly expr: string; readonly legendFormat: string }[];
 }
 
+/** A Grafana dashboard, as aiready builds it. */
 export interface Dashboard {
   readonly uid: string;
   readonly title: string;

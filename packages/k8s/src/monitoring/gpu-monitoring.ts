@@ -45,6 +45,7 @@ export interface KarpenterTarget {
   readonly releaseName?: string;
 }
 
+/** Props of `GpuMonitoring`. */
 export interface GpuMonitoringProps extends Omit<MonitoringSpec, 'prometheus'> {
   /**
    * The GPU pools: per-pool idle-cost alerts, expected GPU counts and the fleet dashboard come from them.

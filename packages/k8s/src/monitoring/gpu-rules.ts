@@ -15,6 +15,7 @@ import {
   WELL_KNOWN_LABELS,
 } from '@aiready/core';
 
+/** A Prometheus recording rule: the series it records and its expression. */
 export interface GpuRecordingRule {
   readonly record: string;
   readonly expr: string;

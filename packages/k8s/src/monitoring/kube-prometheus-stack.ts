@@ -16,6 +16,7 @@ import type { PlatformComponent } from '../platform/platform-component';
 import { namespacePeer } from '../private/network-policy';
 import { planAlertmanager, secretRefs } from './alertmanager-config';
 
+/** Props of `KubePrometheusStack`. */
 export interface KubePrometheusStackProps extends PrometheusSpec {
   /** Raw chart values deep-merged last. @default - none */
   readonly values?: Values;

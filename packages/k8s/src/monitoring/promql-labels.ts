@@ -45,7 +45,7 @@ function need(w: Walk, have: Labels | undefined, labels: readonly string[], wher
  * The label names the result of `expr` may carry, and problems with label names. Undefined labels
  * mean "unknown" (an unknown metric, reported by the metric-name check).
  */
-export function inferLabels(expr: string, lookup: LabelLookup): { labels?: Labels; problems: string[] } {
+export function inferLabels(expr: string, lookup: LabelLookup): { labels?: ReadonlySet<string>; problems: string[] } {
   const w: Walk = { src: expr, lookup, problems: [] };
   const top = parser.parse(expr).topNode.firstChild;
   const labels = top ? walk(w, top) : undefined;

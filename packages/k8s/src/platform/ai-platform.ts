@@ -195,6 +195,7 @@ export class AiPlatform extends Chart {
     return state(this).built.get(id) as T | undefined;
   }
 
+  /** The NVIDIA GPU operator (every platform has one). */
   public get gpuOperator(): NvidiaGpuOperator {
     return this.component<NvidiaGpuOperator>('gpu-operator')!;
   }
@@ -202,6 +203,7 @@ export class AiPlatform extends Chart {
   public get efaDevicePlugin(): EfaDevicePlugin | undefined {
     return this.component('efa-device-plugin');
   }
+  /** Karpenter, when a pool is provisioned by Karpenter. */
   public get karpenter(): Karpenter | undefined {
     return this.component('karpenter');
   }
@@ -209,30 +211,39 @@ export class AiPlatform extends Chart {
   public get cpuPool(): CpuNodePool | undefined {
     return this.node.tryFindChild('cpu-pool') as CpuNodePool | undefined;
   }
+  /** The Cluster Autoscaler, when a pool is a managed node group. */
   public get clusterAutoscaler(): ClusterAutoscaler | undefined {
     return this.component('cluster-autoscaler');
   }
+  /** KEDA, when the platform has it. */
   public get keda(): Keda | undefined {
     return this.component('keda');
   }
+  /** Kueue, when the platform has it. */
   public get kueue(): Kueue | undefined {
     return this.component('kueue');
   }
+  /** The Kubeflow Trainer, when the platform has it. */
   public get trainer(): KubeflowTrainer | undefined {
     return this.component('kubeflow-trainer');
   }
+  /** Kubeflow Pipelines, when the platform has it. */
   public get pipelines(): KubeflowPipelines | undefined {
     return this.component('kubeflow-pipelines');
   }
+  /** KServe, when the platform has it. */
   public get kserve(): KServe | undefined {
     return this.component('kserve');
   }
+  /** Argo Workflows, when the platform has it. */
   public get workflows(): ArgoWorkflows | undefined {
     return this.component('argo-workflows');
   }
+  /** GPU monitoring (rules, alerts, dashboards), when the platform has it. */
   public get monitoring(): GpuMonitoring | undefined {
     return this.component('gpu-monitoring');
   }
+  /** The kube-prometheus-stack release, when the platform installs Prometheus. */
   public get prometheus(): KubePrometheusStack | undefined {
     return this.component('prometheus');
   }

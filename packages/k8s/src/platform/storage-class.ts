@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { PlatformComponent } from './platform-component';
 import { componentLabels } from '../private/metadata';
 
+/** Props of `Gp3StorageClass`. */
 export interface Gp3StorageClassProps {
   /**
    * Name of the StorageClass.

@@ -9,7 +9,8 @@ export interface PolicyPort {
   readonly port: number;
 }
 
-type Peer = Record<string, unknown>;
+/** A peer of a network policy rule (a namespace, pod or IP block selector), as plain data. */
+export type Peer = Record<string, unknown>;
 
 /** Ports of one protocol. */
 export function ports(protocol: PolicyPort['protocol'], ...numbers: readonly number[]): PolicyPort[] {

@@ -68,6 +68,7 @@ export function kueueManagerConfig(): string {
   });
 }
 
+/** Props of `Kueue`. */
 export interface KueueProps {
   /** Raw chart values deep-merged last. @default - none */
   readonly values?: Values;

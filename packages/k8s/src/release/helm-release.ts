@@ -36,6 +36,7 @@ export interface ReleaseSpec {
   readonly skipCrds: boolean;
 }
 
+/** Props of `HelmRelease`: the pinned chart, its values and how the release is installed. */
 export interface HelmReleaseProps {
   /** The pinned chart, from the version lock. */
   readonly pin: ChartPin;
@@ -96,6 +97,7 @@ export class HelmRelease extends Construct {
       .sort((a, b) => a.spec.wave - b.spec.wave || a.spec.releaseName.localeCompare(b.spec.releaseName));
   }
 
+  /** True when `x` is a `HelmRelease` (also across copies of this package). */
   public static isHelmRelease(x: unknown): x is HelmRelease {
     return typeof x === 'object' && x !== null && RELEASE_SYMBOL in x;
   }

@@ -7,6 +7,7 @@ import { HelmRelease } from '../release/helm-release';
 import { ReleaseMaterializer } from '../release/release-materializer';
 import type { PlatformComponent } from '../platform/platform-component';
 
+/** Props of `KServe`. */
 export interface KServeProps extends KServeSpec {
   /** Raw values of the kserve-resources chart, deep-merged last. @default - none */
   readonly values?: Values;

@@ -38,6 +38,7 @@ export interface TeamContribution {
   readonly workloads?: TeamWorkloadSettings;
 }
 
+/** Props of `Team`. */
 export interface TeamProps {
   /** The planned team (`planPlatform` or `planTeam` in @aiready/core). */
   readonly plan: TeamPlan;

@@ -17,6 +17,7 @@ export function torchRuntimeName(pool: GpuPool): string {
   return `aiready-torch-${pool.name}`;
 }
 
+/** Props of `KubeflowTrainer`. */
 export interface KubeflowTrainerProps {
   /**
    * Confirms JobSet is installed separately, when `values` turn off the JobSet the chart bundles.

@@ -23,6 +23,7 @@ import * as YAML from 'yaml';
 /** The user the argoexec image runs as (its Dockerfile's USER); the executor keeps it. */
 export const ARGO_EXECUTOR_UID = 8737;
 
+/** Props of `ArgoWorkflows`. */
 export interface ArgoWorkflowsProps extends ArgoWorkflowsSpec {
   /**
    * Install the Argo CRDs. Turn off when something else owns them, as Kubeflow Pipelines does: two

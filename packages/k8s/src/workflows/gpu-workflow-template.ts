@@ -53,6 +53,7 @@ export interface GpuWorkflowStep {
   readonly priority?: WorkloadPriority;
 }
 
+/** Props of `GpuWorkflowTemplate`. */
 export interface GpuWorkflowTemplateProps {
   /** Template name (a DNS label). */
   readonly name: string;

@@ -8,6 +8,7 @@ import { ReleaseMaterializer } from '../release/release-materializer';
 import type { PlatformComponent } from '../platform/platform-component';
 import type { KubePrometheusStack } from '../monitoring/kube-prometheus-stack';
 
+/** Props of `KubeflowPipelines`. */
 export interface KubeflowPipelinesProps {
   /** How the kustomize bases are installed. @default - the enclosing platform's, else ReleaseMaterializer.argoCd() */
   readonly releaseMaterializer?: ReleaseMaterializer;

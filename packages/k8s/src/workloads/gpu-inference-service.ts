@@ -18,6 +18,7 @@ import {
   teamGpuQuotaProblem,
 } from './pod-parts';
 
+/** Props of `GpuInferenceService`. */
 export interface GpuInferenceServiceProps extends GpuContainerOptions {
   /** Name of the Deployment and Service. */
   readonly name: string;

@@ -2,6 +2,7 @@ import { AireadyValidationError, NVIDIA_GPU_RESOURCE } from '@aiready/core';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 
+/** What a container asks of GPUs: how many, of which extended resource, in which container. */
 export interface GpuLimitOptions {
   /** GPUs per pod (the limit; Kubernetes sets the request of an extended resource to its limit). */
   readonly count: number;

@@ -27,6 +27,7 @@ import {
   teamGpuQuotaProblem,
 } from './pod-parts';
 
+/** Props of `GpuTrainingJob`. */
 export interface GpuTrainingJobProps extends GpuContainerOptions {
   /** Job name (DNS label). */
   readonly name: string;

@@ -21,6 +21,7 @@ import { IGpuPool } from '../gpu/gpu-node-pool';
 import { Team } from '../teams/team';
 import { Gpu } from './gpu';
 
+/** The container of a GPU workload: image, command, environment, user, CPU and memory. */
 export interface GpuContainerOptions {
   readonly image: string;
   /** @default - the image's entrypoint */

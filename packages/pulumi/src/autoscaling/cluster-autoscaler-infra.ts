@@ -50,6 +50,7 @@ export function clusterAutoscalerPolicy(i: { partition: string; region: string; 
   };
 }
 
+/** Arguments of `ClusterAutoscalerInfra`. */
 export interface ClusterAutoscalerInfraArgs {
   readonly clusterName: string;
   readonly cluster: aws.eks.Cluster;

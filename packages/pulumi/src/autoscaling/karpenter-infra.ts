@@ -5,6 +5,7 @@ import { nodeRole } from '../node-groups/node-role';
 import { serviceTrustPolicy } from '../private/iam';
 import { INTERRUPTION_EVENTS, karpenterControllerPolicy } from './karpenter-policy';
 
+/** Arguments of `KarpenterInfra`. */
 export interface KarpenterInfraArgs {
   /** Name of the cluster Karpenter manages (names the queue and the node role). */
   readonly clusterName: string;

@@ -7,6 +7,7 @@
 // tighter than upstream: ARNs carry the cluster's region (upstream does the same) and PassRole names
 // the one node role.
 
+/** What the Karpenter controller policy is scoped to: partition, region, account, cluster, node role, interruption queue. */
 export interface KarpenterPolicyInput {
   readonly partition: string;
   readonly region: string;
@@ -17,6 +18,7 @@ export interface KarpenterPolicyInput {
   readonly interruptionQueueArn: string;
 }
 
+/** One statement of an IAM policy document. */
 export interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: 'Allow';
@@ -25,6 +27,7 @@ export interface PolicyStatement {
   readonly Condition?: Record<string, Record<string, unknown>>;
 }
 
+/** The Karpenter controller's IAM policy document for one cluster. */
 export function karpenterControllerPolicy(i: KarpenterPolicyInput): { Version: string; Statement: PolicyStatement[] } {
   const ec2 = (type: string) => `arn:${i.partition}:ec2:${i.region}:*:${type}/*`;
   const owned = { [`aws:ResourceTag/kubernetes.io/cluster/${i.clusterName}`]: 'owned' };

@@ -10,6 +10,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { awsManagedPolicy, serviceRole } from '../private/iam';
 
+/** Arguments of `EksAddons`. */
 export interface EksAddonsArgs {
   readonly cluster: aws.eks.Cluster;
   readonly version: KubernetesVersion;

@@ -16,6 +16,7 @@ import { execKubeconfig } from './kubeconfig';
 /** Every EKS control-plane log type. */
 export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
 
+/** Arguments of `EksCluster`. */
 export interface EksClusterArgs {
   /** EKS cluster name (also the Karpenter discovery tag value). */
   readonly clusterName: string;

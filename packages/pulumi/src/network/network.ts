@@ -18,6 +18,7 @@ export interface ExistingNetwork {
   readonly publicSubnetIds?: readonly string[];
 }
 
+/** Arguments of `Network`. */
 export interface NetworkArgs {
   /** Name of the EKS cluster that will use the network; subnets are tagged for its load balancers and Karpenter. */
   readonly clusterName: string;

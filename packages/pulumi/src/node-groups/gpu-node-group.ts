@@ -18,6 +18,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { nodeLaunchTemplate } from './launch-template';
 
+/** Arguments of `GpuNodeGroup`. */
 export interface GpuNodeGroupArgs {
   /**
    * The pool (`provisioner: 'managed-node-group'`): planned already (a `GpuPool` of `planPlatform`,

@@ -6,6 +6,7 @@ import { nodeLaunchTemplate } from './launch-template';
 /** The value of `aiready.dev/pool` on system nodes. */
 export const SYSTEM_POOL_NAME = 'system';
 
+/** Arguments of `SystemNodeGroup`. */
 export interface SystemNodeGroupArgs {
   /** The cluster to join. */
   readonly cluster: aws.eks.Cluster;

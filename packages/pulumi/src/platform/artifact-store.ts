@@ -2,6 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { serviceTrustPolicy } from '../private/iam';
 
+/** Arguments of `ArtifactStore`. */
 export interface ArtifactStoreArgs {
   /** Bucket name (globally unique), the same the platform's Argo Workflows `artifacts.bucket` names. */
   readonly bucketName: string;

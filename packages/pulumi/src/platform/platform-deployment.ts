@@ -12,6 +12,7 @@ import {
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 
+/** Arguments of `PlatformDeployment`. */
 export interface PlatformDeploymentArgs {
   /** The platform to deploy, built with `releaseMaterializer: ReleaseMaterializer.external()`. */
   readonly platform: AiPlatform;

@@ -117,8 +117,6 @@ export const STACK_FIELDS: Readonly<Record<string, Field>> = {
 /** Config namespaces of the providers and tools a stack may configure besides its project. */
 const OTHER_NAMESPACES = ['aws', 'pulumi', 'kubernetes'];
 
-type Raw = Readonly<Record<string, string>>;
-
 /** A config value as Pulumi hands it over (a string, structured values as JSON) read for `field`. */
 function parse(text: string, field: Field | undefined): unknown {
   let value: unknown;
@@ -151,7 +149,11 @@ function underProject<T extends { path: string; fix?: string }>(project: string,
  * one), types at any depth, then every rule of the platform (planned here, once) and of the cloud.
  * With `source` (the stack's YAML file), every problem also names its line and column there.
  */
-export function readPlatformConfig(project: string, allConfig: Raw, source?: StackSource): PlatformStackConfig {
+export function readPlatformConfig(
+  project: string,
+  allConfig: Readonly<Record<string, string>>,
+  source?: StackSource,
+): PlatformStackConfig {
   const problems: ValidationProblem[] = [];
   const warnings: ValidationWarning[] = [];
   // Null prototype: a key named `__proto__` or `toString` is a key like any other (an unknown one).
