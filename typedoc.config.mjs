@@ -10,6 +10,9 @@ const config = {
   entryPoints: ['packages/core', 'packages/k8s', 'packages/pulumi', 'packages/validate', 'packages/admission', 'packages/cli'],
   // In `packages` mode each package is converted with packageOptions, so validation is set there.
   packageOptions: {
+    // No "Defined in" source links: they need a git remote (a fresh clone or CI checkout may have none,
+    // and TypeDoc then warns), and the packages ship their sources beside the reference anyway.
+    disableSources: true,
     validation: { notExported: true, invalidLink: true, invalidPath: true, notDocumented: true },
     // Properties are documented where their name does not say it all (and every optional prop has
     // `@default`); the symbols themselves must all be documented.
