@@ -19,6 +19,8 @@ export interface StackRunResult {
   /** Config keys whose encrypted value offline synth replaced by a placeholder. */
   readonly secrets?: readonly string[];
   readonly error?: string;
+  /** Milliseconds from requiring the program to its outputs resolved, for `--timings`. */
+  readonly constructMs?: number;
 }
 
 function resolveOutput(value: unknown): Promise<unknown> {
@@ -32,6 +34,7 @@ async function run(stackDir: string, stack: string): Promise<StackRunResult> {
   const { values: config, secrets } = readStackConfig(path.join(stackDir, `Pulumi.${stack}.yaml`));
   pulumi.runtime.setAllConfig(config, [...secrets]);
   const recorded = await installRecordingMocks(project, stack, config['aws:region'] ?? 'us-east-1');
+  const start = process.hrtime.bigint();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const program = require(path.resolve(stackDir, 'lib', 'index.js')) as Record<string, unknown>;
   const outputs: Record<string, unknown> = {};
@@ -40,7 +43,7 @@ async function run(stackDir: string, stack: string): Promise<StackRunResult> {
     outputs[key] = await resolveOutput(program[key]);
   }
   await pulumi.runtime.disconnect();
-  return { project, stack, recorded, outputs, secrets };
+  return { project, stack, recorded, outputs, secrets, constructMs: Number(process.hrtime.bigint() - start) / 1e6 };
 }
 
 function message(err: unknown): string {

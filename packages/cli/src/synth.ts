@@ -23,6 +23,7 @@ import type { RenderableRelease } from './render-helm';
 import { RenderedTarget, RenderSetup, renderTargets } from './render-target';
 import type { StackRunResult } from './run-stack';
 import { renderSummary, SummaryInput } from './summary';
+import { PhaseTimings } from './timings';
 import { validateOutputs } from './validate-targets';
 
 /** Everything one target (a stack config or an example) writes, still in memory. */
@@ -69,6 +70,8 @@ export interface SynthOptions {
   readonly render?: RenderSetup;
   /** Called as each target finishes synthesizing, for progress. @default - no progress */
   readonly onTarget?: (progress: TargetProgress) => void;
+  /** Wall time per target and phase is added here (`--timings`). @default - not timed */
+  readonly timings?: PhaseTimings;
 }
 
 /** One target finished: its id, whether it synthesized, its time and object count. */
@@ -105,13 +108,18 @@ function runStackProcess(target: StackTarget): Promise<StackRunResult> {
   });
 }
 
-function stackOutput(id: string, result: StackRunResult): TargetOutput {
+function stackOutput(id: string, result: StackRunResult, timings = new PhaseTimings()): TargetOutput {
   const recorded = result.recorded ?? [];
-  const plan = buildPlan(result.project, result.stack, recorded);
+  const plan = timings.time(id, 'plan', () => buildPlan(result.project, result.stack, recorded));
   // A stack whose platform GitOps installs (`gitops` in its config) exports the platform's objects.
   const gitops = result.outputs?.gitops as GitOpsOutput | undefined;
-  const manifestObjects = gitops ? targetObjects(gitops.objects, gitops.flux) : planManifests(recorded);
-  const manifests = gitops ? layoutTarget(gitops.objects, gitops.flux) : layoutManifests(manifestObjects);
+  const { manifestObjects, manifests } = timings.time(id, 'serialize', () => {
+    const manifestObjects = gitops ? targetObjects(gitops.objects, gitops.flux) : planManifests(recorded);
+    return {
+      manifestObjects,
+      manifests: gitops ? layoutTarget(gitops.objects, gitops.flux) : layoutManifests(manifestObjects),
+    };
+  });
   const platform = result.outputs?.summary as PlatformSummary | undefined;
   const configWarnings = (result.outputs?.warnings as { path: string; message: string }[] | undefined) ?? [];
   const secretWarnings = (result.secrets ?? []).map((key) => ({
@@ -148,10 +156,17 @@ function stackOutput(id: string, result: StackRunResult): TargetOutput {
 }
 
 /** The review tree of a cdk8s app's objects (an example, or a team's app). */
-function appOutput(id: string, title: string, { objects, summaries, releases, prerequisites, flux }: AppObjects): TargetOutput {
+function appOutput(
+  id: string,
+  title: string,
+  { objects, summaries, releases, prerequisites, flux }: AppObjects,
+  timings = new PhaseTimings(),
+): TargetOutput {
   // Under Flux, the tree is the install stages (and the Kustomizations that apply them).
-  const manifestObjects = targetObjects(objects, flux);
-  const manifests = layoutTarget(objects, flux);
+  const { manifestObjects, manifests } = timings.time(id, 'serialize', () => ({
+    manifestObjects: targetObjects(objects, flux),
+    manifests: layoutTarget(objects, flux),
+  }));
   const warnings = summaries.flatMap((s) => s.warnings.map((w) => `${w.path}: ${w.message}`));
   const files = new Map<string, string>();
   for (const m of manifests) files.set(`manifests/${m.path}`, m.content);
@@ -174,8 +189,9 @@ function appOutput(id: string, title: string, { objects, summaries, releases, pr
   };
 }
 
-function exampleOutput(id: string, dir: string): TargetOutput {
-  return appOutput(id, `Example ${path.basename(dir)}`, moduleObjects(path.join(dir, 'lib', 'main.js')));
+function exampleOutput(id: string, dir: string, timings: PhaseTimings): TargetOutput {
+  const objects = timings.time(id, 'construct', () => moduleObjects(path.join(dir, 'lib', 'main.js')));
+  return appOutput(id, `Example ${path.basename(dir)}`, objects, timings);
 }
 
 function findExamples(root: string): string[] {
@@ -222,6 +238,7 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
         { id: unknown.join(', '), message: `--only matches no target; the targets here are: ${ids.join(', ') || 'none'}` },
       ],
     };
+  const timings = options.timings ?? new PhaseTimings();
   const wanted = (id: string) => !options.only?.length || options.only.includes(id);
   const targets: TargetOutput[] = [];
   const errors: { id: string; message: string }[] = [];
@@ -242,9 +259,14 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
 
   const results = await Promise.all(
     stacks.map(async (s) => {
-      const result = await runStackProcess(s);
       const id = `${s.project}-${s.stack}`;
-      const output = result.error ? undefined : stackOutput(id, result);
+      const start = Date.now();
+      const result = await runStackProcess(s);
+      if (result.constructMs !== undefined) {
+        timings.add(id, 'load', Date.now() - start - result.constructMs);
+        timings.add(id, 'construct', result.constructMs);
+      }
+      const output = result.error ? undefined : stackOutput(id, result, timings);
       done(id, output);
       return { id, result, output };
     }),
@@ -272,14 +294,25 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
     }
   };
   for (const dir of examples)
-    inProcess(`examples/${path.basename(dir)}`, () => exampleOutput(`examples/${path.basename(dir)}`, dir));
-  if (appSource && wanted('app')) inProcess('app', () => appOutput('app', 'App', appObjects(appSource)));
+    inProcess(`examples/${path.basename(dir)}`, () => exampleOutput(`examples/${path.basename(dir)}`, dir, timings));
+  if (appSource && wanted('app'))
+    inProcess('app', () =>
+      appOutput(
+        'app',
+        'App',
+        timings.time('app', 'construct', () => appObjects(appSource)),
+        timings,
+      ),
+    );
   let rendered: TargetOutput[] = targets;
   if (options.render && !errors.length) {
+    // Targets render together (releases shared between them render once): timed as one.
+    const start = Date.now();
     const renders = await renderTargets(
       targets.map((t) => ({ ...t, objects: t.manifestObjects })),
       options.render,
     );
+    timings.add('(all targets)', 'render', Date.now() - start);
     rendered = [];
     for (const t of targets) {
       const r = renders.get(t.id)!;
@@ -300,11 +333,16 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
     }
   }
   // Schemas first (every object valid on its own), then admission (the target as a cluster would take it).
-  const valid = validateOutputs(rendered);
+  const valid: ReturnType<typeof validateOutputs<TargetOutput>> = { valid: [], errors: [] };
+  for (const t of rendered) {
+    const v = timings.time(t.id, 'validate', () => validateOutputs([t]));
+    valid.valid.push(...v.valid);
+    valid.errors.push(...v.errors);
+  }
   const admitted: TargetOutput[] = [];
   for (const t of valid.valid) {
     try {
-      admitted.push(admit(t));
+      admitted.push(timings.time(t.id, 'admission', () => admit(t)));
     } catch (err) {
       errors.push({
         id: t.id,
@@ -356,14 +394,15 @@ export function pruneRemovedTargets(outDir: string, targets: readonly { readonly
 }
 
 /** Writes synthesized targets, replacing each target's folder. */
-export function writeTargets(outDir: string, targets: readonly TargetOutput[]): void {
-  for (const t of targets) {
-    const dir = path.join(outDir, t.id);
-    fs.rmSync(dir, { recursive: true, force: true });
-    for (const [file, content] of t.files) {
-      const target = path.join(dir, file);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, content);
-    }
-  }
+export function writeTargets(outDir: string, targets: readonly TargetOutput[], timings = new PhaseTimings()): void {
+  for (const t of targets)
+    timings.time(t.id, 'write', () => {
+      const dir = path.join(outDir, t.id);
+      fs.rmSync(dir, { recursive: true, force: true });
+      for (const [file, content] of t.files) {
+        const target = path.join(dir, file);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, content);
+      }
+    });
 }
