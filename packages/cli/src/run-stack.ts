@@ -1,10 +1,13 @@
 // Child-process entry: runs one Pulumi stack program under mocks and writes what it would create.
 // Each stack runs in its own process because Pulumi's runtime state is global to a process.
 // Usage: node run-stack.js <stackDir> <stack> <resultFile>
+// First: before @pulumi/pulumi loads, its closure-serialization dependencies are deferred.
+import './defer-pulumi-deps';
 import { AireadyValidationError } from '@aiready/core';
 import * as pulumi from '@pulumi/pulumi';
 import * as fs from 'fs';
 import * as path from 'path';
+import { deferPulumiClosureDeps } from './lazy-modules';
 import { installRecordingMocks } from './mocks';
 import type { RecordedResource } from './recorded-resource';
 import { projectName, readStackConfig } from './pulumi-project';
@@ -31,6 +34,8 @@ function resolveOutput(value: unknown): Promise<unknown> {
 
 async function run(stackDir: string, stack: string): Promise<StackRunResult> {
   const project = projectName(stackDir);
+  // The program's own @pulumi/pulumi, if it is another copy than the CLI's.
+  deferPulumiClosureDeps(stackDir);
   const { values: config, secrets } = readStackConfig(path.join(stackDir, `Pulumi.${stack}.yaml`));
   pulumi.runtime.setAllConfig(config, [...secrets]);
   const recorded = await installRecordingMocks(project, stack, config['aws:region'] ?? 'us-east-1');
