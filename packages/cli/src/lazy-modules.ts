@@ -1,11 +1,5 @@
-// Modules loaded on first use instead of on require. @pulumi/pulumi requires TypeScript's compiler and
-// npm's arborist (with pacote, sigstore, an HTTP stack) when it loads, for closure serialization
-// (`pulumi.runtime.serializeFunction`, Lambda callbacks); a stack run under mocks rarely serializes a
-// closure, and loading both was two thirds of a stack process's start (measured with --cpu-prof: about
-// 1.3 s of 2 s). A program that does serialize one gets the real modules at its first use.
-import * as fs from 'fs';
+// Modules loaded on first use instead of on require (see pulumi-runtime-tuning.ts for why).
 import { Module } from 'module';
-import * as path from 'path';
 
 /**
  * Puts `file` in the require cache as a stand-in that requires the real module at its first use (any
@@ -45,27 +39,4 @@ export function deferModule(file: string): void {
   stub.loaded = true;
   stub.exports = exports;
   require.cache[file] = stub;
-}
-
-/** The file `request` resolves to from `dir`, if it resolves. */
-function resolveFrom(request: string, dir: string): string | undefined {
-  try {
-    return require.resolve(request, { paths: [dir] });
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Defers the closure-serialization dependencies of the @pulumi/pulumi that `fromDir` resolves (see the
- * file comment). Call before @pulumi/pulumi is first required.
- */
-export function deferPulumiClosureDeps(fromDir: string): void {
-  const manifest = resolveFrom('@pulumi/pulumi/package.json', fromDir);
-  if (!manifest) return;
-  const pulumiDir = fs.realpathSync(path.dirname(manifest));
-  for (const dep of ['typescript', '@npmcli/arborist']) {
-    const file = resolveFrom(dep, pulumiDir);
-    if (file) deferModule(file);
-  }
 }

@@ -41,7 +41,7 @@ describe('deferModule', () => {
 
   test("deferPulumiClosureDeps: @pulumi/pulumi loads without TypeScript's compiler or npm's arborist", () => {
     const out = run(`
-      lazy.deferPulumiClosureDeps(${JSON.stringify(__dirname)});
+      require(${JSON.stringify(path.resolve(__dirname, '../lib/pulumi-runtime-tuning.js'))}).deferPulumiClosureDeps(${JSON.stringify(__dirname)});
       require('@pulumi/pulumi');
       // Loaded: in the cache as itself, not as the stand-in (a Proxy).
       const loaded = (m) => Object.keys(require.cache).some((f) => f.endsWith(m) && !require('util').types.isProxy(require.cache[f].exports));
