@@ -55,15 +55,32 @@ export function balanceOrChain(expr: string): string {
  * 150 operands (a table of one `or` operand per pool or team, at scale): such a chain is parsed
  * regrouped (see {@link balanceOrChain}), and the text is then the regrouped one.
  */
-export function parsePromql(expr: string): { tree: Tree; src: string; syntaxError: boolean } {
-  const tree = parser.parse(expr);
-  if (!hasError(tree)) return { tree, src: expr, syntaxError: false };
-  const balanced = balanceOrChain(expr);
-  const regrouped = balanced === expr ? undefined : parser.parse(balanced);
-  return regrouped && !hasError(regrouped)
-    ? { tree: regrouped, src: balanced, syntaxError: false }
-    : { tree, src: expr, syntaxError: true };
+export function parsePromql(expr: string): ParsedPromql {
+  let parsed = parsedCache.get(expr);
+  if (!parsed) {
+    // A long chain is parsed regrouped first: parsing it as it is would fail, after all the work.
+    const balanced = balanceOrChain(expr);
+    const regrouped = balanced === expr ? undefined : parser.parse(balanced);
+    if (regrouped && !hasError(regrouped)) parsed = { tree: regrouped, src: balanced, syntaxError: false };
+    else {
+      const tree = parser.parse(expr);
+      parsed = { tree, src: expr, syntaxError: hasError(tree) };
+    }
+    // Every expression is parsed by each check (labels, then metrics): the latest few are kept.
+    if (parsedCache.size >= 64) parsedCache.clear();
+    parsedCache.set(expr, parsed);
+  }
+  return parsed;
 }
+
+/** An expression parsed, and the text the tree's offsets refer to. */
+export interface ParsedPromql {
+  readonly tree: Tree;
+  readonly src: string;
+  readonly syntaxError: boolean;
+}
+
+const parsedCache = new Map<string, ParsedPromql>();
 
 /**
  * Parses `expr` with Prometheus' own grammar (lezer-promql) and lists the metric names it selects.
