@@ -257,7 +257,8 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
   const done = (id: string, t: TargetOutput | undefined) =>
     options.onTarget?.({ id, ok: t !== undefined, ms: Date.now() - started, objects: t?.objects ?? 0 });
 
-  const results = await Promise.all(
+  // Stack processes start first; the cdk8s apps run in this process while they run.
+  const stackRuns = Promise.all(
     stacks.map(async (s) => {
       const id = `${s.project}-${s.stack}`;
       const start = Date.now();
@@ -271,20 +272,18 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
       return { id, result, output };
     }),
   );
-  for (const { id, result, output } of results) {
-    if (output) targets.push(output);
-    else errors.push({ id, message: result.error ?? 'stack run failed' });
-  }
-  // cdk8s apps run in this process, one after the other.
+  // cdk8s apps run in this process, one after the other; their targets and errors follow the stacks'.
+  const apps: TargetOutput[] = [];
+  const appErrors: { id: string; message: string }[] = [];
   const inProcess = (id: string, build: () => TargetOutput) => {
     const start = Date.now();
     try {
       const output = build();
-      targets.push(output);
+      apps.push(output);
       options.onTarget?.({ id, ok: true, ms: Date.now() - start, objects: output.objects });
     } catch (err) {
       options.onTarget?.({ id, ok: false, ms: Date.now() - start, objects: 0 });
-      errors.push({
+      appErrors.push({
         id,
         message:
           err instanceof AireadyValidationError || !(err instanceof Error)
@@ -304,6 +303,12 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
         timings,
       ),
     );
+  for (const { id, result, output } of await stackRuns) {
+    if (output) targets.push(output);
+    else errors.push({ id, message: result.error ?? 'stack run failed' });
+  }
+  targets.push(...apps);
+  errors.push(...appErrors);
   let rendered: TargetOutput[] = targets;
   if (options.render && !errors.length) {
     // Targets render together (releases shared between them render once): timed as one.
