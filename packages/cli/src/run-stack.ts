@@ -1,8 +1,8 @@
 // Child-process entry: runs one Pulumi stack program under mocks and writes what it would create.
 // Each stack runs in its own process because Pulumi's runtime state is global to a process.
 // Usage: node run-stack.js <stackDir> <stack> <resultFile>
-// First: before @pulumi/pulumi loads, its closure-serialization dependencies are deferred.
-import './defer-pulumi-deps';
+// First: the process set up before @pulumi/pulumi loads.
+import './stack-process-setup';
 import { AireadyValidationError } from '@aiready/core';
 import * as pulumi from '@pulumi/pulumi';
 import * as fs from 'fs';
