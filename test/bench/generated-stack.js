@@ -20,8 +20,9 @@ const TYPES = [
 
 /**
  * A new folder with stacks/ai-platform: the real program (linked) and a Pulumi.bench.yaml of `pools`
- * pools (three in four Karpenter NodePools, one in four EKS managed node groups) and `teams` teams
- * (each with one GPU of quota on one pool, so quotas never exceed what the pools hold).
+ * pools (three in four Karpenter NodePools, one in four EKS managed node groups) and `teams` teams:
+ * team i has one GPU of quota on pool i mod pools while that pool has room (every node has a GPU at
+ * least), else no GPU quota, so quotas never exceed what the pools hold.
  */
 function generatedRoot(pools, teams = 0) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `aiready-bench-${pools}x${teams}-`));
@@ -37,16 +38,18 @@ function generatedRoot(pools, teams = 0) {
     '  ai-platform:publicAccessCidrs: [198.51.100.7/32]',
     '  ai-platform:pools:',
   ];
+  const maxNodes = (i) => 2 + (i % 3);
   for (let i = 0; i < pools; i++) {
     lines.push(`    - name: pool-${String(i).padStart(4, '0')}`);
     lines.push(`      instanceTypes: [${TYPES[i % TYPES.length]}]`);
     lines.push(`      provisioner: ${i % 4 === 3 ? 'managed-node-group' : 'karpenter'}`);
-    lines.push(`      maxNodes: ${2 + (i % 3)}`);
+    lines.push(`      maxNodes: ${maxNodes(i)}`);
   }
   if (teams > 0) lines.push('  ai-platform:teams:');
   for (let i = 0; i < teams; i++) {
     lines.push(`    - name: team-${String(i).padStart(3, '0')}`);
-    lines.push(`      gpuQuota: { pool-${String(i % pools).padStart(4, '0')}: 1 }`);
+    if (Math.floor(i / pools) < maxNodes(i % pools))
+      lines.push(`      gpuQuota: { pool-${String(i % pools).padStart(4, '0')}: 1 }`);
     lines.push(`      editGroups: [team-${i}]`);
   }
   fs.writeFileSync(path.join(dir, 'Pulumi.bench.yaml'), `${lines.join('\n')}\n`);
