@@ -25,6 +25,7 @@ import type { StackRunResult } from './run-stack';
 import { renderSummary, SummaryInput } from './summary';
 import { PhaseTimings } from './timings';
 import { validateOutputs } from './validate-targets';
+import { cachingYamlDocuments } from './yaml-documents';
 
 /** Everything one target (a stack config or an example) writes, still in memory. */
 export interface TargetOutput {
@@ -338,6 +339,16 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
     }
   }
   // Schemas first (every object valid on its own), then admission (the target as a cluster would take it).
+  // Validation and admission both read every rendered file: each text is parsed once.
+  return cachingYamlDocuments(() => checkTargets(rendered, errors, timings));
+}
+
+/** Validates, then admits, each target; the targets that pass, and every error. */
+function checkTargets(
+  rendered: readonly TargetOutput[],
+  errors: { id: string; message: string }[],
+  timings: PhaseTimings,
+): SynthReport {
   const valid: ReturnType<typeof validateOutputs<TargetOutput>> = { valid: [], errors: [] };
   for (const t of rendered) {
     const v = timings.time(t.id, 'validate', () => validateOutputs([t]));
