@@ -4,7 +4,8 @@
 // template` of the gpu-operator chart, then a growth table of generated stacks (pools x teams), then
 // `aiready synth --render` against `helm template` of the same releases (render-bench.js). Not a
 // test: it asserts nothing, it measures. Medians of AIREADY_BENCH_RUNS runs (default 3). Prints the
-// tables and writes them into BENCHMARKS.md (between the bench:synth markers); AIREADY_BENCH_RENDER=0
+// tables and writes them into BENCHMARKS.md (between the bench:synth markers). AIREADY_BENCH_GROWTH_RUNS
+// sets the runs of the growth table, AIREADY_BENCH_POOLS and _TEAMS its sizes; AIREADY_BENCH_RENDER=0
 // skips rendering. Run after `tsc -b` (the bench script does that).
 'use strict';
 const { spawnSync } = require('child_process');
@@ -19,6 +20,7 @@ const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'packages/cli/bin/aiready.js');
 const CHARTS = path.resolve(ROOT, '../shared/charts');
 const RUNS = Number(process.env.AIREADY_BENCH_RUNS || 3);
+const GROWTH_RUNS = Number(process.env.AIREADY_BENCH_GROWTH_RUNS || RUNS);
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const POOLS = (process.env.AIREADY_BENCH_POOLS || '1,10,100,1000').split(',').map(Number);
 const TEAMS = (process.env.AIREADY_BENCH_TEAMS || '0,50,500').split(',').map(Number);
@@ -126,7 +128,7 @@ function referenceBench() {
 }
 
 function growthBench() {
-  say(`\n### Growth: one generated stack, pools x teams\n`);
+  say(`\n### Growth: one generated stack, pools x teams (median of ${GROWTH_RUNS} runs)\n`);
   say(
     'The real stacks/ai-platform program; pools are three in four Karpenter NodePools and one in four EKS managed node groups (each with its launch template and autoscaler tags); team i has 1 GPU of quota on pool i mod pools while that pool has room, else none.\n',
   );
@@ -135,7 +137,7 @@ function growthBench() {
     for (const teams of TEAMS) {
       const root = generatedRoot(pools, teams);
       try {
-        rows.push({ pools, teams, ...summarize(Array.from({ length: RUNS }, () => synth(root))) });
+        rows.push({ pools, teams, ...summarize(Array.from({ length: GROWTH_RUNS }, () => synth(root))) });
       } finally {
         fs.rmSync(root, { recursive: true, force: true });
       }
@@ -175,6 +177,10 @@ async function main() {
   const text = fs.readFileSync(file, 'utf8');
   if (text.includes(start) && text.includes(end)) {
     fs.writeFileSync(file, `${text.split(start)[0]}${start}\n\n${lines.join('\n')}\n\n${end}${text.split(end)[1]}`);
+    // The repository's Markdown is Prettier-formatted (pnpm lint checks it).
+    spawnSync(process.execPath, [require.resolve('prettier/bin/prettier.cjs', { paths: [ROOT] }), '--write', file], {
+      stdio: 'ignore',
+    });
     console.error('bench: BENCHMARKS.md updated');
   }
   if (process.env.AIREADY_BENCH_RENDER !== '0') await renderBench(RUNS);
