@@ -9,8 +9,8 @@ import { validateObjects } from '@aiready/validate';
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'packages/cli/bin/aiready.js');
 
-function synth(out: string, cwd = ROOT) {
-  return spawnSync(process.execPath, [BIN, 'synth', '--out', out], { cwd, encoding: 'utf8' });
+function synth(out: string, cwd = ROOT, ...flags: string[]) {
+  return spawnSync(process.execPath, [BIN, 'synth', '--out', out, ...flags], { cwd, encoding: 'utf8' });
 }
 
 function files(dir: string): string[] {
@@ -32,6 +32,7 @@ describe('aiready synth', () => {
   const a = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-a-'));
   const b = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-b-'));
   let log = '';
+  let timedLog = '';
 
   beforeAll(() => {
     if (!fs.existsSync(path.join(ROOT, 'packages/cli/lib/main.js')))
@@ -40,9 +41,11 @@ describe('aiready synth', () => {
     fs.mkdirSync(path.join(a, 'examples/removed/manifests'), { recursive: true });
     fs.writeFileSync(path.join(a, 'examples/removed/SUMMARY.md'), '# old\n');
     for (const out of [a, b]) {
-      const run = synth(out);
+      // The second run prints its timings: they must not change a byte of the output.
+      const run = out === a ? synth(out) : synth(out, ROOT, '--timings');
       if (run.status !== 0) throw new Error(`synth failed:\n${run.stderr}`);
       if (out === a) log = run.stderr;
+      else timedLog = run.stderr;
     }
   });
   afterAll(() => {
@@ -113,7 +116,25 @@ describe('aiready synth', () => {
     expect(fs.existsSync(path.join(a, 'examples/removed'))).toBe(false);
   });
 
-  test('is deterministic: two runs give byte-identical trees', () => {
+  test('--timings prints the wall time of each phase of each target, only with --timings', () => {
+    const table = timedLog.split('timings (wall seconds per phase):\n')[1] ?? '';
+    expect(table.split('\n')[0].split(/\s+/)).toEqual([
+      'target',
+      'load',
+      'construct',
+      'plan',
+      'serialize',
+      'validate',
+      'admission',
+      'write',
+    ]);
+    expect(table).toMatch(/^ai-platform-dev( +\d+\.\d\d){7}$/m);
+    expect(table).toMatch(/^examples\/ml-teams +- +\d+\.\d\d +- +\d+\.\d\d( +\d+\.\d\d){3}$/m);
+    expect(table).toMatch(/^\(cli process\) +\d+\.\d\d( +-){6}$/m);
+    expect(log).not.toContain('timings');
+  });
+
+  test('is deterministic: two runs (one with --timings) give byte-identical trees', () => {
     const fa = files(a);
     expect(files(b)).toEqual(fa);
     for (const f of fa) expect(fs.readFileSync(path.join(b, f)).equals(fs.readFileSync(path.join(a, f)))).toBe(true);

@@ -11,10 +11,10 @@ import {
   Release,
   RenderedRelease,
 } from '@aiready/admission';
-import * as YAML from 'yaml';
 import { KNOWN_DEFECTS } from './known-defects';
 import { Plan } from './plan';
 import { RecordedResource, resourceKey } from './recorded-resource';
+import { yamlDocuments } from './yaml-documents';
 
 const CONFIG_GROUP = 'kubernetes:yaml/v2:ConfigGroup';
 
@@ -56,8 +56,11 @@ export function renderedReleases(files: ReadonlyMap<string, string>): RenderedRe
   for (const [file, content] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     const m = /^rendered\/([^/]+?)(?:\.yaml|\/.+\.yaml)$/.exec(file);
     if (!m) continue;
-    const objects = YAML.parseAllDocuments(content)
-      .map((d) => d.toJS() as KubeObject | null)
+    const objects = yamlDocuments(content)
+      .map((d) => {
+        if ('thrown' in d) throw d.thrown;
+        return d.value as KubeObject | null;
+      })
       .filter((o): o is KubeObject => !!o && typeof o === 'object' && typeof o.kind === 'string');
     byRelease.set(m[1], [...(byRelease.get(m[1]) ?? []), ...objects]);
   }

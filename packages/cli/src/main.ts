@@ -6,9 +6,10 @@ import { diffCommand, DIFF_USAGE } from './diff-command';
 import { extractBundled, resolveHelm } from './helm';
 import { pruneRemovedTargets, synthAll, writeTargets } from './synth';
 import { startProgress } from './progress';
+import { PhaseTimings } from './timings';
 import { validateCommand } from './validate-command';
 
-const USAGE = `usage: aiready synth [--out DIR] [--only TARGET]... [--stack-dir DIR]... [--app MODULE]
+const USAGE = `usage: aiready synth [--out DIR] [--only TARGET]... [--stack-dir DIR]... [--app MODULE] [--timings]
                      [--render [--chart-cache DIR] [--kustomize-cache DIR] [--cache-dir DIR] [--helm PATH] [--kubectl PATH]
                                [--skip-missing-charts]]
        aiready validate [DIR|FILE] (see aiready validate --help)
@@ -31,7 +32,8 @@ goes through offline admission (what the cluster would refuse or never run: Pod 
 references, scheduling, CRDs, webhooks, network policy, IAM); nothing is written unless every target
 synthesizes, validates and is admitted. Needs no network, credentials or Pulumi CLI. One line per
 target as it finishes, with its time and object count. Without --only, the folders of targets that no
-longer exist are removed from DIR.
+longer exist are removed from DIR. --timings prints the wall time of each phase of each target to
+stderr at the end (the output is the same).
 
 --render also renders every Helm release (helm template, with exactly the values aiready sets, the
 target's namespace and Kubernetes version) and every kustomize base of each target into
@@ -99,7 +101,7 @@ export async function main(
   const flags = parseFlags(
     rest,
     ['--out', '--only', '--stack-dir', '--app', '--chart-cache', '--kustomize-cache', '--cache-dir', '--helm', '--kubectl'],
-    ['--render', '--skip-missing-charts'],
+    ['--render', '--skip-missing-charts', '--timings'],
   );
   if (typeof flags === 'string' || flags.positional.length) {
     log(`aiready: ${typeof flags === 'string' ? flags : `unexpected '${flags.positional[0]}'`}\n\n${USAGE}`);
@@ -141,6 +143,9 @@ export async function main(
   }
   // A status line only on a terminal, and only when this process's own stderr is the log.
   const progress = startProgress(log, log === logToStderr && process.stderr.isTTY ? process.stderr : undefined);
+  const timings = flags.switches.has('--timings') ? new PhaseTimings() : undefined;
+  // Node started and the CLI's modules loaded, before any target.
+  timings?.add('(cli process)', 'load', process.uptime() * 1000);
   const report = await synthAll({
     root,
     outDir: path.resolve(root, outDir),
@@ -149,6 +154,7 @@ export async function main(
     app,
     render,
     onPhase: progress.phase,
+    timings,
     onTarget: (t) =>
       progress.line(`aiready synth: ${t.id} ${t.ok ? 'done' : 'FAILED'} in ${(t.ms / 1000).toFixed(1)} s (${t.objects} objects)`),
   }).finally(() => progress.stop());
@@ -165,7 +171,7 @@ export async function main(
     );
     return 1;
   }
-  writeTargets(path.resolve(root, outDir), report.targets);
+  writeTargets(path.resolve(root, outDir), report.targets, timings);
   if (only.length === 0)
     for (const removed of pruneRemovedTargets(path.resolve(root, outDir), report.targets))
       log(`aiready synth: removed ${path.join(outDir, removed)} (its source is gone)`);
@@ -176,6 +182,7 @@ export async function main(
     log(`aiready synth: ${path.join(outDir, t.id)} (${t.objects} objects, ${t.files.size} files${rendered})`);
     for (const w of t.warnings) log(`  warning: ${w}`);
   }
+  for (const line of timings?.lines() ?? []) log(line);
   return 0;
 }
 

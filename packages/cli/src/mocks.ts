@@ -7,7 +7,10 @@ import { keyFromUrn, MOCK_ACCOUNT_ID, RecordedResource, resourceKey } from './re
 function mockState(type: string, name: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
   const shortType = type.split(':').pop() ?? type;
   const arn = `arn:aws:mock:${region}:${MOCK_ACCOUNT_ID}:${shortType.toLowerCase()}/${String(inputs.name ?? name)}`;
-  const state: Record<string, unknown> = { ...inputs, arn, name: inputs.name ?? name };
+  // A ConfigGroup's outputs are the resources it made, not its objects: echoing `objs` (megabytes for
+  // hundreds of teams) would only send them through Pulumi's serialization twice more.
+  const echoed = type === 'kubernetes:yaml/v2:ConfigGroup' ? {} : inputs;
+  const state: Record<string, unknown> = { ...echoed, arn, name: inputs.name ?? name };
   switch (type) {
     case 'aws:eks/cluster:Cluster':
       state.endpoint = `https://${name}.mock.eks.${region}.amazonaws.com`;

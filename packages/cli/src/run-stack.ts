@@ -1,10 +1,13 @@
 // Child-process entry: runs one Pulumi stack program under mocks and writes what it would create.
 // Each stack runs in its own process because Pulumi's runtime state is global to a process.
 // Usage: node run-stack.js <stackDir> <stack> <resultFile>
+// First: the process set up before @pulumi/pulumi loads.
+import './stack-process-setup';
 import { AireadyValidationError } from '@aiready/core';
 import * as pulumi from '@pulumi/pulumi';
 import * as fs from 'fs';
 import * as path from 'path';
+import { deferPulumiClosureDeps, skipPulumiPromiseStacks } from './pulumi-runtime-tuning';
 import { installRecordingMocks } from './mocks';
 import type { RecordedResource } from './recorded-resource';
 import { projectName, readStackConfig } from './pulumi-project';
@@ -19,6 +22,8 @@ export interface StackRunResult {
   /** Config keys whose encrypted value offline synth replaced by a placeholder. */
   readonly secrets?: readonly string[];
   readonly error?: string;
+  /** Milliseconds from requiring the program to its outputs resolved, for `--timings`. */
+  readonly constructMs?: number;
 }
 
 function resolveOutput(value: unknown): Promise<unknown> {
@@ -29,9 +34,13 @@ function resolveOutput(value: unknown): Promise<unknown> {
 
 async function run(stackDir: string, stack: string): Promise<StackRunResult> {
   const project = projectName(stackDir);
+  // The program's own @pulumi/pulumi, if it is another copy than the CLI's.
+  deferPulumiClosureDeps(stackDir);
+  for (const from of [__dirname, stackDir]) skipPulumiPromiseStacks(from);
   const { values: config, secrets } = readStackConfig(path.join(stackDir, `Pulumi.${stack}.yaml`));
   pulumi.runtime.setAllConfig(config, [...secrets]);
   const recorded = await installRecordingMocks(project, stack, config['aws:region'] ?? 'us-east-1');
+  const start = process.hrtime.bigint();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const program = require(path.resolve(stackDir, 'lib', 'index.js')) as Record<string, unknown>;
   const outputs: Record<string, unknown> = {};
@@ -40,7 +49,7 @@ async function run(stackDir: string, stack: string): Promise<StackRunResult> {
     outputs[key] = await resolveOutput(program[key]);
   }
   await pulumi.runtime.disconnect();
-  return { project, stack, recorded, outputs, secrets };
+  return { project, stack, recorded, outputs, secrets, constructMs: Number(process.hrtime.bigint() - start) / 1e6 };
 }
 
 function message(err: unknown): string {

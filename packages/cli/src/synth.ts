@@ -26,7 +26,9 @@ import type { RenderableRelease } from './render-helm';
 import { RenderedTarget, RenderSetup, renderTargets } from './render-target';
 import type { StackRunResult } from './run-stack';
 import { renderSummary, SummaryInput } from './summary';
+import { PhaseTimings } from './timings';
 import { validateOutputs } from './validate-targets';
+import { cachingYamlDocuments } from './yaml-documents';
 
 /** Everything one target (a stack config or an example) writes, still in memory. */
 export interface TargetOutput {
@@ -77,6 +79,8 @@ export interface SynthOptions {
   readonly onPhase?: (phase: string) => void;
   /** Called as each target finishes synthesizing, for progress. @default - no progress */
   readonly onTarget?: (progress: TargetProgress) => void;
+  /** Wall time per target and phase is added here (`--timings`). @default - not timed */
+  readonly timings?: PhaseTimings;
 }
 
 /** One target finished: its id, whether it synthesized, its time and object count. */
@@ -114,14 +118,19 @@ function runStackProcess(target: StackTarget): Promise<StackRunResult> {
   });
 }
 
-function stackOutput(id: string, result: StackRunResult): TargetOutput {
+function stackOutput(id: string, result: StackRunResult, timings = new PhaseTimings()): TargetOutput {
   const recorded = result.recorded ?? [];
-  const plan = buildPlan(result.project, result.stack, recorded);
+  const plan = timings.time(id, 'plan', () => buildPlan(result.project, result.stack, recorded));
   // A stack whose platform GitOps installs (`gitops` in its config) exports the platform's objects.
   const gitops = result.outputs?.gitops as GitOpsOutput | undefined;
   const layout = gitops ? gitOpsLayout(gitops) : undefined;
-  const manifestObjects = gitops ? targetObjects(gitops.objects, layout) : planManifests(recorded);
-  const manifests = gitops ? layoutTarget(gitops.objects, layout) : layoutManifests(manifestObjects);
+  const { manifestObjects, manifests } = timings.time(id, 'serialize', () => {
+    const manifestObjects = gitops ? targetObjects(gitops.objects, layout) : planManifests(recorded);
+    return {
+      manifestObjects,
+      manifests: gitops ? layoutTarget(gitops.objects, layout) : layoutManifests(manifestObjects),
+    };
+  });
   const platform = result.outputs?.summary as PlatformSummary | undefined;
   const configWarnings = (result.outputs?.warnings as { path: string; message: string }[] | undefined) ?? [];
   const secretWarnings = (result.secrets ?? []).map((key) => ({
@@ -159,10 +168,17 @@ function stackOutput(id: string, result: StackRunResult): TargetOutput {
 }
 
 /** The review tree of a cdk8s app's objects (an example, or a team's app). */
-function appOutput(id: string, title: string, { objects, summaries, releases, prerequisites, layout }: AppObjects): TargetOutput {
+function appOutput(
+  id: string,
+  title: string,
+  { objects, summaries, releases, prerequisites, layout }: AppObjects,
+  timings = new PhaseTimings(),
+): TargetOutput {
   // Under Flux, the tree is the install stages (and the Kustomizations that apply them).
-  const manifestObjects = targetObjects(objects, layout);
-  const manifests = layoutTarget(objects, layout);
+  const { manifestObjects, manifests } = timings.time(id, 'serialize', () => ({
+    manifestObjects: targetObjects(objects, layout),
+    manifests: layoutTarget(objects, layout),
+  }));
   const warnings = summaries.flatMap((s) => s.warnings.map((w) => `${w.path}: ${w.message}`));
   const files = new Map<string, string>();
   for (const m of manifests) files.set(`manifests/${m.path}`, m.content);
@@ -186,8 +202,9 @@ function appOutput(id: string, title: string, { objects, summaries, releases, pr
   };
 }
 
-function exampleOutput(id: string, dir: string): TargetOutput {
-  return appOutput(id, `Example ${path.basename(dir)}`, moduleObjects(path.join(dir, 'lib', 'main.js')));
+function exampleOutput(id: string, dir: string, timings: PhaseTimings): TargetOutput {
+  const objects = timings.time(id, 'construct', () => moduleObjects(path.join(dir, 'lib', 'main.js')));
+  return appOutput(id, `Example ${path.basename(dir)}`, objects, timings);
 }
 
 function findExamples(root: string): string[] {
@@ -234,6 +251,7 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
         { id: unknown.join(', '), message: `--only matches no target; the targets here are: ${ids.join(', ') || 'none'}` },
       ],
     };
+  const timings = options.timings ?? new PhaseTimings();
   const wanted = (id: string) => !options.only?.length || options.only.includes(id);
   const targets: TargetOutput[] = [];
   const errors: { id: string; message: string }[] = [];
@@ -252,29 +270,33 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
   const done = (id: string, t: TargetOutput | undefined) =>
     options.onTarget?.({ id, ok: t !== undefined, ms: Date.now() - started, objects: t?.objects ?? 0 });
 
-  const results = await Promise.all(
+  // Stack processes start first; the cdk8s apps run in this process while they run.
+  const stackRuns = Promise.all(
     stacks.map(async (s) => {
-      const result = await runStackProcess(s);
       const id = `${s.project}-${s.stack}`;
-      const output = result.error ? undefined : stackOutput(id, result);
+      const start = Date.now();
+      const result = await runStackProcess(s);
+      if (result.constructMs !== undefined) {
+        timings.add(id, 'load', Date.now() - start - result.constructMs);
+        timings.add(id, 'construct', result.constructMs);
+      }
+      const output = result.error ? undefined : stackOutput(id, result, timings);
       done(id, output);
       return { id, result, output };
     }),
   );
-  for (const { id, result, output } of results) {
-    if (output) targets.push(output);
-    else errors.push({ id, message: result.error ?? 'stack run failed' });
-  }
-  // cdk8s apps run in this process, one after the other.
+  // cdk8s apps run in this process, one after the other; their targets and errors follow the stacks'.
+  const apps: TargetOutput[] = [];
+  const appErrors: { id: string; message: string }[] = [];
   const inProcess = (id: string, build: () => TargetOutput) => {
     const start = Date.now();
     try {
       const output = build();
-      targets.push(output);
+      apps.push(output);
       options.onTarget?.({ id, ok: true, ms: Date.now() - start, objects: output.objects });
     } catch (err) {
       options.onTarget?.({ id, ok: false, ms: Date.now() - start, objects: 0 });
-      errors.push({
+      appErrors.push({
         id,
         message:
           err instanceof AireadyValidationError || !(err instanceof Error)
@@ -284,8 +306,22 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
     }
   };
   for (const dir of examples)
-    inProcess(`examples/${path.basename(dir)}`, () => exampleOutput(`examples/${path.basename(dir)}`, dir));
-  if (appSource && wanted('app')) inProcess('app', () => appOutput('app', 'App', appObjects(appSource)));
+    inProcess(`examples/${path.basename(dir)}`, () => exampleOutput(`examples/${path.basename(dir)}`, dir, timings));
+  if (appSource && wanted('app'))
+    inProcess('app', () =>
+      appOutput(
+        'app',
+        'App',
+        timings.time('app', 'construct', () => appObjects(appSource)),
+        timings,
+      ),
+    );
+  for (const { id, result, output } of await stackRuns) {
+    if (output) targets.push(output);
+    else errors.push({ id, message: result.error ?? 'stack run failed' });
+  }
+  targets.push(...apps);
+  errors.push(...appErrors);
   const needRender = options.render ? [] : targets.filter((x) => x.layout?.engine === 'rendered');
   for (const t of needRender) targets.splice(targets.indexOf(t), 1);
   for (const t of needRender)
@@ -297,10 +333,13 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
   let rendered: TargetOutput[] = targets;
   if (options.render && !errors.length) {
     options.onPhase?.('rendering charts');
+    // Targets render together (releases shared between them render once): timed as one.
+    const start = Date.now();
     const renders = await renderTargets(
       targets.map((t) => ({ ...t, objects: t.manifestObjects })),
       options.render,
     );
+    timings.add('(all targets)', 'render', Date.now() - start);
     rendered = [];
     for (const t of targets) {
       const r = renders.get(t.id)!;
@@ -329,11 +368,26 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
   }
   options.onPhase?.('validating and admitting');
   // Schemas first (every object valid on its own), then admission (the target as a cluster would take it).
-  const valid = validateOutputs(rendered);
+  // Validation and admission both read every rendered file: each text is parsed once.
+  return cachingYamlDocuments(() => checkTargets(rendered, errors, timings));
+}
+
+/** Validates, then admits, each target; the targets that pass, and every error. */
+function checkTargets(
+  rendered: readonly TargetOutput[],
+  errors: { id: string; message: string }[],
+  timings: PhaseTimings,
+): SynthReport {
+  const valid: ReturnType<typeof validateOutputs<TargetOutput>> = { valid: [], errors: [] };
+  for (const t of rendered) {
+    const v = timings.time(t.id, 'validate', () => validateOutputs([t]));
+    valid.valid.push(...v.valid);
+    valid.errors.push(...v.errors);
+  }
   const admitted: TargetOutput[] = [];
   for (const t of valid.valid) {
     try {
-      admitted.push(admit(t));
+      admitted.push(timings.time(t.id, 'admission', () => admit(t)));
     } catch (err) {
       errors.push({
         id: t.id,
@@ -423,14 +477,15 @@ export function pruneRemovedTargets(outDir: string, targets: readonly { readonly
 }
 
 /** Writes synthesized targets, replacing each target's folder. */
-export function writeTargets(outDir: string, targets: readonly TargetOutput[]): void {
-  for (const t of targets) {
-    const dir = path.join(outDir, t.id);
-    fs.rmSync(dir, { recursive: true, force: true });
-    for (const [file, content] of t.files) {
-      const target = path.join(dir, file);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, content);
-    }
-  }
+export function writeTargets(outDir: string, targets: readonly TargetOutput[], timings = new PhaseTimings()): void {
+  for (const t of targets)
+    timings.time(t.id, 'write', () => {
+      const dir = path.join(outDir, t.id);
+      fs.rmSync(dir, { recursive: true, force: true });
+      for (const [file, content] of t.files) {
+        const target = path.join(dir, file);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, content);
+      }
+    });
 }

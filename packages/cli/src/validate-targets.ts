@@ -2,14 +2,16 @@
 // `aiready synth` before anything is written and by `aiready validate` on a written tree.
 import { KubeObject, manifestPath } from '@aiready/k8s';
 import { ObjectToValidate, validateObjects, ValidationReport } from '@aiready/validate';
-import * as YAML from 'yaml';
+import { yamlDocuments } from './yaml-documents';
 
 /** The objects of one YAML (or JSON) file, `List`s unwrapped; a parse error names the file. */
 export function parseManifests(content: string, source: string): ObjectToValidate[] {
   const out: ObjectToValidate[] = [];
-  for (const doc of YAML.parseAllDocuments(content)) {
-    if (doc.errors.length) throw new Error(`${source}: not valid YAML: ${doc.errors[0].message}`);
-    const object = doc.toJS();
+  for (const doc of yamlDocuments(content)) {
+    if (doc.error !== undefined) throw new Error(`${source}: not valid YAML: ${doc.error}`);
+    if ('thrown' in doc) throw doc.thrown;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const object = doc.value as any;
     if (object === null || object === undefined) continue;
     const items = object?.kind?.endsWith?.('List') && Array.isArray(object.items) ? object.items : [object];
     for (const item of items) out.push({ object: item, source });

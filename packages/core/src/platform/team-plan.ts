@@ -65,11 +65,26 @@ export interface TeamContext {
 
 const CIDR = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
 
+/** Per pools list (one per platform): the pools by name, and every GPU resource of every pool at 0. */
+const poolIndex = new WeakMap<readonly GpuPool[], { names: Map<string, GpuPool>; zero: Record<string, number> }>();
+
+/** The pools by name and their GPU resources at 0, computed once for all teams (not per team: pools x teams). */
+function indexPools(pools: readonly GpuPool[]): { names: Map<string, GpuPool>; zero: Record<string, number> } {
+  let index = poolIndex.get(pools);
+  if (!index) {
+    const zero: Record<string, number> = {};
+    for (const pool of pools) for (const r of Object.keys(gpuQuotaResources(pool, 0))) zero[r] = 0;
+    index = { names: new Map(pools.map((p) => [p.name, p])), zero };
+    poolIndex.set(pools, index);
+  }
+  return index;
+}
+
 /** Validates one team on its own and resolves its defaults; undefined (problems recorded) when invalid. */
 export function planTeam(spec: TeamSpec, ctx: TeamContext, path: string, problems: ProblemCollector): TeamPlan | undefined {
   const before = problems.problems.length;
   const add = (p: ValidationProblem) => problems.add({ ...p, path: `${path}.${p.path}` });
-  const names = new Map(ctx.pools.map((p) => [p.name, p]));
+  const { names, zero } = indexPools(ctx.pools);
   const quota = spec.gpuQuota ?? {};
   const level = spec.podSecurity ?? 'restricted';
   const unserializable = unserializableName('name', spec.name);
@@ -175,10 +190,12 @@ export function planTeam(spec: TeamSpec, ctx: TeamContext, path: string, problem
     ctx.pools.map((p) => [p.name, queue ? (spec.borrowGpus?.[p.name] ?? quota[p.name] ?? 0) : 0]),
   );
   const borrowCompute = gpuPodsCompute(ctx.pools, borrowGpus);
-  const gpuHard: Record<string, number> = {};
+  const gpuHard: Record<string, number> = { ...zero };
   for (const pool of ctx.pools) {
     const gpus = (quota[pool.name] ?? 0) + borrowGpus[pool.name];
-    for (const [r, n] of Object.entries(gpuQuotaResources(pool, gpus))) gpuHard[r] = (gpuHard[r] ?? 0) + n;
+    // A pool the team has no GPU of adds its resources at 0: they are in `zero` already.
+    if (gpus === 0) continue;
+    for (const [r, n] of Object.entries(gpuQuotaResources(pool, gpus))) gpuHard[r] += n;
   }
   // Extended resources are quota'd by requests only; a resource absent from the quota would be
   // unlimited, so every GPU resource of every pool is listed (gpuQuotaResources lists them at 0 GPUs).

@@ -3,6 +3,7 @@
 // matches nothing or groups everything, silently. The label sets of metrics come from
 // @aiready/core's exporter model (upstream source at the pinned versions).
 import { parser } from '@prometheus-io/lezer-promql';
+import { parsePromql } from './promql';
 
 type SyntaxNode = NonNullable<ReturnType<typeof parser.parse>['topNode']['firstChild']>;
 
@@ -46,8 +47,11 @@ function need(w: Walk, have: Labels | undefined, labels: readonly string[], wher
  * mean "unknown" (an unknown metric, reported by the metric-name check).
  */
 export function inferLabels(expr: string, lookup: LabelLookup): { labels?: ReadonlySet<string>; problems: string[] } {
-  const w: Walk = { src: expr, lookup, problems: [] };
-  const top = parser.parse(expr).topNode.firstChild;
+  const { tree, src, syntaxError } = parsePromql(expr);
+  // checkPromql reports a syntax error; the tree around it is not the expression's.
+  if (syntaxError) return { problems: [] };
+  const w: Walk = { src, lookup, problems: [] };
+  const top = tree.topNode.firstChild;
   const labels = top ? walk(w, top) : undefined;
   return { ...(labels ? { labels } : {}), problems: w.problems };
 }

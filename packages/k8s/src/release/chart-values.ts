@@ -121,11 +121,15 @@ export function coalesceValues(defaults: Values, over: Values): Values {
 }
 
 const compiled = new WeakMap<Values, ValidateFunction>();
+/** By content: charts share subcharts (node-feature-discovery's schema is in two), and a compile costs ~0.3 s. */
+const compiledByText = new Map<string, ValidateFunction>();
 
 function validator(schema: Values): ValidateFunction {
   let fn = compiled.get(schema);
   if (!fn) {
-    fn = new Ajv2020({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
+    const text = JSON.stringify(schema);
+    fn = compiledByText.get(text) ?? new Ajv2020({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
+    compiledByText.set(text, fn);
     compiled.set(schema, fn);
   }
   return fn;

@@ -1,0 +1,70 @@
+// What a stack process changes in @pulumi/pulumi's runtime to run a program under mocks faster, without
+// changing what the program records. Measured with --cpu-prof on the reference stacks and on a
+// generated stack of 1,000 pools (about 3,000 Pulumi resources):
+// - @pulumi/pulumi requires TypeScript's compiler and npm's arborist (with pacote, sigstore, an HTTP
+//   stack) when it loads, for closure serialization only (`pulumi.runtime.serializeFunction`, Lambda
+//   callbacks): about 1.3 s of a 2 s start. Deferred to their first use (a program that serializes a
+//   closure gets them then).
+// - Every promise the runtime makes records `new Error().stack` for its promise-leak report: a sixth of
+//   a large stack's CPU. A stack process ends with process.exit() once its outputs resolve, so the
+//   leak report never runs; the promises are made without a stack trace.
+import * as fs from 'fs';
+import * as path from 'path';
+import { deferModule } from './lazy-modules';
+
+/** The file `request` resolves to from `dir`, if it resolves. */
+function resolveFrom(request: string, dir: string): string | undefined {
+  try {
+    return require.resolve(request, { paths: [dir] });
+  } catch {
+    return undefined;
+  }
+}
+
+/** The folder of the @pulumi/pulumi `fromDir` resolves, if any. */
+function pulumiDir(fromDir: string): string | undefined {
+  const manifest = resolveFrom('@pulumi/pulumi/package.json', fromDir);
+  return manifest && fs.realpathSync(path.dirname(manifest));
+}
+
+/**
+ * Defers the closure-serialization dependencies of the @pulumi/pulumi that `fromDir` resolves. Call
+ * before that @pulumi/pulumi is first required.
+ */
+export function deferPulumiClosureDeps(fromDir: string): void {
+  const dir = pulumiDir(fromDir);
+  if (!dir) return;
+  for (const dep of ['typescript', '@npmcli/arborist']) {
+    const file = resolveFrom(dep, dir);
+    if (file) deferModule(file);
+  }
+}
+
+const TUNED = Symbol.for('aiready.pulumiPromiseStacks');
+
+/**
+ * Makes the runtime's promises (of the @pulumi/pulumi `fromDir` resolves) without a stack trace for the
+ * leak report. Its modules call `debuggablePromise` through the module's exports, so replacing the
+ * export reaches every call. A no-op if the module is not where this version has it.
+ */
+export function skipPulumiPromiseStacks(fromDir: string): void {
+  const dir = pulumiDir(fromDir);
+  const file = dir && resolveFrom(path.join(dir, 'runtime', 'debuggable.js'), dir);
+  if (!file) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const debuggable = require(file) as {
+    debuggablePromise?: (<T>(p: Promise<T>, ctx: unknown) => Promise<T>) & { [TUNED]?: true };
+  };
+  const original = debuggable.debuggablePromise;
+  if (typeof original !== 'function' || original[TUNED]) return;
+  const tuned = <T>(p: Promise<T>, ctx: unknown): Promise<T> => {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return original(p, ctx);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  };
+  debuggable.debuggablePromise = Object.assign(tuned, { [TUNED]: true as const });
+}
