@@ -85,5 +85,7 @@ export function fixtureRepo(baseNodes: number, prNodes: number): string {
 
 /** The command that "installs" a checkout of the fixture (the base's worktree): the same node_modules. */
 export function fixtureSetup(work: string): string {
-  return `ln -s ${JSON.stringify(path.join(work, 'node_modules'))} node_modules`;
+  // The checkout writes lib/main.js before main.ts: "build" it (touch), as a real setup's build would,
+  // or synth may find main.ts newer than what it runs.
+  return `ln -s ${JSON.stringify(path.join(work, 'node_modules'))} node_modules && find examples -path '*/lib/*.js' -exec touch {} +`;
 }
