@@ -1,4 +1,4 @@
-import { checkShape, S, Schema, schemaEntries, ValidationProblem } from '../src';
+import { checkShape, S, Schema, ValidationProblem } from '../src';
 
 const POOL: Schema = S.object('pool', {
   name: { schema: S.string, doc: 'name', required: true },
@@ -83,20 +83,5 @@ describe('checkShape', () => {
     expect(problems(S.falseOr(S.object('x', {})), false)).toEqual([]);
     expect(problems(S.booleanOr(S.object('x', {})), true)).toEqual([]);
     expect(problems(S.booleanOr(S.object('x', {})), 'yes')[0].problem).toMatch(/must be true, false or an object/);
-  });
-});
-
-describe('schemaEntries', () => {
-  test('documents every key at every depth, variants included', () => {
-    const paths = schemaEntries({ pools: { schema: S.list(POOL), doc: 'pools' } }).map((e) => e.path);
-    expect(paths).toEqual(
-      expect.arrayContaining([
-        'pools',
-        'pools[].name',
-        'pools[].labels',
-        'pools[].sharing',
-        'pools[].sharing(mode: time-slicing).replicas',
-      ]),
-    );
   });
 });
