@@ -1,5 +1,6 @@
 export * from './main';
 export * from './synth';
+export * from './timings';
 export * from './plan';
 export * from './summary';
 export * from './recorded-resource';
