@@ -26,6 +26,7 @@ export * from './monitoring/gpu-alerts';
 export * from './monitoring/promql-labels';
 export * from './monitoring/gpu-dashboards';
 export * from './monitoring/promql';
+export * from './monitoring/promql-or-chain';
 export * from './monitoring/gpu-monitoring';
 export * from './platform/ai-platform';
 export * from './output/manifests';

@@ -3,7 +3,7 @@
 // matches nothing or groups everything, silently. The label sets of metrics come from
 // @aiready/core's exporter model (upstream source at the pinned versions).
 import { parser } from '@prometheus-io/lezer-promql';
-import { parsePromql } from './promql';
+import { parsePromql } from './promql-parse';
 
 type SyntaxNode = NonNullable<ReturnType<typeof parser.parse>['topNode']['firstChild']>;
 

@@ -1,0 +1,46 @@
+// PromQL parsed with Prometheus' own grammar (lezer-promql), once per expression for every check. Not
+// exported from the package: lezer-promql is an ES module, and a declaration importing it would not
+// compile in a team's CommonJS project (TS1479).
+import { parser } from '@prometheus-io/lezer-promql';
+import { balanceOrChain } from './promql-or-chain';
+
+type Tree = ReturnType<typeof parser.parse>;
+
+function hasError(tree: Tree): boolean {
+  let error = false;
+  tree.iterate({ enter: (n) => !(error ||= n.type.isError) });
+  return error;
+}
+
+/**
+ * `expr` parsed with Prometheus' own grammar (lezer-promql), and the text the tree's offsets refer to.
+ * lezer's LR parser, unlike Prometheus' parser, gives up on a left-associative chain of more than about
+ * 150 operands (a table of one `or` operand per pool or team, at scale): such a chain is parsed
+ * regrouped (see {@link balanceOrChain}), and the text is then the regrouped one.
+ */
+export function parsePromql(expr: string): ParsedPromql {
+  let parsed = parsedCache.get(expr);
+  if (!parsed) {
+    // A long chain is parsed regrouped first: parsing it as it is would fail, after all the work.
+    const balanced = balanceOrChain(expr);
+    const regrouped = balanced === expr ? undefined : parser.parse(balanced);
+    if (regrouped && !hasError(regrouped)) parsed = { tree: regrouped, src: balanced, syntaxError: false };
+    else {
+      const tree = parser.parse(expr);
+      parsed = { tree, src: expr, syntaxError: hasError(tree) };
+    }
+    // Every expression is parsed by each check (labels, then metrics): the latest few are kept.
+    if (parsedCache.size >= 64) parsedCache.clear();
+    parsedCache.set(expr, parsed);
+  }
+  return parsed;
+}
+
+/** An expression parsed, and the text the tree's offsets refer to. */
+export interface ParsedPromql {
+  readonly tree: Tree;
+  readonly src: string;
+  readonly syntaxError: boolean;
+}
+
+const parsedCache = new Map<string, ParsedPromql>();
