@@ -4,6 +4,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { stackCopy } from '../support/repo-files';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'packages/cli/bin/aiready.js');
@@ -11,18 +12,6 @@ const SHARED = path.resolve(ROOT, '../shared');
 const render = fs.existsSync(path.join(SHARED, 'charts')) && `${process.platform}-${process.arch}` === 'linux-x64';
 if (!render)
   process.stderr.write(`SKIPPED: rendering in the diff test (${SHARED}/charts or linux/amd64 missing); diffing without it\n`);
-
-/** A copy of the ai-platform stack whose dev config is changed by `edit`. */
-function stackCopy(edit: (config: string) => string): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-diff-'));
-  const stack = path.join(root, 'stacks/ai-platform');
-  fs.mkdirSync(stack, { recursive: true });
-  const real = path.join(ROOT, 'stacks/ai-platform');
-  fs.copyFileSync(path.join(real, 'Pulumi.yaml'), path.join(stack, 'Pulumi.yaml'));
-  fs.symlinkSync(path.join(real, 'lib'), path.join(stack, 'lib'));
-  fs.writeFileSync(path.join(stack, 'Pulumi.dev.yaml'), edit(fs.readFileSync(path.join(real, 'Pulumi.dev.yaml'), 'utf8')));
-  return root;
-}
 
 describe('aiready diff of two real synths', () => {
   test("one Karpenter pool's maxNodes from 3 to 5 changes its NodePool limit, its GPUs and its cost, and nothing else", () => {

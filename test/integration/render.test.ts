@@ -6,6 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { validateObjects } from '@aiready/validate';
+import { files } from '../support/repo-files';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'packages/cli/bin/aiready.js');
@@ -13,14 +14,6 @@ const SHARED = path.resolve(ROOT, '../shared');
 const ready = fs.existsSync(path.join(SHARED, 'charts')) && `${process.platform}-${process.arch}` === 'linux-x64';
 if (!ready) process.stderr.write(`SKIPPED: render end to end, needs ${SHARED}/charts and linux/amd64 for the bundled helm\n`);
 const withCharts = ready ? test : test.skip;
-
-function files(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-    .sort();
-}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const parsed = new Map<string, any[]>();

@@ -5,20 +5,13 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { validateObjects } from '@aiready/validate';
+import { files, stackCopy } from '../support/repo-files';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'packages/cli/bin/aiready.js');
 
 function synth(out: string, cwd = ROOT, ...flags: string[]) {
   return spawnSync(process.execPath, [BIN, 'synth', '--out', out, ...flags], { cwd, encoding: 'utf8' });
-}
-
-function files(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-    .sort();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -378,18 +371,6 @@ describe('aiready synth', () => {
     expect(validateObjects([{ object: bogus }]).problems.map((p) => p.message)).toEqual(['unknown field "spec.bogus"']);
   });
 });
-
-/** A copy of the ai-platform stack whose dev config is changed by `edit`. */
-function stackCopy(edit: (config: string) => string): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-stack-'));
-  const stack = path.join(root, 'stacks/ai-platform');
-  fs.mkdirSync(stack, { recursive: true });
-  const real = path.join(ROOT, 'stacks/ai-platform');
-  fs.copyFileSync(path.join(real, 'Pulumi.yaml'), path.join(stack, 'Pulumi.yaml'));
-  fs.symlinkSync(path.join(real, 'lib'), path.join(stack, 'lib'));
-  fs.writeFileSync(path.join(stack, 'Pulumi.dev.yaml'), edit(fs.readFileSync(path.join(real, 'Pulumi.dev.yaml'), 'utf8')));
-  return root;
-}
 
 describe('the reference stack switches engines with one config value', () => {
   test('workflows: kubeflow replaces Argo Workflows by Kubeflow Pipelines and Trainer', () => {

@@ -10,7 +10,7 @@
 // Pure: objects in, files and script out.
 import type { Prerequisite } from '@aiready/admission';
 import type { InstallStage, KubeObject } from '@aiready/k8s';
-import { renderedContent } from './rendered-objects';
+import { renderedContent, wasRedacted } from './rendered-objects';
 
 /** A rendered release or kustomize base: its objects as `rendered/<name>/` holds them, and its wave. */
 export interface InstallSource {
@@ -39,8 +39,6 @@ export interface InstallScript {
   readonly skippedHooks: readonly string[];
 }
 
-/** A value the review tree redacted (rendered-objects.ts): the Secret's real content is not on disk. */
-const REDACTED = '[redacted by aiready]';
 const INSTALL_PHASES = ['pre-install', 'post-install'];
 
 type Meta = { name?: string; namespace?: string; annotations?: Record<string, string> };
@@ -50,8 +48,6 @@ const secretValues = (o: KubeObject) =>
   [o.data, o.stringData]
     .flatMap((m) => Object.values((m as Record<string, unknown> | undefined) ?? {}))
     .map((v) => String(v ?? ''));
-const redacted = (o: KubeObject) =>
-  secretValues(o).some((v) => v.startsWith(REDACTED) || Buffer.from(v, 'base64').toString('utf8').startsWith(REDACTED));
 const hookPhases = (o: KubeObject) =>
   meta(o)
     .annotations?.['helm.sh/hook']?.split(',')
@@ -72,7 +68,7 @@ type Step =
 function stepOf(o: KubeObject): Step | 'withheld' | 'skipped' {
   const phases = hookPhases(o);
   if (phases.length && !phases.some((p) => INSTALL_PHASES.includes(p))) return 'skipped';
-  if (isCoreSecret(o) && redacted(o)) return 'withheld';
+  if (wasRedacted(o)) return 'withheld';
   const job = o.kind === 'Job';
   if (phases.includes('pre-install')) return job ? '11-pre-install-jobs' : '10-pre-install';
   if (phases.includes('post-install')) return job ? '31-post-install-jobs' : '30-post-install';

@@ -89,6 +89,16 @@ export function redactSecret(o: KubeObject): KubeObject {
   return out;
 }
 
+/** Whether {@link redactSecret} replaced a value of this Secret: its real content is not on disk. */
+export function wasRedacted(o: KubeObject): boolean {
+  if (o.kind !== 'Secret' || group(o.apiVersion) !== '') return false;
+  const values = (field: 'data' | 'stringData') => Object.values((o[field] as Record<string, unknown> | undefined) ?? {});
+  return (
+    values('data').some((v) => Buffer.from(String(v), 'base64').toString('utf8').startsWith(REDACTED)) ||
+    values('stringData').some((v) => String(v).startsWith(REDACTED))
+  );
+}
+
 /**
  * Places an object as the cluster stores it: a namespaced object without a namespace goes into the
  * release namespace (as Helm and Argo CD apply it); a cluster-scoped one loses a namespace the chart

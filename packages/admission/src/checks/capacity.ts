@@ -5,7 +5,7 @@
 // nodes, so other controllers land there first; those of default priority are preempted for Karpenter's
 // system-cluster-critical pods and move to nodes Karpenter launches, but a system-critical pod that
 // landed there is never preempted, so it counts too.
-import { eksAllocatable, EKS_ADDON_REQUESTS, findCpuInstanceType } from '@aiready/core';
+import { CpuInstanceType, eksAllocatable, EKS_ADDON_REQUESTS, findCpuInstanceType } from '@aiready/core';
 import { asObject, at, describe, Json } from '../model/kube';
 import { Findings } from '../model/findings';
 import { NodeResources } from '../model/node-resources';
@@ -46,6 +46,10 @@ function operatorPods(index: ObjectIndex): { name: string; spec: Json; replicas:
       })),
   );
 }
+
+const allocatable = (t: CpuInstanceType) => eksAllocatable(t.vcpu, t.memoryGiB, t.maxPods);
+/** The size the fix suggests. */
+const LARGER = findCpuInstanceType('m7i.xlarge')!;
 
 const cores = (n: number) => `${Math.round(n * 100) / 100} CPU`;
 
@@ -118,8 +122,8 @@ export function checkFixedPoolCapacity(
       `the pods that can run only on this node group, which nothing scales, request ${cores(used.cpu)} and ${formatBytes(used.memory)}, ` +
         `more than its ${pool.minNodes} nodes offer after the kubelet's reserve and the EKS add-ons (${cores(capacity.cpu)}, ${formatBytes(capacity.memory)}): ` +
         `some stay Pending (${over.join(' and ')}); the largest: ${top}`,
-      `raise the node group's minimum to ${needed} nodes, or use a larger instance type (each m7i.xlarge offers ${cores(
-        eksAllocatable(4, 16, 58).cpu - EKS_ADDON_REQUESTS.perNode.cpu,
+      `raise the node group's minimum to ${needed} nodes, or use a larger instance type (each ${LARGER.name} offers ${cores(
+        allocatable(LARGER).cpu - EKS_ADDON_REQUESTS.perNode.cpu,
       )}), or lower those requests`,
     );
   }

@@ -1,0 +1,28 @@
+// Shared by the end-to-end tests: the files of a synthesized tree, and a copy of the reference stack
+// with its dev config edited.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** Every file under `dir`, relative to it, sorted. */
+export function files(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+/** A copy of the ai-platform stack (its compiled program linked) whose dev config is changed by `edit`. */
+export function stackCopy(edit: (config: string) => string): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-stack-'));
+  const stack = path.join(root, 'stacks/ai-platform');
+  fs.mkdirSync(stack, { recursive: true });
+  const real = path.join(ROOT, 'stacks/ai-platform');
+  fs.copyFileSync(path.join(real, 'Pulumi.yaml'), path.join(stack, 'Pulumi.yaml'));
+  fs.symlinkSync(path.join(real, 'lib'), path.join(stack, 'lib'));
+  fs.writeFileSync(path.join(stack, 'Pulumi.dev.yaml'), edit(fs.readFileSync(path.join(real, 'Pulumi.dev.yaml'), 'utf8')));
+  return root;
+}
