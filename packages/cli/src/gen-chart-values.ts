@@ -2,6 +2,7 @@
 // chart archives: one module per pinned chart, plus the index. Run by `pnpm chart-values [CHART_DIR]`
 // after a chart is pinned or upgraded in the version lock; never edit the output by hand.
 import { CHARTS } from '@aiready/core';
+import { chartSchemaKey, chartSchemaValidatorSource } from '@aiready/k8s';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readChartArchive } from './chart-archive';
@@ -20,6 +21,7 @@ export function generateChartValues(chartDir: string): { files: Map<string, stri
   const files = new Map<string, string>();
   const missing: string[] = [];
   const entries: string[] = [];
+  const validators = new Map<string, string>();
   for (const pin of Object.values(CHARTS).sort((a, b) => a.chart.localeCompare(b.chart))) {
     const archive = path.join(chartDir, chartArchiveName(pin.chart, pin.version));
     if (!fs.existsSync(archive)) {
@@ -34,12 +36,20 @@ export function generateChartValues(chartDir: string): { files: Map<string, stri
       `${HEADER}import type { ChartValuesIndex } from '../../release/chart-values';\n\nexport const index: ChartValuesIndex = ${JSON.stringify(index, null, 1)};\n`,
     );
     entries.push(`  '${pin.chart}@${pin.version}': () => require('./${mod}').index,`);
+    for (const { schema } of index.schemas) {
+      const key = chartSchemaKey(JSON.stringify(schema));
+      if (validators.has(key)) continue;
+      validators.set(key, `  '${key}': () => require('./schema-${key}').default,`);
+      files.set(`schema-${key}.ts`, `${HEADER}// @ts-nocheck\n${chartSchemaValidatorSource(schema)}\n`);
+    }
   }
   files.set(
     'index.ts',
-    `${HEADER}/* eslint-disable @typescript-eslint/no-require-imports */\nimport type { ChartValuesIndex } from '../../release/chart-values';\n\n` +
+    `${HEADER}/* eslint-disable @typescript-eslint/no-require-imports */\nimport type { ValidateFunction } from 'ajv/dist/2020';\nimport type { ChartValuesIndex } from '../../release/chart-values';\n\n` +
       `/** Values data per pinned chart (\`chart@version\`), loaded on first use. */\n` +
-      `export const CHART_VALUES: Readonly<Record<string, () => ChartValuesIndex>> = {\n${entries.join('\n')}\n};\n`,
+      `export const CHART_VALUES: Readonly<Record<string, () => ChartValuesIndex>> = {\n${entries.join('\n')}\n};\n\n` +
+      `/** Standalone validators of the charts' values.schema.json, by \`chartSchemaKey\`, loaded on first use. */\n` +
+      `export const CHART_SCHEMA_VALIDATORS: Readonly<Record<string, () => ValidateFunction>> = {\n${[...validators.values()].join('\n')}\n};\n`,
   );
   return { files, missing };
 }

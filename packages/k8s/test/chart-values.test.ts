@@ -1,7 +1,10 @@
 import { CHARTS } from '@aiready/core';
+import Ajv2020 from 'ajv/dist/2020';
 import { Testing } from 'cdk8s';
+import { CHART_SCHEMA_VALIDATORS } from '../src/imports/chart-values';
 import {
   ChartValuesIndex,
+  chartSchemaKey,
   chartValuesProblems,
   coalesceValues,
   Karpenter,
@@ -109,6 +112,30 @@ describe('committed chart values data', () => {
     expect(schemaProblems(data, { 'node-feature-discovery': { worker: { tolerations: 'all' } } }).map((p) => p.path)).toContain(
       'values.node-feature-discovery.worker.tolerations',
     );
+  });
+});
+
+describe('precompiled chart schema validators', () => {
+  const schemas = Object.values(CHARTS).flatMap((pin) => pinnedChartValues(pin.chart, pin.version)?.schemas ?? []);
+
+  it.each(schemas.map((s, i) => [i, s.path, s]))('exist for schema %i (%s), so synth compiles none', (_i, _path, s) => {
+    // GIVEN a values.schema.json in the committed chart data WHEN its validator is looked up THEN it is precompiled
+    expect(CHART_SCHEMA_VALIDATORS[chartSchemaKey(JSON.stringify(s.schema))]).toBeDefined();
+  });
+
+  it.each([
+    ['the defaults', {}],
+    ['a list where a map goes', { worker: { tolerations: 'all' } }],
+    ['a string where a number goes', { master: { replicaCount: 'two' } }],
+    ['several wrong types at once', { image: { pullPolicy: 3 }, enableNodeFeatureApi: 'yes', gc: { interval: [] } }],
+  ])('find what a compile of the schema finds, for %s', (_what, given) => {
+    // GIVEN the node-feature-discovery schema, compiled now and precompiled
+    const s = pinnedChartValues(CHARTS.gpuOperator.chart, CHARTS.gpuOperator.version)!.schemas[0];
+    const compiled = new Ajv2020({ strict: false, allErrors: true, validateFormats: false }).compile(s.schema);
+    const precompiled = CHART_SCHEMA_VALIDATORS[chartSchemaKey(JSON.stringify(s.schema))]();
+    // WHEN both validate the same merged values THEN they agree on the result and on every error
+    const merged = coalesceValues(s.defaults, given);
+    expect([precompiled(merged), precompiled.errors ?? null]).toEqual([compiled(merged), compiled.errors ?? null]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from '@aiready/k8s';
-import * as aws from '@pulumi/aws';
+import * as aws from '../private/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { PolicyStatement } from './karpenter-policy';
 import { serviceTrustPolicy } from '../private/iam';

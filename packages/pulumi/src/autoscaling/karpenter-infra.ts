@@ -1,5 +1,5 @@
 import { GpuPool, karpenterNodeRoleName, placementGroupName } from '@aiready/core';
-import * as aws from '@pulumi/aws';
+import * as aws from '../private/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { nodeRole } from '../node-groups/node-role';
 import { serviceTrustPolicy } from '../private/iam';

@@ -6,7 +6,7 @@ import {
   ValidationProblem,
   ValidationWarning,
 } from '@aiready/core';
-import * as aws from '@pulumi/aws';
+import * as aws from '../private/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { awsManagedPolicy, serviceRole } from '../private/iam';
 

@@ -7,7 +7,7 @@ import {
   kubernetesVersionProblem,
   ValidationProblem,
 } from '@aiready/core';
-import * as aws from '@pulumi/aws';
+import * as aws from '../private/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { awsManagedPolicy, serviceRole } from '../private/iam';

@@ -1,5 +1,5 @@
 import { AireadyValidationError, KARPENTER_DISCOVERY_TAG, SUBNET_ROLE_TAGS, ValidationProblem } from '@aiready/core';
-import * as aws from '@pulumi/aws';
+import * as aws from '../private/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { isNetworkCidr, planSubnets } from './subnet-plan';
 

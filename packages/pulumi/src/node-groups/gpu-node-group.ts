@@ -14,7 +14,7 @@ import {
   POOL_LABEL,
   ValidationProblem,
 } from '@aiready/core';
-import * as aws from '@pulumi/aws';
+import * as aws from '../private/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { nodeLaunchTemplate } from './launch-template';
 

@@ -1,5 +1,5 @@
 import { EfaInterface, NODE_METADATA_OPTIONS, NodeVolume } from '@aiready/core';
-import * as aws from '@pulumi/aws';
+import * as aws from '../private/aws';
 import * as pulumi from '@pulumi/pulumi';
 
 /** What a node launch template holds beyond the secure defaults. */

@@ -1,4 +1,4 @@
-import * as aws from '@pulumi/aws';
+import * as aws from '../private/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { awsManagedPolicy, serviceRole } from '../private/iam';
 

@@ -1,5 +1,5 @@
 import { AireadyValidationError, CPU_NODE_ROOT_GIB, POOL_LABEL, ValidationProblem } from '@aiready/core';
-import * as aws from '@pulumi/aws';
+import * as aws from '../private/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { nodeLaunchTemplate } from './launch-template';
 
