@@ -8,6 +8,9 @@
 // - Every promise the runtime makes records `new Error().stack` for its promise-leak report: a sixth of
 //   a large stack's CPU. A stack process ends with process.exit() once its outputs resolve, so the
 //   leak report never runs; the promises are made without a stack trace.
+// - Every resource records the call stack it was created from, at an unlimited depth
+//   (`Resource.callsites`), for the engine's source positions. The mocks take no source position:
+//   resources are made without one.
 import * as fs from 'fs';
 import * as path from 'path';
 import { deferModule } from './lazy-modules';
@@ -67,4 +70,22 @@ export function skipPulumiPromiseStacks(fromDir: string): void {
     }
   };
   debuggable.debuggablePromise = Object.assign(tuned, { [TUNED]: true as const });
+}
+
+const NO_POSITIONS = Symbol.for('aiready.pulumiSourcePositions');
+
+/**
+ * Makes the resources of the @pulumi/pulumi `fromDir` resolves without a source position: its
+ * `Resource.callsites` (a stack trace at unlimited depth, parsed line by line) returns none. A no-op if
+ * the class is not where this version has it.
+ */
+export function skipPulumiSourcePositions(fromDir: string): void {
+  const dir = pulumiDir(fromDir);
+  const file = dir && resolveFrom(path.join(dir, 'resource.js'), dir);
+  if (!file) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Resource } = require(file) as { Resource?: { callsites?: unknown; [NO_POSITIONS]?: true } };
+  if (typeof Resource?.callsites !== 'function' || Resource[NO_POSITIONS]) return;
+  Resource.callsites = () => [];
+  Resource[NO_POSITIONS] = true;
 }

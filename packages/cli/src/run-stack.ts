@@ -7,7 +7,7 @@ import { AireadyValidationError } from '@aiready/core';
 import * as pulumi from '@pulumi/pulumi';
 import * as fs from 'fs';
 import * as path from 'path';
-import { deferPulumiClosureDeps, skipPulumiPromiseStacks } from './pulumi-runtime-tuning';
+import { deferPulumiClosureDeps, skipPulumiPromiseStacks, skipPulumiSourcePositions } from './pulumi-runtime-tuning';
 import { installRecordingMocks } from './mocks';
 import type { RecordedResource } from './recorded-resource';
 import { projectName, readStackConfig } from './pulumi-project';
@@ -36,7 +36,10 @@ async function run(stackDir: string, stack: string): Promise<StackRunResult> {
   const project = projectName(stackDir);
   // The program's own @pulumi/pulumi, if it is another copy than the CLI's.
   deferPulumiClosureDeps(stackDir);
-  for (const from of [__dirname, stackDir]) skipPulumiPromiseStacks(from);
+  for (const from of [__dirname, stackDir]) {
+    skipPulumiPromiseStacks(from);
+    skipPulumiSourcePositions(from);
+  }
   const { values: config, secrets } = readStackConfig(path.join(stackDir, `Pulumi.${stack}.yaml`));
   pulumi.runtime.setAllConfig(config, [...secrets]);
   const recorded = await installRecordingMocks(project, stack, config['aws:region'] ?? 'us-east-1');

@@ -39,4 +39,16 @@ describe('pulumi runtime tuning', () => {
     // THEN a trace of several lines before, just 'Error' after, the limit unchanged, the value passed through
     expect(out).toEqual([true, 'Error', 10, 2]);
   });
+
+  test('skipPulumiSourcePositions: resources are made without the call stack they came from', () => {
+    // GIVEN the Resource class's call-site capture before and after the change
+    const out = run(`
+      const { Resource } = require(require.resolve('@pulumi/pulumi/resource', { paths: [from] }));
+      const before = Resource.stackTrace(0).length;
+      tuning.skipPulumiSourcePositions(from);
+      tuning.skipPulumiSourcePositions(from);
+      console.log(JSON.stringify([before > 0, Resource.stackTrace(0), Error.stackTraceLimit]));`);
+    // THEN frames before, none after, and the stack trace limit is untouched
+    expect(out).toEqual([true, [], 10]);
+  });
 });

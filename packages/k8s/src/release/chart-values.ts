@@ -5,7 +5,7 @@
 // The chart data is generated from the pinned chart archives (src/imports/chart-values), so this
 // runs offline on every synth and in every unit test.
 import { nearest, show, ValidationProblem } from '@aiready/core';
-import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
+import type { ValidateFunction } from 'ajv/dist/2020';
 import { createHash } from 'crypto';
 import { CHART_SCHEMA_VALIDATORS, CHART_VALUES } from '../imports/chart-values';
 import { Values } from '../private/merge';
@@ -124,6 +124,13 @@ export function coalesceValues(defaults: Values, over: Values): Values {
 /** Ajv's options for chart schemas, the same for a compile at synth and for a precompiled validator. */
 const AJV_OPTIONS = { strict: false, allErrors: true, validateFormats: false } as const;
 
+/** Ajv, loaded only when a schema has no precompiled validator (its ~80 modules cost 0.1 s to load). */
+function ajv(source: boolean) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Ajv2020 = (require('ajv/dist/2020') as typeof import('ajv/dist/2020')).default;
+  return new Ajv2020({ ...AJV_OPTIONS, code: { source, esm: source } });
+}
+
 /** The key a precompiled validator is filed under: a digest of the schema's JSON text. */
 export function chartSchemaKey(schemaText: string): string {
   return createHash('sha256').update(schemaText).digest('hex').slice(0, 16);
@@ -137,8 +144,8 @@ export function chartSchemaKey(schemaText: string): string {
 export function chartSchemaValidatorSource(schema: Values): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const standaloneCode = (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default;
-  const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm: true } });
-  return standaloneCode(ajv, ajv.compile(schema));
+  const compiler = ajv(true);
+  return standaloneCode(compiler, compiler.compile(schema));
 }
 
 const compiled = new WeakMap<Values, ValidateFunction>();
@@ -149,8 +156,7 @@ function validator(schema: Values): ValidateFunction {
   let fn = compiled.get(schema);
   if (!fn) {
     const text = JSON.stringify(schema);
-    fn =
-      compiledByText.get(text) ?? CHART_SCHEMA_VALIDATORS[chartSchemaKey(text)]?.() ?? new Ajv2020(AJV_OPTIONS).compile(schema);
+    fn = compiledByText.get(text) ?? CHART_SCHEMA_VALIDATORS[chartSchemaKey(text)]?.() ?? ajv(false).compile(schema);
     compiledByText.set(text, fn);
     compiled.set(schema, fn);
   }
