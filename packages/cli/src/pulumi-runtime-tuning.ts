@@ -11,6 +11,10 @@
 // - Every resource records the call stack it was created from, at an unlimited depth
 //   (`Resource.callsites`), for the engine's source positions. The mocks take no source position:
 //   resources are made without one.
+// - Every resource's inputs and state cross the in-process mock monitor as protobuf Structs, built
+//   value by value and read back: with the platform's Kubernetes objects as inputs, about a third of a
+//   large stack's CPU with the garbage it makes. The Structs carry the plain values instead, read back
+//   as the protobuf round trip gives them (keys sorted, every level copied, the same types refused).
 import * as fs from 'fs';
 import * as path from 'path';
 import { deferModule } from './lazy-modules';
@@ -88,4 +92,71 @@ export function skipPulumiSourcePositions(fromDir: string): void {
   if (typeof Resource?.callsites !== 'function' || Resource[NO_POSITIONS]) return;
   Resource.callsites = () => [];
   Resource[NO_POSITIONS] = true;
+}
+
+/** `value` as a protobuf Value round trip gives it back: object keys sorted, every level a copy. */
+export function structRoundTrip(value: unknown): unknown {
+  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) {
+    const list: unknown[] = [];
+    for (let i = 0; i < value.length; i++) list[i] = structRoundTrip(value[i]);
+    return list;
+  }
+  if (typeof value === 'object') return structObject(value);
+  throw new Error('Unexpected struct type.');
+}
+
+/** `obj` as a protobuf Struct round trip gives it back (its enumerable keys, sorted). */
+function structObject(obj: object): Record<string, unknown> {
+  const keys: string[] = [];
+  for (const key in obj) keys.push(key);
+  keys.sort();
+  const out: Record<string, unknown> = {};
+  for (const key of keys) out[key] = structRoundTrip((obj as Record<string, unknown>)[key]);
+  return out;
+}
+
+interface StructClass {
+  new (): StructMessage;
+  fromJavaScript(obj: object): StructMessage;
+  [PLAIN_STRUCTS]?: true;
+}
+interface StructMessage {
+  getFieldsMap(...args: unknown[]): { set(key: string, value: unknown): void };
+  toJavaScript(): Record<string, unknown>;
+}
+
+const PLAIN_STRUCTS = Symbol.for('aiready.pulumiPlainStructs');
+
+/**
+ * Makes the protobuf Structs of the @pulumi/pulumi `fromDir` resolves carry plain values: a Struct
+ * made from an object keeps a sorted copy, gives a copy back from `toJavaScript`, and fills its
+ * protobuf fields only if they are read. A no-op if google-protobuf is not where this version has it.
+ */
+export function plainPulumiStructs(fromDir: string): void {
+  const dir = pulumiDir(fromDir);
+  const file = dir && resolveFrom('google-protobuf/google/protobuf/struct_pb.js', dir);
+  if (!file) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Struct, Value } = require(file) as { Struct?: StructClass; Value?: { fromJavaScript(v: unknown): unknown } };
+  if (typeof Struct?.fromJavaScript !== 'function' || typeof Value?.fromJavaScript !== 'function') return;
+  if (Struct[PLAIN_STRUCTS]) return;
+  const toValue = Value.fromJavaScript.bind(Value);
+  Struct.fromJavaScript = (obj: object) => {
+    const plain = structObject(obj);
+    const struct = new Struct();
+    const fieldsMap = struct.getFieldsMap;
+    let filled = false;
+    struct.getFieldsMap = function (...args: unknown[]) {
+      if (!filled) {
+        filled = true;
+        const map = fieldsMap.call(this);
+        for (const key of Object.keys(plain)) map.set(key, toValue(plain[key]));
+      }
+      return fieldsMap.apply(this, args);
+    };
+    struct.toJavaScript = () => structObject(plain);
+    return struct;
+  };
+  Struct[PLAIN_STRUCTS] = true;
 }

@@ -7,7 +7,12 @@ import { AireadyValidationError } from '@aiready/core';
 import * as pulumi from '@pulumi/pulumi';
 import * as fs from 'fs';
 import * as path from 'path';
-import { deferPulumiClosureDeps, skipPulumiPromiseStacks, skipPulumiSourcePositions } from './pulumi-runtime-tuning';
+import {
+  deferPulumiClosureDeps,
+  plainPulumiStructs,
+  skipPulumiPromiseStacks,
+  skipPulumiSourcePositions,
+} from './pulumi-runtime-tuning';
 import { installRecordingMocks } from './mocks';
 import type { RecordedResource } from './recorded-resource';
 import { projectName, readStackConfig } from './pulumi-project';
@@ -39,6 +44,7 @@ async function run(stackDir: string, stack: string): Promise<StackRunResult> {
   for (const from of [__dirname, stackDir]) {
     skipPulumiPromiseStacks(from);
     skipPulumiSourcePositions(from);
+    plainPulumiStructs(from);
   }
   const { values: config, secrets } = readStackConfig(path.join(stackDir, `Pulumi.${stack}.yaml`));
   pulumi.runtime.setAllConfig(config, [...secrets]);

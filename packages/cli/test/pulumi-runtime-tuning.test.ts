@@ -1,7 +1,9 @@
 // Node's own module cache is what these functions work on, and jest replaces it: the checks run in a
 // plain Node process, on the built lib/ (`pnpm test` runs tsc -b first).
 import { execFileSync } from 'child_process';
+import * as fc from 'fast-check';
 import * as path from 'path';
+import { structRoundTrip } from '../src/pulumi-runtime-tuning';
 
 const LIB = path.resolve(__dirname, '../lib/pulumi-runtime-tuning.js');
 
@@ -50,5 +52,52 @@ describe('pulumi runtime tuning', () => {
       console.log(JSON.stringify([before > 0, Resource.stackTrace(0), Error.stackTraceLimit]));`);
     // THEN frames before, none after, and the stack trace limit is untouched
     expect(out).toEqual([true, [], 10]);
+  });
+
+  test('plainPulumiStructs: a Struct gives back what the protobuf round trip gives, and its fields when read', () => {
+    // GIVEN objects of every JSON shape, through a real protobuf Struct and through a tuned one
+    const out = run(`
+      const fc = require(require.resolve('fast-check', { paths: [from] }));
+      const pb = require.resolve('google-protobuf/google/protobuf/struct_pb.js', { paths: [require.resolve('@pulumi/pulumi', { paths: [from] })] });
+      const { Struct } = require(pb);
+      const original = Struct.fromJavaScript;
+      const samples = fc.sample(fc.dictionary(fc.string(), fc.jsonValue()), { numRuns: 300, seed: 19 });
+      samples.push({ b: [1, { z: null, a: [true, 'x'] }], a: -0, __proto__x: 1 });
+      const real = samples.map((o) => original(o));
+      tuning.plainPulumiStructs(from);
+      tuning.plainPulumiStructs(from);
+      const tuned = samples.map((o) => Struct.fromJavaScript(o));
+      const same = (a, b) => JSON.stringify(a) === JSON.stringify(b) && Object.is(a?.a, b?.a);
+      const js = real.every((r, i) => same(r.toJavaScript(), tuned[i].toJavaScript()));
+      const fields = real.every((r, i) => Buffer.compare(Buffer.from(r.serializeBinary()), Buffer.from(tuned[i].serializeBinary())) === 0);
+      const copies = tuned[0].toJavaScript() !== tuned[0].toJavaScript();
+      const plain = tuned.every((t) => t.toJavaScript !== Struct.prototype.toJavaScript);
+      let refused = '';
+      try { Struct.fromJavaScript({ a: () => 1 }); } catch (e) { refused = e.message; }
+      console.log(JSON.stringify([samples.length, plain, js, fields, copies, refused]));`);
+    // THEN plain Structs with the same values (keys sorted, -0 kept), the same protobuf bytes, a copy per
+    // read, and a function refused
+    expect(out).toEqual([301, true, true, true, true, 'Unexpected struct type.']);
+  });
+
+  test('structRoundTrip: sorts object keys at every level and copies every level', () => {
+    // GIVEN any JSON value WHEN it goes through the round trip THEN it is equal to it, keys sorted, no level shared
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const back = structRoundTrip(value);
+        expect(back).toEqual(value);
+        // Integer-like keys come first in any JavaScript object, whatever order they were set in.
+        const inOrder = (keys: string[]) => Object.keys(Object.fromEntries([...keys].sort().map((k) => [k, 0])));
+        const sorted = (v: unknown): boolean =>
+          Array.isArray(v)
+            ? v.every(sorted)
+            : typeof v !== 'object' ||
+              v === null ||
+              (Object.keys(v).join() === inOrder(Object.keys(v)).join() && Object.values(v).every(sorted));
+        expect(sorted(back)).toBe(true);
+        if (typeof value === 'object' && value !== null) expect(back).not.toBe(value);
+      }),
+    );
+    expect(() => structRoundTrip([undefined])).toThrow('Unexpected struct type.');
   });
 });
