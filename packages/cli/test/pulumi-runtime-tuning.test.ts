@@ -83,20 +83,24 @@ describe('pulumi runtime tuning', () => {
   test('structRoundTrip: sorts object keys at every level and copies every level', () => {
     // GIVEN any JSON value WHEN it goes through the round trip THEN it is equal to it, keys sorted, no level shared
     fc.assert(
-      fc.property(fc.jsonValue(), (value) => {
-        const back = structRoundTrip(value);
-        expect(back).toEqual(value);
-        // Integer-like keys come first in any JavaScript object, whatever order they were set in.
-        const inOrder = (keys: string[]) => Object.keys(Object.fromEntries([...keys].sort().map((k) => [k, 0])));
-        const sorted = (v: unknown): boolean =>
-          Array.isArray(v)
-            ? v.every(sorted)
-            : typeof v !== 'object' ||
-              v === null ||
-              (Object.keys(v).join() === inOrder(Object.keys(v)).join() && Object.values(v).every(sorted));
-        expect(sorted(back)).toBe(true);
-        if (typeof value === 'object' && value !== null) expect(back).not.toBe(value);
-      }),
+      // A `__proto__` key is dropped, as by the protobuf round trip (the test above compares the two).
+      fc.property(
+        fc.jsonValue().filter((v) => !JSON.stringify(v).includes('"__proto__"')),
+        (value) => {
+          const back = structRoundTrip(value);
+          expect(back).toEqual(value);
+          // Integer-like keys come first in any JavaScript object, whatever order they were set in.
+          const inOrder = (keys: string[]) => Object.keys(Object.fromEntries([...keys].sort().map((k) => [k, 0])));
+          const sorted = (v: unknown): boolean =>
+            Array.isArray(v)
+              ? v.every(sorted)
+              : typeof v !== 'object' ||
+                v === null ||
+                (Object.keys(v).join() === inOrder(Object.keys(v)).join() && Object.values(v).every(sorted));
+          expect(sorted(back)).toBe(true);
+          if (typeof value === 'object' && value !== null) expect(back).not.toBe(value);
+        },
+      ),
     );
     expect(() => structRoundTrip([undefined])).toThrow('Unexpected struct type.');
   });
