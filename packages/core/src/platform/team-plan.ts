@@ -155,8 +155,10 @@ export function planTeam(spec: TeamSpec, ctx: TeamContext, path: string, problem
       fix: "e.g. podSecurityReason: 'vendor CUDA image runs as root'",
     });
   }
+  // Only pools the team has or borrows GPUs of add anything to its quotas (sums of whole numbers: in any order).
+  const some = [...new Set([...Object.keys(quota), ...Object.keys(spec.borrowGpus ?? {})])].flatMap((n) => names.get(n) ?? []);
   const known = Object.fromEntries(Object.entries(quota).filter(([name]) => names.has(name)));
-  const sized = teamComputeQuota(ctx.pools, known);
+  const sized = teamComputeQuota(some, known);
   const cpu = spec.computeQuota?.cpu ?? sized.cpu;
   const memoryGiB = spec.computeQuota?.memoryGiB ?? sized.memoryGiB;
   if (!(cpu > 0) || !(memoryGiB > 0)) {
@@ -186,12 +188,12 @@ export function planTeam(spec: TeamSpec, ctx: TeamContext, path: string, problem
 
   const queue = ctx.kueue && spec.queue !== false;
   // Borrowing is Kueue's: without a queue nothing is lent or borrowed.
-  const borrowGpus = Object.fromEntries(
-    ctx.pools.map((p) => [p.name, queue ? (spec.borrowGpus?.[p.name] ?? quota[p.name] ?? 0) : 0]),
-  );
-  const borrowCompute = gpuPodsCompute(ctx.pools, borrowGpus);
+  // Every pool, in pool order (a loop: pairs for Object.fromEntries cost more than the record, per team).
+  const borrowGpus: Record<string, number> = {};
+  for (const p of ctx.pools) borrowGpus[p.name] = queue ? (spec.borrowGpus?.[p.name] ?? quota[p.name] ?? 0) : 0;
+  const borrowCompute = gpuPodsCompute(some, borrowGpus);
   const gpuHard: Record<string, number> = { ...zero };
-  for (const pool of ctx.pools) {
+  for (const pool of some) {
     const gpus = (quota[pool.name] ?? 0) + borrowGpus[pool.name];
     // A pool the team has no GPU of adds its resources at 0: they are in `zero` already.
     if (gpus === 0) continue;
