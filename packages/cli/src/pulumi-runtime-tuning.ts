@@ -4,7 +4,7 @@
 // - @pulumi/pulumi requires TypeScript's compiler and npm's arborist (with pacote, sigstore, an HTTP
 //   stack) when it loads, for closure serialization only (`pulumi.runtime.serializeFunction`, Lambda
 //   callbacks): about 1.3 s of a 2 s start. Deferred to their first use (a program that serializes a
-//   closure gets them then).
+//   closure gets them then), as are its Automation API and provider server modules.
 // - Every promise the runtime makes records `new Error().stack` for its promise-leak report: a sixth of
 //   a large stack's CPU. A stack process ends with process.exit() once its outputs resolve, so the
 //   leak report never runs; the promises are made without a stack trace.
@@ -41,9 +41,15 @@ function pulumiDir(fromDir: string): string | undefined {
 export function deferPulumiClosureDeps(fromDir: string): void {
   const dir = pulumiDir(fromDir);
   if (!dir) return;
-  for (const dep of ['typescript', '@npmcli/arborist']) {
+  for (const dep of ['typescript', '@npmcli/arborist', 'normalize-package-data']) {
     const file = resolveFrom(dep, dir);
     if (file) deferModule(file);
+  }
+  // The Automation API (execa, a YAML reader, workspaces) and the provider server: a program under
+  // mocks uses neither; @pulumi/pulumi's index loads both.
+  for (const own of ['automation/index.js', 'provider/index.js']) {
+    const file = path.join(dir, own);
+    if (fs.existsSync(file)) deferModule(file);
   }
 }
 
