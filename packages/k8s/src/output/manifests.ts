@@ -1,7 +1,7 @@
 import { COMPONENT_LABEL } from '@aiready/core';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as YAML from 'yaml';
+import { manifestYaml } from './manifest-yaml';
 
 /** A Kubernetes object as plain JSON. */
 export type KubeObject = {
@@ -50,14 +50,16 @@ export function layoutManifests(objects: readonly KubeObject[]): ManifestFile[] 
   const groups = new Map<string, KubeObject[]>();
   for (const o of objects) {
     const file = manifestPath(o);
-    groups.set(file, [...(groups.get(file) ?? []), o]);
+    const group = groups.get(file);
+    if (group) group.push(o);
+    else groups.set(file, [o]);
   }
   return [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([file, objs]) => {
       const docs = [...objs]
         .sort((a, b) => objectKey(a).localeCompare(objectKey(b)) || a.apiVersion.localeCompare(b.apiVersion))
-        .map((o) => YAML.stringify(ordered(o, true), { lineWidth: 0 }));
+        .map((o) => manifestYaml(ordered(o, true)));
       return { path: file, content: docs.join('---\n'), objects: objs.length };
     });
 }
