@@ -29,8 +29,17 @@ export function parsePromql(expr: string): ParsedPromql {
       const tree = parser.parse(expr);
       parsed = { tree, src: expr, syntaxError: hasError(tree) };
     }
-    // Every expression is parsed by each check (labels, then metrics): the latest few are kept.
-    if (parsedCache.size >= 64) parsedCache.clear();
+    // Every expression is parsed by each check (labels, then metrics), and platforms in one process
+    // share most alert expressions: the most recently used are kept, up to a count and a total length.
+    parsedCache.set(expr, parsed);
+    cachedChars += expr.length;
+    for (const [oldest] of parsedCache) {
+      if (parsedCache.size <= CACHE_ENTRIES && cachedChars <= CACHE_CHARS) break;
+      parsedCache.delete(oldest);
+      cachedChars -= oldest.length;
+    }
+  } else {
+    parsedCache.delete(expr);
     parsedCache.set(expr, parsed);
   }
   return parsed;
@@ -43,4 +52,7 @@ export interface ParsedPromql {
   readonly syntaxError: boolean;
 }
 
+const CACHE_ENTRIES = 512;
+const CACHE_CHARS = 4_000_000;
 const parsedCache = new Map<string, ParsedPromql>();
+let cachedChars = 0;
