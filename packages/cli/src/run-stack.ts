@@ -1,13 +1,14 @@
 // Child-process entry: runs one Pulumi stack program under mocks and writes what it would create.
 // Each stack runs in its own process because Pulumi's runtime state is global to a process.
-// Usage: node run-stack.js <stackDir> <stack> <resultFile>
+// Usage: node run-stack.js <stackDir> <stack> <resultFile> [--record-inputs]
 // First: the process set up before @pulumi/pulumi loads.
-import './stack-process-setup';
+import { inputTrace } from './stack-process-setup';
 import { AireadyValidationError } from '@aiready/core';
 import * as pulumi from '@pulumi/pulumi';
 import * as fs from 'fs';
 import * as path from 'path';
 import { deferPulumiClosureDeps, skipPulumiPromiseStacks } from './pulumi-runtime-tuning';
+import { InputRecord, loadedModules } from './input-trace';
 import { installRecordingMocks } from './mocks';
 import type { RecordedResource } from './recorded-resource';
 import { projectName, readStackConfig } from './pulumi-project';
@@ -24,6 +25,8 @@ export interface StackRunResult {
   readonly error?: string;
   /** Milliseconds from requiring the program to its outputs resolved, for `--timings`. */
   readonly constructMs?: number;
+  /** What the process loaded and read (`--record-inputs`), for incremental synth. */
+  readonly inputs?: InputRecord;
 }
 
 function resolveOutput(value: unknown): Promise<unknown> {
@@ -67,7 +70,9 @@ if (require.main === module) {
   process.on('unhandledRejection', fail);
   process.on('uncaughtException', fail);
   run(stackDir, stack).then((result) => {
-    fs.writeFileSync(resultFile, JSON.stringify(result));
+    const trace = inputTrace?.stop();
+    const inputs = trace && { files: [...loadedModules(), ...trace.reads], env: trace.env };
+    fs.writeFileSync(resultFile, JSON.stringify(inputs ? { ...result, inputs } : result));
     process.exit(0);
   }, fail);
 }
