@@ -63,6 +63,8 @@ export interface IncrementalReport {
    * the packages outside node_modules and the files they read, the lockfile, the chart caches.
    */
   readonly inputs: readonly string[];
+  /** Why the cache could not be written, if it could not (the next synth then synthesizes those targets). */
+  readonly cacheError?: string;
 }
 
 /** A target as incremental synth sees it: its folder and the files of it that are its own. */
@@ -116,6 +118,8 @@ export class IncrementalSynth {
     outDir: string,
     private readonly setup: IncrementalSetup,
     private readonly render?: RenderSetup,
+    /** The package whose closure (every package it can load) is part of every output's key. */
+    private readonly cliPackage = path.resolve(__dirname, '..'),
   ) {
     const excluded = [path.resolve(outDir), path.resolve(setup.cacheDir)];
     this.hasher = new InputHasher((abs) => excluded.includes(abs));
@@ -125,7 +129,7 @@ export class IncrementalSynth {
       layout: String(CACHE_LAYOUT),
       node: process.version,
       root: sha256(path.resolve(root)),
-      [`lockfile ${lockfile ? this.display(lockfile) : ''}`]: lockfile ? this.hasher.file(lockfile) : ABSENT,
+      [lockfile ? `lockfile ${this.display(lockfile)}` : 'lockfile']: lockfile ? this.hasher.file(lockfile) : ABSENT,
       ...envDigests(process.env, []),
     };
   }
@@ -148,7 +152,7 @@ export class IncrementalSynth {
   /** The CLI's packages and the options that change output. */
   private tools(): InputDigests {
     if (this.toolDigests) return this.toolDigests;
-    const cli = packageClosure(path.resolve(__dirname, '..'));
+    const cli = packageClosure(this.cliPackage);
     this.cliPackages = cli.packages;
     const r = this.render;
     this.toolDigests = {
@@ -332,6 +336,7 @@ export class IncrementalSynth {
     for (const s of this.states.values())
       if (s.trace) s.program = this.programOf(s.spec, { files: [...(s.modules ?? []), ...shared.files], env: shared.env });
     const byId = new Map(targets.map((t) => [t.id, t]));
+    let cacheError: Error | undefined;
     const reused = new Set(this.reusedTargets.map((t) => t.id));
     for (const [id, s] of this.states) {
       if (reused.has(id) || !s.spec.cacheable || !s.program) continue;
@@ -341,7 +346,7 @@ export class IncrementalSynth {
       // Without --render's files (rendering was skipped because another target failed) it is not the output.
       const whole = t && (!this.render || t.render);
       if (!whole && s.run === undefined) continue;
-      writeEntry(this.setup.cacheDir, {
+      cacheError ??= writeEntry(this.setup.cacheDir, {
         layout: CACHE_LAYOUT,
         id,
         inputs,
@@ -385,6 +390,7 @@ export class IncrementalSynth {
       reused: this.reusedTargets,
       changed: [...this.states].filter(([id]) => !reused.has(id)).map(([id, s]) => ({ id, why: s.why })),
       inputs: [...new Set(inputs)].sort(),
+      ...(cacheError ? { cacheError: cacheError.message } : {}),
     };
   }
 }

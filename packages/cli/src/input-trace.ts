@@ -83,10 +83,19 @@ export function startInputTrace(): InputTrace {
   };
 }
 
-/** Every module file reachable from the loaded module `entry` through the modules it required. */
-export function moduleGraph(entry: string): string[] {
+/** A loaded module, as the module cache holds it. */
+export interface LoadedModule {
+  readonly filename: string;
+  readonly children: readonly LoadedModule[];
+}
+
+/**
+ * Every module file reachable from the loaded module `entry` through the modules it required (Node
+ * records a require of an already loaded module too).
+ */
+export function moduleGraph(entry: string, cache: Record<string, LoadedModule | undefined> = require.cache): string[] {
   const seen = new Set<string>();
-  const stack: (NodeJS.Module | undefined)[] = [require.cache[entry]];
+  const stack: (LoadedModule | undefined)[] = [cache[entry]];
   while (stack.length) {
     const m = stack.pop();
     if (!m || seen.has(m.filename)) continue;

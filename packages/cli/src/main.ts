@@ -224,6 +224,10 @@ export async function synthCommand(
       ),
   }).finally(() => progress.stop());
   const reused = report.incremental?.reused ?? [];
+  if (report.incremental?.cacheError)
+    log(
+      `aiready synth: warning: the synth cache ${options.incremental?.cacheDir} could not be written (${report.incremental.cacheError}); the next synth synthesizes those targets again`,
+    );
   if (report.errors.length) {
     for (const e of report.errors) log(`aiready synth: ${e.id} failed:\n${e.message}\n`);
     log(

@@ -120,7 +120,11 @@ export function writeEntry(cacheDir: string, entry: CacheEntry): Error | undefin
     fs.renameSync(partial, file);
     return undefined;
   } catch (err) {
-    fs.rmSync(partial, { force: true });
+    try {
+      fs.rmSync(partial, { force: true });
+    } catch {
+      // nothing was written
+    }
     return err as Error;
   }
 }

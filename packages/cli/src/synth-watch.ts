@@ -250,6 +250,8 @@ export function watchSynth(options: WatchOptions): Promise<number> {
       process.off('SIGTERM', onStop);
     });
   }
+  // Watched before the first run starts: a change made while it runs is the next run's.
+  watcher.sync(watchedFolders(root, [], excluded));
   void run([]).then(() => {
     if (stopping) end(0);
     else if (pending.size && !timer) void next();
