@@ -14,6 +14,7 @@ import { validateCommand } from './validate-command';
 const USAGE = `usage: aiready synth [--out DIR] [--only TARGET]... [--stack-dir DIR]... [--app MODULE] [--timings]
                      [--render [--chart-cache DIR] [--kustomize-cache DIR] [--cache-dir DIR] [--helm PATH] [--kubectl PATH]
                                [--skip-missing-charts]]
+                     [--incremental | --watch] [--synth-cache DIR]
        aiready validate [DIR|FILE] (see aiready validate --help)
        aiready charts pull [--chart-cache DIR] [--cache-dir DIR] [--helm PATH]
        ${DIFF_USAGE.split('\n').join('\n       ')}
@@ -45,6 +46,17 @@ default <chart cache>/kustomize). helm is the bundled 3.17.2 unless --helm names
 (for kustomize) the bundled 1.32.3 unless --kubectl does. Rendered releases are cached under
 --cache-dir (default $XDG_CACHE_HOME/aiready). A chart missing from the chart cache fails its target,
 unless --skip-missing-charts: then that release is left unrendered, and a warning says so.
+
+--incremental synthesizes again only the targets whose inputs changed since the last incremental synth
+and writes the others from the synth cache (--synth-cache, default node_modules/.cache/aiready/synth):
+the same bytes a full synth writes. A target's inputs: its own files (a stack's folder but the other
+stacks' configs; an example's folder), the modules its program loaded and the files and environment
+variables it read, the lockfile, Node's version, aiready's packages, and the options that change output
+(--render, its helm, kubectl and chart caches, --skip-missing-charts). Without it every target is
+synthesized and no cache is read or written. --watch synthesizes incrementally, then again on every
+change of an input, one line per run (what changed, what was synthesized again and why, the time); it
+watches compiled JavaScript (lib/), not TypeScript sources: run \`npx tsc -b --watch\` beside it.
+Ctrl-C stops.
 
 charts pull: fetches every chart of the version lock with \`helm pull\`, and the kustomize bases
 with git, into the chart cache. Needs the network.`;
