@@ -186,6 +186,8 @@ export class IncrementalSynth {
     if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return false;
     const parts = rel.split(path.sep);
     if (parts.some((p) => p === 'node_modules' || p === '.git')) return false;
+    if (this.hasher.skips(file) || parts.some((_, i) => this.hasher.skips(path.join(spec.dir, ...parts.slice(0, i + 1)))))
+      return false;
     for (let i = 1; i <= parts.length; i++) {
       const r = parts.slice(0, i).join('/');
       if (spec.skip?.(path.join(spec.dir, ...parts.slice(0, i)), r)) return false;
@@ -193,14 +195,13 @@ export class IncrementalSynth {
     return true;
   }
 
-  /** The packages and loose files of a record, minus the target's own files. */
+  /** The packages and loose files of a record (real paths), minus the target's own files. */
   private programOf(spec: TargetSpec, record: InputRecord): ProgramInputs {
     const packages = new Set<string>();
     const files = new Set<string>();
-    for (const f of record.files) {
-      const file = realpath(f);
+    for (const file of record.files) {
       if (this.ownCovers(spec, file)) continue;
-      const root = packageRootOf(file);
+      const root = this.hasher.packageRoot(file);
       // A package root that holds the target's own folder would hash the target's other stacks' configs.
       if (root && path.relative(root, spec.dir).startsWith('..')) packages.add(root);
       else files.add(file);
@@ -301,11 +302,10 @@ export class IncrementalSynth {
   /** Builds an in-process app, tracing what it loads and reads. */
   traceApp<T>(id: string, entry: string, build: () => T): T {
     const trace = startInputTrace();
-    let reads: ReturnType<ReturnType<typeof startInputTrace>['stop']> | undefined;
     try {
       return build();
     } finally {
-      reads = trace.stop();
+      const reads = trace.stop();
       const state = this.states.get(id);
       // Module files come from the module graph: the loader's reads of another app's modules are not this app's.
       const files = reads.reads.filter((f) => !require.cache[f]);

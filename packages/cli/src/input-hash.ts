@@ -220,6 +220,7 @@ export function envDigests(env: NodeJS.ProcessEnv, names: readonly string[] | '*
 export class InputHasher {
   private readonly files = new Map<string, string>();
   private readonly packages = new Map<string, string>();
+  private readonly roots = new Map<string, string | undefined>();
 
   /** @param skips folders never hashed as part of a package (the output folder, the synth cache) @default - none */
   constructor(readonly skips: (abs: string) => boolean = () => false) {}
@@ -228,6 +229,19 @@ export class InputHasher {
     let d = this.files.get(file);
     if (d === undefined) this.files.set(file, (d = fileDigest(file)));
     return d;
+  }
+
+  /** {@link packageRootOf}, the folders looked up once. */
+  packageRoot(file: string): string | undefined {
+    const installed = installedPackageRoot(file);
+    if (installed) return installed;
+    const dir = path.dirname(file);
+    if (!this.roots.has(dir))
+      this.roots.set(
+        dir,
+        fs.existsSync(path.join(dir, 'package.json')) ? dir : path.dirname(dir) === dir ? undefined : this.packageRoot(dir),
+      );
+    return this.roots.get(dir);
   }
 
   package(dir: string): string {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'url';
 
 /** The inputs a program was seen reading. */
 export interface InputRecord {
-  /** Files: modules loaded and files read, absolute, sorted. */
+  /** Files: modules loaded and files read, real paths, sorted. */
   readonly files: readonly string[];
   /** Environment variables read, sorted; `*` when the program listed them all. */
   readonly env: readonly string[] | '*';
@@ -14,6 +14,7 @@ export interface InputRecord {
 
 /** A trace running; `stop` ends it and says what was read. */
 export interface InputTrace {
+  /** Stops; the files read (real paths where they exist) and the variables read. */
   stop(): { readonly reads: readonly string[]; readonly env: readonly string[] | '*' };
 }
 
@@ -41,7 +42,12 @@ export function startInputTrace(): InputTrace {
   const env = new Set<string>();
   let listed = false;
   const realEnv = process.env;
-  const originals = { readFileSync: fs.readFileSync, readFile: fs.readFile, promisesReadFile: fs.promises.readFile };
+  const originals = {
+    readFileSync: fs.readFileSync,
+    readFile: fs.readFile,
+    promisesReadFile: fs.promises.readFile,
+    realpathSync: fs.realpathSync,
+  };
   process.env = new Proxy(realEnv, {
     get(target, key) {
       if (typeof key === 'string') env.add(key);
@@ -78,7 +84,14 @@ export function startInputTrace(): InputTrace {
       fs.readFileSync = originals.readFileSync;
       fs.readFile = originals.readFile;
       fs.promises.readFile = originals.promisesReadFile;
-      return { reads: [...reads].sort(), env: listed ? '*' : [...env].sort() };
+      const real = [...reads].map((f) => {
+        try {
+          return originals.realpathSync(f);
+        } catch {
+          return f;
+        }
+      });
+      return { reads: [...new Set(real)].sort(), env: listed ? '*' : [...env].sort() };
     },
   };
 }
