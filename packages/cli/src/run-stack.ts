@@ -8,10 +8,10 @@ import * as pulumi from '@pulumi/pulumi';
 import * as fs from 'fs';
 import * as path from 'path';
 import { deferPulumiClosureDeps, skipPulumiPromiseStacks } from './pulumi-runtime-tuning';
-import { InputRecord, loadedModules } from './input-trace';
 import { installRecordingMocks } from './mocks';
 import type { RecordedResource } from './recorded-resource';
 import { projectName, readStackConfig } from './pulumi-project';
+import { InputRecord, loadedModules } from './input-trace';
 
 /** What a stack run reports back to the CLI. */
 export interface StackRunResult {
