@@ -174,13 +174,17 @@ export function watchSynth(options: WatchOptions): Promise<number> {
       worker = spawn(
         process.execPath,
         [path.join(__dirname, 'synth-worker.js'), reportFile, verbose ? 'verbose' : 'quiet', ...options.args],
-        { cwd: root, stdio: ['ignore', 'ignore', verbose ? 'inherit' : 'ignore'] },
+        { cwd: root, stdio: ['ignore', 'ignore', verbose ? 'inherit' : 'pipe'] },
       );
+      // A quiet run prints nothing of its own, unless it dies without a report.
+      let stderr = '';
+      worker.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
       worker.on('exit', () => {
         worker = undefined;
         try {
           resolve(JSON.parse(fs.readFileSync(reportFile, 'utf8')) as WorkerReport);
         } catch {
+          if (stderr.trim() && !stopping) log(stderr.trimEnd());
           resolve(undefined);
         }
       });
