@@ -12,6 +12,10 @@
 //   output (--render with its helm, kubectl, chart cache and kustomize cache contents,
 //   --skip-missing-charts).
 // Same digests, same output: a stack's run result is reused when only the output side changed.
+// A target's output depends on its own inputs only, the assumption --only makes too: nothing synth writes
+// spans targets (no top-level summary; rendering, validation and admission are per target; releases
+// shared between targets are rendered once but from the same key). Discovery, the duplicate-project and
+// --only checks, and removing gone targets' folders still look at every target, reused or not.
 import * as fs from 'fs';
 import * as path from 'path';
 import { BUNDLED_TOOLS } from './helm';
