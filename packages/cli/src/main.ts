@@ -257,6 +257,11 @@ export async function synthCommand(
   if (only.length === 0)
     for (const removed of pruneRemovedTargets(options.outDir, [...report.targets, ...reused]))
       log(`aiready synth: removed ${path.join(outDir, removed)} (its source is gone)`);
+  // With --incremental, why a target was synthesized again.
+  const changed = (id: string) => {
+    const why = report.incremental?.changed.find((c) => c.id === id)?.why ?? [];
+    return why.length ? `; changed: ${why.slice(0, 3).join(', ')}${why.length > 3 ? ` and ${why.length - 3} more` : ''}` : '';
+  };
   // Stacks, then examples, then the app, as synth finds them; reused targets among the others.
   const rank = (id: string) => (id === 'app' ? 2 : id.startsWith('examples/') ? 1 : 0);
   const written = reused.length
@@ -269,7 +274,7 @@ export async function synthCommand(
           ? `; rendered ${t.render.objects} objects of ${t.releases.length + t.kustomizations.length} releases, ${t.render.rendered} rendered now, ${t.render.cached} from cache${t.render.unrendered.length ? `, ${t.render.unrendered.length} NOT RENDERED (chart not in cache)` : ''}`
           : ''
         : `${t.render ? `; rendered ${t.render.objects} objects of ${t.render.sources} releases${t.render.unrendered ? `, ${t.render.unrendered} NOT RENDERED (chart not in cache)` : ''}` : ''}; unchanged`;
-    log(`aiready synth: ${path.join(outDir, t.id)} (${t.objects} objects, ${t.files.size} files${line})`);
+    log(`aiready synth: ${path.join(outDir, t.id)} (${t.objects} objects, ${t.files.size} files${line}${changed(t.id)})`);
     for (const w of t.warnings) log(`  warning: ${w}`);
   }
   for (const line of timings?.lines() ?? []) log(line);
