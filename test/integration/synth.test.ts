@@ -24,8 +24,13 @@ function objectsIn(dir: string): any[] {
 describe('aiready synth', () => {
   const a = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-a-'));
   const b = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-b-'));
+  // b is also synthesized with --incremental (a first one: every target synthesized and cached), then c
+  // from that cache alone.
+  const c = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-c-'));
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-synth-cache-'));
   let log = '';
   let timedLog = '';
+  let reusedLog = '';
 
   beforeAll(() => {
     if (!fs.existsSync(path.join(ROOT, 'packages/cli/lib/main.js')))
@@ -35,15 +40,17 @@ describe('aiready synth', () => {
     fs.writeFileSync(path.join(a, 'examples/removed/SUMMARY.md'), '# old\n');
     for (const out of [a, b]) {
       // The second run prints its timings: they must not change a byte of the output.
-      const run = out === a ? synth(out) : synth(out, ROOT, '--timings');
+      const run = out === a ? synth(out) : synth(out, ROOT, '--timings', '--incremental', '--synth-cache', cache);
       if (run.status !== 0) throw new Error(`synth failed:\n${run.stderr}`);
       if (out === a) log = run.stderr;
       else timedLog = run.stderr;
     }
+    const reused = synth(c, ROOT, '--incremental', '--synth-cache', cache);
+    if (reused.status !== 0) throw new Error(`synth --incremental failed:\n${reused.stderr}`);
+    reusedLog = reused.stderr;
   });
   afterAll(() => {
-    fs.rmSync(a, { recursive: true, force: true });
-    fs.rmSync(b, { recursive: true, force: true });
+    for (const dir of [a, b, c, cache]) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   describe('offline admission of the reference targets', () => {
@@ -127,10 +134,13 @@ describe('aiready synth', () => {
     expect(log).not.toContain('timings');
   });
 
-  test('is deterministic: two runs (one with --timings) give byte-identical trees', () => {
+  test('is deterministic: runs with --timings, --incremental, or every target from the synth cache give byte-identical trees', () => {
+    expect(reusedLog.match(/^aiready synth: \S+ unchanged \(\d+ objects\)$/gm)).toHaveLength(8);
     const fa = files(a);
-    expect(files(b)).toEqual(fa);
-    for (const f of fa) expect(fs.readFileSync(path.join(b, f)).equals(fs.readFileSync(path.join(a, f)))).toBe(true);
+    for (const other of [b, c]) {
+      expect(files(other)).toEqual(fa);
+      for (const f of fa) expect(fs.readFileSync(path.join(other, f)).equals(fs.readFileSync(path.join(a, f)))).toBe(true);
+    }
   });
 
   test('the dev stack plans a complete environment', () => {

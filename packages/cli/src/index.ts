@@ -15,6 +15,8 @@ export * from './render-helm';
 export * from './render-target';
 export * from './diff';
 export * from './diff-report';
+export type { IncrementalReport, IncrementalSetup, ReusedTarget } from './incremental';
+export type { CachedRender } from './synth-cache';
 export type { PlatformSecret, TargetAdmission } from './admission';
 export type { PoolFacts } from './diff-summary';
 export type { CloudChange } from './diff-plan';

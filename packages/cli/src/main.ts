@@ -4,7 +4,9 @@ import { defaultCacheDir, defaultChartCache, kustomizeCache } from './chart-cach
 import { pullCharts } from './charts-pull';
 import { diffCommand, DIFF_USAGE } from './diff-command';
 import { extractBundled, resolveHelm } from './helm';
-import { pruneRemovedTargets, synthAll, writeTargets } from './synth';
+import { pruneRemovedTargets, synthAll, SynthOptions, SynthReport, writeTargets } from './synth';
+import { defaultSynthCache } from './synth-cache';
+import { watchSynth } from './synth-watch';
 import { startProgress } from './progress';
 import { PhaseTimings } from './timings';
 import { validateCommand } from './validate-command';
@@ -12,6 +14,7 @@ import { validateCommand } from './validate-command';
 const USAGE = `usage: aiready synth [--out DIR] [--only TARGET]... [--stack-dir DIR]... [--app MODULE] [--timings]
                      [--render [--chart-cache DIR] [--kustomize-cache DIR] [--cache-dir DIR] [--helm PATH] [--kubectl PATH]
                                [--skip-missing-charts]]
+                     [--incremental | --watch] [--synth-cache DIR]
        aiready validate [DIR|FILE] (see aiready validate --help)
        aiready charts pull [--chart-cache DIR] [--cache-dir DIR] [--helm PATH]
        ${DIFF_USAGE.split('\n').join('\n       ')}
@@ -43,6 +46,17 @@ default <chart cache>/kustomize). helm is the bundled 3.17.2 unless --helm names
 (for kustomize) the bundled 1.32.3 unless --kubectl does. Rendered releases are cached under
 --cache-dir (default $XDG_CACHE_HOME/aiready). A chart missing from the chart cache fails its target,
 unless --skip-missing-charts: then that release is left unrendered, and a warning says so.
+
+--incremental synthesizes again only the targets whose inputs changed since the last incremental synth
+and writes the others from the synth cache (--synth-cache, default node_modules/.cache/aiready/synth):
+the same bytes a full synth writes. A target's inputs: its own files (a stack's folder but the other
+stacks' configs; an example's folder), the modules its program loaded and the files and environment
+variables it read, the lockfile, Node's version, aiready's packages, and the options that change output
+(--render, its helm, kubectl and chart caches, --skip-missing-charts). Without it every target is
+synthesized and no cache is read or written. --watch synthesizes incrementally, then again on every
+change of an input, one line per run (what changed, what was synthesized again and why, the time); it
+watches compiled JavaScript (lib/), not TypeScript sources: run \`npx tsc -b --watch\` beside it.
+Ctrl-C stops.
 
 charts pull: fetches every chart of the version lock with \`helm pull\`, and the kustomize bases
 with git, into the chart cache. Needs the network.`;
@@ -98,10 +112,40 @@ export async function main(
     log(USAGE);
     return 0;
   }
+  if (rest.includes('--watch')) {
+    const setup = synthSetup(rest, log);
+    if (typeof setup === 'number') return setup;
+    return watchSynth({
+      root: setup.options.root,
+      outDir: setup.options.outDir,
+      cacheDir: setup.options.incremental!.cacheDir,
+      args: rest.filter((a) => a !== '--watch'),
+      log,
+    });
+  }
+  return (await synthCommand(rest, log)).code;
+}
+
+/** What `aiready synth ARGS` runs with, or the exit code of a bad argument. */
+function synthSetup(
+  rest: readonly string[],
+  log: (s: string) => void,
+): { options: SynthOptions & { outDir: string }; outLabel: string } | number {
   const flags = parseFlags(
     rest,
-    ['--out', '--only', '--stack-dir', '--app', '--chart-cache', '--kustomize-cache', '--cache-dir', '--helm', '--kubectl'],
-    ['--render', '--skip-missing-charts', '--timings'],
+    [
+      '--out',
+      '--only',
+      '--stack-dir',
+      '--app',
+      '--chart-cache',
+      '--kustomize-cache',
+      '--cache-dir',
+      '--helm',
+      '--kubectl',
+      '--synth-cache',
+    ],
+    ['--render', '--skip-missing-charts', '--timings', '--incremental', '--watch'],
   );
   if (typeof flags === 'string' || flags.positional.length) {
     log(`aiready: ${typeof flags === 'string' ? flags : `unexpected '${flags.positional[0]}'`}\n\n${USAGE}`);
@@ -120,6 +164,11 @@ export async function main(
   }
   if (flags.switches.has('--skip-missing-charts') && !flags.switches.has('--render')) {
     log('aiready synth: --skip-missing-charts is an option of --render; add --render, or remove it');
+    return 2;
+  }
+  const incremental = flags.switches.has('--incremental') || flags.switches.has('--watch');
+  if (one('--synth-cache') && !incremental) {
+    log('aiready synth: --synth-cache is an option of --incremental and --watch; add one, or remove it');
     return 2;
   }
   let render;
@@ -141,49 +190,95 @@ export async function main(
       return 1;
     }
   }
+  return {
+    outLabel: outDir,
+    options: {
+      root,
+      outDir: path.resolve(root, outDir),
+      only,
+      stackDirs,
+      app,
+      render,
+      timings: flags.switches.has('--timings') ? new PhaseTimings() : undefined,
+      ...(incremental
+        ? {
+            incremental: {
+              cacheDir: path.resolve(one('--synth-cache') ?? defaultSynthCache(root)),
+              ...(one('--kubectl') ? { kubectl: one('--kubectl') } : {}),
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+/** `aiready synth ARGS` (without --watch): synthesizes, writes, prints; its exit code and report. */
+export async function synthCommand(
+  rest: readonly string[],
+  log: (s: string) => void,
+): Promise<{ code: number; report?: SynthReport }> {
+  const setup = synthSetup(rest, log);
+  if (typeof setup === 'number') return { code: setup };
+  const { options, outLabel: outDir } = setup;
+  const { timings, only = [] } = options;
   // A status line only on a terminal, and only when this process's own stderr is the log.
   const progress = startProgress(log, log === logToStderr && process.stderr.isTTY ? process.stderr : undefined);
-  const timings = flags.switches.has('--timings') ? new PhaseTimings() : undefined;
   // Node started and the CLI's modules loaded, before any target.
   timings?.add('(cli process)', 'load', process.uptime() * 1000);
   const report = await synthAll({
-    root,
-    outDir: path.resolve(root, outDir),
-    only,
-    stackDirs,
-    app,
-    render,
+    ...options,
     onPhase: progress.phase,
-    timings,
     onTarget: (t) =>
-      progress.line(`aiready synth: ${t.id} ${t.ok ? 'done' : 'FAILED'} in ${(t.ms / 1000).toFixed(1)} s (${t.objects} objects)`),
+      progress.line(
+        t.reused
+          ? `aiready synth: ${t.id} unchanged (${t.objects} objects)`
+          : `aiready synth: ${t.id} ${t.ok ? 'done' : 'FAILED'} in ${(t.ms / 1000).toFixed(1)} s (${t.objects} objects)`,
+      ),
   }).finally(() => progress.stop());
+  const reused = report.incremental?.reused ?? [];
+  if (report.incremental?.cacheError)
+    log(
+      `aiready synth: warning: the synth cache ${options.incremental?.cacheDir} could not be written (${report.incremental.cacheError}); the next synth synthesizes those targets again`,
+    );
   if (report.errors.length) {
     for (const e of report.errors) log(`aiready synth: ${e.id} failed:\n${e.message}\n`);
     log(
-      `aiready synth: nothing written (${report.errors.length} of ${report.errors.length + report.targets.length} targets failed)`,
+      `aiready synth: nothing written (${report.errors.length} of ${report.errors.length + report.targets.length + reused.length} targets failed)`,
     );
-    return 1;
+    return { code: 1, report };
   }
-  if (report.targets.length === 0) {
+  if (report.targets.length + reused.length === 0) {
     log(
       'aiready synth: no Pulumi project (Pulumi.yaml and Pulumi.<stack>.yaml), examples/*/main.ts, --app or cdk8s.yaml found here',
     );
-    return 1;
+    return { code: 1, report };
   }
-  writeTargets(path.resolve(root, outDir), report.targets, timings);
+  writeTargets(options.outDir, [...report.targets, ...reused], timings);
   if (only.length === 0)
-    for (const removed of pruneRemovedTargets(path.resolve(root, outDir), report.targets))
+    for (const removed of pruneRemovedTargets(options.outDir, [...report.targets, ...reused]))
       log(`aiready synth: removed ${path.join(outDir, removed)} (its source is gone)`);
-  for (const t of report.targets) {
-    const rendered = t.render
-      ? `; rendered ${t.render.objects} objects of ${t.releases.length + t.kustomizations.length} releases, ${t.render.rendered} rendered now, ${t.render.cached} from cache${t.render.unrendered.length ? `, ${t.render.unrendered.length} NOT RENDERED (chart not in cache)` : ''}`
-      : '';
-    log(`aiready synth: ${path.join(outDir, t.id)} (${t.objects} objects, ${t.files.size} files${rendered})`);
+  // With --incremental, why a target was synthesized again.
+  const changed = (id: string) => {
+    const why = report.incremental?.changed.find((c) => c.id === id)?.why ?? [];
+    return why.length ? `; changed: ${why.slice(0, 3).join(', ')}${why.length > 3 ? ` and ${why.length - 3} more` : ''}` : '';
+  };
+  // Stacks, then examples, then the app, as synth finds them; reused targets among the others.
+  const rank = (id: string) => (id === 'app' ? 2 : id.startsWith('examples/') ? 1 : 0);
+  const written = reused.length
+    ? [...report.targets, ...reused].sort((a, b) => rank(a.id) - rank(b.id) || (a.id < b.id ? -1 : 1))
+    : report.targets;
+  for (const t of written) {
+    const line =
+      'releases' in t
+        ? t.render
+          ? `; rendered ${t.render.objects} objects of ${t.releases.length + t.kustomizations.length} releases, ${t.render.rendered} rendered now, ${t.render.cached} from cache${t.render.unrendered.length ? `, ${t.render.unrendered.length} NOT RENDERED (chart not in cache)` : ''}`
+          : ''
+        : `${t.render ? `; rendered ${t.render.objects} objects of ${t.render.sources} releases${t.render.unrendered ? `, ${t.render.unrendered} NOT RENDERED (chart not in cache)` : ''}` : ''}; unchanged`;
+    log(`aiready synth: ${path.join(outDir, t.id)} (${t.objects} objects, ${t.files.size} files${line}${changed(t.id)})`);
     for (const w of t.warnings) log(`  warning: ${w}`);
   }
   for (const line of timings?.lines() ?? []) log(line);
-  return 0;
+  return { code: 0, report };
 }
 
 /** `@aiready/cli <version>`. */

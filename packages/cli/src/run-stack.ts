@@ -1,8 +1,8 @@
 // Child-process entry: runs one Pulumi stack program under mocks and writes what it would create.
 // Each stack runs in its own process because Pulumi's runtime state is global to a process.
-// Usage: node run-stack.js <stackDir> <stack> <resultFile>
+// Usage: node run-stack.js <stackDir> <stack> <resultFile> [--record-inputs]
 // First: the process set up before @pulumi/pulumi loads.
-import './stack-process-setup';
+import { inputTrace } from './stack-process-setup';
 import { AireadyValidationError } from '@aiready/core';
 import * as pulumi from '@pulumi/pulumi';
 import * as fs from 'fs';
@@ -16,6 +16,7 @@ import {
 import { installRecordingMocks } from './mocks';
 import type { RecordedResource } from './recorded-resource';
 import { projectName, readStackConfig } from './pulumi-project';
+import { InputRecord, loadedModules } from './input-trace';
 
 /** What a stack run reports back to the CLI. */
 export interface StackRunResult {
@@ -29,6 +30,8 @@ export interface StackRunResult {
   readonly error?: string;
   /** Milliseconds from requiring the program to its outputs resolved, for `--timings`. */
   readonly constructMs?: number;
+  /** What the process loaded and read (`--record-inputs`), for incremental synth. */
+  readonly inputs?: InputRecord;
 }
 
 function resolveOutput(value: unknown): Promise<unknown> {
@@ -76,7 +79,9 @@ if (require.main === module) {
   process.on('unhandledRejection', fail);
   process.on('uncaughtException', fail);
   run(stackDir, stack).then((result) => {
-    fs.writeFileSync(resultFile, JSON.stringify(result));
+    const trace = inputTrace?.stop();
+    const inputs = trace && { files: [...loadedModules(), ...trace.reads], env: trace.env };
+    fs.writeFileSync(resultFile, JSON.stringify(inputs ? { ...result, inputs } : result));
     process.exit(0);
   }, fail);
 }

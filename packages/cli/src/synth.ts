@@ -20,6 +20,7 @@ import {
 } from './admission';
 import { AppObjects, appObjects, AppSource, findAppSource, moduleObjects } from './app-target';
 import { staleProblem } from './freshness';
+import { IncrementalReport, IncrementalSetup, IncrementalSynth, ReusedTarget } from './incremental';
 import { installScript } from './install-script';
 import { findStacks, projectStacks, SECRET_PLACEHOLDER, StackTarget } from './pulumi-project';
 import type { RenderableRelease } from './render-helm';
@@ -81,6 +82,11 @@ export interface SynthOptions {
   readonly onTarget?: (progress: TargetProgress) => void;
   /** Wall time per target and phase is added here (`--timings`). @default - not timed */
   readonly timings?: PhaseTimings;
+  /**
+   * Reuse the output of targets whose inputs did not change, from this synth cache (`--incremental`).
+   * @default - every target synthesized
+   */
+  readonly incremental?: IncrementalSetup;
 }
 
 /** One target finished: its id, whether it synthesized, its time and object count. */
@@ -89,20 +95,24 @@ export interface TargetProgress {
   readonly ok: boolean;
   readonly ms: number;
   readonly objects: number;
+  /** Unchanged, written from the synth cache (`incremental`). @default false */
+  readonly reused?: boolean;
 }
 
 /** What `synth` produced: the targets written and the targets that failed. */
 export interface SynthReport {
   readonly targets: readonly TargetOutput[];
   readonly errors: readonly { readonly id: string; readonly message: string }[];
+  /** With `incremental`: the targets reused unchanged (not in `targets`), and why the others were synthesized. */
+  readonly incremental?: IncrementalReport;
 }
 
-function runStackProcess(target: StackTarget): Promise<StackRunResult> {
+function runStackProcess(target: StackTarget, recordInputs = false): Promise<StackRunResult> {
   const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-')), 'result.json');
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [path.join(__dirname, 'run-stack.js'), target.dir, target.stack, resultFile],
+      [path.join(__dirname, 'run-stack.js'), target.dir, target.stack, resultFile, ...(recordInputs ? ['--record-inputs'] : [])],
       { maxBuffer: 64 * 1024 * 1024 },
       (err, _stdout, stderr) => {
         try {
@@ -260,12 +270,22 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
     if (stale) errors.push({ id, message: stale });
     return !stale;
   };
-  const stacks = allStacks.filter(
-    (s) => wanted(`${s.project}-${s.stack}`) && fresh(`${s.project}-${s.stack}`, s.dir, 'lib/index.js'),
-  );
-  const examples = allExamples.filter(
-    (d) => wanted(`examples/${path.basename(d)}`) && fresh(`examples/${path.basename(d)}`, d, 'lib/main.js'),
-  );
+  const incremental =
+    options.incremental && new IncrementalSynth(options.root, options.outDir, options.incremental, options.render);
+  const unchanged = (t: ReusedTarget | undefined) => {
+    if (t) options.onTarget?.({ id: t.id, ok: true, ms: 0, objects: t.objects, reused: true });
+    return t !== undefined;
+  };
+  const stacks = allStacks.filter((s) => {
+    const id = `${s.project}-${s.stack}`;
+    return wanted(id) && fresh(id, s.dir, 'lib/index.js') && !unchanged(incremental?.stack(id, s));
+  });
+  const examples = allExamples.filter((d) => {
+    const id = `examples/${path.basename(d)}`;
+    return wanted(id) && fresh(id, d, 'lib/main.js') && !unchanged(incremental?.example(id, d));
+  });
+  const traced = <T>(id: string, entry: string, build: () => T) =>
+    incremental ? incremental.traceApp(id, entry, build) : build();
   const started = Date.now();
   const done = (id: string, t: TargetOutput | undefined) =>
     options.onTarget?.({ id, ok: t !== undefined, ms: Date.now() - started, objects: t?.objects ?? 0 });
@@ -275,7 +295,9 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
     stacks.map(async (s) => {
       const id = `${s.project}-${s.stack}`;
       const start = Date.now();
-      const result = await runStackProcess(s);
+      const result = incremental
+        ? (incremental.stackRun(id) ?? incremental.stackRan(id, await runStackProcess(s, true)))
+        : await runStackProcess(s);
       if (result.constructMs !== undefined) {
         timings.add(id, 'load', Date.now() - start - result.constructMs);
         timings.add(id, 'construct', result.constructMs);
@@ -305,17 +327,15 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
       });
     }
   };
-  for (const dir of examples)
-    inProcess(`examples/${path.basename(dir)}`, () => exampleOutput(`examples/${path.basename(dir)}`, dir, timings));
-  if (appSource && wanted('app'))
-    inProcess('app', () =>
-      appOutput(
-        'app',
-        'App',
-        timings.time('app', 'construct', () => appObjects(appSource)),
-        timings,
-      ),
-    );
+  for (const dir of examples) {
+    const id = `examples/${path.basename(dir)}`;
+    inProcess(id, () => traced(id, path.join(dir, 'lib', 'main.js'), () => exampleOutput(id, dir, timings)));
+  }
+  if (appSource && wanted('app') && !unchanged(incremental?.app('app', appSource, options.root)))
+    inProcess('app', () => {
+      const build = () => timings.time('app', 'construct', () => appObjects(appSource));
+      return appOutput('app', 'App', appSource.kind === 'module' ? traced('app', appSource.file, build) : build(), timings);
+    });
   for (const { id, result, output } of await stackRuns) {
     if (output) targets.push(output);
     else errors.push({ id, message: result.error ?? 'stack run failed' });
@@ -369,7 +389,8 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
   options.onPhase?.('validating and admitting');
   // Schemas first (every object valid on its own), then admission (the target as a cluster would take it).
   // Validation and admission both read every rendered file: each text is parsed once.
-  return cachingYamlDocuments(() => checkTargets(rendered, errors, timings));
+  const report = cachingYamlDocuments(() => checkTargets(rendered, errors, timings));
+  return incremental ? { ...report, incremental: incremental.finish(report.targets, ids) } : report;
 }
 
 /** Validates, then admits, each target; the targets that pass, and every error. */
@@ -477,7 +498,11 @@ export function pruneRemovedTargets(outDir: string, targets: readonly { readonly
 }
 
 /** Writes synthesized targets, replacing each target's folder. */
-export function writeTargets(outDir: string, targets: readonly TargetOutput[], timings = new PhaseTimings()): void {
+export function writeTargets(
+  outDir: string,
+  targets: readonly Pick<TargetOutput, 'id' | 'files'>[],
+  timings = new PhaseTimings(),
+): void {
   for (const t of targets)
     timings.time(t.id, 'write', () => {
       const dir = path.join(outDir, t.id);
