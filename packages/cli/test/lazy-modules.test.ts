@@ -1,6 +1,6 @@
 // Node's own module cache is what deferModule seeds, and jest replaces it: the checks run in a plain
 // Node process, on the built lib/ (`pnpm test` runs tsc -b first).
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -37,5 +37,28 @@ describe('deferModule', () => {
       lazy.deferModule(file);
       console.log(JSON.stringify([viaDefault, require(file) === real, loads()]));`);
     expect(JSON.parse(out)).toEqual([42, true, 1]);
+  });
+});
+
+describe('the aiready command', () => {
+  test('loads the packages that build, validate and admit targets only when it uses them', () => {
+    // GIVEN the command, run with a probe that lists, at exit, which of those packages really loaded
+    const probe = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-probe-')), 'probe.js');
+    fs.writeFileSync(
+      probe,
+      `process.on('exit', () => { const { types } = require('util');
+        const real = Object.keys(require.cache).filter((f) => !types.isProxy(require.cache[f].exports));
+        process.stderr.write('LOADED ' + JSON.stringify(['k8s', 'admission', 'validate'].filter((p) => real.some((f) => f.includes('/packages/' + p + '/lib/index.js')))) + '\\n'); });`,
+    );
+    const bin = path.resolve(__dirname, '../bin/aiready.js');
+    const loaded = (args: string[]) => {
+      const r = spawnSync(process.execPath, ['--require', probe, bin, ...args], { encoding: 'utf8' });
+      return JSON.parse(/LOADED (.*)/.exec(r.stderr)![1]);
+    };
+    // WHEN it prints its help, and when it validates a folder THEN none loads for the help, validate for validate
+    expect(loaded(['--help'])).toEqual([]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-empty-'));
+    fs.writeFileSync(path.join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n');
+    expect(loaded(['validate', dir])).toContain('validate');
   });
 });
