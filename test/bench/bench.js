@@ -30,7 +30,8 @@ const TEAMS = (process.env.AIREADY_BENCH_TEAMS || '0,50,500').split(',').map(Num
  * GNU time; less disturbed by other load than wall time) and the peak RSS of any of its Node processes.
  */
 function measure(command, args, cwd) {
-  const tag = `${process.pid}-${Date.now()}`;
+  // The same file names every run: AIREADY_* variables are inputs of an incremental synth's targets.
+  const tag = `${process.pid}`;
   const rssFile = path.join(os.tmpdir(), `aiready-bench-rss-${tag}`);
   const cpuFile = path.join(os.tmpdir(), `aiready-bench-cpu-${tag}`);
   const env = { ...process.env, AIREADY_BENCH_RSS_FILE: rssFile, NODE_OPTIONS: `--require=${path.join(__dirname, 'maxrss.js')}` };
@@ -53,16 +54,16 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
-/** `aiready synth` in `cwd`, once. */
-function synth(cwd) {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-bench-out-'));
+/** `aiready synth` in `cwd`, once, into `out` (a new folder, removed after, if not given). */
+function synth(cwd, args = [], out = undefined) {
+  const dir = out ?? fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-bench-out-'));
   try {
-    const m = measure(process.execPath, [BIN, 'synth', '--out', out], cwd);
+    const m = measure(process.execPath, [BIN, 'synth', '--out', dir, ...args], cwd);
     const objects = [...m.stderr.matchAll(/^aiready synth: \S+ \((\d+) objects/gm)].reduce((n, x) => n + Number(x[1]), 0);
     const targets = [...m.stderr.matchAll(/^aiready synth: \S+ \((\d+) objects/gm)].length;
     return { ...m, objects, targets };
   } finally {
-    fs.rmSync(out, { recursive: true, force: true });
+    if (!out) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -109,12 +110,23 @@ function referenceBench() {
     synths.push(synth(ROOT));
     if (helm) helms.push(measure(helm, ['template', 'gpu-operator', archive, '--namespace', 'gpu-operator'], ROOT));
   }
+  // An incremental synth with nothing changed: a cache filled once, then RUNS measured runs.
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-bench-incremental-'));
+  const incremental = ['--incremental', '--synth-cache', path.join(out, '.cache')];
+  synth(ROOT, incremental, out);
+  const reused = [];
+  for (let i = 0; i < RUNS; i++) reused.push(synth(ROOT, incremental, out));
+  fs.rmSync(out, { recursive: true, force: true });
   const s = summarize(synths);
+  const r = summarize(reused);
   say(`### Reference targets, side by side with \`helm template\`\n`);
   say('| measurement | wall time (s) | CPU time (s) | peak RSS of any process (MiB) |');
   say('| --- | --- | --- | --- |');
   say(
     `| \`aiready synth\`: ${s.targets} reference targets (stacks/ and examples/), ${s.objects} objects, ${s.processes} processes | ${f2(s.wall)} | ${f2(s.cpu)} | ${s.peakMiB.toFixed(0)} |`,
+  );
+  say(
+    `| \`aiready synth --incremental\`, nothing changed since the last one (every target written from the synth cache) | ${f2(r.wall)} | ${f2(r.cpu)} | ${r.peakMiB.toFixed(0)} |`,
   );
   if (helm) {
     const h = summarize(helms);
@@ -122,7 +134,7 @@ function referenceBench() {
       `| \`helm template\` of the gpu-operator chart v26.7.0 (bundled helm) | ${f2(h.wall)} | ${f2(h.cpu)} | ${h.peakMiB.toFixed(0)} |`,
     );
     say(
-      `\nRatio: \`aiready synth\` of every reference target = x${(s.wall / h.wall).toFixed(1)} one \`helm template\` (wall), x${(s.cpu / h.cpu).toFixed(1)} (CPU).`,
+      `\nRatio: \`aiready synth\` of every reference target = x${(s.wall / h.wall).toFixed(1)} one \`helm template\` (wall), x${(s.cpu / h.cpu).toFixed(1)} (CPU); incremental, nothing changed: x${(r.wall / h.wall).toFixed(1)} (wall), x${(r.cpu / h.cpu).toFixed(1)} (CPU).`,
     );
   } else say(`\n\`helm template\`: SKIPPED, ${archive} not found (it is in ../shared/charts on the development machine).`);
 }
