@@ -11,6 +11,9 @@ module.exports = {
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   moduleNameMapper: {
     '^@aiready/(core|admission|k8s|pulumi|cli|validate)$': '<rootDir>/packages/$1/src',
+    // Loaded by @pulumi/pulumi, used by no test: loaded at their first use (test/support/deferred).
+    '^typescript$': '<rootDir>/test/support/deferred/typescript.js',
+    '^@npmcli/arborist$': '<rootDir>/test/support/deferred/arborist.js',
   },
   // The pack-and-install test takes minutes: `pnpm test:pack` (and .ci/run) runs it on its own.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/pack/'],
