@@ -20,6 +20,8 @@ module.exports = {
   modulePathIgnorePatterns: ['<rootDir>/packages/.*/lib/', '<rootDir>/dist/'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   testTimeout: 120000,
+  // The end-to-end tests first, so the two workers finish together (test/support/test-sequencer.js).
+  testSequencer: '<rootDir>/test/support/test-sequencer.js',
   // Jest's default is one worker per core but one: a single worker on a 2-core machine. Measured there
   // (issue 19), the suite took 299 s with one worker and 152 s with two; the long tests wait on child
   // processes (stacks, helm) much of the time.
