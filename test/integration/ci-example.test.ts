@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { fixtureRepo, fixtureSetup } from '../support/fixture-repo';
+import { sharedCacheDir } from '../support/shared-cache';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SHARED = path.resolve(ROOT, '../shared');
@@ -21,9 +22,8 @@ describe('examples/ci/pr-review.sh', () => {
     () => {
       // GIVEN a repository whose pull request grows its GPU pool from 2 to 4 nodes
       const work = fixtureRepo(2, 4);
-      const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-ci-cache-'));
       // kube-validate checks PrometheusRules only in jest (it cannot compile that CRD): leave them out here.
-      const validate = path.join(cache, 'validate.sh');
+      const validate = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-ci-')), 'validate.sh');
       fs.writeFileSync(
         validate,
         fs.existsSync(validator)
@@ -38,7 +38,8 @@ describe('examples/ci/pr-review.sh', () => {
         env: {
           ...process.env,
           AIREADY: path.join(work, 'node_modules/.bin/aiready'),
-          AIREADY_CACHE_DIR: cache,
+          // Renders the render test checks from a cold cache: here they may come from an earlier run's.
+          AIREADY_CACHE_DIR: sharedCacheDir(),
           AIREADY_CHART_CACHE: charts,
           AIREADY_KUSTOMIZE_CACHE: kustomize,
           AIREADY_BASE_SETUP: fixtureSetup(work),

@@ -1,18 +1,50 @@
 // End to end: `aiready synth` over the repository's stacks and examples, as CI runs it.
-import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { validateObjects } from '@aiready/validate';
+import { CliRun as Run, runCli } from '../support/cli-run';
 import { files, stackCopy } from '../support/repo-files';
 
 const ROOT = path.resolve(__dirname, '../..');
-const BIN = path.join(ROOT, 'packages/cli/bin/aiready.js');
 
-function synth(out: string, cwd = ROOT, ...flags: string[]) {
-  return spawnSync(process.execPath, [BIN, 'synth', '--out', out, ...flags], { cwd, encoding: 'utf8' });
+// The CLI runs of this file are started together when it starts (see `started` below) and each test awaits
+// its own: they are mostly child processes (Node, @pulumi/*, the stack programs), so they overlap on the
+// cores instead of running one after the other. At most this many at once, so the first ones finish first.
+const SLOTS = Math.max(2, os.availableParallelism());
+let running = 0;
+const waiting: (() => void)[] = [];
+
+/** Runs the CLI with `args` in `cwd` when a slot is free. */
+async function cli(args: readonly string[], cwd = ROOT): Promise<Run> {
+  if (running >= SLOTS) await new Promise<void>((r) => waiting.push(r));
+  running++;
+  try {
+    return await runCli(args, cwd);
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
 }
+
+function synth(out: string, cwd = ROOT, ...flags: string[]): Promise<Run> {
+  return cli(['synth', '--out', out, ...flags], cwd);
+}
+
+/** `start`, called once, when the file's tests begin (all of them at once); its test awaits the result. */
+const startsFirst: (() => unknown)[] = [];
+function started<T>(start: () => Promise<T>): () => Promise<T> {
+  let promise: Promise<T> | undefined;
+  const get = () => (promise ??= start());
+  startsFirst.push(get);
+  return get;
+}
+// Synths and checks can take minutes when the machine is busy: they run together.
+jest.setTimeout(600_000);
+beforeAll(() => {
+  for (const start of startsFirst) start();
+});
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function objectsIn(dir: string): any[] {
@@ -21,33 +53,38 @@ function objectsIn(dir: string): any[] {
     .flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJS()));
 }
 
+const a = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-a-'));
+const b = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-b-'));
+const synthA = started(() => {
+  if (!fs.existsSync(path.join(ROOT, 'packages/cli/lib/main.js')))
+    throw new Error('build first: `pnpm test` runs `tsc -b` before jest');
+  // A target whose source is gone, left over from an earlier run: synth removes it.
+  fs.mkdirSync(path.join(a, 'examples/removed/manifests'), { recursive: true });
+  fs.writeFileSync(path.join(a, 'examples/removed/SUMMARY.md'), '# old\n');
+  return synth(a);
+});
+// b is also synthesized with --incremental (a first one: every target synthesized and cached), then c
+// from that cache alone.
+const c = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-c-'));
+const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-synth-cache-'));
+// The second run prints its timings: they must not change a byte of the output.
+const synthB = started(() => synth(b, ROOT, '--timings', '--incremental', '--synth-cache', cache));
+const synthC = started(() => synthB().then(() => synth(c, ROOT, '--incremental', '--synth-cache', cache)));
+// `aiready validate` of the first tree, once it is written.
+const validateA = started(() => synthA().then(() => cli(['validate', a])));
+
 describe('aiready synth', () => {
-  const a = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-a-'));
-  const b = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-b-'));
-  // b is also synthesized with --incremental (a first one: every target synthesized and cached), then c
-  // from that cache alone.
-  const c = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-c-'));
-  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-synth-cache-'));
   let log = '';
   let timedLog = '';
   let reusedLog = '';
 
-  beforeAll(() => {
-    if (!fs.existsSync(path.join(ROOT, 'packages/cli/lib/main.js')))
-      throw new Error('build first: `pnpm test` runs `tsc -b` before jest');
-    // A target whose source is gone, left over from an earlier run: synth removes it.
-    fs.mkdirSync(path.join(a, 'examples/removed/manifests'), { recursive: true });
-    fs.writeFileSync(path.join(a, 'examples/removed/SUMMARY.md'), '# old\n');
-    for (const out of [a, b]) {
-      // The second run prints its timings: they must not change a byte of the output.
-      const run = out === a ? synth(out) : synth(out, ROOT, '--timings', '--incremental', '--synth-cache', cache);
-      if (run.status !== 0) throw new Error(`synth failed:\n${run.stderr}`);
-      if (out === a) log = run.stderr;
-      else timedLog = run.stderr;
-    }
-    const reused = synth(c, ROOT, '--incremental', '--synth-cache', cache);
-    if (reused.status !== 0) throw new Error(`synth --incremental failed:\n${reused.stderr}`);
-    reusedLog = reused.stderr;
+  beforeAll(async () => {
+    const [runA, runB, runC] = await Promise.all([synthA(), synthB(), synthC()]);
+    for (const run of [runA, runB]) if (run.status !== 0) throw new Error(`synth failed:\n${run.stderr}`);
+    if (runC.status !== 0) throw new Error(`synth --incremental failed:\n${runC.stderr}`);
+    log = runA.stderr;
+    timedLog = runB.stderr;
+    reusedLog = runC.stderr;
   });
   afterAll(() => {
     for (const dir of [a, b, c, cache]) fs.rmSync(dir, { recursive: true, force: true });
@@ -357,7 +394,7 @@ describe('aiready synth', () => {
     expect(so.spec.triggers[0].metadata.query).toContain('vllm:num_requests_waiting');
   });
 
-  test('every target validates against the bundled upstream schemas, PrometheusRules included', () => {
+  test('every target validates against the bundled upstream schemas, PrometheusRules included', async () => {
     // GIVEN the written tree WHEN each target (one cluster) is validated from its files
     const targets = files(a)
       .filter((f) => f.endsWith('SUMMARY.md'))
@@ -373,22 +410,31 @@ describe('aiready synth', () => {
     const rules = targets.flatMap((d) => objectsIn(d)).filter((o) => o.kind === 'PrometheusRule');
     expect(rules.length).toBe(8);
     // `aiready validate` says the same of the written tree.
-    const cli = spawnSync(process.execPath, [BIN, 'validate', a], { encoding: 'utf8' });
-    expect(cli.stderr).toMatch(/aiready validate: 8 targets, \d+ objects checked, 0 problems/);
-    expect(cli.status).toBe(0);
+    const validated = await validateA();
+    expect(validated.stderr).toMatch(/aiready validate: 8 targets, \d+ objects checked, 0 problems/);
+    expect(validated.status).toBe(0);
     // The validator is strict: an unknown field fails.
     const bogus = { ...rules[0], spec: { ...rules[0].spec, bogus: true } };
     expect(validateObjects([{ object: bogus }]).problems.map((p) => p.message)).toEqual(['unknown field "spec.bogus"']);
   });
 });
 
-describe('the reference stack switches engines with one config value', () => {
-  test('workflows: kubeflow replaces Argo Workflows by Kubeflow Pipelines and Trainer', () => {
-    // GIVEN the dev stack with only its workflows value changed
-    const root = stackCopy((c) => c.replace('ai-platform:workflows: argo-workflows', 'ai-platform:workflows: kubeflow'));
+/** A copy of the dev stack with its config changed by `edit`, synthesized into its dist/ (started at once). */
+function synthCopy(edit: (config: string) => string): () => Promise<{ root: string; out: string; run: Run }> {
+  return started(async () => {
+    const root = stackCopy(edit);
     const out = path.join(root, 'dist');
-    // WHEN
-    const run = synth(out, root);
+    return { root, out, run: await synth(out, root) };
+  });
+}
+
+describe('the reference stack switches engines with one config value', () => {
+  // GIVEN the dev stack with only its workflows value changed
+  const kubeflow = synthCopy((c) => c.replace('ai-platform:workflows: argo-workflows', 'ai-platform:workflows: kubeflow'));
+
+  test('workflows: kubeflow replaces Argo Workflows by Kubeflow Pipelines and Trainer', async () => {
+    // WHEN synthesized
+    const { root, out, run } = await kubeflow();
     // THEN
     expect(run.status).toBe(0);
     const plan = JSON.parse(fs.readFileSync(path.join(out, 'ai-platform-dev/plan.json'), 'utf8'));
@@ -413,12 +459,12 @@ describe('the reference stack switches engines with one config value', () => {
 });
 
 describe('the reference stack hands its platform to Flux with one config value', () => {
-  test('gitops: flux writes the Flux tree and leaves the charts out of pulumi up', () => {
-    // GIVEN the dev stack with gitops: flux
-    const root = stackCopy((c) => `${c}  ai-platform:gitops: flux\n`);
-    const out = path.join(root, 'dist');
-    // WHEN
-    const run = synth(out, root);
+  // GIVEN the dev stack with gitops: flux
+  const flux = synthCopy((c) => `${c}  ai-platform:gitops: flux\n`);
+
+  test('gitops: flux writes the Flux tree and leaves the charts out of pulumi up', async () => {
+    // WHEN synthesized
+    const { root, out, run } = await flux();
     // THEN the cloud side is planned, the platform is not installed by Pulumi
     expect(run.status).toBe(0);
     const plan = JSON.parse(fs.readFileSync(path.join(out, 'ai-platform-dev/plan.json'), 'utf8'));
@@ -443,11 +489,12 @@ describe('the reference stack hands its platform to Flux with one config value',
 });
 
 describe('the reference stack as plain manifests', () => {
-  test('gitops: rendered is refused without --render, naming the flag, and nothing is written', () => {
-    // GIVEN the dev stack with gitops: rendered; WHEN synthesized without rendering the charts
-    const root = stackCopy((c) => `${c}  ai-platform:gitops: rendered\n`);
-    const out = path.join(root, 'dist');
-    const run = synth(out, root);
+  // GIVEN the dev stack with gitops: rendered
+  const rendered = synthCopy((c) => `${c}  ai-platform:gitops: rendered\n`);
+
+  test('gitops: rendered is refused without --render, naming the flag, and nothing is written', async () => {
+    // WHEN synthesized without rendering the charts
+    const { root, out, run } = await rendered();
     // THEN
     expect(run.status).not.toBe(0);
     expect(run.stderr).toMatch(
@@ -489,7 +536,7 @@ const TEAM_APP = [
 ].join('\n');
 
 describe('aiready synth in a team repository layout', () => {
-  it.each([
+  const layouts: [string, Record<string, string>, string[]][] = [
     ['--app lib/main.js', {}, ['--app', 'lib/main.js']],
     ['cdk8s.yaml running node in-process', { 'cdk8s.yaml': 'app: node lib/main.js\n' }, []],
     [
@@ -505,11 +552,21 @@ describe('aiready synth in a team repository layout', () => {
       },
       [],
     ],
-  ])('synthesizes a team cdk8s app given by %s into app/', (_what, extra, args) => {
-    // GIVEN a team repository with a compiled cdk8s app
-    const root = teamRepo({ 'lib/main.js': TEAM_APP, ...extra });
+  ];
+  // GIVEN a team repository with a compiled cdk8s app
+  const teamRuns = new Map(
+    layouts.map(([what, extra, args]) => [
+      what,
+      started(async () => {
+        const root = teamRepo({ 'lib/main.js': TEAM_APP, ...extra });
+        return { root, run: await cli(['synth', '--out', 'review', ...args], root) };
+      }),
+    ]),
+  );
+
+  it.each(layouts)('synthesizes a team cdk8s app given by %s into app/', async (what) => {
     // WHEN synthesized
-    const run = spawnSync(process.execPath, [BIN, 'synth', '--out', 'review', ...args], { cwd: root, encoding: 'utf8' });
+    const { root, run } = await teamRuns.get(what)!();
     // THEN the app's NodePool and EC2NodeClass are written and validated
     expect(run.stderr).toMatch(/aiready synth: app done in \d+\.\d s \(2 objects\)/);
     expect(run.status).toBe(0);
@@ -521,17 +578,18 @@ describe('aiready synth in a team repository layout', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  test('--stack-dir synthesizes the Pulumi project it names, wherever it lives', () => {
-    // GIVEN the dev stack moved to infra/gpu-cluster
+  // GIVEN the dev stack moved to infra/gpu-cluster
+  const moved = started(async () => {
     const root = stackCopy((c) => c);
-    const moved = path.join(root, 'infra/gpu-cluster');
-    fs.mkdirSync(path.dirname(moved), { recursive: true });
-    fs.renameSync(path.join(root, 'stacks/ai-platform'), moved);
+    const to = path.join(root, 'infra/gpu-cluster');
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.renameSync(path.join(root, 'stacks/ai-platform'), to);
+    return { root, run: await cli(['synth', '--out', 'out', '--stack-dir', 'infra/gpu-cluster'], root) };
+  });
+
+  test('--stack-dir synthesizes the Pulumi project it names, wherever it lives', async () => {
     // WHEN synthesized with --stack-dir
-    const run = spawnSync(process.execPath, [BIN, 'synth', '--out', 'out', '--stack-dir', 'infra/gpu-cluster'], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+    const { root, run } = await moved();
     // THEN its target is written
     expect(run.stderr).toMatch(/aiready synth: ai-platform-dev done in/);
     expect(run.status).toBe(0);
@@ -541,12 +599,12 @@ describe('aiready synth in a team repository layout', () => {
 });
 
 describe('aiready synth and secrets', () => {
-  test('a secure: value is replaced by a marked placeholder, said in the summary, never decrypted or written', () => {
-    // GIVEN the dev stack with an encrypted config value
-    const root = stackCopy((c) => `${c}  datadog:apiKey:\n    secure: v1:c2VjcmV0Y2lwaGVydGV4dA==\n`);
-    const out = path.join(root, 'dist');
+  // GIVEN the dev stack with an encrypted config value
+  const secret = synthCopy((c) => `${c}  datadog:apiKey:\n    secure: v1:c2VjcmV0Y2lwaGVydGV4dA==\n`);
+
+  test('a secure: value is replaced by a marked placeholder, said in the summary, never decrypted or written', async () => {
     // WHEN synthesized offline
-    const run = synth(out, root);
+    const { root, out, run } = await secret();
     // THEN synth succeeds, says which key was replaced, and the ciphertext appears nowhere
     expect(run.stderr).toMatch(/datadog:apiKey: a secret \(secure:\) in Pulumi.dev.yaml: offline synth used the placeholder/);
     expect(run.status).toBe(0);
@@ -558,12 +616,12 @@ describe('aiready synth and secrets', () => {
 });
 
 describe('aiready synth with bad input', () => {
-  test('fails with the field, the value and the fix, and writes nothing', () => {
-    // GIVEN a copy of the ai-platform stack whose config has a misspelled instance type
-    const root = stackCopy((c) => c.replace('g6e.xlarge', 'g6e.xlarg'));
-    const out = path.join(root, 'dist');
+  // GIVEN a copy of the ai-platform stack whose config has a misspelled instance type
+  const misspelled = synthCopy((c) => c.replace('g6e.xlarge', 'g6e.xlarg'));
+
+  test('fails with the field, the value and the fix, and writes nothing', async () => {
     // WHEN
-    const run = synth(out, root);
+    const { root, out, run } = await misspelled();
     // THEN
     expect(run.status).toBe(1);
     // the config key, where it is in the stack file, the value and the fix
@@ -573,27 +631,35 @@ describe('aiready synth with bad input', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  test('refuses a stack whose TypeScript changed after it was built, with the command to run', () => {
-    // GIVEN a stack whose index.ts is newer than its lib/index.js
+  // GIVEN a stack whose index.ts is newer than its lib/index.js
+  const stale = started(async () => {
     const root = stackCopy((c) => c);
     fs.copyFileSync(path.join(ROOT, 'stacks/ai-platform/index.ts'), path.join(root, 'stacks/ai-platform/index.ts'));
     const later = Date.now() / 1000 + 60;
     fs.utimesSync(path.join(root, 'stacks/ai-platform/index.ts'), later, later);
-    // WHEN synthesized THEN it refuses and writes nothing
     const out = path.join(root, 'dist');
-    const run = synth(out, root);
+    return { root, out, run: await synth(out, root) };
+  });
+
+  test('refuses a stack whose TypeScript changed after it was built, with the command to run', async () => {
+    // WHEN synthesized THEN it refuses and writes nothing
+    const { root, out, run } = await stale();
     expect(run.stderr).toMatch(/index.ts changed after lib\/index.js was built: rebuild \(npx tsc -b\) and synth again/);
     expect(run.status).toBe(1);
     expect(fs.existsSync(out)).toBe(false);
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  test('usage errors exit 2', () => {
-    expect(spawnSync(process.execPath, [BIN, 'synth', '--bogus'], { cwd: ROOT }).status).toBe(2);
-    expect(execFileSync(process.execPath, [BIN, 'help'], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe' })).toBe('');
+  const bogus = started(() => cli(['synth', '--bogus']));
+  const help = started(() => cli(['help']));
+
+  test('usage errors exit 2', async () => {
+    expect((await bogus()).status).toBe(2);
+    const helped = await help();
+    expect([helped.status, helped.stdout]).toEqual([0, '']);
   });
 
-  it.each([
+  const usage: [string[], number, RegExp][] = [
     [['--help'], 0, /^usage: aiready synth/],
     [['synth', '--help'], 0, /^usage: aiready synth/],
     [['validate', '--help'], 0, /^usage: aiready validate/],
@@ -604,8 +670,10 @@ describe('aiready synth with bad input', () => {
       1,
       /--only matches no target; the targets here are: ai-platform-dev, ai-platform-prod, examples\/airflow-gpu/,
     ],
-  ])('aiready %j exits %i', (args, code, expected) => {
-    const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
+  ];
+  const usageRuns = new Map(usage.map(([args]) => [args, started(() => cli(args))]));
+  it.each(usage)('aiready %j exits %i', async (args, code, expected) => {
+    const r = await usageRuns.get(args)!();
     expect(r.stderr).toMatch(expected);
     expect(r.status).toBe(code);
   });

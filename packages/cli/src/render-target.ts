@@ -128,8 +128,15 @@ function loadChartInfo(archive: string, chart: string, version: string, cacheDir
     cacheFile,
   };
   fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-  fs.writeFileSync(cacheFile, JSON.stringify({ ...info, index: pinned ? undefined : info.index }));
+  writeCacheFile(cacheFile, JSON.stringify({ ...info, index: pinned ? undefined : info.index }));
   return info;
+}
+
+/** Written beside `file` and renamed: a synth sharing the cache never reads half a file. */
+function writeCacheFile(file: string, content: string): void {
+  const partial = `${file}.${process.pid}.partial`;
+  fs.writeFileSync(partial, content);
+  fs.renameSync(partial, file);
 }
 
 const staticCrdsMemo = new Map<string, readonly StaticCrdApis[]>();
@@ -145,7 +152,7 @@ function staticCrds(info: ChartInfo): readonly StaticCrdApis[] {
     if (fs.existsSync(file)) crds = JSON.parse(fs.readFileSync(file, 'utf8')) as StaticCrdApis[];
     else {
       crds = staticCrdApis(readChartArchive(fs.readFileSync(info.archive)));
-      fs.writeFileSync(file, JSON.stringify(crds));
+      writeCacheFile(file, JSON.stringify(crds));
     }
     staticCrdsMemo.set(file, crds);
   }

@@ -131,17 +131,28 @@ export const exprs = (n: SyntaxNode) => kids(n).filter((c) => c.type.is('Expr'))
 
 /** Evaluates `expr` at time `t` (ms). */
 export function evaluate(expr: string, t: number, storage: Storage): Value {
-  const tree = parser.parse(expr);
-  let error: string | undefined;
-  tree.iterate({
-    enter: (n) => {
-      if (n.type.isError && error === undefined) error = `syntax error at ${n.from} in ${expr}`;
-    },
-  });
-  if (error) throw new Error(error);
-  const top = tree.topNode.firstChild;
-  if (!top) throw new Error(`empty expression: ${expr}`);
-  return evalNode({ storage, src: expr }, top, t);
+  return evalNode({ storage, src: expr }, parsed(expr), t);
+}
+
+/** Each expression's syntax tree (immutable), parsed once: a rule run evaluates every rule at every step. */
+const trees = new Map<string, SyntaxNode>();
+
+function parsed(expr: string): SyntaxNode {
+  let top = trees.get(expr);
+  if (!top) {
+    const tree = parser.parse(expr);
+    let error: string | undefined;
+    tree.iterate({
+      enter: (n) => {
+        if (n.type.isError && error === undefined) error = `syntax error at ${n.from} in ${expr}`;
+      },
+    });
+    if (error) throw new Error(error);
+    const first = tree.topNode.firstChild;
+    if (!first) throw new Error(`empty expression: ${expr}`);
+    trees.set(expr, (top = first));
+  }
+  return top;
 }
 
 export function evalNode(ctx: Ctx, n: SyntaxNode, t: number): Value {

@@ -1,0 +1,17 @@
+// Jest runs the longest test files first when it has timed them in an earlier run (its cache); without
+// that (a fresh clone, CI) it orders by file size, which put the 27-line stack-typescript test (about 15 s)
+// and the CI-example test (about 30 s) last, so one worker ran them alone at the end. The end-to-end
+// tests (test/integration, each a chain of child processes) always go first; the rest, and the order
+// among them, are jest's.
+'use strict';
+const path = require('path');
+const Sequencer = require('@jest/test-sequencer').default;
+
+module.exports = class EndToEndFirst extends Sequencer {
+  async sort(tests) {
+    const sorted = await super.sort(tests);
+    const endToEnd = (t) =>
+      path.relative(t.context.config.rootDir, t.path).startsWith(path.join('test', 'integration') + path.sep);
+    return [...sorted.filter(endToEnd), ...sorted.filter((t) => !endToEnd(t))];
+  }
+};
