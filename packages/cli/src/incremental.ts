@@ -28,6 +28,7 @@ import {
   InputHasher,
   installedPackageRoot,
   packageClosure,
+  packageCovers,
   packageRootOf,
   realpath,
   sha256,
@@ -207,8 +208,11 @@ export class IncrementalSynth {
       if (this.ownCovers(spec, file)) continue;
       const root = this.hasher.packageRoot(file);
       // A package root that holds the target's own folder would hash the target's other stacks' configs.
-      if (root && path.relative(root, spec.dir).startsWith('..')) packages.add(root);
-      else files.add(file);
+      if (root && path.relative(root, spec.dir).startsWith('..')) {
+        packages.add(root);
+        // A file beside what a workspace package publishes (a data folder) is not in its digest.
+        if (!packageCovers(root, file)) files.add(file);
+      } else files.add(file);
     }
     return { packages: [...packages].sort(), files: [...files].sort(), env: record.env };
   }

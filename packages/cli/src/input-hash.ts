@@ -71,12 +71,27 @@ function statOrUndefined(p: string): fs.Stats | undefined {
   }
 }
 
-/** A file's content digest, or {@link ABSENT}. */
+/**
+ * What a program that ran another program read: unknown, so its digest never matches and a target
+ * whose program spawned a process is synthesized again every time.
+ */
+export const CHILD_PROCESS = '/\0aiready: a child process';
+
+/** A file's content digest, a folder's listing (`dir:` and a digest), or {@link ABSENT}. */
 export function fileDigest(file: string): string {
+  if (file === CHILD_PROCESS) return `unknown ${process.pid} ${process.hrtime.bigint()}`;
   try {
     return sha256(fs.readFileSync(file));
   } catch {
-    return ABSENT;
+    try {
+      const names = fs
+        .readdirSync(file, { withFileTypes: true })
+        .map((e) => `${e.name}${e.isDirectory() ? '/' : ''}`)
+        .sort();
+      return `dir:${sha256(names.join('\0'))}`;
+    } catch {
+      return ABSENT;
+    }
   }
 }
 
@@ -123,6 +138,19 @@ function publishedEntries(manifest: Manifest): string[] | undefined {
   const files = manifest.files;
   if (!Array.isArray(files) || !files.every((f) => typeof f === 'string' && !/[*?![\]{}]/.test(f))) return undefined;
   return ['package.json', ...(files as string[]).map((f) => f.replace(/^\.\//, '').replace(/\/$/, ''))];
+}
+
+/**
+ * Whether {@link packageDigest} of `dir` covers `file`: an installed package is its version; a workspace
+ * or linked package covers what it publishes (its `files`), not a file read from beside them.
+ */
+export function packageCovers(dir: string, file: string): boolean {
+  if (installedPackageRoot(path.join(dir, 'package.json'))) return true;
+  const manifest = readManifest(dir);
+  const entries = manifest && publishedEntries(manifest);
+  if (!entries) return true;
+  const rel = path.relative(dir, file).split(path.sep).join('/');
+  return entries.some((e) => rel === e || rel.startsWith(`${e}/`));
 }
 
 /**

@@ -1,8 +1,10 @@
-// What a program reads while it runs (`aiready synth --incremental`): the modules it loads, the files
-// it reads with fs and the environment variables it looks at. A stack's process is traced from its
+// What a program reads while it runs (`aiready synth --incremental`): the modules it loads, the paths
+// it reads or looks at with fs, the environment variables it looks at, and whether it runs another
+// program (then nothing says what it read). A stack's process is traced from its
 // start; a cdk8s app, run in the CLI's process, while it builds (its modules by the module graph).
 import * as path from 'path';
 import { fileURLToPath } from 'url';
+import { CHILD_PROCESS } from './input-hash';
 
 /** The inputs a program was seen reading. */
 export interface InputRecord {
@@ -78,13 +80,37 @@ export function startInputTrace(): InputTrace {
     note(file);
     return (originals.promisesReadFile as (...a: unknown[]) => unknown).call(this, file, ...rest);
   } as PromisesReadFile;
+  // Whatever else looks at a path (whether it exists, its size, its listing, a descriptor read) notes
+  // it too: a file by its content, a folder by its listing.
+  const restore: (() => void)[] = [];
+  const wrap = (owner: Record<string, unknown>, names: readonly string[], before: (first: unknown) => void) => {
+    for (const name of names) {
+      const original = owner[name];
+      if (typeof original !== 'function') continue;
+      owner[name] = function (this: unknown, ...args: unknown[]) {
+        before(args[0]);
+        return (original as (...a: unknown[]) => unknown).apply(this, args);
+      };
+      restore.push(() => (owner[name] = original));
+    }
+  };
+  const looks = ['existsSync', 'statSync', 'lstatSync', 'stat', 'lstat', 'accessSync', 'access', 'openSync', 'open'];
+  wrap(fs as unknown as Record<string, unknown>, [...looks, 'readdirSync', 'readdir', 'createReadStream', 'opendirSync'], note);
+  wrap(fs.promises as unknown as Record<string, unknown>, ['stat', 'lstat', 'access', 'open', 'readdir', 'opendir'], note);
+  // A program that runs another program reads what that one reads: nothing can say what.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const cp = require('child_process') as Record<string, unknown>;
+  const spawned = () => reads.add(CHILD_PROCESS);
+  wrap(cp, ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'], spawned);
   return {
     stop() {
       process.env = realEnv;
       fs.readFileSync = originals.readFileSync;
       fs.readFile = originals.readFile;
       fs.promises.readFile = originals.promisesReadFile;
+      for (const undo of restore.reverse()) undo();
       const real = [...reads].map((f) => {
+        if (f === CHILD_PROCESS) return f;
         try {
           return originals.realpathSync(f);
         } catch {

@@ -3,12 +3,15 @@ import * as os from 'os';
 import * as path from 'path';
 import {
   ABSENT,
+  CHILD_PROCESS,
   digestOf,
+  fileDigest,
   envDigests,
   findLockfile,
   installedPackageRoot,
   InputHasher,
   packageClosure,
+  packageCovers,
   packageDigest,
   packageRootOf,
   resolvePackage,
@@ -97,6 +100,37 @@ describe('package roots', () => {
     // WHEN THEN
     expect(packageRootOf(path.join(dir, 'ws/lib/index.js'))).toBe(path.join(dir, 'ws'));
     expect(packageRootOf(path.join(dir, 'node_modules/dep/index.js'))).toBe(path.join(dir, 'node_modules/dep'));
+  });
+});
+
+describe('fileDigest', () => {
+  it('digests a file by content, a folder by its listing, a missing path as absent, a child process never the same', () => {
+    // GIVEN a folder with a file
+    const dir = project();
+    const file = path.join(dir, 'ws/data/a.txt');
+    write(file, 'a');
+    const [f0, d0] = [fileDigest(file), fileDigest(path.dirname(file))];
+    // WHEN the file changes, and the folder gains a file
+    write(file, 'b');
+    const f1 = fileDigest(file);
+    write(path.join(dir, 'ws/data/b.txt'), '');
+    // THEN each digest changes; a path that is not there is absent; what a child process read is unknown
+    expect([f1 !== f0, fileDigest(path.dirname(file)) !== d0, d0.startsWith('dir:')]).toEqual([true, true, true]);
+    expect(fileDigest(path.join(dir, 'nothing'))).toBe(ABSENT);
+    expect(fileDigest(CHILD_PROCESS)).not.toBe(fileDigest(CHILD_PROCESS));
+  });
+});
+
+describe('packageCovers', () => {
+  it.each([
+    ['a published file of a workspace package', 'ws/lib/index.js', true],
+    ['a file beside what it publishes (a data folder)', 'ws/data/probe.txt', false],
+    ['a file of an installed package', 'node_modules/dep/index.js', true],
+  ])('%s: %s', (_what, rel, covered) => {
+    // GIVEN a workspace package publishing lib/ and an installed package WHEN asked THEN
+    const dir = project();
+    const root = path.join(dir, rel.startsWith('ws/') ? 'ws' : 'node_modules/dep');
+    expect(packageCovers(root, path.join(dir, rel))).toBe(covered);
   });
 });
 

@@ -1,4 +1,6 @@
+import * as os from 'os';
 import * as path from 'path';
+import { CHILD_PROCESS } from '../src/input-hash';
 import { LoadedModule, mergeRecords, moduleGraph, startInputTrace } from '../src/input-trace';
 
 // The fs module itself, as programs have it (jest's `import * as` makes a copy the trace does not patch).
@@ -37,6 +39,32 @@ describe('startInputTrace', () => {
     expect(nodeFs.readFileSync).toBe(readFileSync);
     expect(env.TEST_TRACE_SET).toBe('1');
     delete process.env.TEST_TRACE_SET;
+  });
+
+  it.each([
+    ['asks whether a file exists', (f: string) => nodeFs.existsSync(f)],
+    ["reads a file's size", (f: string) => nodeFs.statSync(f).size],
+    ['reads through a descriptor', (f: string) => nodeFs.closeSync(nodeFs.openSync(f, 'r'))],
+    ['lists a folder', (f: string) => nodeFs.readdirSync(path.dirname(f)) && f],
+  ])('records the path when a program %s', (_what, look) => {
+    // GIVEN a trace WHEN a program looks at a path without reading it whole THEN the path is an input
+    const file = path.join(nodeFs.mkdtempSync(path.join(os.tmpdir(), 'aiready-trace-')), 'f.txt');
+    nodeFs.writeFileSync(file, 'x');
+    const trace = startInputTrace();
+    look(file);
+    const { reads } = trace.stop();
+    expect(reads.some((r) => r === nodeFs.realpathSync(file) || r === nodeFs.realpathSync(path.dirname(file)))).toBe(true);
+  });
+
+  it('records that the program ran another program, whose reads nothing can see', () => {
+    // GIVEN a trace WHEN the program runs a child process THEN the reads say so; fs and child_process are restored
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const cp = require('child_process') as typeof import('child_process');
+    const execFileSync = cp.execFileSync;
+    const trace = startInputTrace();
+    cp.execFileSync(process.execPath, ['-e', '0']);
+    expect(trace.stop().reads).toContain(CHILD_PROCESS);
+    expect(cp.execFileSync).toBe(execFileSync);
   });
 
   it('says `*` when the program listed every variable', () => {
