@@ -75,7 +75,7 @@ function statOrUndefined(p: string): fs.Stats | undefined {
  * What a program that ran another program read: unknown, so its digest never matches and a target
  * whose program spawned a process is synthesized again every time.
  */
-export const CHILD_PROCESS = '/\0aiready: a child process';
+export const CHILD_PROCESS = '/dev/null/(a child process: what it read is unknown)';
 
 /** A file's content digest, a folder's listing (`dir:` and a digest), or {@link ABSENT}. */
 export function fileDigest(file: string): string {
