@@ -1,5 +1,5 @@
-// Shared by the end-to-end tests: the files of a synthesized tree, and a copy of the reference stack
-// with its dev config edited.
+// Shared by the tests: the files of a tree (names, or names and contents), and a copy of the reference
+// stack with its dev config edited.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -13,6 +13,11 @@ export function files(dir: string): string[] {
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
     .sort();
+}
+
+/** Every file under `dir` (relative path → content), sorted. */
+export function fileContents(dir: string): Record<string, string> {
+  return Object.fromEntries(files(dir).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
 }
 
 /** A copy of the ai-platform stack (its compiled program linked) whose dev config is changed by `edit`. */

@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { write } from './temp-files';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** The aiready command of this checkout. */
@@ -39,11 +40,6 @@ new Bucket('data', { bucket: 'tiny-data', tags: { size: config.require('size') }
 exports.size = config.require('size');
 `;
 
-function write(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, content);
-}
-
 function link(from: string, to: string): void {
   fs.mkdirSync(path.dirname(from), { recursive: true });
   fs.symlinkSync(fs.realpathSync(to), from);
@@ -73,16 +69,4 @@ export function tinyRepo(options: { readonly stack?: boolean } = {}): string {
   const past = new Date(Date.now() - 60_000);
   fs.utimesSync(path.join(root, 'examples/tiny/main.ts'), past, past);
   return root;
-}
-
-/** Every file under `dir` (relative path → content). */
-export function tree(dir: string): Record<string, string> {
-  return Object.fromEntries(
-    fs
-      .readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => path.join(e.parentPath, e.name))
-      .sort()
-      .map((f) => [path.relative(dir, f), fs.readFileSync(f, 'utf8')]),
-  );
 }

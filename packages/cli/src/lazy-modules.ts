@@ -2,38 +2,43 @@
 import { Module } from 'module';
 
 /**
- * Puts `file` in the require cache as a stand-in that requires the real module at its first use (any
- * property read, `in`, or key listing) and behaves as it from then on. A no-op if it is loaded already.
- * To TypeScript's import helpers it is an ES module (so they neither copy nor wrap it), whose
- * `default` is the module itself, as the helpers would have made it.
+ * A stand-in for the module `load` returns, which calls `load` at its first use (any property read,
+ * `in`, or key listing) and behaves as the module from then on. To TypeScript's import helpers it is an
+ * ES module (so they neither copy nor wrap it), whose `default` is the module itself, as the helpers
+ * would have made it.
  */
-export function deferModule(file: string): void {
-  if (require.cache[file]) return;
-  let real: object | undefined;
-  const load = (): Record<PropertyKey, unknown> => {
-    if (!real) {
-      delete require.cache[file];
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      real = require(file) as object;
-    }
-    return real as Record<PropertyKey, unknown>;
-  };
-  const exports = new Proxy(
+export function lazyExports(load: () => object): object {
+  let real: Record<PropertyKey, unknown> | undefined;
+  const get = () => (real ??= load() as Record<PropertyKey, unknown>);
+  return new Proxy(
     {},
     {
       get: (_, key) => {
         if (key === '__esModule' && !real) return true;
-        const m = load();
+        const m = get();
         return key === 'default' && !('default' in m) ? m : m[key];
       },
-      has: (_, key) => key in load(),
-      ownKeys: () => Reflect.ownKeys(load()),
+      has: (_, key) => key in get(),
+      ownKeys: () => Reflect.ownKeys(get()),
       getOwnPropertyDescriptor: (_, key) => {
-        const d = Reflect.getOwnPropertyDescriptor(load(), key);
+        const d = Reflect.getOwnPropertyDescriptor(get(), key);
         return d && { ...d, configurable: true };
       },
     },
   );
+}
+
+/**
+ * Puts `file` in the require cache as a {@link lazyExports} stand-in that requires the real module at
+ * its first use. A no-op if it is loaded already.
+ */
+export function deferModule(file: string): void {
+  if (require.cache[file]) return;
+  const exports = lazyExports(() => {
+    delete require.cache[file];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(file) as object;
+  });
   const stub = new Module(file);
   stub.filename = file;
   stub.loaded = true;

@@ -1,24 +1,15 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { IncrementalSynth } from '../src/incremental';
 import type { RenderSetup } from '../src/render-target';
-
-function write(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, content);
-}
-
-const made: string[] = [];
-afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+import { tempDir, write } from '../../../test/support/temp-files';
 
 /**
  * A repository: an example that reads a package (stacklib is the stack's), a loose data file and
  * $TEST_EXAMPLE_VAR; a stack (configs dev and prod) whose process read stacklib and $TEST_STACK_VAR.
  */
 function repo(): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-incr-'));
-  made.push(root);
+  const root = tempDir('aiready-incr');
   write(path.join(root, 'examples/a/main.ts'), '// source\n');
   write(path.join(root, 'examples/a/lib/main.js'), 'exports.app = 1;\n');
   write(path.join(root, 'tinylib/package.json'), '{"name":"tinylib","files":["index.js"]}');

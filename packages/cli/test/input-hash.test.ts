@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import {
   ABSENT,
@@ -17,19 +16,11 @@ import {
   resolvePackage,
   treeDigests,
 } from '../src/input-hash';
-
-function write(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, content);
-}
-
-const made: string[] = [];
-afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+import { tempDir, write } from '../../../test/support/temp-files';
 
 /** A folder with a workspace package `ws` (publishing lib/) and an installed package `dep` 1.0.0 it depends on. */
 function project(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-hash-'));
-  made.push(dir);
+  const dir = tempDir('aiready-hash');
   write(
     path.join(dir, 'ws/package.json'),
     JSON.stringify({ name: 'ws', files: ['lib'], dependencies: { dep: '1.0.0' }, optionalDependencies: { gone: '1' } }),
@@ -43,7 +34,7 @@ function project(): string {
 }
 
 describe('treeDigests', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-tree-'));
+  const dir = tempDir('aiready-tree');
   beforeEach(() => {
     fs.rmSync(dir, { recursive: true, force: true });
     write(path.join(dir, 'a.txt'), 'a');
@@ -176,7 +167,7 @@ describe('packageDigest', () => {
   });
 
   it('is absent for a folder without package.json', () => {
-    expect(packageDigest(fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-none-')))).toBe(ABSENT);
+    expect(packageDigest(tempDir('aiready-none'))).toBe(ABSENT);
   });
 });
 

@@ -1,6 +1,6 @@
-import * as os from 'os';
 import * as path from 'path';
 import { CHILD_PROCESS } from '../src/input-hash';
+import { tempDir } from '../../../test/support/temp-files';
 import { LoadedModule, mergeRecords, moduleGraph, startInputTrace } from '../src/input-trace';
 
 // The fs module itself, as programs have it (jest's `import * as` makes a copy the trace does not patch).
@@ -48,7 +48,7 @@ describe('startInputTrace', () => {
     ['lists a folder', (f: string) => nodeFs.readdirSync(path.dirname(f)) && f],
   ])('records the path when a program %s', (_what, look) => {
     // GIVEN a trace WHEN a program looks at a path without reading it whole THEN the path is an input
-    const file = path.join(nodeFs.mkdtempSync(path.join(os.tmpdir(), 'aiready-trace-')), 'f.txt');
+    const file = path.join(tempDir('aiready-trace'), 'f.txt');
     nodeFs.writeFileSync(file, 'x');
     const trace = startInputTrace();
     look(file);

@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { tempDir } from '../../../test/support/temp-files';
 
 const LIB = path.resolve(__dirname, '../lib/lazy-modules.js');
 
@@ -43,7 +44,7 @@ describe('deferModule', () => {
 describe('the aiready command', () => {
   test('loads the packages that build, validate and admit targets only when it uses them', () => {
     // GIVEN the command, run with a probe that lists, at exit, which of those packages really loaded
-    const probe = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-probe-')), 'probe.js');
+    const probe = path.join(tempDir('aiready-probe'), 'probe.js');
     fs.writeFileSync(
       probe,
       `process.on('exit', () => { const { types } = require('util');
@@ -57,7 +58,7 @@ describe('the aiready command', () => {
     };
     // WHEN it prints its help, and when it validates a folder THEN none loads for the help, validate for validate
     expect(loaded(['--help'])).toEqual([]);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-empty-'));
+    const dir = tempDir('aiready-empty');
     fs.writeFileSync(path.join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n');
     expect(loaded(['validate', dir])).toContain('validate');
   });

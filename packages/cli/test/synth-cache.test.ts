@@ -1,15 +1,9 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { CACHE_LAYOUT, CacheEntry, defaultSynthCache, pruneEntries, readEntry, writeEntry } from '../src/synth-cache';
+import { tempDir } from '../../../test/support/temp-files';
 
-const made: string[] = [];
-afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-function tmp(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-cache-'));
-  made.push(dir);
-  return dir;
-}
+const tmp = () => tempDir('aiready-cache');
 
 const ENTRY: CacheEntry = {
   layout: CACHE_LAYOUT,

@@ -1,18 +1,12 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { relevantChange, runLine, watchedFolders } from '../src/synth-watch';
 import type { WorkerReport } from '../src/synth-worker';
 import { BIN, EXAMPLE, tinyRepo } from '../../../test/support/tiny-repo';
+import { removedAfter, tempDir } from '../../../test/support/temp-files';
 
-const made: string[] = [];
-afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-function tmp(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-watch-test-'));
-  made.push(dir);
-  return dir;
-}
+const tmp = () => tempDir('aiready-watch-test');
 
 describe('relevantChange', () => {
   const root = tmp();
@@ -119,8 +113,7 @@ describe('runLine', () => {
 describe('aiready synth --watch', () => {
   test('synthesizes, re-synthesizes the example whose compiled program changed (not on its TypeScript source), stops on Ctrl-C', async () => {
     // GIVEN a repository with one example, watched
-    const root = tinyRepo({ stack: false });
-    made.push(root);
+    const root = removedAfter(tinyRepo({ stack: false }));
     const child = spawn(process.execPath, [BIN, 'synth', '--watch', '--synth-cache', path.join(root, 'cache')], {
       cwd: root,
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { skipPulumiPromiseStacks } from '../../cli/src/pulumi-runtime-tuning';
 
 export interface Captured {
   type: string;
@@ -9,35 +10,12 @@ export interface Captured {
   id?: string;
 }
 
-/**
- * The runtime records `new Error().stack` on every promise it makes, for a promise-leak report at process
- * exit that tests never read; under jest each trace is also source-mapped, a tenth of these tests' time.
- * The promises are made without one, as `aiready synth`'s stack processes do
- * (packages/cli/src/pulumi-runtime-tuning.ts); what the programs record is unchanged.
- */
-const skipped = new WeakSet<object>();
-function skipPromiseStacks(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const debuggable = require('@pulumi/pulumi/runtime/debuggable') as {
-    debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T>;
-  };
-  const original = debuggable.debuggablePromise;
-  if (skipped.has(original)) return;
-  debuggable.debuggablePromise = (p, ctx) => {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      return original(p, ctx);
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
-  };
-  skipped.add(debuggable.debuggablePromise);
-}
-
 /** Installs Pulumi mocks that record every resource; call before creating components. */
 export function captureResources(): Captured[] {
-  skipPromiseStacks();
+  // The runtime records `new Error().stack` on every promise it makes, for a promise-leak report that
+  // tests never read; under jest each trace is also source-mapped, a tenth of these tests' time. The
+  // promises are made without one, as `aiready synth`'s stack processes make them.
+  skipPulumiPromiseStacks(__dirname);
   const captured: Captured[] = [];
   pulumi.runtime.setMocks(
     {

@@ -5,24 +5,5 @@
 // `aiready synth`'s stack processes do (packages/cli/src/lazy-modules.ts).
 'use strict';
 
-/** A stand-in for the module `load()` returns; to TypeScript's import helpers an ES module, as there. */
-exports.deferred = function deferred(load) {
-  let real;
-  const get = () => (real ??= load());
-  return new Proxy(
-    {},
-    {
-      get: (_, key) => {
-        if (key === '__esModule' && !real) return true;
-        const m = get();
-        return key === 'default' && !('default' in m) ? m : m[key];
-      },
-      has: (_, key) => key in get(),
-      ownKeys: () => Reflect.ownKeys(get()),
-      getOwnPropertyDescriptor: (_, key) => {
-        const d = Reflect.getOwnPropertyDescriptor(get(), key);
-        return d && { ...d, configurable: true };
-      },
-    },
-  );
-};
+/** The stand-in maker of `aiready synth` (lazyExports), for jest's module registry. */
+exports.deferred = require('../../../packages/cli/src/lazy-modules').lazyExports;
