@@ -12,10 +12,13 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs `aiready ...args` in `cwd`; resolves when it exits (never rejects: a failure to start is a null status). */
-export function runCli(args: readonly string[], cwd: string): Promise<CliRun> {
+/**
+ * Runs `aiready ...args` in `cwd` (with `env`, default this process's); resolves when it exits (never
+ * rejects: a failure to start is a null status).
+ */
+export function runCli(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -14,10 +14,18 @@ export interface InputRecord {
   readonly env: readonly string[] | '*';
 }
 
+/** What a trace saw: the files read (real paths where they exist) and the variables read. */
+export interface TracedReads {
+  readonly reads: readonly string[];
+  readonly env: readonly string[] | '*';
+}
+
 /** A trace running; `stop` ends it and says what was read. */
 export interface InputTrace {
-  /** Stops; the files read (real paths where they exist) and the variables read. */
-  stop(): { readonly reads: readonly string[]; readonly env: readonly string[] | '*' };
+  /** What was read so far; the trace goes on. */
+  current(): TracedReads;
+  /** Stops; what was read. */
+  stop(): TracedReads;
 }
 
 // The module object itself (an `import * as` namespace is a copy): what every other module calls.
@@ -102,22 +110,26 @@ export function startInputTrace(): InputTrace {
   const cp = require('child_process') as Record<string, unknown>;
   const spawned = () => reads.add(CHILD_PROCESS);
   wrap(cp, ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'], spawned);
+  const current = (): TracedReads => {
+    const real = [...reads].map((f) => {
+      if (f === CHILD_PROCESS) return f;
+      try {
+        return originals.realpathSync(f);
+      } catch {
+        return f;
+      }
+    });
+    return { reads: [...new Set(real)].sort(), env: listed ? '*' : [...env].sort() };
+  };
   return {
+    current,
     stop() {
       process.env = realEnv;
       fs.readFileSync = originals.readFileSync;
       fs.readFile = originals.readFile;
       fs.promises.readFile = originals.promisesReadFile;
       for (const undo of restore.reverse()) undo();
-      const real = [...reads].map((f) => {
-        if (f === CHILD_PROCESS) return f;
-        try {
-          return originals.realpathSync(f);
-        } catch {
-          return f;
-        }
-      });
-      return { reads: [...new Set(real)].sort(), env: listed ? '*' : [...env].sort() };
+      return current();
     },
   };
 }

@@ -8,6 +8,7 @@ import { pruneRemovedTargets, synthAll, SynthOptions, SynthReport, writeTargets 
 import { defaultSynthCache } from './synth-cache';
 import { watchSynth } from './synth-watch';
 import { startProgress } from './progress';
+import { stackProcessesFromEnv } from './stack-workers';
 import { PhaseTimings } from './timings';
 import { validateCommand } from './validate-command';
 
@@ -171,6 +172,11 @@ function synthSetup(
     log('aiready synth: --synth-cache is an option of --incremental and --watch; add one, or remove it');
     return 2;
   }
+  const stackProcesses = stackProcessesFromEnv(process.env);
+  if (typeof stackProcesses === 'string') {
+    log(`aiready synth: ${stackProcesses}`);
+    return 2;
+  }
   let render;
   if (flags.switches.has('--render')) {
     const cacheDir = path.resolve(one('--cache-dir') ?? defaultCacheDir());
@@ -199,6 +205,7 @@ function synthSetup(
       stackDirs,
       app,
       render,
+      stackProcesses,
       timings: flags.switches.has('--timings') ? new PhaseTimings() : undefined,
       ...(incremental
         ? {

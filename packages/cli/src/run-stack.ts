@@ -1,6 +1,12 @@
-// Child-process entry: runs one Pulumi stack program under mocks and writes what it would create.
-// Each stack runs in its own process because Pulumi's runtime state is global to a process.
-// Usage: node run-stack.js <stackDir> <stack> <resultFile> [--record-inputs]
+// Child-process entry: runs the stack configs of one Pulumi project under mocks, one after the other, and
+// writes what each would create. The process loads Node, Pulumi and the libraries once; each stack runs
+// in its own Pulumi runtime state (config, mocks, resources: Pulumi's per-run store, as its Automation
+// API runs inline programs) and loads the program's own modules afresh (any module outside node_modules
+// that the worker had not loaded before the first program), so no module-level value of one stack's
+// run is seen by the next. A stack that fails ends the process: the CLI runs the stacks after it again in
+// a new one.
+// Usage: node run-stack.js <stackDir> <stack> <resultFile> [<stack> <resultFile>]... [--record-inputs]
+// With an IPC channel (fork), `{ done: <stack> }` is sent as each stack's result file is written.
 // First: the process set up before @pulumi/pulumi loads.
 import { inputTrace } from './stack-process-setup';
 import { AireadyValidationError } from '@aiready/core';
@@ -40,8 +46,24 @@ function resolveOutput(value: unknown): Promise<unknown> {
   return Promise.resolve(value);
 }
 
-async function run(stackDir: string, stack: string): Promise<StackRunResult> {
-  const project = projectName(stackDir);
+/** Pulumi's per-run state: a fresh store for `run`, as the Automation API gives each inline program. */
+function withPulumiStore<T>(run: () => Promise<T>): Promise<T> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const state = require('@pulumi/pulumi/runtime/state') as { withLocalStorage(cb: () => Promise<T>): Promise<T> };
+  return state.withLocalStorage(run);
+}
+
+/**
+ * Removes from the module cache every module loaded since `baseline` was taken that is not inside a
+ * node_modules folder: the stack program's own modules, which the next stack loads afresh.
+ */
+export function forgetProgramModules(baseline: ReadonlySet<string>, cache: Record<string, unknown> = require.cache): string[] {
+  const forgotten = Object.keys(cache).filter((f) => !baseline.has(f) && !f.split(path.sep).includes('node_modules'));
+  for (const f of forgotten) delete cache[f];
+  return forgotten;
+}
+
+function tunePulumi(stackDir: string): void {
   // The program's own @pulumi/pulumi, if it is another copy than the CLI's.
   deferPulumiClosureDeps(stackDir);
   for (const from of [__dirname, stackDir]) {
@@ -49,6 +71,10 @@ async function run(stackDir: string, stack: string): Promise<StackRunResult> {
     skipPulumiSourcePositions(from);
     plainPulumiStructs(from);
   }
+}
+
+async function run(stackDir: string, stack: string): Promise<StackRunResult> {
+  const project = projectName(stackDir);
   const { values: config, secrets } = readStackConfig(path.join(stackDir, `Pulumi.${stack}.yaml`));
   pulumi.runtime.setAllConfig(config, [...secrets]);
   const recorded = await installRecordingMocks(project, stack, config['aws:region'] ?? 'us-east-1');
@@ -71,17 +97,34 @@ function message(err: unknown): string {
 }
 
 if (require.main === module) {
-  const [stackDir, stack, resultFile] = process.argv.slice(2);
+  const args = process.argv.slice(2).filter((a) => a !== '--record-inputs');
+  const [stackDir, ...pairs] = args;
+  const runs = Array.from({ length: pairs.length / 2 }, (_, i) => ({ stack: pairs[2 * i], resultFile: pairs[2 * i + 1] }));
+  let current = runs[0];
   const fail = (err: unknown) => {
-    fs.writeFileSync(resultFile, JSON.stringify({ project: path.basename(stackDir), stack, error: message(err) }));
+    fs.writeFileSync(
+      current.resultFile,
+      JSON.stringify({ project: path.basename(stackDir), stack: current.stack, error: message(err) }),
+    );
     process.exit(2);
   };
   process.on('unhandledRejection', fail);
   process.on('uncaughtException', fail);
-  run(stackDir, stack).then((result) => {
-    const trace = inputTrace?.stop();
-    const inputs = trace && { files: [...loadedModules(), ...trace.reads], env: trace.env };
-    fs.writeFileSync(resultFile, JSON.stringify(inputs ? { ...result, inputs } : result));
-    process.exit(0);
-  }, fail);
+  // What every stack's program saw loaded: modules forgotten between stacks stay its inputs.
+  const loaded = new Set<string>();
+  const main = async () => {
+    tunePulumi(stackDir);
+    const baseline = new Set(Object.keys(require.cache));
+    for (const [i, r] of runs.entries()) {
+      current = r;
+      if (i > 0) for (const f of forgetProgramModules(baseline)) loaded.add(f);
+      const result = await withPulumiStore(() => run(stackDir, r.stack));
+      for (const f of loadedModules()) loaded.add(f);
+      const trace = inputTrace?.current();
+      const inputs = trace && { files: [...new Set([...loaded, ...trace.reads])].sort(), env: trace.env };
+      fs.writeFileSync(r.resultFile, JSON.stringify(inputs ? { ...result, inputs } : result));
+      process.send?.({ done: r.stack });
+    }
+  };
+  main().then(() => process.exit(0), fail);
 }

@@ -3,9 +3,7 @@ import { AireadyValidationError, DEFAULT_KUBERNETES_VERSION } from '@aiready/cor
 import { argoCdPrerequisites, fluxPrerequisites } from '@aiready/admission';
 import type { GitOpsOutput, KubeObject, PlatformSummary, TargetLayout } from '@aiready/k8s';
 import { gitOpsLayout, layoutManifests, layoutTarget, planInstallStages, targetObjects } from '@aiready/k8s';
-import { execFile } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { buildPlan, planManifests, planReleases } from './plan';
 import {
@@ -22,10 +20,11 @@ import { AppObjects, appObjects, AppSource, findAppSource, moduleObjects } from 
 import { staleProblem } from './freshness';
 import { IncrementalReport, IncrementalSetup, IncrementalSynth, ReusedTarget } from './incremental';
 import { installScript } from './install-script';
-import { findStacks, projectStacks, SECRET_PLACEHOLDER, StackTarget } from './pulumi-project';
+import { findStacks, projectStacks, SECRET_PLACEHOLDER } from './pulumi-project';
 import type { RenderableRelease } from './render-helm';
 import { RenderedTarget, RenderSetup, renderTargets } from './render-target';
 import type { StackRunResult } from './run-stack';
+import { runStacks } from './stack-workers';
 import { renderSummary, SummaryInput } from './summary';
 import { PhaseTimings } from './timings';
 import { validateOutputs } from './validate-targets';
@@ -76,6 +75,11 @@ export interface SynthOptions {
    * @default - not rendered
    */
   readonly render?: RenderSetup;
+  /**
+   * At most this many processes run the stacks of one Pulumi project (`AIREADY_STACK_PROCESSES`).
+   * @default - the machine's cores but one (the CLI's), at least one
+   */
+  readonly stackProcesses?: number;
   /** Called when synth moves on to rendering and to checking, for progress. @default - no progress */
   readonly onPhase?: (phase: string) => void;
   /** Called as each target finishes synthesizing, for progress. @default - no progress */
@@ -105,27 +109,6 @@ export interface SynthReport {
   readonly errors: readonly { readonly id: string; readonly message: string }[];
   /** With `incremental`: the targets reused unchanged (not in `targets`), and why the others were synthesized. */
   readonly incremental?: IncrementalReport;
-}
-
-function runStackProcess(target: StackTarget, recordInputs = false): Promise<StackRunResult> {
-  const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-')), 'result.json');
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(__dirname, 'run-stack.js'), target.dir, target.stack, resultFile, ...(recordInputs ? ['--record-inputs'] : [])],
-      { maxBuffer: 64 * 1024 * 1024 },
-      (err, _stdout, stderr) => {
-        try {
-          const result = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as StackRunResult;
-          resolve(result);
-        } catch {
-          resolve({ project: target.project, stack: target.stack, error: `${err?.message ?? 'stack run failed'}\n${stderr}` });
-        } finally {
-          fs.rmSync(path.dirname(resultFile), { recursive: true, force: true });
-        }
-      },
-    );
-  });
 }
 
 function stackOutput(id: string, result: StackRunResult, timings = new PhaseTimings()): TargetOutput {
@@ -291,15 +274,16 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
     options.onTarget?.({ id, ok: t !== undefined, ms: Date.now() - started, objects: t?.objects ?? 0 });
 
   // Stack processes start first; the cdk8s apps run in this process while they run.
+  const toRun = stacks.filter((s) => !incremental?.stackRun(`${s.project}-${s.stack}`));
+  const processRuns = runStacks(toRun, incremental !== undefined, options.stackProcesses);
   const stackRuns = Promise.all(
     stacks.map(async (s) => {
       const id = `${s.project}-${s.stack}`;
-      const start = Date.now();
-      const result = incremental
-        ? (incremental.stackRun(id) ?? incremental.stackRan(id, await runStackProcess(s, true)))
-        : await runStackProcess(s);
-      if (result.constructMs !== undefined) {
-        timings.add(id, 'load', Date.now() - start - result.constructMs);
+      const cached = incremental?.stackRun(id);
+      const run = cached ? undefined : await processRuns[toRun.indexOf(s)];
+      const result = cached ?? (incremental && run ? incremental.stackRan(id, run.result) : run!.result);
+      if (run && result.constructMs !== undefined) {
+        timings.add(id, 'load', run.waitedMs - result.constructMs);
         timings.add(id, 'construct', result.constructMs);
       }
       const output = result.error ? undefined : stackOutput(id, result, timings);

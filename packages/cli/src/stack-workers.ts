@@ -1,0 +1,122 @@
+// Stack configs run under Pulumi mocks in child processes (run-stack.js). The stacks of one Pulumi
+// project share a process, so Node, @pulumi/* and the program's libraries load once for all of them; a
+// project with more stacks than the machine has cores left (one is the CLI's) is split across that many.
+import { fork } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { StackTarget } from './pulumi-project';
+import type { StackRunResult } from './run-stack';
+
+/** A stack's result, and how long the CLI waited for it from its process's start or the stack before. */
+export interface StackRun {
+  readonly result: StackRunResult;
+  readonly waitedMs: number;
+}
+
+/**
+ * The stacks each process runs, in order: one project's stacks per process, spread round-robin over at
+ * most `slots` processes per project.
+ */
+export function groupStacks<T extends Pick<StackTarget, 'dir'>>(stacks: readonly T[], slots: number): T[][] {
+  const byDir = new Map<string, T[]>();
+  for (const s of stacks) byDir.set(s.dir, [...(byDir.get(s.dir) ?? []), s]);
+  return [...byDir.values()].flatMap((group) => {
+    const n = Math.max(1, Math.min(slots, group.length));
+    return Array.from({ length: n }, (_, i) => group.filter((_, j) => j % n === i));
+  });
+}
+
+/** Processes for one project's stacks beside the CLI's: one per core left, at least one. */
+export function stackSlots(): number {
+  return Math.max(1, os.availableParallelism() - 1);
+}
+
+/**
+ * `AIREADY_STACK_PROCESSES` (at most this many processes per project) from `env`: undefined when
+ * unset, else a whole number of 1 or more, or what is wrong with it.
+ */
+export function stackProcessesFromEnv(env: NodeJS.ProcessEnv): number | string | undefined {
+  const value = env.AIREADY_STACK_PROCESSES;
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (Number.isInteger(n) && n >= 1) return n;
+  return `AIREADY_STACK_PROCESSES is "${value}": give a whole number of 1 or more (the most processes that run the stacks of one Pulumi project), or unset it for one per core but one`;
+}
+
+/** Starts the processes that run `stacks`; one promise per stack, in the same order. */
+export function runStacks(stacks: readonly StackTarget[], recordInputs: boolean, slots = stackSlots()): Promise<StackRun>[] {
+  const runs = new Map<StackTarget, Promise<StackRun>>();
+  for (const group of groupStacks(stacks, slots)) {
+    const promises = runStackProcess(group, recordInputs);
+    group.forEach((s, i) => runs.set(s, promises[i]));
+  }
+  return stacks.map((s) => runs.get(s)!);
+}
+
+/**
+ * One process for `group` (stacks of one project). A stack that fails ends the process: the stacks
+ * after it run again in a new one, so each stack's error is its own.
+ */
+function runStackProcess(group: readonly StackTarget[], recordInputs: boolean): Promise<StackRun>[] {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-'));
+  const files = group.map((_, i) => path.join(tmp, `${i}.json`));
+  const settle = group.map(() => {
+    let resolve!: (run: StackRun) => void;
+    const promise = new Promise<StackRun>((r) => (resolve = r));
+    return { promise, resolve, settled: false };
+  });
+  let last = Date.now();
+  const finish = (i: number, result: StackRunResult) => {
+    const now = Date.now();
+    settle[i].settled = true;
+    settle[i].resolve({ result, waitedMs: now - last });
+    last = now;
+  };
+  const read = (i: number): StackRunResult | undefined => {
+    try {
+      return JSON.parse(fs.readFileSync(files[i], 'utf8')) as StackRunResult;
+    } catch {
+      return undefined;
+    }
+  };
+  const child = fork(
+    path.join(__dirname, 'run-stack.js'),
+    [group[0].dir, ...group.flatMap((s, i) => [s.stack, files[i]]), ...(recordInputs ? ['--record-inputs'] : [])],
+    { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] },
+  );
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    if (stderr.length < 1 << 20) stderr += d;
+  });
+  child.on('message', (m: { done?: string }) => {
+    const i = group.findIndex((s, j) => s.stack === m.done && !settle[j].settled);
+    const result = i >= 0 ? read(i) : undefined;
+    if (result) finish(i, result);
+  });
+  child.on('close', (code, signal) => {
+    const rest = group.map((_, i) => i).filter((i) => !settle[i].settled);
+    // A result written without its message (the stack failed); the first stack without any was running.
+    const failed = rest.find((i) => read(i) !== undefined) ?? rest[0];
+    if (failed !== undefined) {
+      const s = group[failed];
+      finish(
+        failed,
+        read(failed) ?? {
+          project: s.project,
+          stack: s.stack,
+          error: `stack run failed (${signal ?? `exit code ${code}`})\n${stderr}`,
+        },
+      );
+    }
+    fs.rmSync(tmp, { recursive: true, force: true });
+    const again = rest.filter((i) => i !== failed);
+    if (!again.length) return;
+    const retried = runStackProcess(
+      again.map((i) => group[i]),
+      recordInputs,
+    );
+    again.forEach((i, k) => void retried[k].then((run) => settle[i].resolve(run)));
+  });
+  return settle.map((s) => s.promise);
+}

@@ -1,0 +1,138 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { groupStacks, stackProcessesFromEnv } from '../src/stack-workers';
+import { forgetProgramModules } from '../src/run-stack';
+import { runCli } from '../../../test/support/cli-run';
+import { tempDir, write } from '../../../test/support/temp-files';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+describe('groupStacks', () => {
+  const s = (dir: string, stack: string) => ({ dir, stack });
+
+  test("one process per project while there is a slot per stack; a project's stacks share the slots", () => {
+    // GIVEN two projects, one with three stacks
+    const stacks = [s('a', 'dev'), s('a', 'prod'), s('b', 'dev'), s('a', 'test')];
+    // THEN with one slot, each project's stacks run in one process, in order
+    expect(groupStacks(stacks, 1)).toEqual([[s('a', 'dev'), s('a', 'prod'), s('a', 'test')], [s('b', 'dev')]]);
+    // AND with two slots, the three stacks of `a` are spread over two processes
+    expect(groupStacks(stacks, 2)).toEqual([[s('a', 'dev'), s('a', 'test')], [s('a', 'prod')], [s('b', 'dev')]]);
+    // AND with more slots than stacks, each stack has its own process
+    expect(groupStacks(stacks, 8)).toEqual([[s('a', 'dev')], [s('a', 'prod')], [s('a', 'test')], [s('b', 'dev')]]);
+    expect(groupStacks([], 1)).toEqual([]);
+  });
+});
+
+describe('stackProcessesFromEnv', () => {
+  test('unset is the default; a whole number of 1 or more is taken; anything else says what is wrong', () => {
+    expect(stackProcessesFromEnv({})).toBeUndefined();
+    expect(stackProcessesFromEnv({ AIREADY_STACK_PROCESSES: '' })).toBeUndefined();
+    expect(stackProcessesFromEnv({ AIREADY_STACK_PROCESSES: '3' })).toBe(3);
+    for (const bad of ['0', '-1', '1.5', 'two'])
+      expect(stackProcessesFromEnv({ AIREADY_STACK_PROCESSES: bad })).toBe(
+        `AIREADY_STACK_PROCESSES is "${bad}": give a whole number of 1 or more (the most processes that run the stacks of one Pulumi project), or unset it for one per core but one`,
+      );
+  });
+});
+
+describe('forgetProgramModules', () => {
+  test('forgets the modules loaded since the baseline, but those inside node_modules', () => {
+    const f = (...parts: string[]) => path.join(path.sep, 'repo', ...parts);
+    const cache: Record<string, unknown> = {
+      [f('cli/lib/run-stack.js')]: 1,
+      [f('stacks/app/lib/index.js')]: 1,
+      [f('stacks/shared/settings.js')]: 1,
+      [f('node_modules/@pulumi/aws/index.js')]: 1,
+    };
+    const forgotten = forgetProgramModules(new Set([f('cli/lib/run-stack.js')]), cache);
+    expect(forgotten).toEqual([f('stacks/app/lib/index.js'), f('stacks/shared/settings.js')]);
+    expect(Object.keys(cache)).toEqual([f('cli/lib/run-stack.js'), f('node_modules/@pulumi/aws/index.js')]);
+  });
+});
+
+/**
+ * A Pulumi project whose program reads its config in a module of its own at load, and counts its runs
+ * in a package under node_modules (loaded once per process): one Bucket tagged with both.
+ */
+function project(configs: Record<string, string | undefined>): string {
+  const root = tempDir('aiready-stack-workers');
+  const dir = path.join(root, 'stacks/counted');
+  write(path.join(dir, 'Pulumi.yaml'), 'name: counted\nruntime: nodejs\n');
+  for (const [stack, size] of Object.entries(configs))
+    write(path.join(dir, `Pulumi.${stack}.yaml`), size === undefined ? 'config: {}\n' : `config:\n  counted:size: ${size}\n`);
+  write(
+    path.join(dir, 'lib/size.js'),
+    "'use strict';\nexports.size = new (require('@pulumi/pulumi').Config)('counted').require('size');\n",
+  );
+  write(
+    path.join(dir, 'lib/index.js'),
+    `'use strict';
+const pulumi = require('@pulumi/pulumi');
+const { size } = require('./size');
+const run = require('counter').next();
+class Bucket extends pulumi.CustomResource {
+  constructor(name, args) {
+    super('aws:s3/bucket:Bucket', name, args);
+  }
+}
+new Bucket('data', { bucket: 'counted-data', tags: { size, run: String(run) } });
+exports.size = size;
+`,
+  );
+  write(path.join(root, 'node_modules/counter/package.json'), '{ "name": "counter", "version": "1.0.0" }\n');
+  write(path.join(root, 'node_modules/counter/index.js'), 'let runs = 0;\nexports.next = () => ++runs;\n');
+  fs.mkdirSync(path.join(root, 'node_modules/@pulumi'), { recursive: true });
+  fs.symlinkSync(
+    fs.realpathSync(path.join(ROOT, 'packages/cli/node_modules/@pulumi/pulumi')),
+    path.join(root, 'node_modules/@pulumi/pulumi'),
+  );
+  return root;
+}
+
+const tags = (out: string, id: string) =>
+  (
+    JSON.parse(fs.readFileSync(path.join(out, id, 'plan.json'), 'utf8')) as { resources: { inputs: { tags?: unknown } }[] }
+  ).resources
+    .map((r) => r.inputs.tags)
+    .filter(Boolean);
+
+describe('stacks of one project in one process', () => {
+  test("each stack runs in its own Pulumi state and loads the program's modules afresh; node_modules load once", async () => {
+    // GIVEN a project with three stacks, and one process for all of them
+    const root = project({ a: 'small', b: 'medium', c: 'large' });
+    // WHEN synthesized in one process, and in one process per stack
+    const env = (n: string) => ({ ...process.env, AIREADY_STACK_PROCESSES: n });
+    const [one, each] = await Promise.all([
+      runCli(['synth', '--out', 'one'], root, env('1')),
+      runCli(['synth', '--out', 'each'], root, env('3')),
+    ]);
+    expect(one.status).toBe(0);
+    expect(each.status).toBe(0);
+    // THEN each stack has its own config, read by its own load of the program's module
+    const one_ = (id: string) => tags(path.join(root, 'one'), id);
+    expect(one_('counted-a')).toEqual([{ run: '1', size: 'small' }]);
+    expect(one_('counted-b')).toEqual([{ run: '2', size: 'medium' }]);
+    expect(one_('counted-c')).toEqual([{ run: '3', size: 'large' }]);
+    // AND one process per stack gives the same, each its process's first run
+    for (const [id, size] of [
+      ['counted-a', 'small'],
+      ['counted-b', 'medium'],
+      ['counted-c', 'large'],
+    ])
+      expect(tags(path.join(root, 'each'), id)).toEqual([{ run: '1', size }]);
+  });
+
+  test('a stack that fails fails alone: the stacks after it run in a new process', async () => {
+    // GIVEN a project whose second stack misses its config
+    const root = project({ a: 'small', b: undefined, c: 'large' });
+    // WHEN synthesized with one process for the project
+    const run = await runCli(['synth', '--out', 'out'], root, { ...process.env, AIREADY_STACK_PROCESSES: '1' });
+    // THEN the second stack fails with its own error, and the stacks around it synthesize
+    expect(run.status).not.toBe(0);
+    const log = run.stdout + run.stderr;
+    expect(log).toMatch(/counted-a done/);
+    expect(log).toMatch(/counted-b FAILED/);
+    expect(log).toMatch(/counted-c done/);
+    expect(log).toMatch(/Missing required configuration variable 'counted:size'/);
+  });
+});
