@@ -46,8 +46,13 @@ export function deferPulumiClosureDeps(fromDir: string): void {
     if (file) deferModule(file);
   }
   // The Automation API (execa, a YAML reader, workspaces) and the provider server: a program under
-  // mocks uses neither; @pulumi/pulumi's index loads both.
-  for (const own of ['automation/index.js', 'provider/index.js']) {
+  // mocks uses neither; @pulumi/pulumi's index loads both. gRPC and its service clients: the runtime
+  // reaches them only to connect to a real engine, to serve callbacks, or for an RPC error's status code.
+  const grpc = resolveFrom('@grpc/grpc-js', dir);
+  if (grpc) deferModule(grpc);
+  const proto = path.join(dir, 'proto');
+  const services = fs.existsSync(proto) ? fs.readdirSync(proto).filter((f) => f.endsWith('_grpc_pb.js')) : [];
+  for (const own of ['automation/index.js', 'provider/index.js', ...services.map((f) => `proto/${f}`)]) {
     const file = path.join(dir, own);
     if (fs.existsSync(file)) deferModule(file);
   }
