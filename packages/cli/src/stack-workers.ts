@@ -44,21 +44,31 @@ export function stackProcessesFromEnv(env: NodeJS.ProcessEnv): number | string |
   return `AIREADY_STACK_PROCESSES is "${value}": give a whole number of 1 or more (the most processes that run the stacks of one Pulumi project), or unset it for one per core but one`;
 }
 
-/** Starts the processes that run `stacks`; one promise per stack, in the same order. */
-export function runStacks(stacks: readonly StackTarget[], recordInputs: boolean, slots = stackSlots()): Promise<StackRun>[] {
+/** The processes running stacks: each stack's run, as it finishes, and the processes' end. */
+export interface StackRuns {
+  /** One per stack, in the order given; each settles as soon as its stack's result is written. */
+  readonly runs: readonly Promise<StackRun>[];
+  /** Settles once every process (and every process started again after a failure) has exited. */
+  readonly exited: Promise<void>;
+}
+
+/** Starts the processes that run `stacks`. */
+export function runStacks(stacks: readonly StackTarget[], recordInputs: boolean, slots = stackSlots()): StackRuns {
   const runs = new Map<StackTarget, Promise<StackRun>>();
+  const exits: Promise<void>[] = [];
   for (const group of groupStacks(stacks, slots)) {
-    const promises = runStackProcess(group, recordInputs);
-    group.forEach((s, i) => runs.set(s, promises[i]));
+    const started = runStackProcess(group, recordInputs);
+    group.forEach((s, i) => runs.set(s, started.runs[i]));
+    exits.push(started.exited);
   }
-  return stacks.map((s) => runs.get(s)!);
+  return { runs: stacks.map((s) => runs.get(s)!), exited: Promise.all(exits).then(() => undefined) };
 }
 
 /**
  * One process for `group` (stacks of one project). A stack that fails ends the process: the stacks
  * after it run again in a new one, so each stack's error is its own.
  */
-function runStackProcess(group: readonly StackTarget[], recordInputs: boolean): Promise<StackRun>[] {
+function runStackProcess(group: readonly StackTarget[], recordInputs: boolean): StackRuns {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-'));
   const files = group.map((_, i) => path.join(tmp, `${i}.json`));
   const settle = group.map(() => {
@@ -94,6 +104,8 @@ function runStackProcess(group: readonly StackTarget[], recordInputs: boolean): 
     const result = i >= 0 ? read(i) : undefined;
     if (result) finish(i, result);
   });
+  let exited!: () => void;
+  const exit = new Promise<void>((r) => (exited = r));
   child.on('close', (code, signal) => {
     const rest = group.map((_, i) => i).filter((i) => !settle[i].settled);
     // A result written without its message (the stack failed); the first stack without any was running.
@@ -111,12 +123,13 @@ function runStackProcess(group: readonly StackTarget[], recordInputs: boolean): 
     }
     fs.rmSync(tmp, { recursive: true, force: true });
     const again = rest.filter((i) => i !== failed);
-    if (!again.length) return;
+    if (!again.length) return exited();
     const retried = runStackProcess(
       again.map((i) => group[i]),
       recordInputs,
     );
-    again.forEach((i, k) => void retried[k].then((run) => settle[i].resolve(run)));
+    again.forEach((i, k) => void retried.runs[k].then((run) => settle[i].resolve(run)));
+    void retried.exited.then(exited);
   });
-  return settle.map((s) => s.promise);
+  return { runs: settle.map((s) => s.promise), exited: exit };
 }

@@ -275,12 +275,12 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
 
   // Stack processes start first; the cdk8s apps run in this process while they run.
   const toRun = stacks.filter((s) => !incremental?.stackRun(`${s.project}-${s.stack}`));
-  const processRuns = runStacks(toRun, incremental !== undefined, options.stackProcesses);
+  const processes = runStacks(toRun, incremental !== undefined, options.stackProcesses);
   const stackRuns = Promise.all(
     stacks.map(async (s) => {
       const id = `${s.project}-${s.stack}`;
       const cached = incremental?.stackRun(id);
-      const run = cached ? undefined : await processRuns[toRun.indexOf(s)];
+      const run = cached ? undefined : await processes.runs[toRun.indexOf(s)];
       const result = cached ?? (incremental && run ? incremental.stackRan(id, run.result) : run!.result);
       if (run && result.constructMs !== undefined) {
         timings.add(id, 'load', run.waitedMs - result.constructMs);
@@ -320,6 +320,8 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
       const build = () => timings.time('app', 'construct', () => appObjects(appSource));
       return appOutput('app', 'App', appSource.kind === 'module' ? traced('app', appSource.file, build) : build(), timings);
     });
+  // No stack process outlives synth.
+  await processes.exited;
   for (const { id, result, output } of await stackRuns) {
     if (output) targets.push(output);
     else errors.push({ id, message: result.error ?? 'stack run failed' });
