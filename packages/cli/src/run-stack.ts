@@ -1,9 +1,8 @@
 // Child-process entry: runs the stack configs of one Pulumi project under mocks, one after the other, and
 // writes what each would create. The process loads Node, Pulumi and the libraries once; each stack runs
-// in its own Pulumi runtime state (config, mocks, resources: Pulumi's per-run store, as its Automation
-// API runs inline programs) and loads the program's own modules afresh (any module outside node_modules
-// that the worker had not loaded before the first program), so no module-level value of one stack's
-// run is seen by the next. A stack that fails ends the process: the CLI runs the stacks after it again in
+// on a fresh Pulumi run state (config, options, mocks, stack resource: resetPulumiStore) and loads the
+// program's own modules afresh (any module outside node_modules that the process had not loaded before
+// the first program), so no module-level value of one stack's run is seen by the next. A stack that fails ends the process: the CLI runs the stacks after it again in
 // a new one.
 // Usage: node run-stack.js <stackDir> <stack> <resultFile> [<stack> <resultFile>]... [--record-inputs]
 // With an IPC channel (fork), `{ done: <stack> }` is sent as each stack's result file is written.
@@ -16,6 +15,7 @@ import * as path from 'path';
 import {
   deferPulumiClosureDeps,
   plainPulumiStructs,
+  resetPulumiStore,
   skipPulumiPromiseStacks,
   skipPulumiSourcePositions,
 } from './pulumi-runtime-tuning';
@@ -44,13 +44,6 @@ function resolveOutput(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value))
     return new Promise((resolve) => (value as pulumi.Output<unknown>).apply((v) => resolve(v)));
   return Promise.resolve(value);
-}
-
-/** Pulumi's per-run state: a fresh store for `run`, as the Automation API gives each inline program. */
-function withPulumiStore<T>(run: () => Promise<T>): Promise<T> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const state = require('@pulumi/pulumi/runtime/state') as { withLocalStorage(cb: () => Promise<T>): Promise<T> };
-  return state.withLocalStorage(run);
 }
 
 /**
@@ -117,8 +110,11 @@ if (require.main === module) {
     const baseline = new Set(Object.keys(require.cache));
     for (const [i, r] of runs.entries()) {
       current = r;
-      if (i > 0) for (const f of forgetProgramModules(baseline)) loaded.add(f);
-      const result = await withPulumiStore(() => run(stackDir, r.stack));
+      if (i > 0) {
+        for (const f of forgetProgramModules(baseline)) loaded.add(f);
+        resetPulumiStore(stackDir);
+      }
+      const result = await run(stackDir, r.stack);
       for (const f of loadedModules()) loaded.add(f);
       const trace = inputTrace?.current();
       const inputs = trace && { files: [...new Set([...loaded, ...trace.reads])].sort(), env: trace.env };

@@ -43,6 +43,24 @@ describe('pulumi runtime tuning', () => {
     expect(out).toEqual([false, false, false, 14, 'function', true]);
   });
 
+  test("resetPulumiStore: the next stack starts from a fresh run state; the providers' registrations stay", () => {
+    // GIVEN a run state with config, mocks and a registered resource module
+    const out = run(`
+      const pulumi = require('@pulumi/pulumi');
+      pulumi.runtime.registerResourceModule('test', 'index', { version: '1.0.0', construct: () => undefined });
+      pulumi.runtime.setAllConfig({ 'p:size': 'small' });
+      pulumi.runtime.setMocks({ newResource: () => ({ id: 'x', state: {} }), call: () => ({}) }, 'p', 'a').then(() => {
+        const before = [new pulumi.Config('p').get('size'), pulumi.getStack(), pulumi.runtime.hasMonitor()];
+        // WHEN reset
+        tuning.resetPulumiStore(from);
+        const state = require(require.resolve('@pulumi/pulumi/runtime/state', { paths: [from] }));
+        const after = [new pulumi.Config('p').get('size') ?? null, pulumi.getStack(), pulumi.runtime.hasMonitor()];
+        console.log(JSON.stringify([before, after, [...state.getGlobalStore().resourceModules.keys()]]));
+      });`);
+    // THEN config, stack and monitor are gone; the registration is kept
+    expect(out).toEqual([['small', 'a', true], [null, 'stack', false], ['test:index']]);
+  });
+
   test("skipPulumiPromiseStacks: the runtime's promises carry no stack trace; Error.stackTraceLimit is left as it was", () => {
     // GIVEN the runtime's promise wrapper before and after the change
     const out = run(`
