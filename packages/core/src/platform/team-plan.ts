@@ -243,8 +243,20 @@ export function checkTeamsTogether(
       });
     } else seen.set(t.namespace, i);
   });
+  // Each team's quotas, indexed by pool once: the checks below read them per pool, not per team x pool.
+  const asksOf = new Map<string, (typeof teams)[number][]>();
+  const quotaOf = new Map<string, number>();
+  for (const t of teams)
+    for (const [pool, n] of Object.entries(t.gpuQuota)) {
+      quotaOf.set(pool, (quotaOf.get(pool) ?? 0) + n);
+      if (n > 0) {
+        const asks = asksOf.get(pool);
+        if (asks) asks.push(t);
+        else asksOf.set(pool, [t]);
+      }
+    }
   for (const pool of pools) {
-    const asks = teams.filter((t) => (t.gpuQuota[pool.name] ?? 0) > 0);
+    const asks = asksOf.get(pool.name) ?? [];
     const promised = asks.reduce((sum, t) => sum + t.gpuQuota[pool.name], 0);
     const supply = poolCapacity(pool).maxGpus;
     if (promised > supply) {
@@ -259,7 +271,7 @@ export function checkTeamsTogether(
   if (!kueue) return;
   teams.forEach((team, i) => {
     for (const [pool, n] of Object.entries(team.spec.borrowGpus ?? {})) {
-      const others = teams.filter((t) => t !== team).reduce((s, t) => s + (t.gpuQuota[pool] ?? 0), 0);
+      const others = (quotaOf.get(pool) ?? 0) - (team.gpuQuota[pool] ?? 0);
       if (n > others) {
         problems.add({
           path: `${path(i)}.borrowGpus["${pool}"]`,
