@@ -7,6 +7,9 @@ if (typeof enableCompileCache === 'function') enableCompileCache();
 // reuses every target never needs them (about 250 modules, 0.4 s).
 const { deferModule } = require('../lib/lazy-modules');
 for (const pkg of ['@aiready/k8s', '@aiready/admission', '@aiready/validate']) deferModule(require.resolve(pkg));
+// So do the commands and options a synth seldom takes: synth starts its stack processes sooner.
+for (const own of ['charts-pull', 'render-kustomize', 'synth-watch', 'validate-command', 'diff', 'diff-report', 'incremental'])
+  deferModule(require.resolve(`../lib/${own}`));
 require('../lib/main')
   .main(process.argv.slice(2))
   // Exit once stdout is flushed: a long diff piped to a file or a PR comment must not be cut.
