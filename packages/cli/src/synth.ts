@@ -273,6 +273,12 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
   const done = (id: string, t: TargetOutput | undefined) =>
     options.onTarget?.({ id, ok: t !== undefined, ms: Date.now() - started, objects: t?.objects ?? 0 });
 
+  // Without --render, a target is checked as soon as it is built: the checks of the apps and the first
+  // stacks run while the last stack's process still runs. (With --render, after the renders.)
+  const checked = new Map<TargetOutput, TargetCheck>();
+  const checkEarly = (t: TargetOutput | undefined) => {
+    if (t && !options.render && t.layout?.engine !== 'rendered') checked.set(t, checkTarget(t, timings));
+  };
   // Stack processes start first; the cdk8s apps run in this process while they run.
   const toRun = stacks.filter((s) => !incremental?.stackRun(`${s.project}-${s.stack}`));
   const processes = runStacks(toRun, incremental !== undefined, options.stackProcesses);
@@ -288,6 +294,7 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
       }
       const output = result.error ? undefined : stackOutput(id, result, timings);
       done(id, output);
+      checkEarly(output);
       return { id, result, output };
     }),
   );
@@ -296,8 +303,9 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
   const appErrors: { id: string; message: string }[] = [];
   const inProcess = (id: string, build: () => TargetOutput) => {
     const start = Date.now();
+    let output: TargetOutput | undefined;
     try {
-      const output = build();
+      output = build();
       apps.push(output);
       options.onTarget?.({ id, ok: true, ms: Date.now() - start, objects: output.objects });
     } catch (err) {
@@ -310,6 +318,7 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
             : (err.stack ?? err.message),
       });
     }
+    checkEarly(output);
   };
   for (const dir of examples) {
     const id = `examples/${path.basename(dir)}`;
@@ -375,34 +384,53 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
   options.onPhase?.('validating and admitting');
   // Schemas first (every object valid on its own), then admission (the target as a cluster would take it).
   // Validation and admission both read every rendered file: each text is parsed once.
-  const report = cachingYamlDocuments(() => checkTargets(rendered, errors, timings));
+  const report = cachingYamlDocuments(() => checkTargets(rendered, errors, timings, checked));
   return incremental ? { ...report, incremental: incremental.finish(report.targets, ids) } : report;
 }
 
-/** Validates, then admits, each target; the targets that pass, and every error. */
+/** What checking one target found: its validation errors, or its admission error, or it admitted. */
+interface TargetCheck {
+  readonly validationErrors: { id: string; message: string }[];
+  readonly admitted?: TargetOutput;
+  readonly admissionError?: { id: string; message: string };
+}
+
+/** Validates one target, then (if valid) admits it. */
+function checkTarget(t: TargetOutput, timings: PhaseTimings): TargetCheck {
+  const v = timings.time(t.id, 'validate', () => validateOutputs([t]));
+  if (!v.valid.length) return { validationErrors: v.errors };
+  try {
+    return { validationErrors: [], admitted: timings.time(t.id, 'admission', () => admit(t)) };
+  } catch (err) {
+    return {
+      validationErrors: [],
+      admissionError: {
+        id: t.id,
+        message: err instanceof AireadyValidationError ? err.message : ((err as Error).stack ?? String(err)),
+      },
+    };
+  }
+}
+
+/**
+ * Validates, then admits, each target (using the checks already made, by target); the targets that
+ * pass, and every error: `errors`, then admission's, then validation's, each in target order.
+ */
 function checkTargets(
   rendered: readonly TargetOutput[],
   errors: { id: string; message: string }[],
   timings: PhaseTimings,
+  checked: ReadonlyMap<TargetOutput, TargetCheck> = new Map(),
 ): SynthReport {
-  const valid: ReturnType<typeof validateOutputs<TargetOutput>> = { valid: [], errors: [] };
-  for (const t of rendered) {
-    const v = timings.time(t.id, 'validate', () => validateOutputs([t]));
-    valid.valid.push(...v.valid);
-    valid.errors.push(...v.errors);
-  }
   const admitted: TargetOutput[] = [];
-  for (const t of valid.valid) {
-    try {
-      admitted.push(timings.time(t.id, 'admission', () => admit(t)));
-    } catch (err) {
-      errors.push({
-        id: t.id,
-        message: err instanceof AireadyValidationError ? err.message : ((err as Error).stack ?? String(err)),
-      });
-    }
+  const validationErrors: { id: string; message: string }[] = [];
+  for (const t of rendered) {
+    const c = checked.get(t) ?? checkTarget(t, timings);
+    validationErrors.push(...c.validationErrors);
+    if (c.admitted) admitted.push(c.admitted);
+    if (c.admissionError) errors.push(c.admissionError);
   }
-  return { targets: admitted, errors: [...errors, ...valid.errors] };
+  return { targets: admitted, errors: [...errors, ...validationErrors] };
 }
 
 /**
