@@ -22,7 +22,7 @@ import {
 import { installRecordingMocks } from './mocks';
 import type { RecordedResource } from './recorded-resource';
 import { projectName, readStackConfig } from './pulumi-project';
-import { InputRecord, loadedModules } from './input-trace';
+import type { InputRecord } from './input-trace';
 
 /** What a stack run reports back to the CLI. */
 export interface StackRunResult {
@@ -115,7 +115,7 @@ if (require.main === module) {
         resetPulumiStore(stackDir);
       }
       const result = await run(stackDir, r.stack);
-      for (const f of loadedModules()) loaded.add(f);
+      for (const f of Object.keys(require.cache)) loaded.add(f);
       const trace = inputTrace?.current();
       const inputs = trace && { files: [...new Set([...loaded, ...trace.reads])].sort(), env: trace.env };
       fs.writeFileSync(r.resultFile, JSON.stringify(inputs ? { ...result, inputs } : result));
