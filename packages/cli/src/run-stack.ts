@@ -2,8 +2,8 @@
 // writes what each would create. The process loads Node, Pulumi and the libraries once; each stack runs
 // on a fresh Pulumi run state (config, options, mocks, stack resource: resetPulumiStore) and loads the
 // program's own modules afresh (any module outside node_modules that the process had not loaded before
-// the first program), so no module-level value of one stack's run is seen by the next. A stack that fails ends the process: the CLI runs the stacks after it again in
-// a new one.
+// the first program), so no module-level value of one stack's run is seen by the next. A stack that
+// fails ends the process: the CLI runs the stacks after it again in a new one.
 // Usage: node run-stack.js <stackDir> <stack> <resultFile> [<stack> <resultFile>]... [--record-inputs]
 // With an IPC channel (fork), `{ done: <stack> }` is sent as each stack's result file is written.
 // First: the process set up before @pulumi/pulumi loads.

@@ -20,7 +20,11 @@ export interface StackRun {
  */
 export function groupStacks<T extends Pick<StackTarget, 'dir'>>(stacks: readonly T[], slots: number): T[][] {
   const byDir = new Map<string, T[]>();
-  for (const s of stacks) byDir.set(s.dir, [...(byDir.get(s.dir) ?? []), s]);
+  for (const s of stacks) {
+    const group = byDir.get(s.dir);
+    if (group) group.push(s);
+    else byDir.set(s.dir, [s]);
+  }
   return [...byDir.values()].flatMap((group) => {
     const n = Math.max(1, Math.min(slots, group.length));
     return Array.from({ length: n }, (_, i) => group.filter((_, j) => j % n === i));
@@ -99,6 +103,8 @@ function runStackProcess(group: readonly StackTarget[], recordInputs: boolean): 
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {
     if (stderr.length < 1 << 20) stderr += d;
   });
+  // A process that could not start: 'close' follows, and the first stack fails with this.
+  child.on('error', (err) => (stderr += `${err.message}\n`));
   child.on('message', (m: { done?: string }) => {
     const i = group.findIndex((s, j) => s.stack === m.done && !settle[j].settled);
     const result = i >= 0 ? read(i) : undefined;

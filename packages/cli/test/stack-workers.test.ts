@@ -69,6 +69,7 @@ function project(configs: Record<string, string | undefined>): string {
     `'use strict';
 const pulumi = require('@pulumi/pulumi');
 const { size } = require('./size');
+if (size === 'crash') process.exit(7);
 const run = require('counter').next();
 class Bucket extends pulumi.CustomResource {
   constructor(name, args) {
@@ -123,16 +124,18 @@ describe('stacks of one project in one process', () => {
   });
 
   test('a stack that fails fails alone: the stacks after it run in a new process', async () => {
-    // GIVEN a project whose second stack misses its config
-    const root = project({ a: 'small', b: undefined, c: 'large' });
+    // GIVEN a project whose second stack misses its config, and whose third ends its process
+    const root = project({ a: 'small', b: undefined, c: 'crash', d: 'large' });
     // WHEN synthesized with one process for the project
     const run = await runCli(['synth', '--out', 'out'], root, { ...process.env, AIREADY_STACK_PROCESSES: '1' });
-    // THEN the second stack fails with its own error, and the stacks around it synthesize
+    // THEN the second and third stacks fail, each with its own error, and the others synthesize
     expect(run.status).not.toBe(0);
     const log = run.stdout + run.stderr;
     expect(log).toMatch(/counted-a done/);
     expect(log).toMatch(/counted-b FAILED/);
-    expect(log).toMatch(/counted-c done/);
+    expect(log).toMatch(/counted-c FAILED/);
+    expect(log).toMatch(/counted-d done/);
     expect(log).toMatch(/Missing required configuration variable 'counted:size'/);
+    expect(log).toMatch(/stack run failed \(exit code 7\)/);
   });
 });
