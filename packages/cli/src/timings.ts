@@ -9,7 +9,7 @@ export type Phase = (typeof PHASES)[number];
 
 /** What each phase covers, printed under the table. */
 const MEANING: Record<Phase, string> = {
-  load: "a stack process: started, Node and @pulumi/pulumi loaded, its result read back once the CLI is free (all but construct); the CLI's own start",
+  load: "a stack: its process started, Node and @pulumi/pulumi loaded (for the first stack of a process; a later one: the previous stack's result written), its result read back once the CLI is free (all but construct); the CLI's own start",
   construct:
     'a stack: its program (its modules loaded, config read, platform planned, resources created under mocks) and its outputs; an example: its module loaded and buildApp()',
   plan: 'a stack: the resources its program created, into plan.json',
