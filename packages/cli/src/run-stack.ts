@@ -47,11 +47,21 @@ function resolveOutput(value: unknown): Promise<unknown> {
 }
 
 /**
- * Removes from the module cache every module loaded since `baseline` was taken that is not inside a
- * node_modules folder: the stack program's own modules, which the next stack loads afresh.
+ * Removes from the module cache every module loaded since `baseline` was taken that is the stack
+ * program's own: outside any node_modules folder, or inside `programDir` but not its node_modules (a
+ * program installed as a package). The next stack loads them afresh.
  */
-export function forgetProgramModules(baseline: ReadonlySet<string>, cache: Record<string, unknown> = require.cache): string[] {
-  const forgotten = Object.keys(cache).filter((f) => !baseline.has(f) && !f.split(path.sep).includes('node_modules'));
+export function forgetProgramModules(
+  baseline: ReadonlySet<string>,
+  programDir: string,
+  cache: Record<string, unknown> = require.cache,
+): string[] {
+  const own = (f: string) => {
+    const rel = path.relative(programDir, f);
+    const inside = !rel.startsWith('..') && !path.isAbsolute(rel);
+    return !(inside ? rel : f).split(path.sep).includes('node_modules');
+  };
+  const forgotten = Object.keys(cache).filter((f) => !baseline.has(f) && own(f));
   for (const f of forgotten) delete cache[f];
   return forgotten;
 }
@@ -108,10 +118,11 @@ if (require.main === module) {
   const main = async () => {
     tunePulumi(stackDir);
     const baseline = new Set(Object.keys(require.cache));
+    const programDir = fs.realpathSync(stackDir);
     for (const [i, r] of runs.entries()) {
       current = r;
       if (i > 0) {
-        for (const f of forgetProgramModules(baseline)) loaded.add(f);
+        for (const f of forgetProgramModules(baseline, programDir)) loaded.add(f);
         resetPulumiStore(stackDir);
       }
       const result = await run(stackDir, r.stack);

@@ -36,17 +36,28 @@ describe('stackProcessesFromEnv', () => {
 });
 
 describe('forgetProgramModules', () => {
+  const f = (...parts: string[]) => path.join(path.sep, 'repo', ...parts);
+
   test('forgets the modules loaded since the baseline, but those inside node_modules', () => {
-    const f = (...parts: string[]) => path.join(path.sep, 'repo', ...parts);
     const cache: Record<string, unknown> = {
       [f('cli/lib/run-stack.js')]: 1,
       [f('stacks/app/lib/index.js')]: 1,
       [f('stacks/shared/settings.js')]: 1,
       [f('node_modules/@pulumi/aws/index.js')]: 1,
     };
-    const forgotten = forgetProgramModules(new Set([f('cli/lib/run-stack.js')]), cache);
+    const forgotten = forgetProgramModules(new Set([f('cli/lib/run-stack.js')]), f('stacks/app'), cache);
     expect(forgotten).toEqual([f('stacks/app/lib/index.js'), f('stacks/shared/settings.js')]);
     expect(Object.keys(cache)).toEqual([f('cli/lib/run-stack.js'), f('node_modules/@pulumi/aws/index.js')]);
+  });
+
+  test("a program installed as a package: its own modules are forgotten, not its dependencies'", () => {
+    const program = f('node_modules/platform-stacks/ai');
+    const cache: Record<string, unknown> = {
+      [path.join(program, 'lib/index.js')]: 1,
+      [path.join(program, 'node_modules/@pulumi/pulumi/index.js')]: 1,
+      [f('node_modules/@pulumi/aws/index.js')]: 1,
+    };
+    expect(forgetProgramModules(new Set(), program, cache)).toEqual([path.join(program, 'lib/index.js')]);
   });
 });
 
