@@ -56,9 +56,15 @@ function mockCall(token: string, inputs: Record<string, unknown>, region: string
 
 /**
  * Installs the mocks and a recorder on the mock monitor. Must run before the program is loaded.
- * Returns the live list of recorded resources.
+ * Returns the live list of recorded resources. `onReference` is given every resource URN a
+ * registration names (its parent, provider and dependencies).
  */
-export async function installRecordingMocks(project: string, stack: string, region: string): Promise<RecordedResource[]> {
+export async function installRecordingMocks(
+  project: string,
+  stack: string,
+  region: string,
+  onReference: (urn: string) => void = () => undefined,
+): Promise<RecordedResource[]> {
   const recorded: RecordedResource[] = [];
   const byKey = new Map<string, RecordedResource>();
   await pulumi.runtime.setMocks(
@@ -97,8 +103,10 @@ export async function installRecordingMocks(project: string, stack: string, regi
     };
     entry.parent = req.getParent() ? keyFromUrn(req.getParent()) : undefined;
     // A resource also waits for its provider (a provider reference is `<urn>::<id>`).
-    const provider = req.getProvider() ? [keyFromUrn(req.getProvider().slice(0, req.getProvider().lastIndexOf('::')))] : [];
-    entry.dependsOn = [...new Set([...req.getDependenciesList().map(keyFromUrn), ...provider])].sort();
+    const providerUrn = req.getProvider() ? [req.getProvider().slice(0, req.getProvider().lastIndexOf('::'))] : [];
+    const dependencies = req.getDependenciesList();
+    for (const urn of [req.getParent(), ...providerUrn, ...dependencies]) if (urn) onReference(urn);
+    entry.dependsOn = [...new Set([...dependencies.map(keyFromUrn), ...providerUrn.map(keyFromUrn)])].sort();
     if (!byKey.has(key)) {
       byKey.set(key, entry);
       recorded.push(entry);

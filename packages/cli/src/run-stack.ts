@@ -23,6 +23,7 @@ import { installRecordingMocks } from './mocks';
 import type { RecordedResource } from './recorded-resource';
 import { projectName, readStackConfig } from './pulumi-project';
 import type { InputRecord } from './input-trace';
+import { CachedModule, packageLookup, RUN_ELSEWHERE, sharedStateProblem, urnStack } from './stack-sharing';
 
 /** What a stack run reports back to the CLI. */
 export interface StackRunResult {
@@ -47,20 +48,27 @@ function resolveOutput(value: unknown): Promise<unknown> {
 }
 
 /**
+ * Whether a module file is the stack program's own: outside any node_modules folder, or inside
+ * `programDir` but not its node_modules (a program installed as a package).
+ */
+export function programModule(programDir: string): (file: string) => boolean {
+  return (f) => {
+    const rel = path.relative(programDir, f);
+    const inside = !rel.startsWith('..') && !path.isAbsolute(rel);
+    return !(inside ? rel : f).split(path.sep).includes('node_modules');
+  };
+}
+
+/**
  * Removes from the module cache every module loaded since `baseline` was taken that is the stack
- * program's own: outside any node_modules folder, or inside `programDir` but not its node_modules (a
- * program installed as a package). The next stack loads them afresh.
+ * program's own ({@link programModule}): the next stack loads them afresh.
  */
 export function forgetProgramModules(
   baseline: ReadonlySet<string>,
   programDir: string,
   cache: Record<string, unknown> = require.cache,
 ): string[] {
-  const own = (f: string) => {
-    const rel = path.relative(programDir, f);
-    const inside = !rel.startsWith('..') && !path.isAbsolute(rel);
-    return !(inside ? rel : f).split(path.sep).includes('node_modules');
-  };
+  const own = programModule(programDir);
   const forgotten = Object.keys(cache).filter((f) => !baseline.has(f) && own(f));
   for (const f of forgotten) delete cache[f];
   return forgotten;
@@ -76,11 +84,18 @@ function tunePulumi(stackDir: string): void {
   }
 }
 
-async function run(stackDir: string, stack: string): Promise<StackRunResult> {
+/**
+ * Runs one stack; undefined if a resource it registered names a resource of one of `earlier` (stacks
+ * run before in this process): something kept across runs leaked into this one.
+ */
+async function run(stackDir: string, stack: string, earlier: ReadonlySet<string>): Promise<StackRunResult | undefined> {
   const project = projectName(stackDir);
   const { values: config, secrets } = readStackConfig(path.join(stackDir, `Pulumi.${stack}.yaml`));
   pulumi.runtime.setAllConfig(config, [...secrets]);
-  const recorded = await installRecordingMocks(project, stack, config['aws:region'] ?? 'us-east-1');
+  let leaked = false;
+  const recorded = await installRecordingMocks(project, stack, config['aws:region'] ?? 'us-east-1', (urn) => {
+    if (earlier.has(urnStack(urn))) leaked = true;
+  });
   const start = process.hrtime.bigint();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const program = require(path.resolve(stackDir, 'lib', 'index.js')) as Record<string, unknown>;
@@ -90,6 +105,7 @@ async function run(stackDir: string, stack: string): Promise<StackRunResult> {
     outputs[key] = await resolveOutput(program[key]);
   }
   await pulumi.runtime.disconnect();
+  if (leaked) return undefined;
   return { project, stack, recorded, outputs, secrets, constructMs: Number(process.hrtime.bigint() - start) / 1e6 };
 }
 
@@ -119,18 +135,25 @@ if (require.main === module) {
     tunePulumi(stackDir);
     const baseline = new Set(Object.keys(require.cache));
     const programDir = fs.realpathSync(stackDir);
+    const own = programModule(programDir);
+    const packageOf = packageLookup();
     for (const [i, r] of runs.entries()) {
       current = r;
       if (i > 0) {
         for (const f of forgetProgramModules(baseline, programDir)) loaded.add(f);
         resetPulumiStore(stackDir);
       }
-      const result = await run(stackDir, r.stack);
+      const result = await run(stackDir, r.stack, new Set(runs.slice(0, i).map((x) => x.stack)));
+      // This stack and the ones after it run again in a new process.
+      if (!result) process.exit(RUN_ELSEWHERE);
       for (const f of Object.keys(require.cache)) loaded.add(f);
       const trace = inputTrace?.current();
       const inputs = trace && { files: [...new Set([...loaded, ...trace.reads])].sort(), env: trace.env };
       fs.writeFileSync(r.resultFile, JSON.stringify(inputs ? { ...result, inputs } : result));
       process.send?.({ done: r.stack });
+      const modules = Object.values(require.cache) as CachedModule[];
+      if (i < runs.length - 1 && sharedStateProblem(modules, (f) => !baseline.has(f) && own(f), packageOf))
+        process.exit(RUN_ELSEWHERE);
     }
   };
   main().then(() => process.exit(0), fail);

@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { StackTarget } from './pulumi-project';
 import type { StackRunResult } from './run-stack';
+import { RUN_ELSEWHERE } from './stack-sharing';
 
 /** A stack's result, and how long the CLI waited for it from its process's start or the stack before. */
 export interface StackRun {
@@ -114,21 +115,31 @@ function runStackProcess(group: readonly StackTarget[], recordInputs: boolean): 
   const exit = new Promise<void>((r) => (exited = r));
   child.on('close', (code, signal) => {
     const rest = group.map((_, i) => i).filter((i) => !settle[i].settled);
-    // A result written without its message (the stack failed); the first stack without any was running.
-    const failed = rest.find((i) => read(i) !== undefined) ?? rest[0];
-    if (failed !== undefined) {
-      const s = group[failed];
-      finish(
-        failed,
-        read(failed) ?? {
-          project: s.project,
-          stack: s.stack,
-          error: `stack run failed (${signal ?? `exit code ${code}`})\n${stderr}`,
-        },
-      );
+    let again: number[];
+    if (code === RUN_ELSEWHERE) {
+      // The stacks whose results were written are done; the others run in a new process.
+      for (const i of rest) {
+        const result = read(i);
+        if (result) finish(i, result);
+      }
+      again = rest.filter((i) => !settle[i].settled);
+    } else {
+      // A result written without its message (the stack failed); the first stack without any was running.
+      const failed = rest.find((i) => read(i) !== undefined) ?? rest[0];
+      if (failed !== undefined) {
+        const s = group[failed];
+        finish(
+          failed,
+          read(failed) ?? {
+            project: s.project,
+            stack: s.stack,
+            error: `stack run failed (${signal ?? `exit code ${code}`})\n${stderr}`,
+          },
+        );
+      }
+      again = rest.filter((i) => i !== failed);
     }
     fs.rmSync(tmp, { recursive: true, force: true });
-    const again = rest.filter((i) => i !== failed);
     if (!again.length) return exited();
     const retried = runStackProcess(
       again.map((i) => group[i]),

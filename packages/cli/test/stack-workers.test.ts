@@ -61,11 +61,16 @@ describe('forgetProgramModules', () => {
   });
 });
 
+/** What the program does besides reading its config and making its Bucket. */
+type Variant = 'plain' | 'unknown-package' | 'kept-resource';
+
 /**
- * A Pulumi project whose program reads its config in a module of its own at load, and counts its runs
- * in a package under node_modules (loaded once per process): one Bucket tagged with both.
+ * A Pulumi project whose program reads its config in a module of its own at load and counts its runs
+ * in the process (a global): one Bucket tagged with both. `unknown-package` also requires a package
+ * aiready does not know; `kept-resource` parents the Bucket to a component it keeps in a global (made
+ * by the first stack that runs in the process).
  */
-function project(configs: Record<string, string | undefined>): string {
+function project(configs: Record<string, string | undefined>, variant: Variant = 'plain'): string {
   const root = tempDir('aiready-stack-workers');
   const dir = path.join(root, 'stacks/counted');
   write(path.join(dir, 'Pulumi.yaml'), 'name: counted\nruntime: nodejs\n');
@@ -81,18 +86,20 @@ function project(configs: Record<string, string | undefined>): string {
 const pulumi = require('@pulumi/pulumi');
 const { size } = require('./size');
 if (size === 'crash') process.exit(7);
-const run = require('counter').next();
+${variant === 'unknown-package' ? "require('left-pad');" : ''}
+const run = (globalThis.countedRuns = (globalThis.countedRuns ?? 0) + 1);
+${variant === 'kept-resource' ? "globalThis.countedGroup ??= new pulumi.ComponentResource('counted:index:Group', 'group');" : ''}
 class Bucket extends pulumi.CustomResource {
-  constructor(name, args) {
-    super('aws:s3/bucket:Bucket', name, args);
+  constructor(name, args, opts) {
+    super('aws:s3/bucket:Bucket', name, args, opts);
   }
 }
-new Bucket('data', { bucket: 'counted-data', tags: { size, run: String(run) } });
+new Bucket('data', { bucket: 'counted-data', tags: { size, run: String(run) } }${variant === 'kept-resource' ? ', { parent: globalThis.countedGroup }' : ''});
 exports.size = size;
 `,
   );
-  write(path.join(root, 'node_modules/counter/package.json'), '{ "name": "counter", "version": "1.0.0" }\n');
-  write(path.join(root, 'node_modules/counter/index.js'), 'let runs = 0;\nexports.next = () => ++runs;\n');
+  write(path.join(root, 'node_modules/left-pad/package.json'), '{ "name": "left-pad", "version": "1.0.0" }\n');
+  write(path.join(root, 'node_modules/left-pad/index.js'), 'module.exports = (s) => s;\n');
   fs.mkdirSync(path.join(root, 'node_modules/@pulumi'), { recursive: true });
   fs.symlinkSync(
     fs.realpathSync(path.join(ROOT, 'packages/cli/node_modules/@pulumi/pulumi')),
@@ -108,30 +115,42 @@ const tags = (out: string, id: string) =>
     .map((r) => r.inputs.tags)
     .filter(Boolean);
 
+const SIZES = { a: 'small', b: 'medium', c: 'large' };
+const withProcesses = (n: string) => ({ ...process.env, AIREADY_STACK_PROCESSES: n });
+
 describe('stacks of one project in one process', () => {
-  test("each stack runs in its own Pulumi state and loads the program's modules afresh; node_modules load once", async () => {
-    // GIVEN a project with three stacks, and one process for all of them
-    const root = project({ a: 'small', b: 'medium', c: 'large' });
-    // WHEN synthesized in one process, and in one process per stack
-    const env = (n: string) => ({ ...process.env, AIREADY_STACK_PROCESSES: n });
+  test("each stack runs in its own Pulumi state and loads the program's modules afresh", async () => {
+    // GIVEN a project with three stacks that loads only packages aiready knows
+    const root = project(SIZES);
+    // WHEN synthesized with one process for the project, and with one process per stack
     const [one, each] = await Promise.all([
-      runCli(['synth', '--out', 'one'], root, env('1')),
-      runCli(['synth', '--out', 'each'], root, env('3')),
+      runCli(['synth', '--out', 'one'], root, withProcesses('1')),
+      runCli(['synth', '--out', 'each'], root, withProcesses('3')),
     ]);
     expect(one.status).toBe(0);
     expect(each.status).toBe(0);
-    // THEN each stack has its own config, read by its own load of the program's module
+    // THEN the three share a process (its run count goes on), each with its own config, read by its own
+    // load of the program's module
     const one_ = (id: string) => tags(path.join(root, 'one'), id);
     expect(one_('counted-a')).toEqual([{ run: '1', size: 'small' }]);
     expect(one_('counted-b')).toEqual([{ run: '2', size: 'medium' }]);
     expect(one_('counted-c')).toEqual([{ run: '3', size: 'large' }]);
     // AND one process per stack gives the same, each its process's first run
-    for (const [id, size] of [
-      ['counted-a', 'small'],
-      ['counted-b', 'medium'],
-      ['counted-c', 'large'],
-    ])
-      expect(tags(path.join(root, 'each'), id)).toEqual([{ run: '1', size }]);
+    for (const [stack, size] of Object.entries(SIZES))
+      expect(tags(path.join(root, 'each'), `counted-${stack}`)).toEqual([{ run: '1', size }]);
+  });
+
+  test.each<[Variant, string]>([
+    ['unknown-package', 'a program that requires a package aiready does not know'],
+    ['kept-resource', 'a stack whose resources name a resource of the stack before'],
+  ])('%s: %s runs each stack in a process of its own', async (variant) => {
+    // GIVEN the program WHEN synthesized with one process for the project allowed
+    const root = project(SIZES, variant);
+    const run = await runCli(['synth', '--out', 'out'], root, withProcesses('1'));
+    expect(run.status).toBe(0);
+    // THEN each stack was its process's first run
+    for (const [stack, size] of Object.entries(SIZES))
+      expect(tags(path.join(root, 'out'), `counted-${stack}`)).toEqual([{ run: '1', size }]);
   });
 
   test('a stack that fails fails alone: the stacks after it run in a new process', async () => {
