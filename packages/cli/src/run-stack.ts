@@ -3,7 +3,8 @@
 // on a fresh Pulumi run state (config, options, mocks, stack resource: resetPulumiStore) and loads the
 // program's own modules afresh (any module outside node_modules that the process had not loaded before
 // the first program), so no module-level value of one stack's run is seen by the next. A stack that
-// fails ends the process: the CLI runs the stacks after it again in a new one.
+// fails ends the process: the CLI runs the stacks after it again in a new one. So does a run after
+// which sharing the process is not safe (stack-sharing.ts), with the exit status RUN_ELSEWHERE.
 // Usage: node run-stack.js <stackDir> <stack> <resultFile> [<stack> <resultFile>]... [--record-inputs]
 // With an IPC channel (fork), `{ done: <stack> }` is sent as each stack's result file is written.
 // First: the process set up before @pulumi/pulumi loads.
