@@ -382,8 +382,8 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
     }
   }
   options.onPhase?.('validating and admitting');
-  // Schemas first (every object valid on its own), then admission (the target as a cluster would take it).
-  // Validation and admission both read every rendered file: each text is parsed once.
+  // Per target, schemas first (every object valid on its own), then admission (the target as a cluster
+  // would take it). Validation and admission both read every rendered file: each text is parsed once.
   const report = cachingYamlDocuments(() => checkTargets(rendered, errors, timings, checked));
   return incremental ? { ...report, incremental: incremental.finish(report.targets, ids) } : report;
 }
