@@ -22,6 +22,9 @@ module.exports = {
   testTimeout: 120000,
   // The end-to-end tests first, so the two workers finish together (test/support/test-sequencer.js).
   testSequencer: '<rootDir>/test/support/test-sequencer.js',
+  // A folder per run for what the test files share (test/support/test-run.js).
+  globalSetup: '<rootDir>/test/support/test-run.js',
+  globalTeardown: '<rootDir>/test/support/test-run-teardown.js',
   // Jest's default is one worker per core but one: a single worker on a 2-core machine. Measured there
   // (issue 19), the suite took 299 s with one worker and 152 s with two; the long tests wait on child
   // processes (stacks, helm) much of the time.
