@@ -14,6 +14,7 @@ module.exports = {
     // Loaded by @pulumi/pulumi, used by no test: loaded at their first use (test/support/deferred).
     '^typescript$': '<rootDir>/test/support/deferred/typescript.js',
     '^@npmcli/arborist$': '<rootDir>/test/support/deferred/arborist.js',
+    // Loaded by @aiready/k8s, used by fewer than half of its test files.
     '^cdk8s-plus-28$': '<rootDir>/test/support/deferred/cdk8s-plus-28.js',
   },
   // The pack-and-install test takes minutes: `pnpm test:pack` (and .ci/run) runs it on its own.
