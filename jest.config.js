@@ -14,6 +14,8 @@ module.exports = {
     // Loaded by @pulumi/pulumi, used by no test: loaded at their first use (test/support/deferred).
     '^typescript$': '<rootDir>/test/support/deferred/typescript.js',
     '^@npmcli/arborist$': '<rootDir>/test/support/deferred/arborist.js',
+    // Loaded by @aiready/k8s, used by fewer than half of its test files.
+    '^cdk8s-plus-28$': '<rootDir>/test/support/deferred/cdk8s-plus-28.js',
   },
   // The pack-and-install test takes minutes: `pnpm test:pack` (and .ci/run) runs it on its own.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/pack/'],
@@ -22,6 +24,9 @@ module.exports = {
   testTimeout: 120000,
   // The end-to-end tests first, so the two workers finish together (test/support/test-sequencer.js).
   testSequencer: '<rootDir>/test/support/test-sequencer.js',
+  // A folder per run for what the test files share (test/support/test-run.js).
+  globalSetup: '<rootDir>/test/support/test-run.js',
+  globalTeardown: '<rootDir>/test/support/test-run-teardown.js',
   // Jest's default is one worker per core but one: a single worker on a 2-core machine. Measured there
   // (issue 19), the suite took 299 s with one worker and 152 s with two; the long tests wait on child
   // processes (stacks, helm) much of the time.

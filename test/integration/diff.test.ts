@@ -1,26 +1,30 @@
 // End to end: `aiready diff` of two real synths of this repository's dev stack, one pool's maxNodes
-// changed: exactly the NodePool limit, the pool's GPU and cost rows, and nothing else.
+// changed: exactly the NodePool limit, the pool's GPU and cost rows, and nothing else. The first is the
+// jest run's shared synth of the repository (test/support/reference-synth.ts), the second a copy of the
+// stack synthesized on its own with the shared synth's render cache.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { CAN_RENDER, referenceSynth, SHARED } from '../support/reference-synth';
 import { stackCopy } from '../support/repo-files';
-import { sharedCacheDir } from '../support/shared-cache';
+import { tempDir } from '../support/temp-files';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'packages/cli/bin/aiready.js');
-const SHARED = path.resolve(ROOT, '../shared');
-const render = fs.existsSync(path.join(SHARED, 'charts')) && `${process.platform}-${process.arch}` === 'linux-x64';
-if (!render)
+if (!CAN_RENDER)
   process.stderr.write(`SKIPPED: rendering in the diff test (${SHARED}/charts or linux/amd64 missing); diffing without it\n`);
 
 describe('aiready diff of two real synths', () => {
-  test("one Karpenter pool's maxNodes from 3 to 5 changes its NodePool limit, its GPUs and its cost, and nothing else", () => {
-    // GIVEN the dev stack as it is, and with l4-inference's maxNodes raised
+  test("one Karpenter pool's maxNodes from 3 to 5 changes its NodePool limit, its GPUs and its cost, and nothing else", async () => {
+    // GIVEN the dev stack as it is (synthesized with the rest of the repository), and with l4-inference's
+    // maxNodes raised
     const config = fs.readFileSync(path.join(ROOT, 'stacks/ai-platform/Pulumi.dev.yaml'), 'utf8');
     expect(config).toMatch(/- name: l4-inference\n(?: {6}.*\n)*? {6}maxNodes: 3\n/);
-    const before = stackCopy((c) => c);
+    const reference = await referenceSynth();
+    const before = tempDir('aiready-before');
+    fs.cpSync(path.join(reference.dir, 'ai-platform-dev'), path.join(before, 'dist/ai-platform-dev'), { recursive: true });
     const after = stackCopy((c) => c.replace(/(- name: l4-inference\n(?: {6}.*\n)*? {6}maxNodes: )3\n/, '$15\n'));
-    const flags = render
+    const flags = CAN_RENDER
       ? [
           '--render',
           '--chart-cache',
@@ -28,14 +32,11 @@ describe('aiready diff of two real synths', () => {
           '--kustomize-cache',
           path.join(SHARED, 'kustomize'),
           '--cache-dir',
-          // Renders the render test checks from a cold cache: here they may come from an earlier run's.
-          sharedCacheDir(),
+          reference.cacheDir,
         ]
       : [];
-    for (const root of [before, after]) {
-      const run = spawnSync(process.execPath, [BIN, 'synth', ...flags], { cwd: root, encoding: 'utf8' });
-      expect({ status: run.status, stderr: run.status === 0 ? '' : run.stderr }).toEqual({ status: 0, stderr: '' });
-    }
+    const run = spawnSync(process.execPath, [BIN, 'synth', ...flags], { cwd: after, encoding: 'utf8' });
+    expect({ status: run.status, stderr: run.status === 0 ? '' : run.stderr }).toEqual({ status: 0, stderr: '' });
     // WHEN
     const diff = spawnSync(process.execPath, [BIN, 'diff', path.join(before, 'dist'), path.join(after, 'dist')], {
       encoding: 'utf8',
@@ -53,7 +54,7 @@ ai-platform-dev (changed)
         spec.limits["nvidia.com/gpu"]: 3 → 5
   other files changed: SUMMARY.md
 `);
-    if (render) expect(fs.readdirSync(path.join(after, 'dist/ai-platform-dev/rendered')).length).toBeGreaterThan(0);
+    if (CAN_RENDER) expect(fs.readdirSync(path.join(after, 'dist/ai-platform-dev/rendered')).length).toBeGreaterThan(0);
     // And a synth compared with itself is identical: exit 0.
     const same = spawnSync(process.execPath, [BIN, 'diff', path.join(after, 'dist'), path.join(after, 'dist')], {
       encoding: 'utf8',

@@ -1,18 +1,20 @@
 // End to end: `aiready synth --render` over the repository's stacks and examples with the real pinned
-// charts (../shared/charts) and kustomize bases (../shared/kustomize), as CI runs it.
+// charts (../shared/charts) and kustomize bases (../shared/kustomize), as CI runs it. The synth is the one
+// this jest run shares (test/support/reference-synth.ts): every release rendered from scratch, into a render
+// cache of this run alone.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { validateObjects } from '@aiready/validate';
 import { CliRun, runCli } from '../support/cli-run';
+import { CAN_RENDER, ReferenceSynth, referenceSynth, renderFlags, SHARED } from '../support/reference-synth';
 import { files } from '../support/repo-files';
+import { tempDir } from '../support/temp-files';
 
 const ROOT = path.resolve(__dirname, '../..');
-const SHARED = path.resolve(ROOT, '../shared');
-const ready = fs.existsSync(path.join(SHARED, 'charts')) && `${process.platform}-${process.arch}` === 'linux-x64';
-if (!ready) process.stderr.write(`SKIPPED: render end to end, needs ${SHARED}/charts and linux/amd64 for the bundled helm\n`);
-const withCharts = ready ? test : test.skip;
+if (!CAN_RENDER)
+  process.stderr.write(`SKIPPED: render end to end, needs ${SHARED}/charts and linux/amd64 for the bundled helm\n`);
+const withCharts = CAN_RENDER ? test : test.skip;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const parsed = new Map<string, any[]>();
@@ -46,38 +48,21 @@ const TARGETS = [
 ];
 
 describe('aiready synth --render', () => {
-  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-render-cache-'));
-  const [a, b] = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-rendered-')));
-  const synth = (out: string) =>
-    runCli(
-      [
-        'synth',
-        '--out',
-        out,
-        '--render',
-        // The airflow chart is not among the pinned charts here: examples/airflow-gpu renders without it.
-        '--skip-missing-charts',
-        '--chart-cache',
-        path.join(SHARED, 'charts'),
-        '--kustomize-cache',
-        path.join(SHARED, 'kustomize'),
-        '--cache-dir',
-        cache,
-      ],
-      ROOT,
-    );
+  // The tree the tests read; the shared synth that wrote it, and its render cache.
+  let a = '';
+  let reference: ReferenceSynth;
+  // A target with Helm releases and a kustomize base, synthesized again with that cache (warm), into b.
+  const AGAIN = 'examples/ml-teams';
+  const b = tempDir('aiready-rendered');
   let warm: Promise<CliRun>;
 
   beforeAll(async () => {
-    if (!ready) return;
-    // A cold cache; then a warm one, synthesizing while the tests below read the first tree.
-    const cold = await synth(a);
-    if (cold.status !== 0) throw new Error(`synth --render failed:\n${cold.stderr}`);
-    warm = synth(b);
+    if (!CAN_RENDER) return;
+    reference = await referenceSynth();
+    a = reference.dir;
+    // The warm synth runs while the tests below read the first tree.
+    warm = runCli(['synth', '--out', b, '--only', AGAIN, ...renderFlags(reference.cacheDir)], ROOT);
   }, 600_000);
-  afterAll(() => {
-    for (const d of [a, b, cache]) fs.rmSync(d, { recursive: true, force: true });
-  });
 
   withCharts('renders every release and kustomize base of every target', () => {
     for (const target of TARGETS) {
@@ -241,13 +226,18 @@ describe('aiready synth --render', () => {
   withCharts(
     'is deterministic, and a warm cache renders nothing again',
     async () => {
+      // GIVEN the render cache the shared synth filled: it rendered every release of AGAIN from scratch
+      expect(reference.log).toMatch(new RegExp(`/${AGAIN} \\(.* of (\\d+) releases, \\1 rendered now, 0 from cache\\)`));
+      // WHEN AGAIN is synthesized again with it
       const run = await warm;
       if (run.status !== 0) throw new Error(`synth --render failed:\n${run.stderr}`);
-      const fa = files(a);
-      expect(files(b)).toEqual(fa);
-      for (const f of fa) expect(fs.readFileSync(path.join(b, f)).equals(fs.readFileSync(path.join(a, f)))).toBe(true);
+      // THEN it renders nothing, and writes the same bytes
       expect(run.stderr).not.toMatch(/ [1-9]\d* rendered now/);
       expect(run.stderr).toMatch(/ 0 rendered now/);
+      const fa = files(path.join(a, AGAIN));
+      expect(files(path.join(b, AGAIN))).toEqual(fa);
+      for (const f of fa)
+        expect(fs.readFileSync(path.join(b, AGAIN, f)).equals(fs.readFileSync(path.join(a, AGAIN, f)))).toBe(true);
     },
     600_000,
   );

@@ -5,7 +5,8 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { validateObjects } from '@aiready/validate';
 import { CliRun as Run, runCli } from '../support/cli-run';
-import { files, stackCopy } from '../support/repo-files';
+import { files, stackCopy, stackCopyWith } from '../support/repo-files';
+import { removedAfter } from '../support/temp-files';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -428,16 +429,28 @@ function synthCopy(edit: (config: string) => string): () => Promise<{ root: stri
   });
 }
 
-describe('the reference stack switches engines with one config value', () => {
-  // GIVEN the dev stack with only its workflows value changed
-  const kubeflow = synthCopy((c) => c.replace('ai-platform:workflows: argo-workflows', 'ai-platform:workflows: kubeflow'));
+// Copies of the dev stack with one config value changed, each its own stack config (ai-platform-<name>) of
+// one copy, synthesized in one run (its stack process loads Node and @pulumi/* once, not once per copy).
+// Each test below reads its own target.
+const variants = started(async () => {
+  const root = removedAfter(
+    stackCopyWith({
+      kubeflow: (c) => c.replace('ai-platform:workflows: argo-workflows', 'ai-platform:workflows: kubeflow'),
+      flux: (c) => `${c}  ai-platform:gitops: flux\n`,
+      secret: (c) => `${c}  datadog:apiKey:\n    secure: v1:c2VjcmV0Y2lwaGVydGV4dA==\n`,
+    }),
+  );
+  const out = path.join(root, 'dist');
+  return { out, run: await synth(out, root) };
+});
 
+describe('the reference stack switches engines with one config value', () => {
   test('workflows: kubeflow replaces Argo Workflows by Kubeflow Pipelines and Trainer', async () => {
-    // WHEN synthesized
-    const { root, out, run } = await kubeflow();
+    // GIVEN the dev stack with only its workflows value changed WHEN synthesized
+    const { out, run } = await variants();
     // THEN
     expect(run.status).toBe(0);
-    const plan = JSON.parse(fs.readFileSync(path.join(out, 'ai-platform-dev/plan.json'), 'utf8'));
+    const plan = JSON.parse(fs.readFileSync(path.join(out, 'ai-platform-kubeflow/plan.json'), 'utf8'));
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const charts = plan.resources.filter((r: any) => r.type === 'kubernetes:helm.sh/v3:Release').map((r: any) => r.inputs.chart);
     expect(charts).toContain('oci://ghcr.io/kubeflow/charts/kubeflow-trainer');
@@ -452,27 +465,23 @@ describe('the reference stack switches engines with one config value', () => {
     expect(byName['platform-kubeflow-pipelines'].dependsOn).toContain(
       'kubernetes:kustomize/v2:Directory::platform-kubeflow-pipelines-cluster',
     );
-    const kinds = objectsIn(path.join(out, 'ai-platform-dev/manifests')).map((o) => o.kind);
+    const kinds = objectsIn(path.join(out, 'ai-platform-kubeflow/manifests')).map((o) => o.kind);
     expect(kinds).toContain('ClusterTrainingRuntime');
-    fs.rmSync(root, { recursive: true, force: true });
   });
 });
 
 describe('the reference stack hands its platform to Flux with one config value', () => {
-  // GIVEN the dev stack with gitops: flux
-  const flux = synthCopy((c) => `${c}  ai-platform:gitops: flux\n`);
-
   test('gitops: flux writes the Flux tree and leaves the charts out of pulumi up', async () => {
-    // WHEN synthesized
-    const { root, out, run } = await flux();
+    // GIVEN the dev stack with gitops: flux WHEN synthesized
+    const { out, run } = await variants();
     // THEN the cloud side is planned, the platform is not installed by Pulumi
     expect(run.status).toBe(0);
-    const plan = JSON.parse(fs.readFileSync(path.join(out, 'ai-platform-dev/plan.json'), 'utf8'));
+    const plan = JSON.parse(fs.readFileSync(path.join(out, 'ai-platform-flux/plan.json'), 'utf8'));
     expect(plan.counts['aws:eks/cluster:Cluster']).toBe(1);
     expect(plan.counts['kubernetes:helm.sh/v3:Release']).toBeUndefined();
     expect(plan.counts['kubernetes:yaml/v2:ConfigGroup']).toBeUndefined();
     // and the manifests are Flux's stages, at the path Flux finds them in this repository
-    const dir = path.join(out, 'ai-platform-dev/manifests');
+    const dir = path.join(out, 'ai-platform-flux/manifests');
     expect(fs.readdirSync(dir).sort()).toEqual([
       'configuration',
       'custom-resources',
@@ -482,9 +491,8 @@ describe('the reference stack hands its platform to Flux with one config value',
       'releases-wave-minus-1',
     ]);
     const stages = objectsIn(path.join(dir, 'flux')).filter((o) => o.kind === 'Kustomization');
-    expect(stages.map((k) => k.spec.path)).toContain('./dist/ai-platform-dev/manifests/releases');
+    expect(stages.map((k) => k.spec.path)).toContain('./dist/ai-platform-flux/manifests/releases');
     expect(objectsIn(dir).filter((o) => o.kind === 'HelmRelease').length).toBe(6);
-    fs.rmSync(root, { recursive: true, force: true });
   });
 });
 
@@ -599,19 +607,15 @@ describe('aiready synth in a team repository layout', () => {
 });
 
 describe('aiready synth and secrets', () => {
-  // GIVEN the dev stack with an encrypted config value
-  const secret = synthCopy((c) => `${c}  datadog:apiKey:\n    secure: v1:c2VjcmV0Y2lwaGVydGV4dA==\n`);
-
   test('a secure: value is replaced by a marked placeholder, said in the summary, never decrypted or written', async () => {
-    // WHEN synthesized offline
-    const { root, out, run } = await secret();
+    // GIVEN the dev stack with an encrypted config value WHEN synthesized offline
+    const { out, run } = await variants();
     // THEN synth succeeds, says which key was replaced, and the ciphertext appears nowhere
-    expect(run.stderr).toMatch(/datadog:apiKey: a secret \(secure:\) in Pulumi.dev.yaml: offline synth used the placeholder/);
+    expect(run.stderr).toMatch(/datadog:apiKey: a secret \(secure:\) in Pulumi.secret.yaml: offline synth used the placeholder/);
     expect(run.status).toBe(0);
-    const summary = fs.readFileSync(path.join(out, 'ai-platform-dev/SUMMARY.md'), 'utf8');
+    const summary = fs.readFileSync(path.join(out, 'ai-platform-secret/SUMMARY.md'), 'utf8');
     expect(summary).toContain('datadog:apiKey');
     for (const f of files(out)) expect(fs.readFileSync(path.join(out, f), 'utf8')).not.toContain('c2VjcmV0Y2lwaGVydGV4dA');
-    fs.rmSync(root, { recursive: true, force: true });
   });
 });
 

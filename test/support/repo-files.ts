@@ -22,12 +22,21 @@ export function fileContents(dir: string): Record<string, string> {
 
 /** A copy of the ai-platform stack (its compiled program linked) whose dev config is changed by `edit`. */
 export function stackCopy(edit: (config: string) => string): string {
+  return stackCopyWith({ dev: edit });
+}
+
+/**
+ * A copy of the ai-platform stack (its compiled program linked) with a config per key of `configs`
+ * (`Pulumi.<key>.yaml`), each the dev config changed by its edit.
+ */
+export function stackCopyWith(configs: Readonly<Record<string, (devConfig: string) => string>>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-stack-'));
   const stack = path.join(root, 'stacks/ai-platform');
   fs.mkdirSync(stack, { recursive: true });
   const real = path.join(ROOT, 'stacks/ai-platform');
   fs.copyFileSync(path.join(real, 'Pulumi.yaml'), path.join(stack, 'Pulumi.yaml'));
   fs.symlinkSync(path.join(real, 'lib'), path.join(stack, 'lib'));
-  fs.writeFileSync(path.join(stack, 'Pulumi.dev.yaml'), edit(fs.readFileSync(path.join(real, 'Pulumi.dev.yaml'), 'utf8')));
+  const dev = fs.readFileSync(path.join(real, 'Pulumi.dev.yaml'), 'utf8');
+  for (const [name, edit] of Object.entries(configs)) fs.writeFileSync(path.join(stack, `Pulumi.${name}.yaml`), edit(dev));
   return root;
 }

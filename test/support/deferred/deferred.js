@@ -1,6 +1,7 @@
 // Jest loads every module again for each test file, and @pulumi/pulumi requires TypeScript's compiler
 // (9 MB) and npm's arborist when it loads, for closure serialization only, which no test uses: about a
-// second of each test file that loads @pulumi/pulumi. jest.config.js maps those two to the stand-ins
+// second of each test file that loads @pulumi/pulumi; @aiready/k8s requires cdk8s-plus-28 (2.7 MB of
+// generated bindings), which most of its test files never use. jest.config.js maps those to the stand-ins
 // here, which load the real module at its first use (any property read, `in`, or key listing), as
 // `aiready synth`'s stack processes do (packages/cli/src/lazy-modules.ts).
 'use strict';

@@ -42,23 +42,38 @@ export const NAME = '__name__';
 /** Series as Prometheus' TSDB holds them: labels and timestamped samples (stale markers included). */
 export class Storage {
   private readonly byKey = new Map<string, StoredSeries>();
+  /** The same series by metric name, in the order they came: a selector names its metric. */
+  private readonly byName = new Map<string, StoredSeries[]>();
 
   public add(labels: Labels, sample: Sample): void {
     const key = labelKey(labels);
     let s = this.byKey.get(key);
-    if (!s) this.byKey.set(key, (s = { labels, samples: [] }));
+    if (!s) {
+      this.byKey.set(key, (s = { labels, samples: [] }));
+      const name = labels[NAME] ?? '';
+      if (!this.byName.has(name)) this.byName.set(name, []);
+      this.byName.get(name)!.push(s);
+    }
     const last = s.samples[s.samples.length - 1];
     if (last && last.t >= sample.t) throw new Error(`out-of-order sample for ${key} at ${sample.t}`);
     s.samples.push(sample);
   }
 
   public select(matchers: readonly Matcher[]): StoredSeries[] {
-    return [...this.byKey.values()].filter((s) => matchers.every((m) => m.matches(s.labels[m.name] ?? '')));
+    const name = matchers.find((m) => m.name === NAME && m.op === '=');
+    const candidates = name ? (this.byName.get(name.value) ?? []) : [...this.byKey.values()];
+    return candidates.filter((s) => matchers.every((m) => m.matches(s.labels[m.name] ?? '')));
   }
 }
 
+/** A label set as a string, the same for the same labels in any order. */
 export function labelKey(labels: Labels): string {
-  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  // Sorted by UTF-16 code units, as `<` compares strings.
+  return JSON.stringify(
+    Object.keys(labels)
+      .sort()
+      .map((k) => [k, labels[k]]),
+  );
 }
 
 export class Matcher {
@@ -192,7 +207,18 @@ export function evalNode(ctx: Ctx, n: SyntaxNode, t: number): Value {
   }
 }
 
+/** Each selector's matchers (by expression and position), made once: a rule run evaluates every rule at every step. */
+const matcherCache = new Map<string, Map<number, Matcher[]>>();
+
 function matchersOf(ctx: Ctx, sel: SyntaxNode): Matcher[] {
+  let inExpr = matcherCache.get(ctx.src);
+  if (!inExpr) matcherCache.set(ctx.src, (inExpr = new Map()));
+  let matchers = inExpr.get(sel.from);
+  if (!matchers) inExpr.set(sel.from, (matchers = parseMatchers(ctx, sel)));
+  return matchers;
+}
+
+function parseMatchers(ctx: Ctx, sel: SyntaxNode): Matcher[] {
   const out: Matcher[] = [];
   const name = child(sel, 'Identifier');
   if (name) out.push(new Matcher(NAME, '=', text(ctx, name)));
@@ -208,8 +234,10 @@ function selectInstant(ctx: Ctx, sel: SyntaxNode, t: number, offset: number): In
   const at = t - offset;
   const out: InstantSample[] = [];
   for (const s of ctx.storage.select(matchersOf(ctx, sel))) {
-    let latest: Sample | undefined;
-    for (const p of s.samples) if (p.t <= at && p.t > at - LOOKBACK_MS) latest = p;
+    // The last sample at or before `at` (samples are in time order), if within the lookback.
+    let i = s.samples.length - 1;
+    while (i >= 0 && s.samples[i].t > at) i--;
+    const latest = i >= 0 && s.samples[i].t > at - LOOKBACK_MS ? s.samples[i] : undefined;
     if (latest && !latest.stale) out.push({ labels: s.labels, v: latest.v });
   }
   return out;

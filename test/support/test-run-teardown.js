@@ -1,0 +1,3 @@
+// Jest's globalTeardown: see test-run.js.
+'use strict';
+module.exports = require('./test-run').teardown;
