@@ -5,7 +5,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CAN_RENDER, referenceSynth, SHARED } from '../support/reference-synth';
+import { CAN_RENDER, referenceSynth, renderFlags, SHARED } from '../support/reference-synth';
 import { stackCopy } from '../support/repo-files';
 import { tempDir } from '../support/temp-files';
 
@@ -24,17 +24,7 @@ describe('aiready diff of two real synths', () => {
     const before = tempDir('aiready-before');
     fs.cpSync(path.join(reference.dir, 'ai-platform-dev'), path.join(before, 'dist/ai-platform-dev'), { recursive: true });
     const after = stackCopy((c) => c.replace(/(- name: l4-inference\n(?: {6}.*\n)*? {6}maxNodes: )3\n/, '$15\n'));
-    const flags = CAN_RENDER
-      ? [
-          '--render',
-          '--chart-cache',
-          path.join(SHARED, 'charts'),
-          '--kustomize-cache',
-          path.join(SHARED, 'kustomize'),
-          '--cache-dir',
-          reference.cacheDir,
-        ]
-      : [];
+    const flags = CAN_RENDER ? renderFlags(reference.cacheDir, false) : [];
     const run = spawnSync(process.execPath, [BIN, 'synth', ...flags], { cwd: after, encoding: 'utf8' });
     expect({ status: run.status, stderr: run.status === 0 ? '' : run.stderr }).toEqual({ status: 0, stderr: '' });
     // WHEN
