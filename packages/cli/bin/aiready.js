@@ -3,10 +3,9 @@
 // Node 22+: compiled modules are cached between runs (Node's compile cache, in its default folder).
 const { enableCompileCache } = require('module');
 if (typeof enableCompileCache === 'function') enableCompileCache();
-// The packages that build, validate and admit a target load at first use: an incremental synth that
-// reuses every target never needs them (about 250 modules, 0.4 s).
-const { deferModule } = require('../lib/lazy-modules');
-for (const pkg of ['@aiready/k8s', '@aiready/admission', '@aiready/validate']) deferModule(require.resolve(pkg));
+// The packages that build, validate and admit a target load at first use (lazy-modules.ts).
+const { deferModule, TARGET_PACKAGES } = require('../lib/lazy-modules');
+for (const pkg of TARGET_PACKAGES) deferModule(require.resolve(pkg));
 // So do the commands and options a synth seldom takes: synth starts its stack processes sooner.
 for (const own of ['charts-pull', 'render-kustomize', 'synth-watch', 'validate-command', 'diff', 'diff-report', 'incremental'])
   deferModule(require.resolve(`../lib/${own}`));

@@ -60,7 +60,9 @@ export function buildPlan(project: string, stack: string, recorded: readonly Rec
   const children = new Map<string, string[]>();
   for (const r of recorded) {
     if (!r.parent) continue;
-    children.set(r.parent, [...(children.get(r.parent) ?? []), resourceKey(r.type, r.name)]);
+    const siblings = children.get(r.parent);
+    if (siblings) siblings.push(resourceKey(r.type, r.name));
+    else children.set(r.parent, [resourceKey(r.type, r.name)]);
   }
   const expand = (key: string, seen = new Set<string>()): string[] => {
     if (customKeys.has(key)) return [key];

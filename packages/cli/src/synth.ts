@@ -25,6 +25,7 @@ import type { RenderableRelease } from './render-helm';
 import { RenderedTarget, RenderSetup, renderTargets } from './render-target';
 import type { StackRunResult } from './run-stack';
 import { runStacks } from './stack-workers';
+import { loadDeferred, TARGET_PACKAGES } from './lazy-modules';
 import { renderSummary, SummaryInput } from './summary';
 import { PhaseTimings } from './timings';
 import { validateOutputs } from './validate-targets';
@@ -329,6 +330,8 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
       const build = () => timings.time('app', 'construct', () => appObjects(appSource));
       return appOutput('app', 'App', appSource.kind === 'module' ? traced('app', appSource.file, build) : build(), timings);
     });
+  // Waiting for stack processes: what their targets' checks need loads meanwhile, not after.
+  if (toRun.length) for (const pkg of TARGET_PACKAGES) loadDeferred(require.resolve(pkg));
   // No stack process outlives synth.
   await processes.exited;
   for (const { id, result, output } of await stackRuns) {

@@ -46,6 +46,25 @@ describe('Pulumi project discovery', () => {
     });
   });
 
+  test.each([
+    ['a date stays the text it is', 'created: 2026-12-02', { 'ai-platform:created': '2026-12-02' }],
+    ['yes/no stay words (YAML 1.2)', 'flag: yes', { 'ai-platform:flag': 'yes' }],
+    ['numbers and null are typed', 'n: 0x10\n  ai-platform:z: ~', { 'ai-platform:n': '16', 'ai-platform:z': 'null' }],
+    ['a merge key is an ordinary key', 'm: { <<: { a: 1 } }', { 'ai-platform:m': '{"<<":{"a":1}}' }],
+  ])('reads config with the YAML 1.2 core schema: %s', (_, line, values) => {
+    // GIVEN a stack config WHEN read THEN its values are typed as YAML 1.2's core schema types them
+    const file = path.join(root, 'Pulumi.types.yaml');
+    fs.writeFileSync(file, `config:\n  ai-platform:${line}\n`);
+    expect(readStackConfig(file).values).toEqual(values);
+  });
+
+  test('throws when a stack config repeats a key', () => {
+    // GIVEN a key given twice WHEN read THEN the config is refused, naming the file
+    const file = path.join(root, 'Pulumi.twice.yaml');
+    fs.writeFileSync(file, 'config:\n  aws:region: us-east-1\n  aws:region: eu-west-1\n');
+    expect(() => readStackConfig(file)).toThrow(/duplicated mapping key[\s\S]*Pulumi\.twice\.yaml/);
+  });
+
   test('replaces an encrypted secret by a marked placeholder and lists it, never decrypting', () => {
     // GIVEN a config with a secure: value WHEN read offline THEN the value is the placeholder and the key is listed
     expect(readStackConfig(path.join(dir, 'Pulumi.dev.yaml'))).toEqual({
