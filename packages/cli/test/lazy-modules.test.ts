@@ -39,6 +39,15 @@ describe('deferModule', () => {
       console.log(JSON.stringify([viaDefault, require(file) === real, loads()]));`);
     expect(JSON.parse(out)).toEqual([42, true, 1]);
   });
+
+  test.each([
+    ['a deferred module loads now', 'lazy.deferModule(file); lazy.loadDeferred(file);', 1],
+    ['a module never deferred is not loaded', 'lazy.loadDeferred(file);', 0],
+    ['a loaded module is not loaded again', 'require(file); lazy.loadDeferred(file);', 1],
+  ])('loadDeferred: %s', (_, script, expected) => {
+    // GIVEN the module in that state WHEN loadDeferred is called THEN it has loaded that many times
+    expect(Number(run(`${script} console.log(loads());`))).toBe(expected);
+  });
 });
 
 describe('the aiready command', () => {
