@@ -1,4 +1,7 @@
-import { balanceOrChain, checkPromql, inferLabels } from '../src';
+import { parser } from '@prometheus-io/lezer-promql';
+import * as fc from 'fast-check';
+import { balanceOrChain, checkPromql, inferLabels, operandShape, orChainOperands, orChainShapes } from '../src';
+import { parsePromql } from '../src/monitoring/promql-parse';
 
 /** A table of `n` constant series, one `or` operand each, as gpu-rules records one row per pool. */
 const table = (n: number) =>
@@ -48,5 +51,123 @@ describe('balanceOrChain', () => {
     expect(Math.max(...depths)).toBe(8); // 7 levels of grouping, plus (a or b) inside one of them
     expect(out.split(' or ')).toHaveLength(102);
     expect(checkPromql(out).syntaxError).toBeUndefined();
+  });
+});
+
+describe('operandShape', () => {
+  test.each<[string, string, string]>([
+    ['label matcher values are emptied', 'x{a="b", c!="d", e=~"f.*", g!~\'h\'}', 'x{a="", c!="", e=~"", g!~""}'],
+    ['escaped quotes and raw strings are emptied', 'x{a="b\\"c", d=`e"f`}', 'x{a="", d=""}'],
+    [
+      "a label_replace's replacement and regex are emptied, its labels kept",
+      'label_replace(x{p="a"}, "dst", "$1", "src", "(.*)")',
+      'label_replace(x{p=""}, "dst", "", "src", "")',
+    ],
+    ['other strings stay', 'count_values("value", x) or absent(y{a="b"})', 'count_values("value", x) or absent(y{a=""})'],
+    [
+      'a matcher operator inside a string is not one',
+      'label_replace(x, "a=", "b", "", "")',
+      'label_replace(x, "a=", "", "", "")',
+    ],
+  ])('%s', (_, operand, shape) => {
+    // GIVEN an operand WHEN shaped THEN only the strings no check reads are emptied
+    expect(operandShape(operand)).toBe(shape);
+  });
+
+  test('an operand whose shape parses parses too (a shape that does not sends the check to the operand)', () => {
+    // GIVEN operands made of PromQL fragments, broken strings and stray quotes included
+    const piece = fc.constantFrom(
+      'x',
+      '{',
+      '}',
+      '(',
+      ')',
+      ',',
+      ' ',
+      '=',
+      '!=',
+      '=~',
+      '"v"',
+      "'v'",
+      '`v`',
+      '"',
+      "'",
+      '`',
+      '\\',
+      '\n',
+      'a="b"',
+      'label_replace(',
+      'sum by (a) ',
+      ' or ',
+      ' * on (a) ',
+      '1',
+      '"a\\"b"',
+      '"p", "r", "s", "e"',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 14 }), (pieces) => {
+        const operand = pieces.join('');
+        // WHEN its shape parses THEN so does the operand
+        if (!parsePromql(operandShape(operand)).syntaxError) expect(parsePromql(operand).syntaxError).toBe(false);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
+
+describe('long `or` chains, checked by operand shape', () => {
+  const labels = (metric: string) =>
+    metric === 'up'
+      ? new Set(['__name__', 'job', 'node'])
+      : metric === 'info'
+        ? new Set(['__name__', 'node', 'pool'])
+        : undefined;
+  const rows: Record<string, (i: number) => string> = {
+    selector: (i) => `max by (node, pool) (up{job="j${i}"} * on (node) group_left (pool) info{pool="p${i}"}) < ${i % 3}`,
+    table: (i) => `label_replace(vector(1), "pool", "p${i}", "", "")`,
+    unknownLabel: (i) => `sum by (zone) (up{job="j${i}"})`,
+    unknownMetric: (i) => `nope{a="${i}"}`,
+    scalar: () => '1',
+    brokenString: (i) => `up{job="j${i}}`,
+  };
+  /** A chain of `n` operands: the rows named, in turn. */
+  const chain = (n: number, ...kinds: string[]) =>
+    Array.from({ length: n }, (_, i) => rows[kinds[i % kinds.length]](i)).join(' or ');
+  const view = (r: { labels?: ReadonlySet<string>; problems: string[] }) => ({
+    labels: r.labels && [...r.labels].sort(),
+    problems: r.problems,
+  });
+
+  test.each<[string, string[]]>([
+    ['selectors and a table', ['selector', 'table']],
+    ['an operand with a label its input lacks', ['selector', 'unknownLabel']],
+    ['an operand of an unknown metric', ['selector', 'unknownMetric']],
+    ['a bare number operand', ['selector', 'scalar']],
+    ['a broken string', ['selector', 'brokenString']],
+  ])('give what the whole expression gives: %s', (_, kinds) => {
+    // GIVEN a chain of 120 operands (lezer parses it whole inside parentheses, where it is not regrouped)
+    const expr = chain(120, ...kinds);
+    const whole = `(${expr})`;
+    expect(orChainOperands(whole)).toBeUndefined();
+    // WHEN checked by shape and whole THEN the same metrics, labels, problems and syntax verdict
+    const [byShape, byWhole] = [checkPromql(expr), checkPromql(whole)];
+    expect(byShape.metrics).toEqual(byWhole.metrics);
+    expect(byShape.syntaxError === undefined).toBe(byWhole.syntaxError === undefined);
+    expect(view(inferLabels(expr, labels))).toEqual(view(inferLabels(whole, labels)));
+  });
+
+  test('a chain of one operand per pool is parsed one shape at a time', () => {
+    // GIVEN 1,000 operands of 3 shapes (label values and a number differ)
+    const expr = chain(1000, 'selector');
+    expect(orChainShapes(expr)).toHaveLength(3);
+    // WHEN checked THEN nothing longer than one operand is parsed
+    const parse = jest.spyOn(parser, 'parse');
+    try {
+      expect(checkPromql(expr).syntaxError).toBeUndefined();
+      expect(inferLabels(expr, labels).problems).toEqual([]);
+      expect(Math.max(0, ...parse.mock.calls.map(([text]) => String(text).length))).toBeLessThan(200);
+    } finally {
+      parse.mockRestore();
+    }
   });
 });

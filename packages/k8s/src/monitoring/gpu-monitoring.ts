@@ -28,6 +28,7 @@ import { gpuDashboards, grafanaJson } from './gpu-dashboards';
 import { DCGM_JOB, gpuRecordingRules } from './gpu-rules';
 import { checkPromql } from './promql';
 import { inferLabels } from './promql-labels';
+import { operandShape } from './promql-or-chain';
 
 /** The label the Grafana sidecar loads dashboards by (kube-prometheus-stack's default). */
 export const GRAFANA_DASHBOARD_LABEL = 'grafana_dashboard';
@@ -297,7 +298,13 @@ function checkExpressions(
     recorded.set(r.record, new Set(['__name__', ...(labels ?? [])]));
   }
   const all = [...recording.map((r) => ({ where: `recording rule ${r.record}`, expr: r.expr })), ...exprs];
+  // Expressions of one shape (one per pool or team, differing only in label values) check alike: a
+  // shape is checked once, and again for each expression of it only if it had problems.
+  const clean = new Set<string>();
   for (const { where, expr } of all) {
+    const shape = operandShape(expr);
+    if (clean.has(shape)) continue;
+    const before = problems.length;
     const check = checkPromql(expr);
     if (check.syntaxError)
       problems.push({
@@ -330,6 +337,7 @@ function checkExpressions(
     if (check.syntaxError) continue;
     for (const problem of inferLabels(expr, lookup).problems)
       problems.push({ path: where, value: expr, problem, fix: 'use a label the exporter sets (see @aiready/core exporters.ts)' });
+    if (problems.length === before) clean.add(shape);
   }
   if (problems.length) throw new AireadyValidationError(scope, problems);
 }

@@ -3,6 +3,7 @@
 // matches nothing or groups everything, silently. The label sets of metrics come from
 // @aiready/core's exporter model (upstream source at the pinned versions).
 import { parser } from '@prometheus-io/lezer-promql';
+import { orChainShapes } from './promql-or-chain';
 import { parsePromql } from './promql-parse';
 
 type SyntaxNode = NonNullable<ReturnType<typeof parser.parse>['topNode']['firstChild']>;
@@ -47,6 +48,26 @@ function need(w: Walk, have: Labels | undefined, labels: readonly string[], wher
  * mean "unknown" (an unknown metric, reported by the metric-name check).
  */
 export function inferLabels(expr: string, lookup: LabelLookup): { labels?: ReadonlySet<string>; problems: string[] } {
+  // A long `or` chain of a few operand shapes (see checkPromql): the union of its shapes' labels, as
+  // `or` gives, when every shape parses, none is a bare number (`or` with a scalar side takes the
+  // other side's labels) and none has a problem (reported from the whole expression, with the real
+  // selectors).
+  const shapes = orChainShapes(expr);
+  if (shapes) {
+    const results = shapes.map((s) => ({ ...inferParsed(s, lookup), parsed: parsePromql(s) }));
+    const plain = results.every(
+      (r) =>
+        !r.parsed.syntaxError && !r.problems.length && r.parsed.tree.topNode.firstChild?.type.name !== 'NumberDurationLiteral',
+    );
+    if (plain) {
+      const known = results.every((r) => r.labels);
+      return { ...(known ? { labels: new Set(results.flatMap((r) => [...r.labels!])) } : {}), problems: [] };
+    }
+  }
+  return inferParsed(expr, lookup);
+}
+
+function inferParsed(expr: string, lookup: LabelLookup): { labels?: ReadonlySet<string>; problems: string[] } {
   const { tree, src, syntaxError } = parsePromql(expr);
   // checkPromql reports a syntax error; the tree around it is not the expression's.
   if (syntaxError) return { problems: [] };

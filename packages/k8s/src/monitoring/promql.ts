@@ -1,4 +1,5 @@
 import { parsePromql } from './promql-parse';
+import { orChainShapes } from './promql-or-chain';
 
 /** Problems with a PromQL expression: syntax errors, and metric names no known exporter provides. */
 export interface PromqlCheck {
@@ -7,9 +8,22 @@ export interface PromqlCheck {
 }
 
 /**
- * Parses `expr` with Prometheus' own grammar (lezer-promql) and lists the metric names it selects.
+ * Parses `expr` with Prometheus' own grammar (lezer-promql) and lists the metric names it selects. A
+ * long `or` chain whose operands share a few shapes (a table of one operand per pool) is checked one
+ * shape at a time ({@link orChainShapes}); if a shape does not parse, the whole expression is, for
+ * the error's offset.
  */
 export function checkPromql(expr: string): PromqlCheck {
+  const shapes = orChainShapes(expr);
+  if (shapes) {
+    const checks = shapes.map(checkParsed);
+    if (checks.every((c) => c.syntaxError === undefined))
+      return { metrics: [...new Set(checks.flatMap((c) => c.metrics))].sort() };
+  }
+  return checkParsed(expr);
+}
+
+function checkParsed(expr: string): PromqlCheck {
   const { tree, src } = parsePromql(expr);
   let syntaxError: string | undefined;
   const metrics = new Set<string>();
