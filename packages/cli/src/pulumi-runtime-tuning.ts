@@ -5,9 +5,12 @@
 //   stack) when it loads, for closure serialization only (`pulumi.runtime.serializeFunction`, Lambda
 //   callbacks): about 1.3 s of a 2 s start. Deferred to their first use (a program that serializes a
 //   closure gets them then), as are its Automation API and provider server modules.
-// - Every promise the runtime makes records `new Error().stack` for its promise-leak report: a sixth of
-//   a large stack's CPU. A stack process ends with process.exit() once its outputs resolve, so the
-//   leak report never runs; the promises are made without a stack trace.
+// - Every promise the runtime makes goes through `debuggablePromise` for its promise-leak report at
+//   exit: a stack trace, three debug properties, an entry in a set and two more promises chained on
+//   it; with the garbage they make, a fifth of a large stack's CPU. The promises are left as they are.
+//   What the report says that helps (the registrations still pending when a program ended, and any
+//   cycle among them) comes from the registrations, not the promises: the stack process asks for it
+//   when a program ends before its outputs resolve (pendingRegistrations).
 // - Every resource records the call stack it was created from, at an unlimited depth
 //   (`Resource.callsites`), for the engine's source positions. The mocks take no source position:
 //   resources are made without one.
@@ -58,33 +61,49 @@ export function deferPulumiClosureDeps(fromDir: string): void {
   }
 }
 
-const TUNED = Symbol.for('aiready.pulumiPromiseStacks');
+const PLAIN_PROMISES = Symbol.for('aiready.pulumiPlainPromises');
+
+interface Debuggable {
+  debuggablePromise?: (<T>(p: Promise<T>, ctx: unknown) => Promise<T>) & { [PLAIN_PROMISES]?: true };
+  leakedPromises?: () => [unknown, string];
+}
+
+/** The runtime modules of the @pulumi/pulumi `fromDir` resolves, if they are where this version has them. */
+function runtimeModule<T>(fromDir: string, file: string): T | undefined {
+  const dir = pulumiDir(fromDir);
+  const resolved = dir && resolveFrom(path.join(dir, 'runtime', file), dir);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return resolved ? (require(resolved) as T) : undefined;
+}
 
 /**
- * Makes the runtime's promises (of the @pulumi/pulumi `fromDir` resolves) without a stack trace for the
- * leak report. Its modules call `debuggablePromise` through the module's exports, so replacing the
- * export reaches every call. A no-op if the module is not where this version has it.
+ * Makes the runtime's promises (of the @pulumi/pulumi `fromDir` resolves) plain: `debuggablePromise`,
+ * which its modules call through the module's exports, gives back the promise it is given, untracked.
+ * A no-op if the module is not where this version has it.
  */
-export function skipPulumiPromiseStacks(fromDir: string): void {
-  const dir = pulumiDir(fromDir);
-  const file = dir && resolveFrom(path.join(dir, 'runtime', 'debuggable.js'), dir);
-  if (!file) return;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const debuggable = require(file) as {
-    debuggablePromise?: (<T>(p: Promise<T>, ctx: unknown) => Promise<T>) & { [TUNED]?: true };
-  };
-  const original = debuggable.debuggablePromise;
-  if (typeof original !== 'function' || original[TUNED]) return;
-  const tuned = <T>(p: Promise<T>, ctx: unknown): Promise<T> => {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      return original(p, ctx);
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
-  };
-  debuggable.debuggablePromise = Object.assign(tuned, { [TUNED]: true as const });
+export function plainPulumiPromises(fromDir: string): void {
+  const debuggable = runtimeModule<Debuggable>(fromDir, 'debuggable.js');
+  const original = debuggable?.debuggablePromise;
+  if (typeof original !== 'function' || original[PLAIN_PROMISES]) return;
+  debuggable!.debuggablePromise = Object.assign(<T>(p: Promise<T>) => p, { [PLAIN_PROMISES]: true as const });
+}
+
+/**
+ * What Pulumi reports of the resource registrations still pending (which input each waits for, and
+ * a cycle among them if there is one), for a program that ended before its outputs resolved;
+ * undefined if none is pending (or the runtime is not where this version has it).
+ */
+export function pendingRegistrations(fromDir: string): string | undefined {
+  const debuggable = runtimeModule<Debuggable>(fromDir, 'debuggable.js');
+  const state = runtimeModule<{
+    getStore?: () => { pendingResourceRegistrations?: Map<unknown, unknown>; leakCandidates?: Set<unknown> };
+  }>(fromDir, 'state.js');
+  const store = state?.getStore?.();
+  if (!store?.pendingResourceRegistrations?.size || !store.leakCandidates || typeof debuggable?.leakedPromises !== 'function')
+    return undefined;
+  // The report describes the pending registrations when some promise is left; promises are untracked.
+  store.leakCandidates.add(Promise.resolve());
+  return debuggable.leakedPromises()[1];
 }
 
 const NO_POSITIONS = Symbol.for('aiready.pulumiSourcePositions');

@@ -15,9 +15,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   deferPulumiClosureDeps,
+  pendingRegistrations,
+  plainPulumiPromises,
   plainPulumiStructs,
   resetPulumiStore,
-  skipPulumiPromiseStacks,
   skipPulumiSourcePositions,
 } from './pulumi-runtime-tuning';
 import { installRecordingMocks } from './mocks';
@@ -79,7 +80,7 @@ function tunePulumi(stackDir: string): void {
   // The program's own @pulumi/pulumi, if it is another copy than the CLI's.
   deferPulumiClosureDeps(stackDir);
   for (const from of [__dirname, stackDir]) {
-    skipPulumiPromiseStacks(from);
+    plainPulumiPromises(from);
     skipPulumiSourcePositions(from);
     plainPulumiStructs(from);
   }
@@ -130,6 +131,20 @@ if (require.main === module) {
   };
   process.on('unhandledRejection', fail);
   process.on('uncaughtException', fail);
+  // A program whose outputs never resolve (a promise or output that never settles, a cycle between
+  // resources) leaves nothing to run: Node exits with status 0 while the stack still runs.
+  let running = true;
+  process.on('exit', (code) => {
+    if (!running || code !== 0) return;
+    const pending =
+      pendingRegistrations(stackDir) ??
+      'the program ended before its outputs resolved: an output or promise it exports never settles';
+    fs.writeFileSync(
+      current.resultFile,
+      JSON.stringify({ project: path.basename(stackDir), stack: current.stack, error: pending }),
+    );
+    process.exitCode = 2;
+  });
   // What every stack's program saw loaded: modules forgotten between stacks stay its inputs.
   const loaded = new Set<string>();
   const main = async () => {
@@ -157,5 +172,8 @@ if (require.main === module) {
         process.exit(RUN_ELSEWHERE);
     }
   };
-  main().then(() => process.exit(0), fail);
+  main().then(() => {
+    running = false;
+    process.exit(0);
+  }, fail);
 }

@@ -86,6 +86,7 @@ function project(configs: Record<string, string | undefined>, variant: Variant =
 const pulumi = require('@pulumi/pulumi');
 const { size } = require('./size');
 if (size === 'crash') process.exit(7);
+if (size === 'stuck') exports.stuck = new Promise(() => undefined);
 ${variant === 'unknown-package' ? "require('left-pad');" : ''}
 const run = (globalThis.countedRuns = (globalThis.countedRuns ?? 0) + 1);
 ${variant === 'kept-resource' ? "globalThis.countedGroup ??= new pulumi.ComponentResource('counted:index:Group', 'group');" : ''}
@@ -95,6 +96,12 @@ class Bucket extends pulumi.CustomResource {
   }
 }
 new Bucket('data', { bucket: 'counted-data', tags: { size, run: String(run) } }${variant === 'kept-resource' ? ', { parent: globalThis.countedGroup }' : ''});
+if (size === 'cycle') {
+  // Two buckets, each named after the other's id.
+  let named;
+  const first = new Bucket('first', { bucket: pulumi.output(new Promise((r) => (named = r))) });
+  named(new Bucket('second', { bucket: first.id }).id);
+}
 exports.size = size;
 `,
   );
@@ -167,5 +174,24 @@ describe('stacks of one project in one process', () => {
     expect(log).toMatch(/counted-d done/);
     expect(log).toMatch(/Missing required configuration variable 'counted:size'/);
     expect(log).toMatch(/stack run failed \(exit code 7\)/);
+  });
+
+  test("a program that ends before its outputs resolve fails with Pulumi's account of what it waited for", async () => {
+    // GIVEN a project whose second stack's resources wait on each other, and whose third exports a
+    // promise that never settles
+    const root = project({ a: 'small', b: 'cycle', c: 'stuck', d: 'large' });
+    // WHEN synthesized with one process for the project
+    const run = await runCli(['synth', '--out', 'out'], root, withProcesses('1'));
+    // THEN those two fail, saying why, and the others synthesize
+    expect(run.status).not.toBe(0);
+    const log = run.stdout + run.stderr;
+    expect(log).toMatch(/counted-a done/);
+    expect(log).toMatch(/counted-d done/);
+    expect(log).toMatch(
+      /counted-b failed:\n.*exited before the following resource\nregistrations could complete:\n {2}\* "first" \[aws:s3\/bucket:Bucket\] was waiting for the value of its input property "bucket"/,
+    );
+    expect(log).toMatch(
+      /counted-c failed:\nthe program ended before its outputs resolved: an output or promise it exports never settles/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { skipPulumiPromiseStacks } from '../../cli/src/pulumi-runtime-tuning';
+import { plainPulumiPromises } from '../../cli/src/pulumi-runtime-tuning';
 
 export interface Captured {
   type: string;
@@ -12,10 +12,10 @@ export interface Captured {
 
 /** Installs Pulumi mocks that record every resource; call before creating components. */
 export function captureResources(): Captured[] {
-  // The runtime records `new Error().stack` on every promise it makes, for a promise-leak report that
-  // tests never read; under jest each trace is also source-mapped, a tenth of these tests' time. The
-  // promises are made without one, as `aiready synth`'s stack processes make them.
-  skipPulumiPromiseStacks(__dirname);
+  // The runtime tracks every promise it makes, with a stack trace, for a promise-leak report that tests
+  // never read; under jest each trace is also source-mapped, a tenth of these tests' time. The promises
+  // are left plain, as `aiready synth`'s stack processes leave them.
+  plainPulumiPromises(__dirname);
   const captured: Captured[] = [];
   pulumi.runtime.setMocks(
     {
