@@ -11,6 +11,9 @@
 //   What the report says that helps (the registrations still pending when a program ended, and any
 //   cycle among them) comes from the registrations, not the promises: the stack process asks for it
 //   when a program ends before its outputs resolve (pendingRegistrations).
+// - A resource gets an Output for each of its properties as its registration starts (about fifteen
+//   promises and ten closures each; a launch template has about forty), though a program reads few:
+//   at 1,000 pools, a fifth of what outlives the young generation. They are made at first read.
 // - Every resource records the call stack it was created from, at an unlimited depth
 //   (`Resource.callsites`), for the engine's source positions. The mocks take no source position:
 //   resources are made without one.
@@ -104,6 +107,54 @@ export function pendingRegistrations(fromDir: string): string | undefined {
   // The report describes the pending registrations when some promise is left; promises are untracked.
   store.leakCandidates.add(Promise.resolve());
   return debuggable.leakedPromises()[1];
+}
+
+const LAZY_OUTPUTS = Symbol.for('aiready.pulumiLazyOutputs');
+
+type Resolver = (...args: unknown[]) => void;
+type TransferProperties = ((onto: object, label: string, props: Record<string, unknown>) => Record<string, Resolver>) & {
+  [LAZY_OUTPUTS]?: true;
+};
+
+/**
+ * Makes the Outputs of a resource's properties (in the @pulumi/pulumi `fromDir` resolves) at first
+ * read: `transferProperties`, which the runtime calls through the module's exports as a registration
+ * starts, leaves a getter on the resource for each property, which makes the property's Output as the
+ * runtime would (the runtime's own code, on the resource), resolved with what the registration gave
+ * if it is done. A property never read has no Output. A no-op if the module is not where this version
+ * has it.
+ */
+export function lazyPulumiOutputs(fromDir: string): void {
+  const rpc = runtimeModule<{ transferProperties?: TransferProperties }>(fromDir, 'rpc.js');
+  const original = rpc?.transferProperties;
+  if (typeof original !== 'function' || original[LAZY_OUTPUTS]) return;
+  const lazy = (onto: object, label: string, props: Record<string, unknown>) => {
+    const resolvers: Record<string, Resolver> = {};
+    for (const k of Object.keys(props)) {
+      if (k === 'id' || k === 'urn') continue;
+      if (Object.prototype.hasOwnProperty.call(onto, k))
+        throw new Error(`Property '${k}' is already initialized on target '${label}`);
+      let settled: unknown[] | undefined;
+      let resolve: Resolver | undefined;
+      resolvers[k] = (...args) => (resolve ? resolve(...args) : (settled = args));
+      Object.defineProperty(onto, k, {
+        configurable: true,
+        enumerable: true,
+        get() {
+          delete (onto as Record<string, unknown>)[k];
+          resolve = original(onto, label, { [k]: undefined })[k];
+          if (settled) resolve(...settled);
+          settled = undefined;
+          return (onto as Record<string, unknown>)[k];
+        },
+        set(value: unknown) {
+          Object.defineProperty(onto, k, { value, writable: true, enumerable: true, configurable: true });
+        },
+      });
+    }
+    return resolvers;
+  };
+  rpc!.transferProperties = Object.assign(lazy, { [LAZY_OUTPUTS]: true as const });
 }
 
 const NO_POSITIONS = Symbol.for('aiready.pulumiSourcePositions');

@@ -15,6 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   deferPulumiClosureDeps,
+  lazyPulumiOutputs,
   pendingRegistrations,
   plainPulumiPromises,
   plainPulumiStructs,
@@ -81,6 +82,7 @@ function tunePulumi(stackDir: string): void {
   deferPulumiClosureDeps(stackDir);
   for (const from of [__dirname, stackDir]) {
     plainPulumiPromises(from);
+    lazyPulumiOutputs(from);
     skipPulumiSourcePositions(from);
     plainPulumiStructs(from);
   }

@@ -95,6 +95,30 @@ describe('pulumi runtime tuning', () => {
     expect(out[1]).toMatch(/"stuck" \[test:index:Thing\] was waiting for the value of its input property "size"/);
   });
 
+  test("lazyPulumiOutputs: a resource's property is an Output at first read, the runtime's own, resolved as the registration says", () => {
+    // GIVEN mocks that answer with state, and a resource with three properties
+    const out = run(`
+      const pulumi = require('@pulumi/pulumi');
+      tuning.lazyPulumiOutputs(from);
+      tuning.lazyPulumiOutputs(from);
+      pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name + '-id', state: { ...a.inputs, size: 'large' } }), call: () => ({}) }, 'p', 's').then(async () => {
+        const res = new pulumi.CustomResource('test:index:Thing', 'thing', { size: undefined, name: 'n', unread: 'u' });
+        const getter = (k) => typeof Object.getOwnPropertyDescriptor(res, k).get === 'function';
+        // WHEN one property is read before the registration is done, one after, and one never
+        const early = res.size;
+        await res.urn.promise();
+        const late = res.name;
+        const value = (o) => new Promise((r) => o.apply(r));
+        const values = [await value(early), await value(late)];
+        const owned = [early.resources().has(res), (await late.allResources()).has(res), pulumi.Output.isInstance(early)];
+        res.size = 'replaced';
+        console.log(JSON.stringify([values, owned, getter('unread'), getter('name'), res.size]));
+      });`);
+    // THEN both resolve to the registration's values and belong to the resource; the unread one is
+    // still a getter (no Output made), the read ones are plain properties; a property can be replaced
+    expect(out).toEqual([['large', 'n'], [true, true, true], true, false, 'replaced']);
+  });
+
   test('skipPulumiSourcePositions: resources are made without the call stack they came from', () => {
     // GIVEN the Resource class's call-site capture before and after the change
     const out = run(`
