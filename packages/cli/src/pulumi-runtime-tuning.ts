@@ -54,8 +54,12 @@ export function deferPulumiClosureDeps(fromDir: string): void {
   // The Automation API (execa, a YAML reader, workspaces) and the provider server: a program under
   // mocks uses neither; @pulumi/pulumi's index loads both. gRPC and its service clients: the runtime
   // reaches them only to connect to a real engine, to serve callbacks, or for an RPC error's status code.
-  const grpc = resolveFrom('@grpc/grpc-js', dir);
-  if (grpc) deferModule(grpc);
+  // OpenTelemetry (51 modules) only traces calls to a real engine; semver (47) only compares the
+  // versions of resource packages registered twice.
+  for (const dep of ['@grpc/grpc-js', '@opentelemetry/api', 'semver']) {
+    const file = resolveFrom(dep, dir);
+    if (file) deferModule(file);
+  }
   const proto = path.join(dir, 'proto');
   const services = fs.existsSync(proto) ? fs.readdirSync(proto).filter((f) => f.endsWith('_grpc_pb.js')) : [];
   for (const own of ['automation/index.js', 'provider/index.js', ...services.map((f) => `proto/${f}`)]) {
