@@ -33,6 +33,15 @@ describe('layoutManifests', () => {
     );
   });
 
+  test('a `__proto__` key is written as the key it is', () => {
+    // GIVEN an object whose data has a `__proto__` key (as JSON.parse makes it: an own key)
+    const cm = JSON.parse('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"p"},"data":{"z":"1","__proto__":"x"}}');
+    // WHEN laid out THEN the key is kept, sorted with the others
+    expect(layoutManifests([cm])[0].content).toBe(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: p\ndata:\n  __proto__: x\n  z: "1"\n',
+    );
+  });
+
   test('input order does not change the output', () => {
     expect(layoutManifests([...objs].reverse())).toEqual(layoutManifests(objs));
   });

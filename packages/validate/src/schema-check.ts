@@ -124,8 +124,22 @@ function check(value: unknown, node: SchemaNode, path: string, ctx: WalkContext,
   if (!frame.valueOnly && frame.flavour === 'crd' && node['x-kubernetes-validations']) ctx.celSites.push({ node, value, path });
 }
 
+/** The characters of `s` as Kubernetes counts them (code points, as `[...s].length`), without an array. */
+export function codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++, n++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return n;
+}
+
 function checkString(value: string, node: SchemaNode, frame: Frame, ctx: WalkContext, fail: (m: string) => void): void {
-  const length = [...value].length;
+  // Counted only when bounded: a dashboard or an alert expression is hundreds of kilobytes at scale.
+  const length = node.minLength !== undefined || node.maxLength !== undefined ? codePoints(value) : 0;
   if (node.minLength !== undefined && length < node.minLength)
     fail(`${show(value)}: must be at least ${node.minLength} characters`);
   if (node.maxLength !== undefined && length > node.maxLength)

@@ -1,4 +1,5 @@
-import { checkValue, Flavour, joinPath, SchemaBundle, SchemaNode, WalkContext } from '../src';
+import * as fc from 'fast-check';
+import { checkValue, codePoints, Flavour, joinPath, SchemaBundle, SchemaNode, WalkContext } from '../src';
 
 function problems(value: unknown, node: SchemaNode, flavour: Flavour = 'crd') {
   const ctx: WalkContext = {
@@ -173,5 +174,16 @@ describe('checkValue', () => {
     ['labels', 'app.kubernetes.io/name', 'labels["app.kubernetes.io/name"]'],
   ])('joinPath(%j, %j) is %s', (path, key, expected) => {
     expect(joinPath(path, key)).toBe(expected);
+  });
+});
+
+describe('codePoints', () => {
+  test('counts characters as Kubernetes does (code points), lone surrogates included', () => {
+    // GIVEN any UTF-16 text (pairs and lone halves) WHEN counted THEN as many as its code points
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => expect(codePoints(s)).toBe([...s].length)),
+      { numRuns: 1000 },
+    );
+    expect(codePoints('a\u{1F600}b\ud800')).toBe(4);
   });
 });

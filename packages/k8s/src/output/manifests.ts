@@ -26,10 +26,16 @@ function ordered(value: unknown, top = false): unknown {
   if (Array.isArray(value)) return value.map((v) => ordered(v));
   if (typeof value !== 'object' || value === null) return value;
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).sort();
+  const out: Record<string, unknown> = {};
+  // Own keys, as Object.fromEntries makes them (an assignment to `__proto__` would set the prototype).
+  const put = (k: string) =>
+    k === '__proto__'
+      ? Object.defineProperty(out, k, { value: ordered(obj[k]), enumerable: true, writable: true, configurable: true })
+      : (out[k] = ordered(obj[k]));
   const head = top ? HEAD_KEYS.filter((k) => k in obj) : [];
-  const rest = keys.filter((k) => !head.includes(k));
-  return Object.fromEntries([...head, ...rest].map((k) => [k, ordered(obj[k])]));
+  for (const k of head) put(k);
+  for (const k of Object.keys(obj).sort()) if (!head.length || !head.includes(k)) put(k);
+  return out;
 }
 
 function objectKey(o: KubeObject): string {
