@@ -2,8 +2,9 @@
 // its document tree: at 1,000 pools and 500 teams, stringify was the largest part of laying out 8,000
 // objects. The layout (block maps and sequences, two-space indentation, `- ` items, `[]` and `{}`) is
 // written here; how a scalar or key is written (plain or quoted) is asked of `yaml` itself, once per
-// distinct text, unless it is a word no YAML reader could take for anything else. Anything else
-// (a multi-line string, a top level that is not a map) is handed to `yaml` whole.
+// distinct text, unless it is a word no YAML reader could take for anything else; a multi-line string
+// (a block scalar: a header, then its lines two spaces past its key or dash) likewise, its lines
+// re-indented. Anything else (a multi-line key, a top level that is not a map) is handed to `yaml` whole.
 import * as YAML from 'yaml';
 
 const OPTIONS = { lineWidth: 0 } as const;
@@ -38,6 +39,32 @@ function scalar(v: unknown): string | undefined {
     values.set(id, text);
   }
   return text ?? undefined;
+}
+
+/** A string as `yaml` writes it as a block scalar: the header after the key, and its lines as written at column 0. */
+interface Block {
+  readonly head: string;
+  /** Each line as under a key at column 0: two spaces in, or empty. */
+  readonly lines: readonly string[];
+}
+
+const blocks = new Map<string, Block | string | null>();
+
+/**
+ * A string with a line break as `yaml` writes it as a value: a one-line (quoted) text, a block
+ * scalar, or null when it is neither.
+ */
+function multiline(v: string): Block | string | null {
+  let b = blocks.get(v);
+  if (b === undefined) {
+    const text = YAML.stringify({ k: v }, OPTIONS);
+    const [first, ...lines] = text.startsWith('k: ') && text.endsWith('\n') ? text.slice(2, -1).split('\n') : [];
+    if (first === undefined) b = null;
+    else if (!lines.length) b = first.slice(1);
+    else b = /^ [|>]/.test(first) && lines.every((l) => l === '' || l.startsWith('  ')) ? { head: first, lines } : null;
+    blocks.set(v, b);
+  }
+  return b;
 }
 
 /**
@@ -83,6 +110,14 @@ function value(v: unknown, indent: string, out: string[]): void {
     else {
       out.push('\n');
       map(v, `${indent}  `, out);
+    }
+  } else if (typeof v === 'string' && /[\n\r]/.test(v)) {
+    const b = multiline(v);
+    if (b === null) throw new Unwritable();
+    if (typeof b === 'string') out.push(` ${b}\n`);
+    else {
+      out.push(`${b.head}\n`);
+      for (const line of b.lines) out.push(line === '' ? '\n' : `${indent}${line}\n`);
     }
   } else {
     const text = scalar(v);
