@@ -27,7 +27,7 @@ import { GpuAlert, gpuAlerts } from './gpu-alerts';
 import { gpuDashboards, grafanaJson } from './gpu-dashboards';
 import { DCGM_JOB, gpuRecordingRules } from './gpu-rules';
 import { checkPromql } from './promql';
-import { inferLabels } from './promql-labels';
+import { inferLabels, LabelLookup } from './promql-labels';
 import { operandShape } from './promql-or-chain';
 
 /** The label the Grafana sidecar loads dashboards by (kube-prometheus-stack's default). */
@@ -279,6 +279,33 @@ export class GpuMonitoring extends Construct {
   }
 }
 
+/** Label checks without problems, by expression shape and the labels of the metrics it selects. */
+const labelChecks = new Map<string, { labels?: ReadonlySet<string>; problems: string[] }>();
+
+/**
+ * inferLabels of `expr` (which selects `metrics`), kept when it finds no problem: it reads nothing but
+ * the expression's shape (see operandShape) and the labels `lookup` gives its metrics, and the
+ * platforms of one process (a synth's examples, a stack's) share most expressions. The shape is
+ * checked; an expression with a problem is checked itself, so the problem quotes it.
+ */
+function labelsOf(
+  expr: string,
+  metrics: readonly string[],
+  lookup: LabelLookup,
+): { labels?: ReadonlySet<string>; problems: string[] } {
+  const shape = operandShape(expr);
+  const key = `${shape}\u0000${metrics.map((m) => `${m}=${[...(lookup(m) ?? ['?'])].sort().join(',')}`).join(';')}`;
+  let result = labelChecks.get(key);
+  if (!result) {
+    // The shape's parse is shared with checkPromql's; problems are told of the expression itself.
+    result = inferLabels(shape, lookup);
+    if (result.problems.length) return inferLabels(expr, lookup);
+    if (labelChecks.size >= 4096) labelChecks.clear();
+    labelChecks.set(key, result);
+  }
+  return result;
+}
+
 /**
  * Every expression parses, selects only metrics a scraped exporter (or a recording rule) provides,
  * and names only labels those series carry.
@@ -294,7 +321,7 @@ function checkExpressions(
   const recorded = new Map<string, ReadonlySet<string>>();
   const lookup = (m: string) => recorded.get(m) ?? metricLabels(m);
   for (const r of recording) {
-    const { labels } = inferLabels(r.expr, lookup);
+    const { labels } = labelsOf(r.expr, checkPromql(r.expr).metrics, lookup);
     recorded.set(r.record, new Set(['__name__', ...(labels ?? [])]));
   }
   const all = [...recording.map((r) => ({ where: `recording rule ${r.record}`, expr: r.expr })), ...exprs];
@@ -335,7 +362,7 @@ function checkExpressions(
       }
     }
     if (check.syntaxError) continue;
-    for (const problem of inferLabels(expr, lookup).problems)
+    for (const problem of labelsOf(expr, check.metrics, lookup).problems)
       problems.push({ path: where, value: expr, problem, fix: 'use a label the exporter sets (see @aiready/core exporters.ts)' });
     if (problems.length === before) clean.add(shape);
   }

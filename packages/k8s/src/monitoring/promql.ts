@@ -1,5 +1,5 @@
 import { parsePromql } from './promql-parse';
-import { orChainShapes } from './promql-or-chain';
+import { operandShape, orChainShapes } from './promql-or-chain';
 
 /** Problems with a PromQL expression: syntax errors, and metric names no known exporter provides. */
 export interface PromqlCheck {
@@ -8,18 +8,16 @@ export interface PromqlCheck {
 }
 
 /**
- * Parses `expr` with Prometheus' own grammar (lezer-promql) and lists the metric names it selects. A
- * long `or` chain whose operands share a few shapes (a table of one operand per pool) is checked one
- * shape at a time ({@link orChainShapes}); if a shape does not parse, the whole expression is, for
- * the error's offset.
+ * Parses `expr` with Prometheus' own grammar (lezer-promql) and lists the metric names it selects. It
+ * is parsed by shape ({@link operandShape}: platforms have expressions that differ only in label
+ * values, per pool or team, and parses are cached by text), a long `or` chain one operand shape at a
+ * time ({@link orChainShapes}); if a shape does not parse, the expression itself is, for the error's
+ * offset.
  */
 export function checkPromql(expr: string): PromqlCheck {
-  const shapes = orChainShapes(expr);
-  if (shapes) {
-    const checks = shapes.map(checkParsed);
-    if (checks.every((c) => c.syntaxError === undefined))
-      return { metrics: [...new Set(checks.flatMap((c) => c.metrics))].sort() };
-  }
+  const checks = (orChainShapes(expr) ?? [operandShape(expr)]).map(checkParsed);
+  if (checks.every((c) => c.syntaxError === undefined))
+    return { metrics: checks.length === 1 ? checks[0].metrics : [...new Set(checks.flatMap((c) => c.metrics))].sort() };
   return checkParsed(expr);
 }
 
