@@ -64,6 +64,8 @@ describe('operandShape', () => {
       'label_replace(x{p=""}, "dst", "", "src", "")',
     ],
     ['other strings stay', 'count_values("value", x) or absent(y{a="b"})', 'count_values("value", x) or absent(y{a=""})'],
+    ['an unterminated string leaves the operand as it is', "x{a='b} or y{c=`d\n`}", "x{a='b} or y{c=`d\n`}"],
+    ['a comment leaves the operand as it is', 'x{a="b"} # note', 'x{a="b"} # note'],
     [
       'a matcher operator inside a string is not one',
       'label_replace(x, "a=", "b", "", "")',
@@ -103,6 +105,8 @@ describe('operandShape', () => {
       '1',
       '"a\\"b"',
       '"p", "r", "s", "e"',
+      '#',
+      ' # c\n',
     );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 14 }), (pieces) => {

@@ -54,9 +54,12 @@ export function balanceOrChain(expr: string): string {
 
 const STRING = '"(?:[^"\\\\\\n]|\\\\.)*"|\'(?:[^\'\\\\\\n]|\\\\.)*\'|`[^`]*`';
 const COMMA = '\\s*,\\s*';
-/** A run of four string arguments (a label_replace's), a label matcher's value, or any other string. */
+/**
+ * A run of four string arguments (a label_replace's), a label matcher's value, any other string, or a
+ * quote that starts no string this pattern knows (an unterminated one, or one with a line break).
+ */
 const SHAPED = new RegExp(
-  `(${STRING})(${COMMA})(?:${STRING})(${COMMA})(${STRING})(${COMMA})(?:${STRING})|(=~|!~|!=|=)(\\s*)(?:${STRING})|(?:${STRING})`,
+  `(${STRING})(${COMMA})(?:${STRING})(${COMMA})(${STRING})(${COMMA})(?:${STRING})|(=~|!~|!=|=)(\\s*)(?:${STRING})|(?:${STRING})|(["'\`])`,
   'g',
 );
 
@@ -64,14 +67,21 @@ const SHAPED = new RegExp(
  * `operand` with the strings that no check reads emptied: the value of every label matcher
  * (`{pool="a"}` → `{pool=""}`), and the replacement and regex of a label_replace (its second and
  * fourth string arguments). The checks of metric names and label names read neither, so operands of
- * one shape check alike. The other strings (a label_replace's labels) are kept.
+ * one shape check alike. The other strings (a label_replace's labels) are kept. An operand with a
+ * comment, or a quote that starts no whole string, is its own shape: where its strings end is the
+ * parser's to say.
  */
 export function operandShape(operand: string): string {
-  return operand.replace(
+  if (operand.includes('#')) return operand;
+  let stray = false;
+  const shape = operand.replace(
     SHAPED,
-    (all, dst?: string, c1?: string, c2?: string, src?: string, c3?: string, op?: string, space?: string) =>
-      dst !== undefined ? `${dst}${c1}""${c2}${src}${c3}""` : op !== undefined ? `${op}${space}""` : all,
+    (all, dst?: string, c1?: string, c2?: string, src?: string, c3?: string, op?: string, space?: string, quote?: string) => {
+      if (quote !== undefined) stray = true;
+      return dst !== undefined ? `${dst}${c1}""${c2}${src}${c3}""` : op !== undefined ? `${op}${space}""` : all;
+    },
   );
+  return stray ? operand : shape;
 }
 
 /**
