@@ -29,6 +29,7 @@ import { DCGM_JOB, gpuRecordingRules } from './gpu-rules';
 import { checkPromql } from './promql';
 import { inferLabels, LabelLookup } from './promql-labels';
 import { operandShape } from './promql-or-chain';
+import { parsePromql } from './promql-parse';
 
 /** The label the Grafana sidecar loads dashboards by (kube-prometheus-stack's default). */
 export const GRAFANA_DASHBOARD_LABEL = 'grafana_dashboard';
@@ -297,6 +298,8 @@ function labelsOf(
   const key = `${shape}\u0000${metrics.map((m) => `${m}=${[...(lookup(m) ?? ['?'])].sort().join(',')}`).join(';')}`;
   let result = labelChecks.get(key);
   if (!result) {
+    // A shape that does not parse says nothing of the expression: it is checked itself, and not kept.
+    if (parsePromql(shape).syntaxError) return inferLabels(expr, lookup);
     // The shape's parse is shared with checkPromql's; problems are told of the expression itself.
     result = inferLabels(shape, lookup);
     if (result.problems.length) return inferLabels(expr, lookup);
@@ -364,7 +367,8 @@ function checkExpressions(
     if (check.syntaxError) continue;
     for (const problem of labelsOf(expr, check.metrics, lookup).problems)
       problems.push({ path: where, value: expr, problem, fix: 'use a label the exporter sets (see @aiready/core exporters.ts)' });
-    if (problems.length === before) clean.add(shape);
+    // (Only a shape that parses: then every expression of it does.)
+    if (problems.length === before && !parsePromql(shape).syntaxError) clean.add(shape);
   }
   if (problems.length) throw new AireadyValidationError(scope, problems);
 }
