@@ -75,7 +75,7 @@ interface Debuggable {
   leakedPromises?: () => [unknown, string];
 }
 
-/** The runtime modules of the @pulumi/pulumi `fromDir` resolves, if they are where this version has them. */
+/** The module `runtime/<file>` of the @pulumi/pulumi `fromDir` resolves, if it is where this version has it. */
 function runtimeModule<T>(fromDir: string, file: string): T | undefined {
   const dir = pulumiDir(fromDir);
   const resolved = dir && resolveFrom(path.join(dir, 'runtime', file), dir);
