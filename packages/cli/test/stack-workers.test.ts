@@ -95,7 +95,7 @@ class Bucket extends pulumi.CustomResource {
     super('aws:s3/bucket:Bucket', name, args, opts);
   }
 }
-new Bucket('data', { bucket: 'counted-data', tags: { size, run: String(run) } }${variant === 'kept-resource' ? ', { parent: globalThis.countedGroup }' : ''});
+new Bucket('data', { bucket: 'counted-data', tags: { size, run: String(run), ...(size === 'flags' ? { flags: process.execArgv.join(' ') } : {}) } }${variant === 'kept-resource' ? ', { parent: globalThis.countedGroup }' : ''});
 if (size === 'cycle') {
   // Two buckets, each named after the other's id.
   let named;
@@ -145,6 +145,15 @@ describe('stacks of one project in one process', () => {
     // AND one process per stack gives the same, each its process's first run
     for (const [stack, size] of Object.entries(SIZES))
       expect(tags(path.join(root, 'each'), `counted-${stack}`)).toEqual([{ run: '1', size }]);
+  });
+
+  test("a stack process runs with V8's young generation at Node.js 20's size", async () => {
+    // GIVEN a program that tags its bucket with its process's V8 flags WHEN synthesized
+    const root = project({ a: 'flags' });
+    const run = await runCli(['synth', '--out', 'out'], root);
+    expect(run.status).toBe(0);
+    // THEN the flags are the stack process's
+    expect(tags(path.join(root, 'out'), 'counted-a')).toEqual([{ flags: '--max-semi-space-size=16', run: '1', size: 'flags' }]);
   });
 
   test.each<[Variant, string]>([
