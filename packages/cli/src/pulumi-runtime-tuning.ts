@@ -260,13 +260,12 @@ interface PulumiStore {
  * and more garbage on a stack of 1,000 pools.) Throws if the runtime is not where this version has it.
  */
 export function resetPulumiStore(fromDir: string): void {
-  const dir = pulumiDir(fromDir);
-  const file = dir && resolveFrom(path.join(dir, 'runtime', 'state.js'), dir);
-  if (!file) throw new Error(`no @pulumi/pulumi runtime found from ${fromDir}`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const state = require(file) as { LocalStore?: new () => PulumiStore; getGlobalStore?: () => PulumiStore };
+  const state = runtimeModule<{ LocalStore?: new () => PulumiStore; getGlobalStore?: () => PulumiStore }>(fromDir, 'state.js');
+  if (!state) throw new Error(`no @pulumi/pulumi runtime found from ${fromDir}`);
   if (typeof state.LocalStore !== 'function' || typeof state.getGlobalStore !== 'function')
-    throw new Error(`@pulumi/pulumi at ${dir}: its run state is not where aiready expects it (runtime/state.js LocalStore)`);
+    throw new Error(
+      `@pulumi/pulumi at ${pulumiDir(fromDir)}: its run state is not where aiready expects it (runtime/state.js LocalStore)`,
+    );
   const old = state.getGlobalStore();
   const fresh = new state.LocalStore();
   fresh.resourcePackages = old.resourcePackages;

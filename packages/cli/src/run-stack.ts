@@ -124,11 +124,11 @@ if (require.main === module) {
   const [stackDir, ...pairs] = args;
   const runs = Array.from({ length: pairs.length / 2 }, (_, i) => ({ stack: pairs[2 * i], resultFile: pairs[2 * i + 1] }));
   let current = runs[0];
+  /** The running stack's result: it failed with `error`. */
+  const failed = (error: string) =>
+    fs.writeFileSync(current.resultFile, JSON.stringify({ project: path.basename(stackDir), stack: current.stack, error }));
   const fail = (err: unknown) => {
-    fs.writeFileSync(
-      current.resultFile,
-      JSON.stringify({ project: path.basename(stackDir), stack: current.stack, error: message(err) }),
-    );
+    failed(message(err));
     process.exit(2);
   };
   process.on('unhandledRejection', fail);
@@ -138,12 +138,9 @@ if (require.main === module) {
   let running = true;
   process.on('exit', (code) => {
     if (!running || code !== 0) return;
-    const pending =
+    failed(
       pendingRegistrations(stackDir) ??
-      'the program ended before its outputs resolved: an output or promise it exports never settles';
-    fs.writeFileSync(
-      current.resultFile,
-      JSON.stringify({ project: path.basename(stackDir), stack: current.stack, error: pending }),
+        'the program ended before its outputs resolved: an output or promise it exports never settles',
     );
     process.exitCode = 2;
   });

@@ -34,7 +34,7 @@ function ordered(value: unknown, top = false): unknown {
       : (out[k] = ordered(obj[k]));
   const head = top ? HEAD_KEYS.filter((k) => k in obj) : [];
   for (const k of head) put(k);
-  for (const k of Object.keys(obj).sort()) if (!head.length || !head.includes(k)) put(k);
+  for (const k of Object.keys(obj).sort()) if (!head.includes(k)) put(k);
   return out;
 }
 
