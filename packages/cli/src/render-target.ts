@@ -29,8 +29,10 @@ import {
   duplicateProblems,
   placeInNamespace,
   redactSecret,
+  renderedFileObjects,
   renderedFilesCached,
 } from './rendered-objects';
+import { emittedValue } from './yaml-emitter';
 
 type Kustomization = PlatformSummary['kustomizations'][number];
 
@@ -73,6 +75,8 @@ export interface RenderSetup {
 export interface RenderedTarget {
   /** `rendered/<release>/<kind>.yaml` → content. */
   readonly files: Map<string, string>;
+  /** The documents of each of `files`, as reading the file gives them (without parsing megabytes of YAML). */
+  readonly documents: ReadonlyMap<string, readonly unknown[]>;
   readonly objects: number;
   /** Renders answered from the cache, and run now (a chart reading the cluster's APIs may run twice). */
   readonly cached: number;
@@ -293,9 +297,14 @@ async function renderOne(
   const duplicates = duplicateProblems([{ name: 'aiready', native: true, objects: target.objects }, ...placed]);
   if (duplicates.length) throw new AireadyValidationError(`${target.id}: objects applied twice`, duplicates);
   const files = new Map<string, string>();
+  const documents = new Map<string, unknown[]>();
   const placement = JSON.stringify([...customClusterScoped].sort());
-  for (const s of placed)
-    for (const [f, c] of renderedFilesCached(s.name, s.objects, setup.renderCache, `${s.key} ${s.namespace} ${placement}`))
+  for (const s of placed) {
+    const byFile = renderedFileObjects(s.name, s.objects);
+    for (const [f, c] of renderedFilesCached(s.name, byFile, setup.renderCache, `${s.key} ${s.namespace} ${placement}`)) {
       files.set(f, c);
-  return { files, objects: placed.reduce((n, s) => n + s.objects.length, 0), cached, rendered, unrendered };
+      documents.set(f, byFile.get(f)!.map(emittedValue));
+    }
+  }
+  return { files, documents, objects: placed.reduce((n, s) => n + s.objects.length, 0), cached, rendered, unrendered };
 }

@@ -161,40 +161,67 @@ function sortKey(o: KubeObject): string {
   return `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 }
 
-/** One rendered file: objects by namespace, name and apiVersion, as YAML documents. */
-export function renderedContent(objects: readonly KubeObject[]): string {
+/** One rendered file's objects as it holds them: by namespace, name and apiVersion, keys ordered. */
+export function fileObjects(objects: readonly KubeObject[]): Record<string, unknown>[] {
   return [...objects]
     .sort((a, b) => sortKey(a).localeCompare(sortKey(b)) || a.apiVersion.localeCompare(b.apiVersion))
-    .map((o) => emitYaml(ordered(o, true) as Record<string, unknown>))
-    .join('---\n');
+    .map((o) => ordered(o, true) as Record<string, unknown>);
 }
 
-/** `rendered/<name>/<kind>.yaml` for one release's objects; a kind two API groups share gets the group in its name. */
-export function renderedFiles(name: string, objects: readonly KubeObject[]): Map<string, string> {
+/** One rendered file: objects by namespace, name and apiVersion, as YAML documents. */
+export function renderedContent(objects: readonly KubeObject[]): string {
+  return fileContent(fileObjects(objects));
+}
+
+function fileContent(objects: readonly Record<string, unknown>[]): string {
+  return objects.map((o) => emitYaml(o)).join('---\n');
+}
+
+/**
+ * `rendered/<name>/<kind>.yaml` for one release's objects, each file's objects as {@link fileObjects}
+ * gives them; a kind two API groups share gets the group in its name.
+ */
+export function renderedFileObjects(name: string, objects: readonly KubeObject[]): Map<string, Record<string, unknown>[]> {
   const byKind = new Map<string, KubeObject[]>();
-  for (const o of objects) byKind.set(o.kind, [...(byKind.get(o.kind) ?? []), o]);
+  for (const o of objects) {
+    const same = byKind.get(o.kind);
+    if (same) same.push(o);
+    else byKind.set(o.kind, [o]);
+  }
   const files = new Map<string, KubeObject[]>();
   for (const [kind, objs] of byKind) {
     const groups = new Set(objs.map((o) => group(o.apiVersion)));
     for (const o of objs) {
       const g = group(o.apiVersion);
       const file = `rendered/${name}/${kind.toLowerCase()}${groups.size > 1 && g ? `.${g}` : ''}.yaml`;
-      files.set(file, [...(files.get(file) ?? []), o]);
+      const same = files.get(file);
+      if (same) same.push(o);
+      else files.set(file, [o]);
     }
   }
-  return new Map([...files].sort(([a], [b]) => a.localeCompare(b)).map(([f, objs]) => [f, renderedContent(objs)]));
+  return new Map([...files].sort(([a], [b]) => a.localeCompare(b)).map(([f, objs]) => [f, fileObjects(objs)]));
+}
+
+/** `rendered/<name>/<kind>.yaml` → its content, for one release's objects ({@link renderedFileObjects}). */
+export function renderedFiles(name: string, objects: readonly KubeObject[]): Map<string, string> {
+  return filesOf(renderedFileObjects(name, objects));
+}
+
+function filesOf(byFile: ReadonlyMap<string, readonly Record<string, unknown>[]>): Map<string, string> {
+  return new Map([...byFile].map(([f, objs]) => [f, fileContent(objs)]));
 }
 
 /** Bump when what happens to rendered objects before they are written changes (placement, redaction, layout). */
 const FILES_FORMAT = 2;
 
 /**
- * {@link renderedFiles}, cached: serializing megabytes of CRDs to YAML is most of a warm render's
- * time. `digest` must determine `objects` (the render's cache key with what placed them).
+ * The files of one release's objects ({@link renderedFileObjects} of `name`), cached: serializing
+ * megabytes of CRDs to YAML is most of a warm render's time. `digest` must determine the objects (the
+ * render's cache key with what placed them).
  */
 export function renderedFilesCached(
   name: string,
-  objects: readonly KubeObject[],
+  byFile: ReadonlyMap<string, readonly Record<string, unknown>[]>,
   cacheDir: string,
   digest: string,
 ): Map<string, string> {
@@ -203,7 +230,7 @@ export function renderedFilesCached(
     .digest('hex');
   const file = path.join(cacheDir, 'files', key.slice(0, 2), `${key}.json`);
   if (fs.existsSync(file)) return new Map(JSON.parse(fs.readFileSync(file, 'utf8')) as [string, string][]);
-  const files = renderedFiles(name, objects);
+  const files = filesOf(byFile);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
   fs.writeFileSync(partial, JSON.stringify([...files]));

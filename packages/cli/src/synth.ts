@@ -29,7 +29,7 @@ import { loadDeferred, TARGET_PACKAGES } from './lazy-modules';
 import { renderSummary, SummaryInput } from './summary';
 import { PhaseTimings } from './timings';
 import { validateOutputs } from './validate-targets';
-import { cachingYamlDocuments } from './yaml-documents';
+import { cachingYamlDocuments, knownYamlDocuments } from './yaml-documents';
 
 /** Everything one target (a stack config or an example) writes, still in memory. */
 export interface TargetOutput {
@@ -348,46 +348,57 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
       message:
         'its platform is installed as rendered manifests (gitops: rendered, ReleaseMaterializer.rendered()), which synth writes from the rendered charts: run aiready synth --render (with --chart-cache, see aiready charts pull), or choose gitops: argocd or flux',
     });
-  let rendered: TargetOutput[] = targets;
+  let renders: Map<string, RenderedTarget | Error> | undefined;
   if (options.render && !errors.length) {
     options.onPhase?.('rendering charts');
     // Targets render together (releases shared between them render once): timed as one.
     const start = Date.now();
-    const renders = await renderTargets(
+    renders = await renderTargets(
       targets.map((t) => ({ ...t, objects: t.manifestObjects })),
       options.render,
     );
     timings.add('(all targets)', 'render', Date.now() - start);
-    rendered = [];
-    for (const t of targets) {
-      const r = renders.get(t.id)!;
-      if (r instanceof Error) errors.push({ id: t.id, message: r.message });
-      else if (t.layout?.engine === 'rendered' && r.unrendered.length)
-        errors.push({
-          id: t.id,
-          message: `installed as rendered manifests, but ${r.unrendered.join(', ')} could not be rendered (not in the chart cache): install.sh would leave it out; pull the chart (aiready charts pull) and synth again`,
-        });
-      else if (t.layout?.engine === 'rendered')
-        rendered.push(withInstallScript({ ...t, files: new Map([...t.files, ...r.files]), render: r }));
-      else
-        rendered.push({
-          ...t,
-          files: new Map([...t.files, ...r.files]),
-          render: r,
-          warnings: [
-            ...t.warnings,
-            ...r.unrendered.map(
-              (u) =>
-                `${u}: NOT RENDERED, its chart is not in the chart cache (--skip-missing-charts): its objects are not validated, and admission judges it by aiready's facts about the chart`,
-            ),
-          ],
-        });
-    }
   }
-  options.onPhase?.('validating and admitting');
-  // Per target, schemas first (every object valid on its own), then admission (the target as a cluster
-  // would take it). Validation and admission both read every rendered file: each text is parsed once.
-  const report = cachingYamlDocuments(() => checkTargets(rendered, errors, timings, checked));
+  // The install scripts, validation and admission all read every rendered file: each text is parsed
+  // once, and a rendered file is not parsed at all (its documents are known).
+  const report = cachingYamlDocuments(() => {
+    let rendered: TargetOutput[] = targets;
+    if (renders) {
+      rendered = [];
+      for (const t of targets) {
+        const r = renders.get(t.id)!;
+        if (r instanceof Error) {
+          errors.push({ id: t.id, message: r.message });
+          continue;
+        }
+        for (const [file, content] of r.files) knownYamlDocuments(content, r.documents.get(file)!);
+        if (t.layout?.engine === 'rendered' && r.unrendered.length)
+          errors.push({
+            id: t.id,
+            message: `installed as rendered manifests, but ${r.unrendered.join(', ')} could not be rendered (not in the chart cache): install.sh would leave it out; pull the chart (aiready charts pull) and synth again`,
+          });
+        else if (t.layout?.engine === 'rendered')
+          rendered.push(withInstallScript({ ...t, files: new Map([...t.files, ...r.files]), render: r }));
+        else
+          rendered.push({
+            ...t,
+            files: new Map([...t.files, ...r.files]),
+            render: r,
+            warnings: [
+              ...t.warnings,
+              ...r.unrendered.map(
+                (u) =>
+                  `${u}: NOT RENDERED, its chart is not in the chart cache (--skip-missing-charts): its objects are not validated, and admission judges it by aiready's facts about the chart`,
+              ),
+            ],
+          });
+      }
+    }
+    options.onPhase?.('validating and admitting');
+    // Per target, schemas first (every object valid on its own), then admission (the target as a cluster
+    // would take it).
+    return checkTargets(rendered, errors, timings, checked);
+  });
   return incremental ? { ...report, incremental: incremental.finish(report.targets, ids) } : report;
 }
 

@@ -1,8 +1,10 @@
 // The documents of a YAML text, as `yaml` reads them. During a synth, validation and then admission
 // each read every rendered file of every target, and targets share identical renders: with the cache
-// on (cachingYamlDocuments), each text is parsed once and every reader gets its own copy (measured
-// with --timings on a --render synth of the reference targets: validation and admission were about
-// 29 s, nearly all of it parsing rendered YAML; a structured clone costs a fraction of a parse).
+// on (cachingYamlDocuments), each text is parsed once and every reader gets the same frozen values
+// (measured with --timings on a --render synth of the reference targets: validation and admission were
+// about 29 s, nearly all of it parsing rendered YAML). Rendered files, which synth writes from objects
+// it holds, are not parsed at all (knownYamlDocuments): on a warm render cache, parsing them and
+// copying the result for each reader was 40 % of a synth.
 import * as YAML from 'yaml';
 
 /** One document: its value (as `toJS()` gives it), or why it has none. */
@@ -27,15 +29,37 @@ function parse(content: string): YamlDocument[] {
   });
 }
 
-/** The documents of `content`; parsed once per text while the cache is on, each caller getting a copy. */
+/**
+ * The documents of `content`; while the cache is on, parsed once per text, and every caller gets the
+ * same values, frozen (a reader that changed one would change it for the others: it throws instead).
+ */
 export function yamlDocuments(content: string): YamlDocument[] {
   if (!cache) return parse(content);
   let docs = cache.get(content);
   if (!docs) {
-    docs = parse(content);
+    docs = frozen(parse(content));
     cache.set(content, docs);
   }
-  return docs.map((d) => ('value' in d ? { ...d, value: structuredClone(d.value) } : d));
+  return [...docs];
+}
+
+/**
+ * Tells the cache, while it is on, the documents of `content` without parsing it: `values` must be what
+ * parsing gives (for a text aiready wrote itself from those values). They are frozen.
+ */
+export function knownYamlDocuments(content: string, values: readonly unknown[]): void {
+  cache?.set(content, frozen(values.map((value) => ({ value }))));
+}
+
+/** `docs`, their values frozen to the last level. */
+function frozen(docs: YamlDocument[]): YamlDocument[] {
+  const freeze = (v: unknown): void => {
+    if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return;
+    Object.freeze(v);
+    for (const x of Object.values(v)) freeze(x);
+  };
+  for (const d of docs) freeze(d.value);
+  return docs;
 }
 
 /** Runs `fn` with the cache on; it is emptied after. */

@@ -78,3 +78,32 @@ export function emitYaml(doc: Record<string, unknown>): string {
   }
   return out.join('');
 }
+
+/**
+ * What a YAML reader gets back from `emitYaml`'s text for `v`: the same value, except that `undefined`
+ * (and anything else but JSON data) reads back as null, a non-finite number as its name (a string) and -0 as 0. Parts that need no change
+ * are returned as they are, not copied.
+ */
+export function emittedValue(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const y = emittedValue(v[i]);
+      if (!Object.is(y, v[i]) || !(i in v)) (out ??= [...v])[i] = y;
+    }
+    return out ?? v;
+  }
+  if (isMap(v)) {
+    let out: Record<string, unknown> | undefined;
+    for (const k of Object.keys(v)) {
+      const y = emittedValue(v[k]);
+      if (Object.is(y, v[k])) continue;
+      // A copy with own keys only, in the same order (an assignment to `__proto__` would set the prototype).
+      out ??= Object.fromEntries(Object.entries(v));
+      Object.defineProperty(out, k, { value: y, enumerable: true, writable: true, configurable: true });
+    }
+    return out ?? v;
+  }
+  if (typeof v === 'number') return Number.isFinite(v) ? (Object.is(v, -0) ? 0 : v) : String(v);
+  return typeof v === 'string' || typeof v === 'boolean' ? v : null;
+}

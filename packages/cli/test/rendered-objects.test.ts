@@ -3,7 +3,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { duplicateProblems, placeInNamespace, redactSecret, renderedFiles, renderedFilesCached } from '../src/rendered-objects';
+import {
+  duplicateProblems,
+  placeInNamespace,
+  redactSecret,
+  renderedFileObjects,
+  renderedFiles,
+  renderedFilesCached,
+} from '../src/rendered-objects';
+import { emittedValue } from '../src/yaml-emitter';
 import { crdYaml } from './fixtures';
 
 const cm = (name: string, namespace?: string): KubeObject => ({
@@ -103,14 +111,39 @@ describe('renderedFiles', () => {
   });
 });
 
+describe('renderedFileObjects', () => {
+  it("is each file's objects as reading the file gives them: order, keys and values", () => {
+    // GIVEN a release's objects, unsorted, keys in any order, a value YAML cannot carry as it is
+    const objects: KubeObject[] = [
+      { kind: 'ConfigMap', apiVersion: 'v1', metadata: { namespace: 'b', name: 'z' }, data: { b: '2', a: '1' } },
+      { metadata: { name: 'a', namespace: 'b' }, apiVersion: 'v1', kind: 'ConfigMap', binaryData: undefined },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: -0, paused: false } },
+    ];
+    const files = renderedFiles('r', objects);
+    const byFile = renderedFileObjects('r', objects);
+    // THEN the same files, and each file read back is its objects, as emitYaml writes them, in order
+    expect([...byFile.keys()]).toEqual([...files.keys()]);
+    for (const [file, content] of files) {
+      const read = YAML.parseAllDocuments(content).map((d) => d.toJS());
+      const expected = byFile.get(file)!.map(emittedValue);
+      expect(read).toEqual(expected);
+      expect(JSON.stringify(read)).toBe(JSON.stringify(expected));
+    }
+    expect(byFile.get('rendered/r/configmap.yaml')!.map((o) => Object.keys(o))).toEqual([
+      ['apiVersion', 'kind', 'metadata', 'binaryData'],
+      ['apiVersion', 'kind', 'metadata', 'data'],
+    ]);
+  });
+});
+
 describe('renderedFilesCached', () => {
   it('serves the same files for the same digest, without serializing again', () => {
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-files-'));
-    const first = renderedFilesCached('r', [cm('a', 'x')], cache, 'key-1');
+    const first = renderedFilesCached('r', renderedFileObjects('r', [cm('a', 'x')]), cache, 'key-1');
+    expect(first).toEqual(renderedFiles('r', [cm('a', 'x')]));
     // A different object under the same digest proves the second answer came from the cache.
-    expect(renderedFilesCached('r', [cm('other', 'x')], cache, 'key-1')).toEqual(first);
-    expect(renderedFilesCached('r', [cm('other', 'x')], cache, 'key-2').get('rendered/r/configmap.yaml')).toContain(
-      'name: other',
-    );
+    const other = renderedFileObjects('r', [cm('other', 'x')]);
+    expect(renderedFilesCached('r', other, cache, 'key-1')).toEqual(first);
+    expect(renderedFilesCached('r', other, cache, 'key-2').get('rendered/r/configmap.yaml')).toContain('name: other');
   });
 });

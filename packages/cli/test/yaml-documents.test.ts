@@ -1,4 +1,4 @@
-import { cachingYamlDocuments, yamlDocuments } from '../src/yaml-documents';
+import { cachingYamlDocuments, knownYamlDocuments, yamlDocuments } from '../src/yaml-documents';
 
 const TEXT = 'kind: ConfigMap\ndata: { a: "1" }\n---\nkind: Secret\n';
 
@@ -8,16 +8,28 @@ describe('yamlDocuments', () => {
     expect(yamlDocuments('a: [1\n')[0].error).toMatch(/flow sequence|Missing|\]/);
   });
 
-  test('with the cache on, a text parsed twice gives equal values that are copies (a reader may change its own)', () => {
-    // GIVEN the cache on WHEN the same text is read twice and the first result changed
-    const [first, second] = cachingYamlDocuments(() => {
-      const a = yamlDocuments(TEXT);
-      (a[0].value as { kind: string }).kind = 'Changed';
-      return [a, yamlDocuments(TEXT)];
-    });
-    // THEN the second read is the original, not the first reader's object
+  test('with the cache on, a text is parsed once and every reader gets the same values, frozen (a change throws)', () => {
+    // GIVEN the cache on WHEN the same text is read twice
+    const [first, second] = cachingYamlDocuments(() => [yamlDocuments(TEXT), yamlDocuments(TEXT)]);
+    // THEN both readers get the same values, which no reader can change for the others
     expect(second).toEqual(yamlDocuments(TEXT));
-    expect(second[0].value).not.toBe(first[0].value);
-    expect((first[0].value as { kind: string }).kind).toBe('Changed');
+    expect(second[0].value).toBe(first[0].value);
+    const value = first[0].value as { kind: string; data: { a: string } };
+    expect(() => (value.kind = 'Changed')).toThrow(TypeError);
+    expect(() => (value.data.a = '2')).toThrow(TypeError);
+    // AND the list of documents is each reader's own
+    expect(second).not.toBe(first);
+  });
+
+  test('a text whose documents are known is not parsed while the cache is on', () => {
+    // GIVEN a text told to the cache with its documents (a text that would not even parse)
+    const known = cachingYamlDocuments(() => {
+      knownYamlDocuments('a: [1\n', [{ kind: 'ConfigMap' }]);
+      return yamlDocuments('a: [1\n');
+    });
+    // THEN a reader gets the known documents, frozen; without the cache, the text is parsed
+    expect(known).toEqual([{ value: { kind: 'ConfigMap' } }]);
+    expect(Object.isFrozen(known[0].value)).toBe(true);
+    expect(yamlDocuments('a: [1\n')[0].error).toBeDefined();
   });
 });

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import * as jsyaml from 'js-yaml';
 import * as YAML from 'yaml';
-import { emitYaml } from '../src/yaml-emitter';
+import { emittedValue, emitYaml } from '../src/yaml-emitter';
 
 /** What every reader must read back. */
 function readBack(text: string): unknown[] {
@@ -122,5 +122,43 @@ list:
     - 1
 none: {}
 `);
+  });
+});
+
+describe('emittedValue', () => {
+  // Not JSON: what a program may still hand over (undefined, -0, NaN, infinities), and a key named __proto__.
+  const loose: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      json,
+      fc.constantFrom(undefined, -0, NaN, Infinity, -Infinity),
+      fc.array(tie('value'), { maxLength: 4 }),
+      fc.dictionary(fc.oneof(strings, fc.constant('__proto__')), tie('value'), { maxKeys: 4 }),
+    ),
+  })).value;
+
+  it('is what every reader reads back from emitYaml, keys in the same order', () => {
+    fc.assert(
+      fc.property(fc.dictionary(strings, loose, { maxKeys: 6 }), (doc) => {
+        // GIVEN any document WHEN emitted and read back THEN the readers get emittedValue's value
+        const expected = emittedValue(doc);
+        for (const got of readBack(emitYaml(doc))) {
+          // (toEqual tells -0 from 0 and NaN from "NaN"; the JSON text compares key order.)
+          expect(got ?? {}).toEqual(expected);
+          expect(JSON.stringify(got ?? {})).toBe(JSON.stringify(expected));
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('copies only what changes', () => {
+    const same = { a: [1, 'x', { b: null }] };
+    expect(emittedValue(same)).toBe(same);
+    const changed = { a: { b: undefined, c: [-0] }, d: { e: 1 } };
+    const got = emittedValue(changed) as typeof changed;
+    expect(got).toEqual({ a: { b: null, c: [0] }, d: { e: 1 } });
+    expect(got.d).toBe(changed.d);
+    expect(changed.a.b).toBeUndefined();
   });
 });
