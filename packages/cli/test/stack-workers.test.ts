@@ -147,13 +147,15 @@ describe('stacks of one project in one process', () => {
       expect(tags(path.join(root, 'each'), `counted-${stack}`)).toEqual([{ run: '1', size }]);
   });
 
-  test("a stack process runs with V8's young generation at Node.js 20's size", async () => {
+  test("a stack process runs with V8's young generation at Node.js 20's largest size from the start", async () => {
     // GIVEN a program that tags its bucket with its process's V8 flags WHEN synthesized
     const root = project({ a: 'flags' });
     const run = await runCli(['synth', '--out', 'out'], root);
     expect(run.status).toBe(0);
     // THEN the flags are the stack process's
-    expect(tags(path.join(root, 'out'), 'counted-a')).toEqual([{ flags: '--max-semi-space-size=16', run: '1', size: 'flags' }]);
+    expect(tags(path.join(root, 'out'), 'counted-a')).toEqual([
+      { flags: '--max-semi-space-size=16 --min-semi-space-size=16', run: '1', size: 'flags' },
+    ]);
   });
 
   test.each<[Variant, string]>([
