@@ -121,7 +121,7 @@ describe('a team ClusterQueue', () => {
 
   test('without Kueue nothing is borrowed: the namespace quota is the team quota', () => {
     const team: TeamPlan = plan([{ name: 'research', gpuQuota: { h100: 8 } }], false).teams[0];
-    expect(team.borrowGpus).toEqual({ h100: 0, mig: 0, l4: 0 });
+    expect(team.borrowGpus).toEqual({ h100: 0 });
     expect(team.namespaceQuota).toEqual({
       cpu: team.cpu,
       memoryGiB: team.memoryGiB,

@@ -1,4 +1,4 @@
-import { gpuQuotaResources, normalizeGpuPool, planTeam, ProblemCollector, Sharing, TeamContext } from '../src';
+import { gpuQuotaResources, normalizeGpuPool, planTeam, ProblemCollector, Sharing, TeamContext, teamGpuCeiling } from '../src';
 
 const h100 = normalizeGpuPool({ name: 'h100', instanceTypes: ['p5.48xlarge'], purpose: 'training', zones: ['us-east-1a'] });
 const mig = normalizeGpuPool({ name: 'mig', instanceTypes: ['p4de.24xlarge'], efa: false, sharing: Sharing.mig('all-balanced') });
@@ -21,7 +21,9 @@ describe('planTeam', () => {
       cpu: 16 + 154,
       memoryGiB: 64 + 1638,
     });
-    expect(team.borrowGpus).toEqual({ h100: 8, mig: 0 });
+    // It borrows up to its own quota, of the pools it has GPUs of (none of any other)
+    expect(team.borrowGpus).toEqual({ h100: 8 });
+    expect(teamGpuCeiling(team, 'mig')).toBe(0);
     // The namespace quota holds what its queue may admit: its own GPUs and compute, and what it may borrow
     expect(team.borrowCompute).toEqual({ cpu: 154, memoryGiB: 1638 });
     expect(team.namespaceQuota).toEqual({
@@ -39,7 +41,7 @@ describe('planTeam', () => {
   test('without Kueue a team borrows nothing, and its namespace quota is its own', () => {
     const problems = new ProblemCollector('t');
     const team = planTeam({ name: 'research', gpuQuota: { h100: 8 } }, { ...ctx, kueue: false }, 'teams[0]', problems)!;
-    expect(team.borrowGpus).toEqual({ h100: 0, mig: 0 });
+    expect(team.borrowGpus).toEqual({ h100: 0 });
     expect(team.namespaceQuota.gpuResources['nvidia.com/gpu']).toBe(8);
     expect(team.namespaceQuota.cpu).toBe(team.cpu);
   });

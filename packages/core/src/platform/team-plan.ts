@@ -24,7 +24,11 @@ export interface TeamPlan {
   readonly namespace: string;
   /** Physical GPUs per pool. */
   readonly gpuQuota: Readonly<Record<string, number>>;
-  /** GPUs per pool the team may borrow from the cohort (Kueue; 0 everywhere without a queue). */
+  /**
+   * GPUs per pool the team may borrow from the cohort (Kueue; 0 without a queue), for the pools it has
+   * GPUs of or names in its borrowGpus, in pool order. It borrows none of any other pool (a record per
+   * pool per team would grow with pools x teams): read it with `?? 0`, or use {@link teamGpuCeiling}.
+   */
   readonly borrowGpus: Readonly<Record<string, number>>;
   /** CPU cores of its own (nominal). */
   readonly cpu: number;
@@ -65,16 +69,25 @@ export interface TeamContext {
 
 const CIDR = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
 
-/** Per pools list (one per platform): the pools by name, and every GPU resource of every pool at 0. */
-const poolIndex = new WeakMap<readonly GpuPool[], { names: Map<string, GpuPool>; zero: Record<string, number> }>();
+interface PoolIndex {
+  /** The pools by name. */
+  readonly names: ReadonlyMap<string, GpuPool>;
+  /** Each pool's place in the list, by pool. */
+  readonly order: ReadonlyMap<GpuPool, number>;
+  /** Every GPU resource of every pool, at 0. */
+  readonly zero: Readonly<Record<string, number>>;
+}
 
-/** The pools by name and their GPU resources at 0, computed once for all teams (not per team: pools x teams). */
-function indexPools(pools: readonly GpuPool[]): { names: Map<string, GpuPool>; zero: Record<string, number> } {
+/** Per pools list (one per platform). */
+const poolIndex = new WeakMap<readonly GpuPool[], PoolIndex>();
+
+/** The pools indexed once for all teams (not per team: pools x teams). */
+function indexPools(pools: readonly GpuPool[]): PoolIndex {
   let index = poolIndex.get(pools);
   if (!index) {
     const zero: Record<string, number> = {};
     for (const pool of pools) for (const r of Object.keys(gpuQuotaResources(pool, 0))) zero[r] = 0;
-    index = { names: new Map(pools.map((p) => [p.name, p])), zero };
+    index = { names: new Map(pools.map((p) => [p.name, p])), order: new Map(pools.map((p, i) => [p, i])), zero };
     poolIndex.set(pools, index);
   }
   return index;
@@ -84,7 +97,7 @@ function indexPools(pools: readonly GpuPool[]): { names: Map<string, GpuPool>; z
 export function planTeam(spec: TeamSpec, ctx: TeamContext, path: string, problems: ProblemCollector): TeamPlan | undefined {
   const before = problems.problems.length;
   const add = (p: ValidationProblem) => problems.add({ ...p, path: `${path}.${p.path}` });
-  const { names, zero } = indexPools(ctx.pools);
+  const { names, order, zero } = indexPools(ctx.pools);
   const quota = spec.gpuQuota ?? {};
   const level = spec.podSecurity ?? 'restricted';
   const unserializable = unserializableName('name', spec.name);
@@ -155,8 +168,11 @@ export function planTeam(spec: TeamSpec, ctx: TeamContext, path: string, problem
       fix: "e.g. podSecurityReason: 'vendor CUDA image runs as root'",
     });
   }
-  // Only pools the team has or borrows GPUs of add anything to its quotas (sums of whole numbers: in any order).
-  const some = [...new Set([...Object.keys(quota), ...Object.keys(spec.borrowGpus ?? {})])].flatMap((n) => names.get(n) ?? []);
+  // Only pools the team has or borrows GPUs of add anything to its quotas (sums of whole numbers: in any
+  // order); in pool order, as borrowGpus lists them.
+  const some = [...new Set([...Object.keys(quota), ...Object.keys(spec.borrowGpus ?? {})])]
+    .flatMap((n) => names.get(n) ?? [])
+    .sort((a, b) => order.get(a)! - order.get(b)!);
   const known = Object.fromEntries(Object.entries(quota).filter(([name]) => names.has(name)));
   const sized = teamComputeQuota(some, known);
   const cpu = spec.computeQuota?.cpu ?? sized.cpu;
@@ -188,9 +204,8 @@ export function planTeam(spec: TeamSpec, ctx: TeamContext, path: string, problem
 
   const queue = ctx.kueue && spec.queue !== false;
   // Borrowing is Kueue's: without a queue nothing is lent or borrowed.
-  // Every pool, in pool order (a loop: pairs for Object.fromEntries cost more than the record, per team).
   const borrowGpus: Record<string, number> = {};
-  for (const p of ctx.pools) borrowGpus[p.name] = queue ? (spec.borrowGpus?.[p.name] ?? quota[p.name] ?? 0) : 0;
+  for (const p of some) borrowGpus[p.name] = queue ? (spec.borrowGpus?.[p.name] ?? quota[p.name] ?? 0) : 0;
   const borrowCompute = gpuPodsCompute(some, borrowGpus);
   const gpuHard: Record<string, number> = { ...zero };
   for (const pool of some) {

@@ -29,7 +29,6 @@ import { DCGM_JOB, gpuRecordingRules } from './gpu-rules';
 import { checkPromql } from './promql';
 import { inferLabels, LabelLookup } from './promql-labels';
 import { operandShape } from './promql-or-chain';
-import { parsePromql } from './promql-parse';
 
 /** The label the Grafana sidecar loads dashboards by (kube-prometheus-stack's default). */
 export const GRAFANA_DASHBOARD_LABEL = 'grafana_dashboard';
@@ -299,7 +298,8 @@ function labelsOf(
   let result = labelChecks.get(key);
   if (!result) {
     // A shape that does not parse says nothing of the expression: it is checked itself, and not kept.
-    if (parsePromql(shape).syntaxError) return inferLabels(expr, lookup);
+    // (Parsed as checkPromql parses it: a long `or` chain one operand shape at a time.)
+    if (checkPromql(shape).syntaxError) return inferLabels(expr, lookup);
     // The shape's parse is shared with checkPromql's; problems are told of the expression itself.
     result = inferLabels(shape, lookup);
     if (result.problems.length) return inferLabels(expr, lookup);
@@ -368,7 +368,7 @@ function checkExpressions(
     for (const problem of labelsOf(expr, check.metrics, lookup).problems)
       problems.push({ path: where, value: expr, problem, fix: 'use a label the exporter sets (see @aiready/core exporters.ts)' });
     // (Only a shape that parses: then every expression of it does.)
-    if (problems.length === before && !parsePromql(shape).syntaxError) clean.add(shape);
+    if (problems.length === before && !checkPromql(shape).syntaxError) clean.add(shape);
   }
   if (problems.length) throw new AireadyValidationError(scope, problems);
 }
