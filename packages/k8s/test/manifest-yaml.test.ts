@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
-import { manifestYaml } from '../src/output/manifest-yaml';
+import { literalBlock, manifestYaml } from '../src/output/manifest-yaml';
 
 const stringify = (v: unknown) => YAML.stringify(v, { lineWidth: 0 });
 
@@ -128,5 +128,54 @@ describe('manifestYaml', () => {
   ])('writes %s as yaml does', (_what, value) => {
     // GIVEN a shape the review tree has WHEN written THEN byte for byte yaml's text
     expect(manifestYaml(value)).toBe(stringify(value));
+  });
+});
+
+describe('literalBlock', () => {
+  // Multi-line texts line by line: code, JSON, PromQL, YAML, and lines YAML treats specially.
+  const line = fc.oneof(
+    tricky.filter((t) => !t.includes('\n')),
+    fc.string({ maxLength: 12 }),
+    fc.string({ unit: 'grapheme', maxLength: 8 }),
+    fc.constantFrom('', '  "a": 1,', '{', '}', '---', '...', '- x', '# c', '  - name: a', 'sum(x) or', '\tx', 'x ', ' '),
+  );
+  const lines = fc
+    .array(line, { minLength: 1, maxLength: 6 })
+    .chain((ls) => fc.constantFrom('', '\n', '\n\n', ' ', '\r\n').map((end) => ({ text: ls.join('\n') + end })));
+
+  it('writes a multi-line text as yaml does whenever it answers, and answers for plain lines', () => {
+    let answered = 0;
+    fc.assert(
+      fc.property(lines, ({ text }) => {
+        // GIVEN any multi-line text WHEN written as a value, at the top and in a list THEN as yaml writes it
+        fc.pre(text.includes('\n'));
+        for (const doc of [{ k: text }, { a: { b: [text, { c: text }] } }]) expect(manifestYaml(doc)).toBe(stringify(doc));
+        if (literalBlock(text)) answered++;
+      }),
+      { numRuns: 2000 },
+    );
+    expect(answered).toBeGreaterThan(100);
+  });
+
+  it.each([
+    ['pretty-printed JSON', '{\n  "panels": [\n    1\n  ]\n}', ' |-'],
+    ['a script with a final line break', '#!/bin/sh\necho hi\n', ' |'],
+    ['empty lines inside', 'a\n\n\nb', ' |-'],
+  ])('answers for %s', (_what, text, head) => {
+    expect(literalBlock(text)?.head).toBe(head);
+    expect(manifestYaml({ k: text })).toBe(stringify({ k: text }));
+  });
+
+  it.each([
+    ['a space first', ' a\nb'],
+    ['a line break first', '\na'],
+    ['a space at the end of a line', 'a \nb'],
+    ['two final line breaks', 'a\n\n'],
+    ['a tab', 'a\tb\nc'],
+    ['a carriage return', 'a\r\nb'],
+    ['a control character', 'a\u0007\nb'],
+  ])('leaves %s to yaml', (_what, text) => {
+    expect(literalBlock(text)).toBeUndefined();
+    expect(manifestYaml({ k: text })).toBe(stringify({ k: text }));
   });
 });

@@ -57,14 +57,38 @@ const blocks = new Map<string, Block | string | null>();
 function multiline(v: string): Block | string | null {
   let b = blocks.get(v);
   if (b === undefined) {
-    const text = YAML.stringify({ k: v }, OPTIONS);
-    const [first, ...lines] = text.startsWith('k: ') && text.endsWith('\n') ? text.slice(2, -1).split('\n') : [];
-    if (first === undefined) b = null;
-    else if (!lines.length) b = first.slice(1);
-    else b = /^ [|>]/.test(first) && lines.every((l) => l === '' || l.startsWith('  ')) ? { head: first, lines } : null;
+    b = literalBlock(v) ?? askedBlock(v);
     blocks.set(v, b);
   }
   return b;
+}
+
+/** What `yaml` writes for a multi-line string, asked of it. */
+function askedBlock(v: string): Block | string | null {
+  const text = YAML.stringify({ k: v }, OPTIONS);
+  const [first, ...lines] = text.startsWith('k: ') && text.endsWith('\n') ? text.slice(2, -1).split('\n') : [];
+  if (first === undefined) return null;
+  if (!lines.length) return first.slice(1);
+  return /^ [|>]/.test(first) && lines.every((l) => l === '' || l.startsWith('  ')) ? { head: first, lines } : null;
+}
+
+/** What makes `yaml` quote a string or write a block scalar other than as its plain lines. */
+// eslint-disable-next-line no-control-regex
+const NOT_PLAIN_LINES = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]|[\uD800-\uDFFF]| \n| $|^[ \n]|\n\n$/;
+
+/**
+ * A multi-line string as `yaml` writes it, without asking it, when that is plainly its lines: a literal
+ * block (`|-`, or `|` for one final line break), each line two spaces in, nothing to escape, no space
+ * at the start of the text or the end of a line, at most one final line break. Undefined otherwise (and
+ * `yaml` is asked). Dashboards are megabytes of such text; `yaml` took 0.14 s for one of 2.9 MB.
+ */
+export function literalBlock(v: string): Block | undefined {
+  if (NOT_PLAIN_LINES.test(v)) return undefined;
+  const clip = v.endsWith('\n');
+  return {
+    head: clip ? ' |' : ' |-',
+    lines: (clip ? v.slice(0, -1) : v).split('\n').map((l) => (l === '' ? '' : `  ${l}`)),
+  };
 }
 
 /**
