@@ -57,26 +57,32 @@ function mockCall(token: string, inputs: Record<string, unknown>, region: string
 /**
  * Installs the mocks and a recorder on the mock monitor. Must run before the program is loaded.
  * Returns the live list of recorded resources. `onReference` is given every resource URN a
- * registration names (its parent, provider and dependencies).
+ * registration names (its parent, provider and dependencies). `onRecorded` is told of every change to
+ * an entry of the list, with its index: `complete` once the mock has its inputs (a registration's last
+ * change), false before.
  */
 export async function installRecordingMocks(
   project: string,
   stack: string,
   region: string,
   onReference: (urn: string) => void = () => undefined,
+  onRecorded: (index: number, entry: RecordedResource, complete: boolean) => void = () => undefined,
 ): Promise<RecordedResource[]> {
   const recorded: RecordedResource[] = [];
   const byKey = new Map<string, RecordedResource>();
+  const indexOf = new Map<RecordedResource, number>();
+  const add = (key: string, entry: RecordedResource) => {
+    byKey.set(key, entry);
+    indexOf.set(entry, recorded.push(entry) - 1);
+  };
   await pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
         const key = resourceKey(args.type, args.name);
         const entry = byKey.get(key) ?? { type: args.type, name: args.name, custom: !!args.custom, inputs: {}, dependsOn: [] };
         Object.assign(entry, { custom: !!args.custom, inputs: args.inputs ?? {} });
-        if (!byKey.has(key)) {
-          byKey.set(key, entry);
-          recorded.push(entry);
-        }
+        if (!byKey.has(key)) add(key, entry);
+        onRecorded(indexOf.get(entry)!, entry, true);
         return { id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs ?? {}, region) };
       },
       call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
@@ -107,10 +113,8 @@ export async function installRecordingMocks(
     const dependencies = req.getDependenciesList();
     for (const urn of [req.getParent(), ...providerUrn, ...dependencies]) if (urn) onReference(urn);
     entry.dependsOn = [...new Set([...dependencies.map(keyFromUrn), ...providerUrn.map(keyFromUrn)])].sort();
-    if (!byKey.has(key)) {
-      byKey.set(key, entry);
-      recorded.push(entry);
-    }
+    if (!byKey.has(key)) add(key, entry);
+    onRecorded(indexOf.get(entry)!, entry, false);
     return original(req, cb);
   };
   return recorded;

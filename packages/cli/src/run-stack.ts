@@ -6,7 +6,8 @@
 // fails ends the process: the CLI runs the stacks after it again in a new one. So does a run after
 // which sharing the process is not safe (stack-sharing.ts), with the exit status RUN_ELSEWHERE.
 // Usage: node run-stack.js <stackDir> <stack> <resultFile> [<stack> <resultFile>]... [--record-inputs]
-// With an IPC channel (fork), `{ done: <stack> }` is sent as each stack's result file is written.
+// With an IPC channel (fork), each recorded resource is sent as its registration completes
+// (recorded-stream.ts), and `{ done: <stack> }` as each stack's result file is written.
 // First: the process set up before @pulumi/pulumi loads.
 import { inputTrace } from './stack-process-setup';
 import { AireadyValidationError } from '@aiready/core';
@@ -27,6 +28,7 @@ import type { RecordedResource } from './recorded-resource';
 import { projectName, readStackConfig } from './pulumi-project';
 import type { InputRecord } from './input-trace';
 import { CachedModule, packageLookup, RUN_ELSEWHERE, sharedStateProblem, urnStack } from './stack-sharing';
+import { RecordedSender } from './recorded-stream';
 
 /** What a stack run reports back to the CLI. */
 export interface StackRunResult {
@@ -92,14 +94,25 @@ function tunePulumi(stackDir: string): void {
  * Runs one stack; undefined if a resource it registered names a resource of one of `earlier` (stacks
  * run before in this process): something kept across runs leaked into this one.
  */
-async function run(stackDir: string, stack: string, earlier: ReadonlySet<string>): Promise<StackRunResult | undefined> {
+async function run(
+  stackDir: string,
+  stack: string,
+  earlier: ReadonlySet<string>,
+  sender?: RecordedSender,
+): Promise<StackRunResult | undefined> {
   const project = projectName(stackDir);
   const { values: config, secrets } = readStackConfig(path.join(stackDir, `Pulumi.${stack}.yaml`));
   pulumi.runtime.setAllConfig(config, [...secrets]);
   let leaked = false;
-  const recorded = await installRecordingMocks(project, stack, config['aws:region'] ?? 'us-east-1', (urn) => {
-    if (earlier.has(urnStack(urn))) leaked = true;
-  });
+  const recorded = await installRecordingMocks(
+    project,
+    stack,
+    config['aws:region'] ?? 'us-east-1',
+    (urn) => {
+      if (earlier.has(urnStack(urn))) leaked = true;
+    },
+    sender?.record,
+  );
   const start = process.hrtime.bigint();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const program = require(path.resolve(stackDir, 'lib', 'index.js')) as Record<string, unknown>;
@@ -152,24 +165,35 @@ if (require.main === module) {
     const programDir = fs.realpathSync(stackDir);
     const own = programModule(programDir);
     const packageOf = packageLookup();
+    // The messages of the stacks done so far reach the CLI before the process ends.
+    const senders: RecordedSender[] = [];
+    const exit = async (code: number) => {
+      await Promise.all(senders.map((x) => x.flushed()));
+      process.exit(code);
+    };
     for (const [i, r] of runs.entries()) {
       current = r;
       if (i > 0) {
         for (const f of forgetProgramModules(baseline, programDir)) loaded.add(f);
         resetPulumiStore(stackDir);
       }
-      const result = await run(stackDir, r.stack, new Set(runs.slice(0, i).map((x) => x.stack)));
+      const send = process.send?.bind(process);
+      const sender = send && new RecordedSender(r.stack, (m, done) => send(m, undefined, undefined, done));
+      if (sender) senders.push(sender);
+      const result = await run(stackDir, r.stack, new Set(runs.slice(0, i).map((x) => x.stack)), sender);
       // This stack and the ones after it run again in a new process.
-      if (!result) process.exit(RUN_ELSEWHERE);
+      if (!result) return exit(RUN_ELSEWHERE);
       for (const f of Object.keys(require.cache)) loaded.add(f);
       const trace = inputTrace?.current();
       const inputs = trace && { files: [...new Set([...loaded, ...trace.reads])].sort(), env: trace.env };
-      fs.writeFileSync(r.resultFile, JSON.stringify(inputs ? { ...result, inputs } : result));
+      const written = sender && result.recorded ? { ...result, recorded: sender.rest(result.recorded) } : result;
+      fs.writeFileSync(r.resultFile, JSON.stringify(inputs ? { ...written, inputs } : written));
       process.send?.({ done: r.stack });
       const modules = Object.values(require.cache) as CachedModule[];
       if (i < runs.length - 1 && sharedStateProblem(modules, (f) => !baseline.has(f) && own(f), packageOf))
-        process.exit(RUN_ELSEWHERE);
+        return exit(RUN_ELSEWHERE);
     }
+    await Promise.all(senders.map((x) => x.flushed()));
   };
   main().then(() => {
     running = false;

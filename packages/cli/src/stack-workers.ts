@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { StackTarget } from './pulumi-project';
+import { isRecordedMessage, RecordedMessage, RecordedReceiver } from './recorded-stream';
 import type { StackRunResult } from './run-stack';
 import { RUN_ELSEWHERE } from './stack-sharing';
 
@@ -97,12 +98,16 @@ function runStackProcess(group: readonly StackTarget[], recordInputs: boolean): 
     settle[i].resolve({ result, waitedMs: now - last });
     last = now;
   };
+  // The resources the process sends as it records them; its result files hold the others.
+  const received = new RecordedReceiver();
   const read = (i: number): StackRunResult | undefined => {
+    let result: StackRunResult;
     try {
-      return JSON.parse(fs.readFileSync(files[i], 'utf8')) as StackRunResult;
+      result = JSON.parse(fs.readFileSync(files[i], 'utf8')) as StackRunResult;
     } catch {
       return undefined;
     }
+    return received.complete(result);
   };
   const child = fork(
     path.join(__dirname, 'run-stack.js'),
@@ -115,7 +120,8 @@ function runStackProcess(group: readonly StackTarget[], recordInputs: boolean): 
   });
   // A process that could not start: 'close' follows, and the first stack fails with this.
   child.on('error', (err) => (stderr += `${err.message}\n`));
-  child.on('message', (m: { done?: string }) => {
+  child.on('message', (m: { done?: string } | RecordedMessage) => {
+    if (isRecordedMessage(m)) return received.receive(m);
     const i = group.findIndex((s, j) => s.stack === m.done && !settle[j].settled);
     const result = i >= 0 ? read(i) : undefined;
     if (result) finish(i, result);
