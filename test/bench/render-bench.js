@@ -105,7 +105,18 @@ async function renderBench(runs) {
   const helm = extractBundled(tools, 'helm');
   const kubectl = extractBundled(tools, 'kubectl');
   const list = await targets();
-  const common = ['--render', '--skip-missing-charts', '--chart-cache', CHARTS, '--kustomize-cache', KUSTOMIZE, '--helm', helm, '--kubectl', kubectl];
+  const common = [
+    '--render',
+    '--skip-missing-charts',
+    '--chart-cache',
+    CHARTS,
+    '--kustomize-cache',
+    KUSTOMIZE,
+    '--helm',
+    helm,
+    '--kubectl',
+    kubectl,
+  ];
   const rows = { plain: [], cold: [], warm: [], baseline: [] };
   let renders = 0;
   let counts = { releases: 0, bases: 0, missing: [] };
@@ -138,8 +149,7 @@ async function renderBench(runs) {
     `| \`aiready synth --render\`, cold render cache (${renders} renders) | ${fmt(m('cold', 'wall'))} | ${fmt(m('cold', 'cpu'))} |`,
   );
   console.log(`| \`aiready synth --render\`, warm render cache | ${fmt(m('warm', 'wall'))} | ${fmt(m('warm', 'cpu'))} |`);
-  if (counts.missing.length)
-    console.log(`\nNot rendered by either (chart not in ${CHARTS}): ${counts.missing.join(', ')}.`);
+  if (counts.missing.length) console.log(`\nNot rendered by either (chart not in ${CHARTS}): ${counts.missing.join(', ')}.`);
   const inc = (row, k) => median(rows[row].map((x, i) => x[k] - rows.plain[i][k]));
   console.log('\n| rendering (--render minus plain synth, same run) | wall (s) | vs baseline wall | CPU (s) | vs baseline CPU |');
   console.log('| --- | --- | --- | --- | --- |');
