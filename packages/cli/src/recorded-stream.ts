@@ -61,18 +61,15 @@ export class RecordedReceiver {
     list[m.index] = m.resource;
   }
 
-  /** `result` as read from its file, with the resources sent in its place; an error if one never came. */
-  complete(result: StackRunResult): StackRunResult {
+  /**
+   * `result` as read from its file, with the resources sent in its place; undefined while one has not
+   * come (a process that ended before its messages were handed over: its stack runs again).
+   */
+  complete(result: StackRunResult): StackRunResult | undefined {
     const recorded = result.recorded as readonly (RecordedResource | null)[] | undefined;
     if (!recorded?.includes(null)) return result;
     const sent = this.byStack.get(result.stack) ?? [];
-    const missing = recorded.filter((r, i) => r === null && !sent[i]).length;
-    if (missing)
-      return {
-        project: result.project,
-        stack: result.stack,
-        error: `the stack process's result lacks ${missing} of its ${recorded.length} resources (their messages never came)`,
-      };
+    if (recorded.some((r, i) => r === null && !sent[i])) return undefined;
     return { ...result, recorded: recorded.map((r, i) => r ?? sent[i]) };
   }
 }

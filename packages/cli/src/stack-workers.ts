@@ -98,7 +98,8 @@ function runStackProcess(group: readonly StackTarget[], recordInputs: boolean): 
     settle[i].resolve({ result, waitedMs: now - last });
     last = now;
   };
-  // The resources the process sends as it records them; its result files hold the others.
+  // The resources the process sends as it records them; its result files hold the others. A result
+  // whose resources did not all come is not written yet: its stack runs again, as one without a result.
   const received = new RecordedReceiver();
   const read = (i: number): StackRunResult | undefined => {
     let result: StackRunResult;
