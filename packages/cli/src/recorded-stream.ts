@@ -34,11 +34,18 @@ export class RecordedSender {
     this.sent.delete(resource);
     if (!complete) return;
     this.pending++;
-    this.send({ stack: this.stack, index, resource }, () => {
-      if (--this.pending === 0) for (const w of this.waiting.splice(0)) w();
-    });
+    try {
+      this.send({ stack: this.stack, index, resource }, () => this.settled());
+    } catch (err) {
+      this.settled();
+      throw err;
+    }
     this.sent.add(resource);
   };
+
+  private settled(): void {
+    if (--this.pending === 0) for (const w of this.waiting.splice(0)) w();
+  }
 
   /** `recorded` as the result file holds it: null for each resource sent as it stands. */
   rest(recorded: readonly RecordedResource[]): (RecordedResource | null)[] {

@@ -229,7 +229,11 @@ export function renderedFilesCached(
     .update(JSON.stringify([FILES_FORMAT, name, digest]))
     .digest('hex');
   const file = path.join(cacheDir, 'files', key.slice(0, 2), `${key}.json`);
-  if (fs.existsSync(file)) return new Map(JSON.parse(fs.readFileSync(file, 'utf8')) as [string, string][]);
+  if (fs.existsSync(file)) {
+    const cached = new Map(JSON.parse(fs.readFileSync(file, 'utf8')) as [string, string][]);
+    // The files of these objects, or the entry is not theirs (written again below).
+    if (cached.size === byFile.size && [...byFile.keys()].every((f) => cached.has(f))) return cached;
+  }
   const files = filesOf(byFile);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}.partial`;

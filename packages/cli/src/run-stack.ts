@@ -136,13 +136,33 @@ if (require.main === module) {
   const args = process.argv.slice(2).filter((a) => a !== '--record-inputs');
   const [stackDir, ...pairs] = args;
   const runs = Array.from({ length: pairs.length / 2 }, (_, i) => ({ stack: pairs[2 * i], resultFile: pairs[2 * i + 1] }));
-  let current = runs[0];
+  /** The stack running; undefined once its result is written, until the next one starts. */
+  let current: (typeof runs)[number] | undefined = runs[0];
+  // Each stack's resources go to the CLI as they are recorded (recorded-stream.ts): the process ends
+  // once they are handed over, so that the results written so far are whole.
+  const senders: RecordedSender[] = [];
+  const handedOver = (limitMs?: number) =>
+    new Promise<void>((resolve) => {
+      const timer = limitMs === undefined ? undefined : setTimeout(resolve, limitMs);
+      void Promise.all(senders.map((x) => x.flushed())).then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   /** The running stack's result: it failed with `error`. */
-  const failed = (error: string) =>
-    fs.writeFileSync(current.resultFile, JSON.stringify({ project: path.basename(stackDir), stack: current.stack, error }));
+  const failed = (error: string) => {
+    if (current)
+      fs.writeFileSync(current.resultFile, JSON.stringify({ project: path.basename(stackDir), stack: current.stack, error }));
+  };
+  let failing = false;
   const fail = (err: unknown) => {
+    // An error while no stack runs (a program's, after its result was written) changes no result.
+    if (!current || failing) return;
+    failing = true;
     failed(message(err));
-    process.exit(2);
+    current = undefined;
+    // The stacks done before it keep their results (within a limit: the CLI may be gone).
+    void handedOver(10_000).then(() => process.exit(2));
   };
   process.on('unhandledRejection', fail);
   process.on('uncaughtException', fail);
@@ -165,10 +185,10 @@ if (require.main === module) {
     const programDir = fs.realpathSync(stackDir);
     const own = programModule(programDir);
     const packageOf = packageLookup();
-    // The messages of the stacks done so far reach the CLI before the process ends.
-    const senders: RecordedSender[] = [];
+    // (The stack that was running runs again elsewhere: it has no result here, nor an error.)
     const exit = async (code: number) => {
-      await Promise.all(senders.map((x) => x.flushed()));
+      current = undefined;
+      await handedOver();
       process.exit(code);
     };
     for (const [i, r] of runs.entries()) {
@@ -188,15 +208,23 @@ if (require.main === module) {
       const inputs = trace && { files: [...new Set([...loaded, ...trace.reads])].sort(), env: trace.env };
       const written = sender && result.recorded ? { ...result, recorded: sender.rest(result.recorded) } : result;
       fs.writeFileSync(r.resultFile, JSON.stringify(inputs ? { ...written, inputs } : written));
+      current = undefined;
       process.send?.({ done: r.stack });
       const modules = Object.values(require.cache) as CachedModule[];
       if (i < runs.length - 1 && sharedStateProblem(modules, (f) => !baseline.has(f) && own(f), packageOf))
         return exit(RUN_ELSEWHERE);
     }
-    await Promise.all(senders.map((x) => x.flushed()));
+    await handedOver();
   };
-  main().then(() => {
-    running = false;
-    process.exit(0);
-  }, fail);
+  main().then(
+    () => {
+      running = false;
+      process.exit(0);
+    },
+    (err: unknown) => {
+      if (current) return fail(err);
+      process.stderr.write(`${message(err)}\n`);
+      process.exit(2);
+    },
+  );
 }

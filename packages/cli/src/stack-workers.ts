@@ -140,8 +140,9 @@ function runStackProcess(group: readonly StackTarget[], recordInputs: boolean): 
       }
       again = rest.filter((i) => !settle[i].settled);
     } else {
-      // A result written without its message (the stack failed); the first stack without any was running.
-      const failed = rest.find((i) => read(i) !== undefined) ?? rest[0];
+      // A result written without its message (the stack failed); else the first stack without a result
+      // file was running (one whose file lacks streamed resources finished: it runs again).
+      const failed = rest.find((i) => read(i) !== undefined) ?? rest.find((i) => !fs.existsSync(files[i])) ?? rest[0];
       if (failed !== undefined) {
         const s = group[failed];
         finish(

@@ -31,6 +31,15 @@ function block(s: string, indent: string): string | undefined {
   return `|${indicator}${chomp}\n${lines.map((l) => (l ? `${indent}${l}` : '')).join('\n')}`;
 }
 
+/**
+ * A key and its colon. Longer than the 1,024 characters YAML allows an implicit key, it is explicit:
+ * `? key`, then the colon on the next line at column `col` (the key's).
+ */
+function keyed(k: string, col: string): string {
+  const s = scalar(k);
+  return s.length > 1024 ? `? ${s}\n${col}:` : `${s}:`;
+}
+
 function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -46,7 +55,7 @@ function value(v: unknown, col: string, out: string[]): void {
       if (isMap(item) && Object.keys(item).length) {
         // The item's first key sits on the dash's line; the others line up under it.
         Object.entries(item).forEach(([k, x], i) => {
-          out.push(i === 0 ? ` ${scalar(k)}:` : `${inner}  ${scalar(k)}:`);
+          out.push(i === 0 ? ` ${keyed(k, `${inner}  `)}` : `${inner}  ${keyed(k, `${inner}  `)}`);
           value(x, `${inner}  `, out);
         });
       } else value(item, inner, out);
@@ -58,7 +67,7 @@ function value(v: unknown, col: string, out: string[]): void {
     if (!entries.length) return void out.push(' {}\n');
     out.push('\n');
     for (const [k, x] of entries) {
-      out.push(`${inner}${scalar(k)}:`);
+      out.push(`${inner}${keyed(k, inner)}`);
       value(x, inner, out);
     }
     return;
@@ -73,7 +82,7 @@ function value(v: unknown, col: string, out: string[]): void {
 export function emitYaml(doc: Record<string, unknown>): string {
   const out: string[] = [];
   for (const [k, x] of Object.entries(doc)) {
-    out.push(`${scalar(k)}:`);
+    out.push(keyed(k, ''));
     value(x, '', out);
   }
   return out.join('');

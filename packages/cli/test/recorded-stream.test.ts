@@ -63,6 +63,16 @@ describe('RecordedSender and RecordedReceiver', () => {
     expect(done).toBe(true);
   });
 
+  test('a message that cannot be sent throws, and leaves nothing to wait for', async () => {
+    const s = new RecordedSender('dev', () => {
+      throw new TypeError('Do not know how to serialize a BigInt');
+    });
+    const a = resource('a');
+    expect(() => s.record(0, a, true)).toThrow(/BigInt/);
+    await s.flushed();
+    expect(s.rest([a])).toEqual([a]);
+  });
+
   test("the receiver puts each stack's resources back in place, and has no result while one has not come", () => {
     // GIVEN a process that ran two stacks, sending resources of each
     const { s: dev, messages: devMessages } = sender('dev');

@@ -145,5 +145,8 @@ describe('renderedFilesCached', () => {
     const other = renderedFileObjects('r', [cm('other', 'x')]);
     expect(renderedFilesCached('r', other, cache, 'key-1')).toEqual(first);
     expect(renderedFilesCached('r', other, cache, 'key-2').get('rendered/r/configmap.yaml')).toContain('name: other');
+    // An entry whose files are not those of the objects (another kind) is not served
+    const secret = renderedFileObjects('r', [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } }]);
+    expect([...renderedFilesCached('r', secret, cache, 'key-1').keys()]).toEqual(['rendered/r/secret.yaml']);
   });
 });

@@ -96,6 +96,8 @@ class Bucket extends pulumi.CustomResource {
   }
 }
 new Bucket('data', { bucket: 'counted-data', tags: { size, run: String(run), ...(size === 'flags' ? { flags: process.execArgv.join(' ') } : {}) } }${variant === 'kept-resource' ? ', { parent: globalThis.countedGroup }' : ''});
+// Enough resources (30 MB) that their messages to the CLI are still on their way when the next stack starts.
+if (size === 'many') for (let i = 0; i < 300; i++) new Bucket('extra-' + i, { bucket: 'extra-' + i, policy: 'x'.repeat(100000) });
 if (size === 'cycle') {
   // Two buckets, each named after the other's id.
   let named;
@@ -185,6 +187,18 @@ describe('stacks of one project in one process', () => {
     expect(log).toMatch(/counted-d done/);
     expect(log).toMatch(/Missing required configuration variable 'counted:size'/);
     expect(log).toMatch(/stack run failed \(exit code 7\)/);
+  });
+
+  test('a stack that ends its process does not take the results of the stacks before it with it', async () => {
+    // GIVEN a project whose first stack has many resources, and whose second ends its process at once
+    const root = project({ a: 'many', b: 'crash' });
+    // WHEN synthesized with one process for the project
+    const run = await runCli(['synth', '--out', 'out'], root, withProcesses('1'));
+    // THEN the second fails, with its own error, and the first synthesizes
+    const log = run.stdout + run.stderr;
+    expect(log).toMatch(/counted-b failed:\nstack run failed \(exit code 7\)/);
+    expect(log).toMatch(/counted-a done/);
+    expect(run.status).not.toBe(0);
   });
 
   test("a program that ends before its outputs resolve fails with Pulumi's account of what it waited for", async () => {

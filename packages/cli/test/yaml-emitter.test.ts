@@ -59,6 +59,8 @@ const strings = fc.oneof(
     'line\n \nspaces',
     'ends with space \nx',
     'kube-system',
+    'a'.repeat(1100),
+    `long "quoted" ${'b'.repeat(1030)}`,
     'nvidia.com/gpu',
     'app.kubernetes.io/name',
     'v1.2.3',
@@ -90,6 +92,21 @@ describe('emitYaml', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('writes a key longer than YAML allows an implicit one as an explicit key, at any depth', () => {
+    const long = 'k'.repeat(1100);
+    const doc = {
+      [long]: 1,
+      a: { [long]: { b: 2 } },
+      list: [
+        { [long]: [3], c: 4 },
+        { d: 5, [long]: 6 },
+      ],
+    };
+    const text = emitYaml(doc);
+    expect(text).toContain(`? ${long}\n:`);
+    for (const got of readBack(text)) expect(got).toEqual(doc);
   });
 
   it('writes Kubernetes objects in block style, plain where safe, literal blocks for scripts', () => {
