@@ -123,9 +123,12 @@ export function longestChain(resources: readonly PlanResource[]): string[] {
 
 /** Every Kubernetes object the stack would apply through ConfigGroups. */
 export function planManifests(recorded: readonly RecordedResource[]): KubeObject[] {
-  return recorded
-    .filter((r) => r.type === CONFIG_GROUP)
-    .flatMap((r) => (Array.isArray(r.inputs.objs) ? (r.inputs.objs as KubeObject[]) : []));
+  return recorded.flatMap(manifestObjectsOf);
+}
+
+/** The Kubernetes objects one recorded resource applies (a ConfigGroup's), if any. */
+export function manifestObjectsOf(r: RecordedResource): KubeObject[] {
+  return r.type === CONFIG_GROUP && Array.isArray(r.inputs.objs) ? (r.inputs.objs as KubeObject[]) : [];
 }
 
 const HELM_RELEASE = 'kubernetes:helm.sh/v3:Release';

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { StackTarget } from './pulumi-project';
+import type { RecordedResource } from './recorded-resource';
 import { isRecordedMessage, RecordedMessage, RecordedReceiver } from './recorded-stream';
 import type { StackRunResult } from './run-stack';
 import { RUN_ELSEWHERE } from './stack-sharing';
@@ -67,12 +68,20 @@ export interface StackRuns {
  */
 export const STACK_PROCESS_FLAGS = ['--max-semi-space-size=16', '--min-semi-space-size=16'];
 
-/** Starts the processes that run `stacks`. */
-export function runStacks(stacks: readonly StackTarget[], recordInputs: boolean, slots = stackSlots()): StackRuns {
+/**
+ * Starts the processes that run `stacks`. `onResource` is given each resource a process sends as it
+ * records it, while its stack runs (its result has them all).
+ */
+export function runStacks(
+  stacks: readonly StackTarget[],
+  recordInputs: boolean,
+  slots = stackSlots(),
+  onResource: (resource: RecordedResource) => void = () => undefined,
+): StackRuns {
   const runs = new Map<StackTarget, Promise<StackRun>>();
   const exits: Promise<void>[] = [];
   for (const group of groupStacks(stacks, slots)) {
-    const started = runStackProcess(group, recordInputs);
+    const started = runStackProcess(group, recordInputs, onResource);
     group.forEach((s, i) => runs.set(s, started.runs[i]));
     exits.push(started.exited);
   }
@@ -83,7 +92,11 @@ export function runStacks(stacks: readonly StackTarget[], recordInputs: boolean,
  * One process for `group` (stacks of one project). A stack that fails ends the process: the stacks
  * after it run again in a new one, so each stack's error is its own.
  */
-function runStackProcess(group: readonly StackTarget[], recordInputs: boolean): StackRuns {
+function runStackProcess(
+  group: readonly StackTarget[],
+  recordInputs: boolean,
+  onResource: (resource: RecordedResource) => void,
+): StackRuns {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-'));
   const files = group.map((_, i) => path.join(tmp, `${i}.json`));
   const settle = group.map(() => {
@@ -122,7 +135,10 @@ function runStackProcess(group: readonly StackTarget[], recordInputs: boolean): 
   // A process that could not start: 'close' follows, and the first stack fails with this.
   child.on('error', (err) => (stderr += `${err.message}\n`));
   child.on('message', (m: { done?: string } | RecordedMessage) => {
-    if (isRecordedMessage(m)) return received.receive(m);
+    if (isRecordedMessage(m)) {
+      received.receive(m);
+      return onResource(m.resource);
+    }
     const i = group.findIndex((s, j) => s.stack === m.done && !settle[j].settled);
     const result = i >= 0 ? read(i) : undefined;
     if (result) finish(i, result);
@@ -161,6 +177,7 @@ function runStackProcess(group: readonly StackTarget[], recordInputs: boolean): 
     const retried = runStackProcess(
       again.map((i) => group[i]),
       recordInputs,
+      onResource,
     );
     again.forEach((i, k) => void retried.runs[k].then((run) => settle[i].resolve(run)));
     void retried.exited.then(exited);

@@ -2,10 +2,10 @@
 import { AireadyValidationError, DEFAULT_KUBERNETES_VERSION } from '@aiready/core';
 import { argoCdPrerequisites, fluxPrerequisites } from '@aiready/admission';
 import type { GitOpsOutput, KubeObject, PlatformSummary, TargetLayout } from '@aiready/k8s';
-import { gitOpsLayout, layoutManifests, layoutTarget, planInstallStages, targetObjects } from '@aiready/k8s';
+import { gitOpsLayout, layoutManifests, layoutTarget, planInstallStages, prepareManifest, targetObjects } from '@aiready/k8s';
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildPlan, planManifests, planReleases } from './plan';
+import { buildPlan, manifestObjectsOf, planManifests, planReleases } from './plan';
 import {
   acknowledgedLines,
   admissionWarnings,
@@ -282,7 +282,10 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
   };
   // Stack processes start first; the cdk8s apps run in this process while they run.
   const toRun = stacks.filter((s) => !incremental?.stackRun(`${s.project}-${s.stack}`));
-  const processes = runStacks(toRun, incremental !== undefined, options.stackProcesses);
+  // The documents of a stack's Kubernetes objects are written as they come, while the stack runs.
+  const processes = runStacks(toRun, incremental !== undefined, options.stackProcesses, (r) => {
+    for (const o of manifestObjectsOf(r)) prepareManifest(o);
+  });
   const stackRuns = Promise.all(
     stacks.map(async (s) => {
       const id = `${s.project}-${s.stack}`;

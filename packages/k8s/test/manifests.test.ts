@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { deepMerge, KubeObject, layoutManifests, sortKeysDeep, writeManifests } from '../src';
+import { deepMerge, KubeObject, layoutManifests, prepareManifest, sortKeysDeep, writeManifests } from '../src';
 
 const objs: KubeObject[] = [
   {
@@ -40,6 +40,17 @@ describe('layoutManifests', () => {
     expect(layoutManifests([cm])[0].content).toBe(
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: p\ndata:\n  __proto__: x\n  z: "1"\n',
     );
+  });
+
+  test('a document written ahead (prepareManifest) is the one the layout writes; its object cannot change after', () => {
+    // GIVEN copies of the objects, one of them prepared ahead
+    const copies = structuredClone(objs);
+    prepareManifest(copies[0]);
+    // THEN the layout is the same, and the prepared object refuses a change that would make its document stale
+    expect(layoutManifests(copies)).toEqual(layoutManifests(objs));
+    expect(() => (copies[0].metadata.name = 'c')).toThrow(TypeError);
+    expect(() => ((copies[0] as { data: Record<string, string> }).data.a = '3')).toThrow(TypeError);
+    expect(Object.isFrozen(copies[1])).toBe(false);
   });
 
   test('input order does not change the output', () => {

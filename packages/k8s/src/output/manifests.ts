@@ -38,6 +38,26 @@ function ordered(value: unknown, top = false): unknown {
   return out;
 }
 
+/** Documents written ahead of a layout, by object (see {@link prepareManifest}). */
+const prepared = new WeakMap<object, string>();
+
+function deepFreeze(v: unknown): void {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return;
+  Object.freeze(v);
+  for (const x of Object.values(v)) deepFreeze(x);
+}
+
+/**
+ * Writes `o`'s YAML document now, for a later {@link layoutManifests} of it to reuse (a CLI writes the
+ * documents of a stack's objects while the stack still runs). `o` is frozen to its last level: changed
+ * after, its document would be stale, so a change throws instead.
+ */
+export function prepareManifest(o: KubeObject): void {
+  if (prepared.has(o)) return;
+  deepFreeze(o);
+  prepared.set(o, manifestYaml(ordered(o, true)));
+}
+
 function objectKey(o: KubeObject): string {
   return `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 }
@@ -65,7 +85,7 @@ export function layoutManifests(objects: readonly KubeObject[]): ManifestFile[] 
     .map(([file, objs]) => {
       const docs = [...objs]
         .sort((a, b) => objectKey(a).localeCompare(objectKey(b)) || a.apiVersion.localeCompare(b.apiVersion))
-        .map((o) => manifestYaml(ordered(o, true)));
+        .map((o) => prepared.get(o) ?? manifestYaml(ordered(o, true)));
       return { path: file, content: docs.join('---\n'), objects: objs.length };
     });
 }
