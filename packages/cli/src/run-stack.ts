@@ -201,6 +201,10 @@ if (require.main === module) {
       const sender = send && new RecordedSender(r.stack, (m, done) => send(m, undefined, undefined, done));
       if (sender) senders.push(sender);
       const result = await run(stackDir, r.stack, new Set(runs.slice(0, i).map((x) => x.stack)), sender);
+      // A rejection its program left unhandled is told once the promises settled, after a turn of the
+      // event loop: it fails the stack, as under `pulumi up` (where it ends the program).
+      await new Promise((resolve) => setImmediate(resolve));
+      if (failing) return;
       // This stack and the ones after it run again in a new process.
       if (!result) return exit(RUN_ELSEWHERE);
       for (const f of Object.keys(require.cache)) loaded.add(f);
@@ -216,12 +220,15 @@ if (require.main === module) {
     }
     await handedOver();
   };
+  // Once a stack failed, the process ends as `fail` ends it.
   main().then(
     () => {
+      if (failing) return;
       running = false;
       process.exit(0);
     },
     (err: unknown) => {
+      if (failing) return;
       if (current) return fail(err);
       process.stderr.write(`${message(err)}\n`);
       process.exit(2);

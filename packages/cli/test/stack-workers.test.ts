@@ -86,6 +86,7 @@ function project(configs: Record<string, string | undefined>, variant: Variant =
 const pulumi = require('@pulumi/pulumi');
 const { size } = require('./size');
 if (size === 'crash') process.exit(7);
+if (size === 'rejects') Promise.reject(new Error('a promise the program left unhandled'));
 if (size === 'stuck') exports.stuck = new Promise(() => undefined);
 ${variant === 'unknown-package' ? "require('left-pad');" : ''}
 const run = (globalThis.countedRuns = (globalThis.countedRuns ?? 0) + 1);
@@ -187,6 +188,18 @@ describe('stacks of one project in one process', () => {
     expect(log).toMatch(/counted-d done/);
     expect(log).toMatch(/Missing required configuration variable 'counted:size'/);
     expect(log).toMatch(/stack run failed \(exit code 7\)/);
+  });
+
+  test('a promise the program leaves unhandled fails its stack, though its outputs resolve', async () => {
+    // GIVEN a project whose first stack rejects a promise it never handles
+    const root = project({ a: 'rejects', b: 'small' });
+    // WHEN synthesized with one process for the project
+    const run = await runCli(['synth', '--out', 'out'], root, withProcesses('1'));
+    // THEN that stack fails with the rejection, and the next synthesizes
+    const log = run.stdout + run.stderr;
+    expect(log).toMatch(/counted-a failed:\nError: a promise the program left unhandled/);
+    expect(log).toMatch(/counted-b done/);
+    expect(run.status).not.toBe(0);
   });
 
   test('a stack that ends its process does not take the results of the stacks before it with it', async () => {
