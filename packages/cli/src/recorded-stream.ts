@@ -5,6 +5,11 @@
 import type { RecordedResource } from './recorded-resource';
 import type { StackRunResult } from './run-stack';
 
+/** A stack process's message once `stack`'s result file is written. */
+export interface DoneMessage {
+  readonly done: string;
+}
+
 /** A stack process's message: a resource `stack` recorded, at `index` in its list. */
 export interface RecordedMessage {
   readonly stack: string;
@@ -26,22 +31,31 @@ export class RecordedSender {
   /** `send` is `process.send`: it serializes the message at once, and calls back once it is handed over. */
   constructor(
     private readonly stack: string,
-    private readonly send: (m: RecordedMessage, done: (err: Error | null) => void) => unknown,
+    private readonly send: (m: RecordedMessage | DoneMessage, done: (err: Error | null) => void) => unknown,
   ) {}
 
   /** For installRecordingMocks' `onRecorded`. */
   readonly record = (index: number, resource: RecordedResource, complete: boolean): void => {
     this.sent.delete(resource);
     if (!complete) return;
+    this.post({ stack: this.stack, index, resource });
+    this.sent.add(resource);
+  };
+
+  /** Tells the CLI the stack's result file is written (its last message). */
+  done(): void {
+    this.post({ done: this.stack });
+  }
+
+  private post(m: RecordedMessage | DoneMessage): void {
     this.pending++;
     try {
-      this.send({ stack: this.stack, index, resource }, () => this.settled());
+      this.send(m, () => this.settled());
     } catch (err) {
       this.settled();
       throw err;
     }
-    this.sent.add(resource);
-  };
+  }
 
   private settled(): void {
     if (--this.pending === 0) for (const w of this.waiting.splice(0)) w();

@@ -127,9 +127,13 @@ async function run(
 }
 
 function message(err: unknown): string {
-  if (err instanceof AireadyValidationError) return err.message;
-  if (err instanceof Error) return err.stack ?? err.message;
-  return String(err);
+  try {
+    if (err instanceof AireadyValidationError) return err.message;
+    if (err instanceof Error) return err.stack ?? err.message;
+    return String(err);
+  } catch {
+    return 'the program threw a value that cannot be shown as text';
+  }
 }
 
 if (require.main === module) {
@@ -155,14 +159,19 @@ if (require.main === module) {
       fs.writeFileSync(current.resultFile, JSON.stringify({ project: path.basename(stackDir), stack: current.stack, error }));
   };
   let failing = false;
+  /** Ends the process with status 2 once the stacks done so far are handed over (within a limit: the CLI may be gone). */
+  const end = () => void handedOver(10_000).then(() => process.exit(2));
   const fail = (err: unknown) => {
+    if (failing) return;
     // An error while no stack runs (a program's, after its result was written) changes no result.
-    if (!current || failing) return;
+    if (!current) return void process.stderr.write(`an error after a stack's result was written: ${message(err)}\n`);
     failing = true;
-    failed(message(err));
-    current = undefined;
-    // The stacks done before it keep their results (within a limit: the CLI may be gone).
-    void handedOver(10_000).then(() => process.exit(2));
+    try {
+      failed(message(err));
+    } finally {
+      current = undefined;
+      end();
+    }
   };
   process.on('unhandledRejection', fail);
   process.on('uncaughtException', fail);
@@ -213,7 +222,7 @@ if (require.main === module) {
       const written = sender && result.recorded ? { ...result, recorded: sender.rest(result.recorded) } : result;
       fs.writeFileSync(r.resultFile, JSON.stringify(inputs ? { ...written, inputs } : written));
       current = undefined;
-      process.send?.({ done: r.stack });
+      sender?.done();
       const modules = Object.values(require.cache) as CachedModule[];
       if (i < runs.length - 1 && sharedStateProblem(modules, (f) => !baseline.has(f) && own(f), packageOf))
         return exit(RUN_ELSEWHERE);
@@ -230,8 +239,9 @@ if (require.main === module) {
     (err: unknown) => {
       if (failing) return;
       if (current) return fail(err);
+      failing = true;
       process.stderr.write(`${message(err)}\n`);
-      process.exit(2);
+      end();
     },
   );
 }

@@ -137,7 +137,13 @@ function runStackProcess(
   child.on('message', (m: { done?: string } | RecordedMessage) => {
     if (isRecordedMessage(m)) {
       received.receive(m);
-      return onResource(m.resource);
+      // Work done ahead for the result; a resource it cannot take is the result's to report.
+      try {
+        onResource(m.resource);
+      } catch {
+        // (the same work is done again with the result)
+      }
+      return;
     }
     const i = group.findIndex((s, j) => s.stack === m.done && !settle[j].settled);
     const result = i >= 0 ? read(i) : undefined;
@@ -148,7 +154,10 @@ function runStackProcess(
   child.on('close', (code, signal) => {
     const rest = group.map((_, i) => i).filter((i) => !settle[i].settled);
     let again: number[];
-    if (code === RUN_ELSEWHERE) {
+    // A process asks for the rest to run elsewhere only once a stack of it finished (only then can one
+    // leak into the next); a program's own exit code 75 before that is its failure, not a request.
+    const finishedHere = rest.length < group.length || rest.some((i) => read(i) !== undefined);
+    if (code === RUN_ELSEWHERE && finishedHere) {
       // The stacks whose results were written are done; the others run in a new process.
       for (const i of rest) {
         const result = read(i);

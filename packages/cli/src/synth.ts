@@ -284,7 +284,7 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
   const toRun = stacks.filter((s) => !incremental?.stackRun(`${s.project}-${s.stack}`));
   // The documents of a stack's Kubernetes objects are written as they come, while the stack runs.
   const processes = runStacks(toRun, incremental !== undefined, options.stackProcesses, (r) => {
-    for (const o of manifestObjectsOf(r)) prepareManifest(o);
+    for (const o of manifestObjectsOf(r)) if (typeof o === 'object' && o !== null) prepareManifest(o);
   });
   const stackRuns = Promise.all(
     stacks.map(async (s) => {

@@ -86,6 +86,7 @@ function project(configs: Record<string, string | undefined>, variant: Variant =
 const pulumi = require('@pulumi/pulumi');
 const { size } = require('./size');
 if (size === 'crash') process.exit(7);
+if (size === 'exit75') process.exit(75);
 if (size === 'rejects') Promise.reject(new Error('a promise the program left unhandled'));
 if (size === 'stuck') exports.stuck = new Promise(() => undefined);
 ${variant === 'unknown-package' ? "require('left-pad');" : ''}
@@ -198,6 +199,18 @@ describe('stacks of one project in one process', () => {
     // THEN that stack fails with the rejection, and the next synthesizes
     const log = run.stdout + run.stderr;
     expect(log).toMatch(/counted-a failed:\nError: a promise the program left unhandled/);
+    expect(log).toMatch(/counted-b done/);
+    expect(run.status).not.toBe(0);
+  });
+
+  test('a program that exits with the status a process asks for a new one with fails, and is not run again and again', async () => {
+    // GIVEN a project whose first stack's program exits 75 (RUN_ELSEWHERE) before any stack finished
+    const root = project({ a: 'exit75', b: 'small' });
+    // WHEN synthesized with one process for the project
+    const run = await runCli(['synth', '--out', 'out'], root, withProcesses('1'));
+    // THEN that stack fails with the status, and the next synthesizes
+    const log = run.stdout + run.stderr;
+    expect(log).toMatch(/counted-a failed:\nstack run failed \(exit code 75\)/);
     expect(log).toMatch(/counted-b done/);
     expect(run.status).not.toBe(0);
   });
