@@ -162,7 +162,7 @@ function sortKey(o: KubeObject): string {
 }
 
 /** One rendered file's objects as it holds them: by namespace, name and apiVersion, keys ordered. */
-export function fileObjects(objects: readonly KubeObject[]): Record<string, unknown>[] {
+function fileObjects(objects: readonly KubeObject[]): Record<string, unknown>[] {
   return [...objects]
     .sort((a, b) => sortKey(a).localeCompare(sortKey(b)) || a.apiVersion.localeCompare(b.apiVersion))
     .map((o) => ordered(o, true) as Record<string, unknown>);
