@@ -191,39 +191,37 @@ describe('stacks of one project in one process', () => {
     expect(log).toMatch(/stack run failed \(exit code 7\)/);
   });
 
-  test('a promise the program leaves unhandled fails its stack, though its outputs resolve', async () => {
-    // GIVEN a project whose first stack rejects a promise it never handles
-    const root = project({ a: 'rejects', b: 'small' });
-    // WHEN synthesized with one process for the project
-    const run = await runCli(['synth', '--out', 'out'], root, withProcesses('1'));
-    // THEN that stack fails with the rejection, and the next synthesizes
+  test.each<[string, Record<string, string>, string, RegExp, string]>([
+    [
+      'a promise the program leaves unhandled fails its stack, though its outputs resolve',
+      { a: 'rejects', b: 'small' },
+      'counted-a',
+      /Error: a promise the program left unhandled/,
+      'counted-b',
+    ],
+    [
+      // (75 is RUN_ELSEWHERE; no stack of the process had finished, so it is no request to run elsewhere)
+      'a program that exits with the status a process asks for a new one with fails, and is not run again and again',
+      { a: 'exit75', b: 'small' },
+      'counted-a',
+      /stack run failed \(exit code 75\)/,
+      'counted-b',
+    ],
+    [
+      // (the first stack has many resources: their messages are still on their way when the second ends the process)
+      'a stack that ends its process does not take the results of the stacks before it with it',
+      { a: 'many', b: 'crash' },
+      'counted-b',
+      /stack run failed \(exit code 7\)/,
+      'counted-a',
+    ],
+  ])('%s', async (_what, configs, failing, error, done) => {
+    // GIVEN the project WHEN synthesized with one process for it
+    const run = await runCli(['synth', '--out', 'out'], project(configs), withProcesses('1'));
+    // THEN the one stack fails with its own error, and the other synthesizes
     const log = run.stdout + run.stderr;
-    expect(log).toMatch(/counted-a failed:\nError: a promise the program left unhandled/);
-    expect(log).toMatch(/counted-b done/);
-    expect(run.status).not.toBe(0);
-  });
-
-  test('a program that exits with the status a process asks for a new one with fails, and is not run again and again', async () => {
-    // GIVEN a project whose first stack's program exits 75 (RUN_ELSEWHERE) before any stack finished
-    const root = project({ a: 'exit75', b: 'small' });
-    // WHEN synthesized with one process for the project
-    const run = await runCli(['synth', '--out', 'out'], root, withProcesses('1'));
-    // THEN that stack fails with the status, and the next synthesizes
-    const log = run.stdout + run.stderr;
-    expect(log).toMatch(/counted-a failed:\nstack run failed \(exit code 75\)/);
-    expect(log).toMatch(/counted-b done/);
-    expect(run.status).not.toBe(0);
-  });
-
-  test('a stack that ends its process does not take the results of the stacks before it with it', async () => {
-    // GIVEN a project whose first stack has many resources, and whose second ends its process at once
-    const root = project({ a: 'many', b: 'crash' });
-    // WHEN synthesized with one process for the project
-    const run = await runCli(['synth', '--out', 'out'], root, withProcesses('1'));
-    // THEN the second fails, with its own error, and the first synthesizes
-    const log = run.stdout + run.stderr;
-    expect(log).toMatch(/counted-b failed:\nstack run failed \(exit code 7\)/);
-    expect(log).toMatch(/counted-a done/);
+    expect(log).toMatch(new RegExp(`${failing} failed:\\n${error.source}`));
+    expect(log).toMatch(new RegExp(`${done} done`));
     expect(run.status).not.toBe(0);
   });
 
