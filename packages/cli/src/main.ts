@@ -8,11 +8,12 @@ import { pruneRemovedTargets, synthAll, SynthOptions, SynthReport, writeTargets 
 import { defaultSynthCache } from './synth-cache';
 import { watchSynth } from './synth-watch';
 import { startProgress } from './progress';
-import { stackProcessesFromEnv } from './stack-workers';
+import { DEFAULT_STACK_TIMEOUT_SECONDS, stackProcessesFromEnv } from './stack-workers';
 import { PhaseTimings } from './timings';
 import { validateCommand } from './validate-command';
 
 const USAGE = `usage: aiready synth [--out DIR] [--only TARGET]... [--stack-dir DIR]... [--app MODULE] [--timings]
+                     [--stack-timeout SECONDS]
                      [--render [--chart-cache DIR] [--kustomize-cache DIR] [--cache-dir DIR] [--helm PATH] [--kubectl PATH]
                                [--skip-missing-charts]]
                      [--incremental | --watch] [--synth-cache DIR]
@@ -37,7 +38,8 @@ references, scheduling, CRDs, webhooks, network policy, IAM); nothing is written
 synthesizes, validates and is admitted. Needs no network, credentials or Pulumi CLI. One line per
 target as it finishes, with its time and object count. Without --only, the folders of targets that no
 longer exist are removed from DIR. --timings prints the wall time of each phase of each target to
-stderr at the end (the output is the same).
+stderr at the end (the output is the same). A stack whose program has not finished after
+--stack-timeout seconds (default ${DEFAULT_STACK_TIMEOUT_SECONDS}) fails, with the registrations Pulumi still waits for.
 
 --render also renders every Helm release (helm template, with exactly the values aiready sets, the
 target's namespace and Kubernetes version) and every kustomize base of each target into
@@ -145,6 +147,7 @@ function synthSetup(
       '--helm',
       '--kubectl',
       '--synth-cache',
+      '--stack-timeout',
     ],
     ['--render', '--skip-missing-charts', '--timings', '--incremental', '--watch'],
   );
@@ -170,6 +173,14 @@ function synthSetup(
   const incremental = flags.switches.has('--incremental') || flags.switches.has('--watch');
   if (one('--synth-cache') && !incremental) {
     log('aiready synth: --synth-cache is an option of --incremental and --watch; add one, or remove it');
+    return 2;
+  }
+  const timeout = one('--stack-timeout');
+  const stackTimeoutSeconds = timeout === undefined ? undefined : Number(timeout);
+  if (stackTimeoutSeconds !== undefined && !(stackTimeoutSeconds > 0 && stackTimeoutSeconds <= 86_400)) {
+    log(
+      `aiready synth: --stack-timeout is "${timeout}": give the seconds a stack's program may run, a number above 0 and at most 86400 (default ${DEFAULT_STACK_TIMEOUT_SECONDS})`,
+    );
     return 2;
   }
   const stackProcesses = stackProcessesFromEnv(process.env);
@@ -206,6 +217,7 @@ function synthSetup(
       app,
       render,
       stackProcesses,
+      stackTimeoutSeconds,
       timings: flags.switches.has('--timings') ? new PhaseTimings() : undefined,
       ...(incremental
         ? {

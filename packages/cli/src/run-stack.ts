@@ -4,8 +4,10 @@
 // program's own modules afresh (any module outside node_modules that the process had not loaded before
 // the first program), so no module-level value of one stack's run is seen by the next. A stack that
 // fails ends the process: the CLI runs the stacks after it again in a new one. So does a run after
-// which sharing the process is not safe (stack-sharing.ts), with the exit status RUN_ELSEWHERE.
-// Usage: node run-stack.js <stackDir> <stack> <resultFile> [<stack> <resultFile>]... [--record-inputs]
+// which sharing the process is not safe (stack-sharing.ts: a package aiready does not know, something
+// the program left running), with the exit status RUN_ELSEWHERE.
+// Usage: node run-stack.js <stackDir> <stack> <resultFile> [<stack> <resultFile>]... [--timeout=<seconds>]
+//        [--record-inputs]
 // With an IPC channel (fork), each recorded resource is sent as its registration completes
 // (recorded-stream.ts), and `{ done: <stack> }` as each stack's result file is written.
 // First: the process set up before @pulumi/pulumi loads.
@@ -27,7 +29,7 @@ import { installRecordingMocks } from './mocks';
 import type { RecordedResource } from './recorded-resource';
 import { projectName, readStackConfig } from './pulumi-project';
 import type { InputRecord } from './input-trace';
-import { CachedModule, packageLookup, RUN_ELSEWHERE, sharedStateProblem, urnStack } from './stack-sharing';
+import { CachedModule, leftRunning, packageLookup, RUN_ELSEWHERE, sharedStateProblem, urnStack } from './stack-sharing';
 import { RecordedSender } from './recorded-stream';
 
 /** What a stack run reports back to the CLI. */
@@ -137,7 +139,8 @@ function message(err: unknown): string {
 }
 
 if (require.main === module) {
-  const args = process.argv.slice(2).filter((a) => a !== '--record-inputs');
+  const args = process.argv.slice(2).filter((a) => a !== '--record-inputs' && !a.startsWith('--timeout='));
+  const timeoutSeconds = Number(process.argv.find((a) => a.startsWith('--timeout='))?.slice('--timeout='.length) ?? 0);
   const [stackDir, ...pairs] = args;
   const runs = Array.from({ length: pairs.length / 2 }, (_, i) => ({ stack: pairs[2 * i], resultFile: pairs[2 * i + 1] }));
   /** The stack running; undefined once its result is written, until the next one starts. */
@@ -191,6 +194,7 @@ if (require.main === module) {
   const main = async () => {
     tunePulumi(stackDir);
     const baseline = new Set(Object.keys(require.cache));
+    const idle = process.getActiveResourcesInfo();
     const programDir = fs.realpathSync(stackDir);
     const own = programModule(programDir);
     const packageOf = packageLookup();
@@ -209,7 +213,22 @@ if (require.main === module) {
       const send = process.send?.bind(process);
       const sender = send && new RecordedSender(r.stack, (m, done) => send(m, undefined, undefined, done));
       if (sender) senders.push(sender);
+      // A program that runs too long fails with what Pulumi still waits for (unref'd: it keeps nothing alive).
+      const timeout =
+        timeoutSeconds > 0
+          ? setTimeout(
+              () =>
+                fail(
+                  `the program did not finish within ${timeoutSeconds} s (--stack-timeout): ${
+                    pendingRegistrations(stackDir) ??
+                    'no registration is pending; an output or promise it exports has not settled'
+                  }`,
+                ),
+              timeoutSeconds * 1000,
+            ).unref()
+          : undefined;
       const result = await run(stackDir, r.stack, new Set(runs.slice(0, i).map((x) => x.stack)), sender);
+      clearTimeout(timeout);
       // A rejection its program left unhandled is told once the promises settled, after a turn of the
       // event loop: it fails the stack, as under `pulumi up` (where it ends the program).
       await new Promise((resolve) => setImmediate(resolve));
@@ -223,8 +242,12 @@ if (require.main === module) {
       fs.writeFileSync(r.resultFile, JSON.stringify(inputs ? { ...written, inputs } : written));
       current = undefined;
       sender?.done();
+      if (i === runs.length - 1) break;
       const modules = Object.values(require.cache) as CachedModule[];
-      if (i < runs.length - 1 && sharedStateProblem(modules, (f) => !baseline.has(f) && own(f), packageOf))
+      if (
+        leftRunning(idle, process.getActiveResourcesInfo()) ||
+        sharedStateProblem(modules, (f) => !baseline.has(f) && own(f), packageOf)
+      )
         return exit(RUN_ELSEWHERE);
     }
     await handedOver();

@@ -4,7 +4,8 @@
 // stack's run. Any other package the program requires might (a config value read once, a provider
 // created once): then the next stack gets a process of its own. And if a stack's resources still name
 // a resource of an earlier stack (an object kept across runs), its result is not used: it runs again in
-// a process of its own.
+// a process of its own. So does a stack whose program left something running (a timer, a socket): it
+// could fail the next stack with its own error, or keep the process alive while the next waits.
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -50,6 +51,19 @@ export function sharedStateProblem(
     }
   }
   return undefined;
+}
+
+/**
+ * What a stack's program left running, or undefined: the kinds of active resource (Node's
+ * `process.getActiveResourcesInfo()`: 'Timeout', 'TCPSocketWrap', ...) in `after` (once the stack's result
+ * is written) beyond those in `before` (before its first program loaded), with how many of each.
+ */
+export function leftRunning(before: readonly string[], after: readonly string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const kind of after) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  for (const kind of before) counts.set(kind, (counts.get(kind) ?? 0) - 1);
+  const left = [...counts].filter(([, n]) => n > 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return left.length ? left.map(([kind, n]) => `${n} ${kind}`).join(', ') : undefined;
 }
 
 /** The package a file belongs to (the nearest package.json with a name above it), looked up once per folder. */

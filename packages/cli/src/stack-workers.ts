@@ -68,35 +68,50 @@ export interface StackRuns {
  */
 export const STACK_PROCESS_FLAGS = ['--max-semi-space-size=16', '--min-semi-space-size=16'];
 
-/**
- * Starts the processes that run `stacks`. `onResource` is given each resource a process sends as it
- * records it, while its stack runs (its result has them all).
- */
-export function runStacks(
-  stacks: readonly StackTarget[],
-  recordInputs: boolean,
-  slots = stackSlots(),
-  onResource: (resource: RecordedResource) => void = () => undefined,
-): StackRuns {
+/** The seconds a stack's program may run (`--stack-timeout`) when not given. */
+export const DEFAULT_STACK_TIMEOUT_SECONDS = 300;
+
+/** How stacks run. */
+export interface StackRunOptions {
+  /** Each stack process records what it loaded and read (incremental synth). */
+  readonly recordInputs?: boolean;
+  /** At most this many processes per project. @default - stackSlots() */
+  readonly slots?: number;
+  /**
+   * The seconds a stack's program may run before it fails with what Pulumi still waited for; its
+   * process is stopped if it does not answer (a program that never yields) in as long again, at most
+   * 10 s more. @default DEFAULT_STACK_TIMEOUT_SECONDS
+   */
+  readonly timeoutSeconds?: number;
+  /** Given each resource a process sends as it records it, while its stack runs (its result has them all). */
+  readonly onResource?: (resource: RecordedResource) => void;
+}
+
+/** Starts the processes that run `stacks`. */
+export function runStacks(stacks: readonly StackTarget[], options: StackRunOptions = {}): StackRuns {
+  const settings: Settings = {
+    recordInputs: options.recordInputs ?? false,
+    timeoutSeconds: options.timeoutSeconds ?? DEFAULT_STACK_TIMEOUT_SECONDS,
+    onResource: options.onResource ?? (() => undefined),
+  };
   const runs = new Map<StackTarget, Promise<StackRun>>();
   const exits: Promise<void>[] = [];
-  for (const group of groupStacks(stacks, slots)) {
-    const started = runStackProcess(group, recordInputs, onResource);
+  for (const group of groupStacks(stacks, options.slots ?? stackSlots())) {
+    const started = runStackProcess(group, settings);
     group.forEach((s, i) => runs.set(s, started.runs[i]));
     exits.push(started.exited);
   }
   return { runs: stacks.map((s) => runs.get(s)!), exited: Promise.all(exits).then(() => undefined) };
 }
 
+type Settings = Required<Omit<StackRunOptions, 'slots'>>;
+
 /**
  * One process for `group` (stacks of one project). A stack that fails ends the process: the stacks
  * after it run again in a new one, so each stack's error is its own.
  */
-function runStackProcess(
-  group: readonly StackTarget[],
-  recordInputs: boolean,
-  onResource: (resource: RecordedResource) => void,
-): StackRuns {
+function runStackProcess(group: readonly StackTarget[], settings: Settings): StackRuns {
+  const { recordInputs, timeoutSeconds, onResource } = settings;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-'));
   const files = group.map((_, i) => path.join(tmp, `${i}.json`));
   const settle = group.map(() => {
@@ -125,9 +140,23 @@ function runStackProcess(
   };
   const child = fork(
     path.join(__dirname, 'run-stack.js'),
-    [group[0].dir, ...group.flatMap((s, i) => [s.stack, files[i]]), ...(recordInputs ? ['--record-inputs'] : [])],
+    [
+      group[0].dir,
+      ...group.flatMap((s, i) => [s.stack, files[i]]),
+      `--timeout=${timeoutSeconds}`,
+      ...(recordInputs ? ['--record-inputs'] : []),
+    ],
     { execArgv: STACK_PROCESS_FLAGS, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] },
   );
+  // The process fails a stack that runs too long itself; one that does not (its program never yields
+  // to the event loop) is stopped. The clock starts again as each stack finishes.
+  let stopped = false;
+  const stopAfter = (timeoutSeconds + Math.min(timeoutSeconds, 10)) * 1000;
+  const stop = () => {
+    stopped = true;
+    child.kill('SIGKILL');
+  };
+  let watchdog = setTimeout(stop, stopAfter);
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {
     if (stderr.length < 1 << 20) stderr += d;
@@ -148,10 +177,13 @@ function runStackProcess(
     const i = group.findIndex((s, j) => s.stack === m.done && !settle[j].settled);
     const result = i >= 0 ? read(i) : undefined;
     if (result) finish(i, result);
+    clearTimeout(watchdog);
+    watchdog = setTimeout(stop, stopAfter);
   });
   let exited!: () => void;
   const exit = new Promise<void>((r) => (exited = r));
   child.on('close', (code, signal) => {
+    clearTimeout(watchdog);
     const rest = group.map((_, i) => i).filter((i) => !settle[i].settled);
     let again: number[];
     // A process asks for the rest to run elsewhere only once a stack of it finished (only then can one
@@ -175,7 +207,9 @@ function runStackProcess(
           read(failed) ?? {
             project: s.project,
             stack: s.stack,
-            error: `stack run failed (${signal ?? `exit code ${code}`})\n${stderr}`,
+            error: stopped
+              ? `the program did not finish within ${timeoutSeconds} s (--stack-timeout), nor answer in ${stopAfter / 1000 - timeoutSeconds} s more: its process was stopped (does the program loop without ever awaiting?)\n${stderr}`
+              : `stack run failed (${signal ?? `exit code ${code}`})\n${stderr}`,
           },
         );
       }
@@ -185,8 +219,7 @@ function runStackProcess(
     if (!again.length) return exited();
     const retried = runStackProcess(
       again.map((i) => group[i]),
-      recordInputs,
-      onResource,
+      settings,
     );
     again.forEach((i, k) => void retried.runs[k].then((run) => settle[i].resolve(run)));
     void retried.exited.then(exited);

@@ -81,6 +81,12 @@ export interface SynthOptions {
    * @default - the machine's cores but one (the CLI's), at least one
    */
   readonly stackProcesses?: number;
+  /**
+   * The seconds a stack's program may run before its stack fails, saying what Pulumi still waited for
+   * (`--stack-timeout`).
+   * @default 300
+   */
+  readonly stackTimeoutSeconds?: number;
   /** Called when synth moves on to rendering and to checking, for progress. @default - no progress */
   readonly onPhase?: (phase: string) => void;
   /** Called as each target finishes synthesizing, for progress. @default - no progress */
@@ -283,8 +289,13 @@ export async function synthAll(options: SynthOptions): Promise<SynthReport> {
   // Stack processes start first; the cdk8s apps run in this process while they run.
   const toRun = stacks.filter((s) => !incremental?.stackRun(`${s.project}-${s.stack}`));
   // The documents of a stack's Kubernetes objects are written as they come, while the stack runs.
-  const processes = runStacks(toRun, incremental !== undefined, options.stackProcesses, (r) => {
-    for (const o of manifestObjectsOf(r)) if (typeof o === 'object' && o !== null) prepareManifest(o);
+  const processes = runStacks(toRun, {
+    recordInputs: incremental !== undefined,
+    slots: options.stackProcesses,
+    timeoutSeconds: options.stackTimeoutSeconds,
+    onResource: (r) => {
+      for (const o of manifestObjectsOf(r)) if (typeof o === 'object' && o !== null) prepareManifest(o);
+    },
   });
   const stackRuns = Promise.all(
     stacks.map(async (s) => {

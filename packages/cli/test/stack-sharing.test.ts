@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CachedModule, PackageInfo, packageLookup, sharedStateProblem, urnStack } from '../src/stack-sharing';
+import { CachedModule, leftRunning, PackageInfo, packageLookup, sharedStateProblem, urnStack } from '../src/stack-sharing';
 
 describe('sharedStateProblem', () => {
   // Program files reload (stacks/app/...); everything under node_modules stays loaded.
@@ -61,6 +61,21 @@ describe('sharedStateProblem', () => {
     expect(cli?.name).toBe('@aiready/cli');
     expect(cli?.dependencies).toEqual(expect.arrayContaining(['@aiready/k8s', '@pulumi/pulumi']));
     expect(lookup('/no/such/place/file.js')).toBeUndefined();
+  });
+
+  test.each<[string, string[], string[], string | undefined]>([
+    ['nothing new', ['PipeWrap'], ['PipeWrap'], undefined],
+    ['nothing at all', [], [], undefined],
+    ['a timer', [], ['Timeout'], '1 Timeout'],
+    [
+      'one more of a kind that was there, and another',
+      ['Timeout', 'PipeWrap'],
+      ['TCPSocketWrap', 'Timeout', 'Timeout', 'PipeWrap'],
+      '1 TCPSocketWrap, 1 Timeout',
+    ],
+    ['fewer than before', ['Timeout', 'Timeout'], ['Timeout'], undefined],
+  ])('leftRunning: %s', (_, before, after, left) => {
+    expect(leftRunning(before, after)).toBe(left);
   });
 
   test('urnStack: the stack a URN names', () => {

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { groupStacks, stackProcessesFromEnv } from '../src/stack-workers';
 import { forgetProgramModules } from '../src/run-stack';
+import { main } from '../src/main';
 import { runCli } from '../../../test/support/cli-run';
 import { tempDir, write } from '../../../test/support/temp-files';
 
@@ -89,6 +90,11 @@ if (size === 'crash') process.exit(7);
 if (size === 'exit75') process.exit(75);
 if (size === 'rejects') Promise.reject(new Error('a promise the program left unhandled'));
 if (size === 'stuck') exports.stuck = new Promise(() => undefined);
+if (size === 'ticking') setInterval(() => undefined, 60000);
+if (size === 'late') setTimeout(() => { throw new Error('a late error of the stack before'); }, 300);
+if (size === 'hang') { setInterval(() => undefined, 60000); exports.stuck = new Promise(() => undefined); }
+if (size === 'spin') for (;;);
+if (size === 'slow') exports.slow = new Promise((resolve) => setTimeout(() => resolve('slow'), 600));
 ${variant === 'unknown-package' ? "require('left-pad');" : ''}
 const run = (globalThis.countedRuns = (globalThis.countedRuns ?? 0) + 1);
 ${variant === 'kept-resource' ? "globalThis.countedGroup ??= new pulumi.ComponentResource('counted:index:Group', 'group');" : ''}
@@ -215,6 +221,14 @@ describe('stacks of one project in one process', () => {
       /stack run failed \(exit code 7\)/,
       'counted-a',
     ],
+    [
+      // (before each stack after a timer-leaving one got a process of its own, this one never ended)
+      'a stack that leaves a timer running does not keep the process alive for the next one',
+      { a: 'ticking', b: 'stuck' },
+      'counted-b',
+      /the program ended before its outputs resolved/,
+      'counted-a',
+    ],
   ])('%s', async (_what, configs, failing, error, done) => {
     // GIVEN the project WHEN synthesized with one process for it
     const run = await runCli(['synth', '--out', 'out'], project(configs), withProcesses('1'));
@@ -223,6 +237,17 @@ describe('stacks of one project in one process', () => {
     expect(log).toMatch(new RegExp(`${failing} failed:\\n${error.source}`));
     expect(log).toMatch(new RegExp(`${done} done`));
     expect(run.status).not.toBe(0);
+  });
+
+  test("an error a stack's timer raises later is not the next stack's: that one runs in a process of its own", async () => {
+    // GIVEN a project whose first stack leaves a timer that throws while the second still runs
+    const root = project({ a: 'late', b: 'slow' });
+    // WHEN synthesized with one process for the project
+    const run = await runCli(['synth', '--out', 'out'], root, withProcesses('1'));
+    // THEN both synthesize, the second as its process's first run
+    expect(run.stderr).not.toMatch(/a late error/);
+    expect(run.status).toBe(0);
+    expect(tags(path.join(root, 'out'), 'counted-b')).toEqual([{ run: '1', size: 'slow' }]);
   });
 
   test("a program that ends before its outputs resolve fails with Pulumi's account of what it waited for", async () => {
@@ -242,5 +267,33 @@ describe('stacks of one project in one process', () => {
     expect(log).toMatch(
       /counted-c failed:\nthe program ended before its outputs resolved: an output or promise it exports never settles/,
     );
+  });
+});
+
+describe('--stack-timeout', () => {
+  test('a program still running fails its stack, saying so; one that never yields has its process stopped', async () => {
+    // GIVEN a project whose first stack's program keeps a timer and never resolves its output, whose
+    // second never yields to the event loop, and a third that is fine
+    const root = project({ a: 'hang', b: 'spin', c: 'small' });
+    // WHEN synthesized with one process for the project and a second as the limit
+    const run = await runCli(['synth', '--out', 'out', '--stack-timeout', '1'], root, withProcesses('1'));
+    // THEN the two fail, each saying why, and the third synthesizes
+    const log = run.stdout + run.stderr;
+    expect(log).toMatch(
+      /counted-a failed:\nthe program did not finish within 1 s \(--stack-timeout\): no registration is pending; an output or promise it exports has not settled/,
+    );
+    expect(log).toMatch(
+      /counted-b failed:\nthe program did not finish within 1 s \(--stack-timeout\), nor answer in 1 s more: its process was stopped/,
+    );
+    expect(log).toMatch(/counted-c done/);
+    expect(run.status).not.toBe(0);
+  });
+
+  test.each(['0', '-3', 'soon', '86401'])('%s is refused, saying what to give', async (value) => {
+    const lines: string[] = [];
+    expect(await main(['synth', '--stack-timeout', value], (l) => lines.push(l))).toBe(2);
+    expect(lines).toEqual([
+      `aiready synth: --stack-timeout is "${value}": give the seconds a stack's program may run, a number above 0 and at most 86400 (default 300)`,
+    ]);
   });
 });
