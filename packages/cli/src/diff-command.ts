@@ -18,9 +18,17 @@ Object-level diff of two synthesized trees: Kubernetes objects added, removed an
 removed, updated or replaced from plan.json. --base synthesizes GIT_REF in a temporary git worktree
 (after --setup, by default the repository's install and build) and compares it with --new (default
 dist/, synthesize it first). Synth options (--render, --chart-cache, --kustomize-cache, --cache-dir,
---helm, --kubectl, --only) are passed to the base's synth. Exit 0: identical; 1: different; 2: error.`;
+--helm, --kubectl, --only, --stack-timeout) are passed to the base's synth. Exit 0: identical; 1: different; 2: error.`;
 
-const SYNTH_VALUE_FLAGS = ['--chart-cache', '--kustomize-cache', '--cache-dir', '--helm', '--kubectl', '--only'];
+const SYNTH_VALUE_FLAGS = [
+  '--chart-cache',
+  '--kustomize-cache',
+  '--cache-dir',
+  '--helm',
+  '--kubectl',
+  '--only',
+  '--stack-timeout',
+];
 
 /** The command that installs and builds a checkout of `dir`, from its package manager. */
 export function defaultSetup(dir: string): string | undefined {

@@ -29,7 +29,15 @@ import { installRecordingMocks } from './mocks';
 import type { RecordedResource } from './recorded-resource';
 import { projectName, readStackConfig } from './pulumi-project';
 import type { InputRecord } from './input-trace';
-import { CachedModule, leftRunning, packageLookup, RUN_ELSEWHERE, sharedStateProblem, urnStack } from './stack-sharing';
+import {
+  CachedModule,
+  leftRunning,
+  packageLookup,
+  RUN_ELSEWHERE,
+  sharedStateProblem,
+  trackUnrefTimers,
+  urnStack,
+} from './stack-sharing';
 import { RecordedSender } from './recorded-stream';
 
 /** What a stack run reports back to the CLI. */
@@ -128,6 +136,12 @@ async function run(
   return { project, stack, recorded, outputs, secrets, constructMs: Number(process.hrtime.bigint() - start) / 1e6 };
 }
 
+/** Writes a stack's result file whole or not at all (the CLI may stop the process at any moment). */
+function writeResult(file: string, result: object): void {
+  fs.writeFileSync(`${file}.partial`, JSON.stringify(result));
+  fs.renameSync(`${file}.partial`, file);
+}
+
 function message(err: unknown): string {
   try {
     if (err instanceof AireadyValidationError) return err.message;
@@ -158,8 +172,7 @@ if (require.main === module) {
     });
   /** The running stack's result: it failed with `error`. */
   const failed = (error: string) => {
-    if (current)
-      fs.writeFileSync(current.resultFile, JSON.stringify({ project: path.basename(stackDir), stack: current.stack, error }));
+    if (current) writeResult(current.resultFile, { project: path.basename(stackDir), stack: current.stack, error });
   };
   let failing = false;
   /** Ends the process with status 2 once the stacks done so far are handed over (within a limit: the CLI may be gone). */
@@ -195,6 +208,16 @@ if (require.main === module) {
     tunePulumi(stackDir);
     const baseline = new Set(Object.keys(require.cache));
     const idle = process.getActiveResourcesInfo();
+    const unrefTimers = trackUnrefTimers();
+    /** What the programs left running beyond what ran before the first: nothing, once their messages are handed over. */
+    const leftSomething = async () => {
+      const left = () => leftRunning(idle, [...process.getActiveResourcesInfo(), ...unrefTimers.pending()]);
+      if (!left()) return false;
+      // The messages to the CLI still being written are active resources too, until a turn after they are.
+      await handedOver();
+      await new Promise((resolve) => setImmediate(resolve));
+      return left() !== undefined;
+    };
     const programDir = fs.realpathSync(stackDir);
     const own = programModule(programDir);
     const packageOf = packageLookup();
@@ -213,6 +236,9 @@ if (require.main === module) {
       const send = process.send?.bind(process);
       const sender = send && new RecordedSender(r.stack, (m, done) => send(m, undefined, undefined, done));
       if (sender) senders.push(sender);
+      // The CLI's clock for this stack (--stack-timeout) starts as this process's does: once the CLI can
+      // read that it did (a program that never yields would keep the message from being written).
+      if (send) await new Promise((resolve) => send({ started: r.stack }, undefined, undefined, resolve));
       // A program that runs too long fails with what Pulumi still waits for (unref'd: it keeps nothing alive).
       const timeout =
         timeoutSeconds > 0
@@ -239,15 +265,12 @@ if (require.main === module) {
       const trace = inputTrace?.current();
       const inputs = trace && { files: [...new Set([...loaded, ...trace.reads])].sort(), env: trace.env };
       const written = sender && result.recorded ? { ...result, recorded: sender.rest(result.recorded) } : result;
-      fs.writeFileSync(r.resultFile, JSON.stringify(inputs ? { ...written, inputs } : written));
+      writeResult(r.resultFile, inputs ? { ...written, inputs } : written);
       current = undefined;
       sender?.done();
       if (i === runs.length - 1) break;
       const modules = Object.values(require.cache) as CachedModule[];
-      if (
-        leftRunning(idle, process.getActiveResourcesInfo()) ||
-        sharedStateProblem(modules, (f) => !baseline.has(f) && own(f), packageOf)
-      )
+      if ((await leftSomething()) || sharedStateProblem(modules, (f) => !baseline.has(f) && own(f), packageOf))
         return exit(RUN_ELSEWHERE);
     }
     await handedOver();

@@ -71,6 +71,9 @@ export const STACK_PROCESS_FLAGS = ['--max-semi-space-size=16', '--min-semi-spac
 /** The seconds a stack's program may run (`--stack-timeout`) when not given. */
 export const DEFAULT_STACK_TIMEOUT_SECONDS = 300;
 
+/** How long past its limit a stack process that does not answer runs before it is stopped. */
+const STOP_SLACK_MS = 5_000;
+
 /** How stacks run. */
 export interface StackRunOptions {
   /** Each stack process records what it loaded and read (incremental synth). */
@@ -79,8 +82,8 @@ export interface StackRunOptions {
   readonly slots?: number;
   /**
    * The seconds a stack's program may run before it fails with what Pulumi still waited for; its
-   * process is stopped if it does not answer (a program that never yields) in as long again, at most
-   * 10 s more. @default DEFAULT_STACK_TIMEOUT_SECONDS
+   * process is stopped if it does not answer (a program that never yields) 5 s after that.
+   * @default DEFAULT_STACK_TIMEOUT_SECONDS
    */
   readonly timeoutSeconds?: number;
   /** Given each resource a process sends as it records it, while its stack runs (its result has them all). */
@@ -148,22 +151,41 @@ function runStackProcess(group: readonly StackTarget[], settings: Settings): Sta
     ],
     { execArgv: STACK_PROCESS_FLAGS, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] },
   );
-  // The process fails a stack that runs too long itself; one that does not (its program never yields
-  // to the event loop) is stopped. The clock starts again as each stack finishes.
+  // The process fails a stack that runs too long itself. One that does not (its program never yields
+  // to the event loop, so it sends nothing either) is stopped once nothing came from it for the limit
+  // and STOP_SLACK_MS more: the clock starts again with every message (a stack's start among them),
+  // and messages already in the pipe are read before it is stopped. Before its first message (Node.js
+  // and Pulumi loading) it has a minute more.
   let stopped = false;
-  const stopAfter = (timeoutSeconds + Math.min(timeoutSeconds, 10)) * 1000;
-  const stop = () => {
-    stopped = true;
-    child.kill('SIGKILL');
+  const allowance = timeoutSeconds * 1000 + STOP_SLACK_MS;
+  let deadline = Date.now() + 60_000 + allowance;
+  let watchdog: NodeJS.Timeout | undefined;
+  let alarm = Infinity;
+  const watch = () => {
+    clearTimeout(watchdog);
+    alarm = deadline;
+    watchdog = setTimeout(
+      () =>
+        setImmediate(() => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          if (deadline > Date.now()) return watch();
+          stopped = true;
+          child.kill('SIGKILL');
+        }),
+      deadline - Date.now(),
+    );
   };
-  let watchdog = setTimeout(stop, stopAfter);
+  watch();
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {
     if (stderr.length < 1 << 20) stderr += d;
   });
   // A process that could not start: 'close' follows, and the first stack fails with this.
   child.on('error', (err) => (stderr += `${err.message}\n`));
-  child.on('message', (m: { done?: string } | RecordedMessage) => {
+  child.on('message', (m: { done?: string; started?: string } | RecordedMessage) => {
+    deadline = Date.now() + allowance;
+    // (The first message brings the alarm forward: the process's start had a minute more.)
+    if (deadline < alarm) watch();
     if (isRecordedMessage(m)) {
       received.receive(m);
       // Work done ahead for the result; a resource it cannot take is the result's to report.
@@ -177,13 +199,11 @@ function runStackProcess(group: readonly StackTarget[], settings: Settings): Sta
     const i = group.findIndex((s, j) => s.stack === m.done && !settle[j].settled);
     const result = i >= 0 ? read(i) : undefined;
     if (result) finish(i, result);
-    clearTimeout(watchdog);
-    watchdog = setTimeout(stop, stopAfter);
   });
+  child.on('exit', () => clearTimeout(watchdog));
   let exited!: () => void;
   const exit = new Promise<void>((r) => (exited = r));
   child.on('close', (code, signal) => {
-    clearTimeout(watchdog);
     const rest = group.map((_, i) => i).filter((i) => !settle[i].settled);
     let again: number[];
     // A process asks for the rest to run elsewhere only once a stack of it finished (only then can one
@@ -208,7 +228,7 @@ function runStackProcess(group: readonly StackTarget[], settings: Settings): Sta
             project: s.project,
             stack: s.stack,
             error: stopped
-              ? `the program did not finish within ${timeoutSeconds} s (--stack-timeout), nor answer in ${stopAfter / 1000 - timeoutSeconds} s more: its process was stopped (does the program loop without ever awaiting?)\n${stderr}`
+              ? `the program did not finish within ${timeoutSeconds} s (--stack-timeout), nor answer in ${STOP_SLACK_MS / 1000} s more: its process was stopped (does the program loop without ever awaiting?)\n${stderr}`
               : `stack run failed (${signal ?? `exit code ${code}`})\n${stderr}`,
           },
         );
