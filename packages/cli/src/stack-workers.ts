@@ -161,13 +161,14 @@ function runStackProcess(group: readonly StackTarget[], settings: Settings): Sta
   let deadline = Date.now() + 60_000 + allowance;
   let watchdog: NodeJS.Timeout | undefined;
   let alarm = Infinity;
+  let ended = false;
   const watch = () => {
     clearTimeout(watchdog);
     alarm = deadline;
     watchdog = setTimeout(
       () =>
         setImmediate(() => {
-          if (child.exitCode !== null || child.signalCode !== null) return;
+          if (ended) return;
           if (deadline > Date.now()) return watch();
           stopped = true;
           child.kill('SIGKILL');
@@ -182,6 +183,13 @@ function runStackProcess(group: readonly StackTarget[], settings: Settings): Sta
   });
   // A process that could not start: 'close' follows, and the first stack fails with this.
   child.on('error', (err) => (stderr += `${err.message}\n`));
+  // Once it exited (or could not start), nothing is left to stop.
+  const ending = () => {
+    ended = true;
+    clearTimeout(watchdog);
+  };
+  child.on('error', ending);
+  child.on('exit', ending);
   child.on('message', (m: { done?: string; started?: string } | RecordedMessage) => {
     deadline = Date.now() + allowance;
     // (The first message brings the alarm forward: the process's start had a minute more.)
@@ -200,10 +208,10 @@ function runStackProcess(group: readonly StackTarget[], settings: Settings): Sta
     const result = i >= 0 ? read(i) : undefined;
     if (result) finish(i, result);
   });
-  child.on('exit', () => clearTimeout(watchdog));
   let exited!: () => void;
   const exit = new Promise<void>((r) => (exited = r));
   child.on('close', (code, signal) => {
+    ending();
     const rest = group.map((_, i) => i).filter((i) => !settle[i].settled);
     let again: number[];
     // A process asks for the rest to run elsewhere only once a stack of it finished (only then can one
