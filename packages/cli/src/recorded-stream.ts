@@ -67,6 +67,11 @@ export class RecordedSender {
   }
 
   /** Settles once every message sent has been handed over (before the process may exit). */
+  /** Whether messages are still on their way. */
+  get sending(): boolean {
+    return this.pending > 0;
+  }
+
   flushed(): Promise<void> {
     return this.pending === 0 ? Promise.resolve() : new Promise((r) => this.waiting.push(r));
   }

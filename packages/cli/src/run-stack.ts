@@ -136,6 +136,9 @@ async function run(
   return { project, stack, recorded, outputs, secrets, constructMs: Number(process.hrtime.bigint() - start) / 1e6 };
 }
 
+/** Active resources that are writes in flight (to the CLI, to stderr), not something a program left running. */
+const WRITE_REQUESTS = new Set(['SimpleWriteWrap', 'WriteWrap', 'ShutdownWrap']);
+
 /** Writes a stack's result file whole or not at all (the CLI may stop the process at any moment). */
 function writeResult(file: string, result: object): void {
   fs.writeFileSync(`${file}.partial`, JSON.stringify(result));
@@ -209,14 +212,15 @@ if (require.main === module) {
     const baseline = new Set(Object.keys(require.cache));
     const idle = process.getActiveResourcesInfo();
     const unrefTimers = trackUnrefTimers();
-    /** What the programs left running beyond what ran before the first: nothing, once their messages are handed over. */
-    const leftSomething = async () => {
-      const left = () => leftRunning(idle, [...process.getActiveResourcesInfo(), ...unrefTimers.pending()]);
-      if (!left()) return false;
-      // The messages to the CLI still being written are active resources too, until a turn after they are.
-      await handedOver();
-      await new Promise((resolve) => setImmediate(resolve));
-      return left() !== undefined;
+    /**
+     * What the programs left running beyond what ran before the first. Not the messages to the CLI still
+     * on their way: their writes, and the channel they keep active.
+     */
+    const leftSomething = () => {
+      const active = process.getActiveResourcesInfo().filter((kind) => !WRITE_REQUESTS.has(kind));
+      const channel = senders.some((x) => x.sending) ? active.indexOf('PipeWrap') : -1;
+      if (channel >= 0) active.splice(channel, 1);
+      return leftRunning(idle, [...active, ...unrefTimers.pending()]) !== undefined;
     };
     const programDir = fs.realpathSync(stackDir);
     const own = programModule(programDir);
@@ -236,9 +240,12 @@ if (require.main === module) {
       const send = process.send?.bind(process);
       const sender = send && new RecordedSender(r.stack, (m, done) => send(m, undefined, undefined, done));
       if (sender) senders.push(sender);
-      // The CLI's clock for this stack (--stack-timeout) starts as this process's does: once the CLI can
-      // read that it did (a program that never yields would keep the message from being written).
-      if (send) await new Promise((resolve) => send({ started: r.stack }, undefined, undefined, resolve));
+      // The CLI's clock for this stack (--stack-timeout) starts as this process's does. The first stack's
+      // message is written before its program runs (one that never yields would keep it from being
+      // written); a later stack's is not waited for (the CLI may still be reading the stack before's):
+      // the CLI heard from this process when that one ended.
+      const started = send && new Promise((resolve) => send({ started: r.stack }, undefined, undefined, resolve));
+      if (i === 0) await started;
       // A program that runs too long fails with what Pulumi still waits for (unref'd: it keeps nothing alive).
       const timeout =
         timeoutSeconds > 0
@@ -270,7 +277,7 @@ if (require.main === module) {
       sender?.done();
       if (i === runs.length - 1) break;
       const modules = Object.values(require.cache) as CachedModule[];
-      if ((await leftSomething()) || sharedStateProblem(modules, (f) => !baseline.has(f) && own(f), packageOf))
+      if (leftSomething() || sharedStateProblem(modules, (f) => !baseline.has(f) && own(f), packageOf))
         return exit(RUN_ELSEWHERE);
     }
     await handedOver();

@@ -157,8 +157,10 @@ function runStackProcess(group: readonly StackTarget[], settings: Settings): Sta
   // and messages already in the pipe are read before it is stopped. Before its first message (Node.js
   // and Pulumi loading) it has a minute more.
   let stopped = false;
+  /** The stack the process said it started last. */
+  let lastStarted = -1;
   const allowance = timeoutSeconds * 1000 + STOP_SLACK_MS;
-  let deadline = Date.now() + 60_000 + allowance;
+  let deadline = performance.now() + 60_000 + allowance;
   let watchdog: NodeJS.Timeout | undefined;
   let alarm = Infinity;
   let ended = false;
@@ -169,11 +171,11 @@ function runStackProcess(group: readonly StackTarget[], settings: Settings): Sta
       () =>
         setImmediate(() => {
           if (ended) return;
-          if (deadline > Date.now()) return watch();
+          if (deadline > performance.now()) return watch();
           stopped = true;
           child.kill('SIGKILL');
         }),
-      deadline - Date.now(),
+      deadline - performance.now(),
     );
   };
   watch();
@@ -191,7 +193,7 @@ function runStackProcess(group: readonly StackTarget[], settings: Settings): Sta
   child.on('error', ending);
   child.on('exit', ending);
   child.on('message', (m: { done?: string; started?: string } | RecordedMessage) => {
-    deadline = Date.now() + allowance;
+    deadline = performance.now() + allowance;
     // (The first message brings the alarm forward: the process's start had a minute more.)
     if (deadline < alarm) watch();
     if (isRecordedMessage(m)) {
@@ -204,6 +206,7 @@ function runStackProcess(group: readonly StackTarget[], settings: Settings): Sta
       }
       return;
     }
+    if (m.started !== undefined) lastStarted = group.findIndex((s) => s.stack === m.started);
     const i = group.findIndex((s, j) => s.stack === m.done && !settle[j].settled);
     const result = i >= 0 ? read(i) : undefined;
     if (result) finish(i, result);
@@ -225,9 +228,14 @@ function runStackProcess(group: readonly StackTarget[], settings: Settings): Sta
       }
       again = rest.filter((i) => !settle[i].settled);
     } else {
-      // A result written without its message (the stack failed); else the first stack without a result
-      // file was running (one whose file lacks streamed resources finished: it runs again).
-      const failed = rest.find((i) => read(i) !== undefined) ?? rest.find((i) => !fs.existsSync(files[i])) ?? rest[0];
+      // A result written without its message (the stack failed); else, for a process stopped, the stack it
+      // said it started; else the first stack without a result file was running (one whose file lacks
+      // streamed resources finished: it runs again).
+      const failed =
+        rest.find((i) => read(i) !== undefined) ??
+        (stopped && rest.includes(lastStarted) ? lastStarted : undefined) ??
+        rest.find((i) => !fs.existsSync(files[i])) ??
+        rest[0];
       if (failed !== undefined) {
         const s = group[failed];
         finish(

@@ -91,8 +91,9 @@ if (size === 'exit75') process.exit(75);
 if (size === 'rejects') Promise.reject(new Error('a promise the program left unhandled'));
 if (size === 'stuck') exports.stuck = new Promise(() => undefined);
 if (size === 'ticking') setInterval(() => undefined, 60000);
+// Throws once another stack runs in this process.
 if (size.startsWith('late')) {
-  const timer = setTimeout(() => { throw new Error('a late error of the stack before'); }, 300);
+  const timer = setInterval(() => { if (globalThis.countedRuns > 1) throw new Error('a late error of the stack before'); }, 50);
   if (size === 'late-unref') timer.unref();
 }
 if (size === 'hang') { setInterval(() => undefined, 60000); exports.stuck = new Promise(() => undefined); }
