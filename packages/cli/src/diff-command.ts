@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { diffDist, readDist } from './diff';
 import { markdownReport, textReport } from './diff-report';
+import { stackTimeoutProblem } from './stack-workers';
 
 export const DIFF_USAGE = `aiready diff OLD_DIST NEW_DIST [--format text|markdown]
 aiready diff --base GIT_REF [--new DIST] [--format text|markdown] [--setup CMD] [--render ...synth options]`;
@@ -113,6 +114,9 @@ export async function diffCommand(args: readonly string[], log: (s: string) => v
       else if (a === '--render') synthArgs.push(a);
       else if (SYNTH_VALUE_FLAGS.includes(a)) {
         const v = value();
+        // Refused here, not after the base's install and build.
+        const problem = a === '--stack-timeout' ? stackTimeoutProblem(v) : undefined;
+        if (problem) throw new Error(problem);
         synthArgs.push(a, a === '--only' || !/[/\\]/.test(v) ? v : path.resolve(v));
       } else if (a === '--help') {
         log(HELP);

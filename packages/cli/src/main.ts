@@ -8,7 +8,7 @@ import { pruneRemovedTargets, synthAll, SynthOptions, SynthReport, writeTargets 
 import { defaultSynthCache } from './synth-cache';
 import { watchSynth } from './synth-watch';
 import { startProgress } from './progress';
-import { DEFAULT_STACK_TIMEOUT_SECONDS, stackProcessesFromEnv } from './stack-workers';
+import { DEFAULT_STACK_TIMEOUT_SECONDS, stackProcessesFromEnv, stackTimeoutProblem } from './stack-workers';
 import { PhaseTimings } from './timings';
 import { validateCommand } from './validate-command';
 
@@ -176,13 +176,12 @@ function synthSetup(
     return 2;
   }
   const timeout = one('--stack-timeout');
-  const stackTimeoutSeconds = timeout === undefined ? undefined : Number(timeout);
-  if (stackTimeoutSeconds !== undefined && !(stackTimeoutSeconds > 0 && stackTimeoutSeconds <= 86_400)) {
-    log(
-      `aiready synth: --stack-timeout is "${timeout}": give the seconds a stack's program may run, a number above 0 and at most 86400 (default ${DEFAULT_STACK_TIMEOUT_SECONDS})`,
-    );
+  const timeoutProblem = timeout === undefined ? undefined : stackTimeoutProblem(timeout);
+  if (timeoutProblem) {
+    log(`aiready synth: ${timeoutProblem}`);
     return 2;
   }
+  const stackTimeoutSeconds = timeout === undefined ? undefined : Number(timeout);
   const stackProcesses = stackProcessesFromEnv(process.env);
   if (typeof stackProcesses === 'string') {
     log(`aiready synth: ${stackProcesses}`);

@@ -71,6 +71,13 @@ export const STACK_PROCESS_FLAGS = ['--max-semi-space-size=16', '--min-semi-spac
 /** The seconds a stack's program may run (`--stack-timeout`) when not given. */
 export const DEFAULT_STACK_TIMEOUT_SECONDS = 300;
 
+/** What is wrong with `value` as `--stack-timeout`, or undefined: seconds above 0, at most a day. */
+export function stackTimeoutProblem(value: string): string | undefined {
+  const n = Number(value);
+  if (n > 0 && n <= 86_400) return undefined;
+  return `--stack-timeout is "${value}": give the seconds a stack's program may run, a number above 0 and at most 86400 (default ${DEFAULT_STACK_TIMEOUT_SECONDS})`;
+}
+
 /** How long past its limit a stack process that does not answer runs before it is stopped. */
 const STOP_SLACK_MS = 5_000;
 

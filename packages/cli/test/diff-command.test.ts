@@ -49,6 +49,11 @@ describe('aiready diff', () => {
     ['--base with folders', ['--base', 'main', a], 'give --base or two folders, not both'],
     ['an unknown format', [a, b, '--format', 'html'], 'usage: aiready diff'],
     ['an unknown flag', [a, b, '--bogus'], "unknown argument '--bogus'"],
+    [
+      'a --stack-timeout for the base that is no number of seconds',
+      ['--base', 'main', '--stack-timeout', '0'],
+      '--stack-timeout is "0"',
+    ],
     ['--base outside a git repository', ['--base', 'main', '--new', a], 'aiready diff:'],
   ])('exits 2 on %s', async (_why, args, message) => {
     const cwd = process.cwd();
