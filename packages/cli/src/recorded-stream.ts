@@ -66,12 +66,12 @@ export class RecordedSender {
     return recorded.map((r) => (this.sent.has(r) ? null : r));
   }
 
-  /** Settles once every message sent has been handed over (before the process may exit). */
   /** Whether messages are still on their way. */
   get sending(): boolean {
     return this.pending > 0;
   }
 
+  /** Settles once every message sent has been handed over (before the process may exit). */
   flushed(): Promise<void> {
     return this.pending === 0 ? Promise.resolve() : new Promise((r) => this.waiting.push(r));
   }

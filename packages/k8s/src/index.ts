@@ -30,7 +30,7 @@ export * from './monitoring/promql-or-chain';
 export * from './monitoring/gpu-monitoring';
 export * from './platform/ai-platform';
 export * from './output/manifests';
-export { deepMerge, sortKeysDeep } from './private/merge';
+export { deepFreeze, deepMerge, sortKeysDeep } from './private/merge';
 export type { Values } from './private/merge';
 export type { PodSecurityLevel } from './private/namespace';
 export * as karpenter from './imports/karpenter.sh';

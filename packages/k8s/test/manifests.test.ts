@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { deepMerge, KubeObject, layoutManifests, prepareManifest, sortKeysDeep, writeManifests } from '../src';
+import { deepFreeze, deepMerge, KubeObject, layoutManifests, prepareManifest, sortKeysDeep, writeManifests } from '../src';
 
 const objs: KubeObject[] = [
   {
@@ -73,6 +73,13 @@ describe('values', () => {
     const b = { x: { z: [2], w: true }, k: 'b' };
     expect(deepMerge(a, undefined, b)).toEqual({ x: { y: 1, z: [2], w: true }, k: 'b' });
     expect(a).toEqual({ x: { y: 1, z: [1] }, k: 'a' });
+  });
+
+  test('deepFreeze freezes every object and array in a value, in place', () => {
+    const value = { a: { b: [{ c: 1 }, [2]] }, d: 'x' };
+    deepFreeze(value);
+    for (const v of [value, value.a, value.a.b, value.a.b[0], value.a.b[1]]) expect(Object.isFrozen(v)).toBe(true);
+    expect(() => deepFreeze(null)).not.toThrow();
   });
 
   test('sortKeysDeep sorts nested keys and keeps arrays in order', () => {

@@ -1,6 +1,7 @@
 import { COMPONENT_LABEL } from '@aiready/core';
 import * as fs from 'fs';
 import * as path from 'path';
+import { deepFreeze } from '../private/merge';
 import { manifestYaml } from './manifest-yaml';
 
 /** A Kubernetes object as plain JSON. */
@@ -40,12 +41,6 @@ function ordered(value: unknown, top = false): unknown {
 
 /** Documents written ahead of a layout, by object (see {@link prepareManifest}). */
 const prepared = new WeakMap<object, string>();
-
-function deepFreeze(v: unknown): void {
-  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return;
-  Object.freeze(v);
-  for (const x of Object.values(v)) deepFreeze(x);
-}
 
 /**
  * Writes `o`'s YAML document now, for a later {@link layoutManifests} of it to reuse (a CLI writes the

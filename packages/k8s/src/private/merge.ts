@@ -27,6 +27,16 @@ function clone(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Freezes `value` and everything in it (objects and arrays, to the last level), in place: for values
+ * shared between readers, where a change would make what was computed from them stale.
+ */
+export function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
+}
+
 /** Returns a copy of `value` with object keys sorted at every depth, for byte-stable output. */
 export function sortKeysDeep<T>(value: T): T {
   if (Array.isArray(value)) return value.map(sortKeysDeep) as T;
