@@ -10,6 +10,7 @@ import type { RecordedResource } from './recorded-resource';
 import { isRecordedMessage, RecordedMessage, RecordedReceiver } from './recorded-stream';
 import type { StackRunResult } from './run-stack';
 import { RUN_ELSEWHERE } from './stack-sharing';
+import { StackWatchdog } from './stack-watchdog';
 
 /** A stack's result, and how long the CLI waited for it from its process's start or the stack before. */
 export interface StackRun {
@@ -167,25 +168,10 @@ function runStackProcess(group: readonly StackTarget[], settings: Settings): Sta
   /** The stack the process said it started last. */
   let lastStarted = -1;
   const allowance = timeoutSeconds * 1000 + STOP_SLACK_MS;
-  let deadline = performance.now() + 60_000 + allowance;
-  let watchdog: NodeJS.Timeout | undefined;
-  let alarm = Infinity;
-  let ended = false;
-  const watch = () => {
-    clearTimeout(watchdog);
-    alarm = deadline;
-    watchdog = setTimeout(
-      () =>
-        setImmediate(() => {
-          if (ended) return;
-          if (deadline > performance.now()) return watch();
-          stopped = true;
-          child.kill('SIGKILL');
-        }),
-      deadline - performance.now(),
-    );
-  };
-  watch();
+  const watchdog = new StackWatchdog(allowance, 60_000 + allowance, () => {
+    stopped = true;
+    child.kill('SIGKILL');
+  });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {
     if (stderr.length < 1 << 20) stderr += d;
@@ -193,16 +179,11 @@ function runStackProcess(group: readonly StackTarget[], settings: Settings): Sta
   // A process that could not start: 'close' follows, and the first stack fails with this.
   child.on('error', (err) => (stderr += `${err.message}\n`));
   // Once it exited (or could not start), nothing is left to stop.
-  const ending = () => {
-    ended = true;
-    clearTimeout(watchdog);
-  };
+  const ending = () => watchdog.end();
   child.on('error', ending);
   child.on('exit', ending);
   child.on('message', (m: { done?: string; started?: string } | RecordedMessage) => {
-    deadline = performance.now() + allowance;
-    // (The first message brings the alarm forward: the process's start had a minute more.)
-    if (deadline < alarm) watch();
+    watchdog.heard();
     if (isRecordedMessage(m)) {
       received.receive(m);
       // Work done ahead for the result; a resource it cannot take is the result's to report.

@@ -1,7 +1,9 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { defaultSetup, diffCommand } from '../src/diff-command';
+import { tinyRepo } from '../../../test/support/tiny-repo';
 
 function dist(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-dist-'));
@@ -83,5 +85,32 @@ describe('defaultSetup', () => {
 
   it('needs nothing without a package.json', () => {
     expect(defaultSetup(fs.mkdtempSync(path.join(os.tmpdir(), 'aiready-setup-')))).toBeUndefined();
+  });
+});
+
+describe('aiready diff --base', () => {
+  test("passes --stack-timeout on to the base's synth", async () => {
+    // GIVEN a repository whose committed stack program keeps a timer and never settles an output it exports
+    const root = tinyRepo();
+    fs.appendFileSync(
+      path.join(root, 'stacks/tiny/lib/index.js'),
+      'setInterval(() => undefined, 60000);\nexports.stuck = new Promise(() => undefined);\n',
+    );
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'pipe' });
+    git('init', '-q');
+    git('add', '-A');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'base');
+    // WHEN diffed against it with a second as the limit (its build is committed: nothing to set up)
+    const cwd = process.cwd();
+    process.chdir(root);
+    let r: Awaited<ReturnType<typeof run>>;
+    try {
+      r = await run(['--base', 'HEAD', '--setup', 'true', '--stack-timeout', '1', '--new', root]);
+    } finally {
+      process.chdir(cwd);
+    }
+    // THEN the base's synth fails after that second (not the default 300), saying why
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/aiready synth of HEAD failed:[^]*the program did not finish within 1 s \(--stack-timeout\)/);
   });
 });
