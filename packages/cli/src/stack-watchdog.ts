@@ -19,11 +19,16 @@ export const NODE_CLOCK: WatchdogClock = {
   setImmediate: (run) => void setImmediate(run),
 };
 
+/** How late an alarm goes off when the CLI itself was busy, at most, for the process to be stopped then. */
+export const LATE_ALARM_MS = 1_000;
+
 /**
  * Calls `stop` once nothing was {@link StackWatchdog.heard heard} from a process for `allowanceMs`
  * (before the first message, for `firstAllowanceMs`: the process's start). When the time is up it
- * looks again after one turn of the event loop, so a message already waiting to be read counts. Nothing
- * happens after {@link StackWatchdog.end end}.
+ * looks again after one turn of the event loop, so a message already waiting to be read counts. An
+ * alarm that goes off more than {@link LATE_ALARM_MS} late (the CLI was busy, not reading: a large
+ * message may be half read) gives the process that long again. Nothing happens after
+ * {@link StackWatchdog.end end}.
  */
 export class StackWatchdog {
   private deadline: number;
@@ -58,15 +63,15 @@ export class StackWatchdog {
   private arm(): void {
     this.clock.clearTimeout(this.timer);
     this.alarm = this.deadline;
-    this.timer = this.clock.setTimeout(
-      () =>
-        this.clock.setImmediate(() => {
-          if (this.ended) return;
-          if (this.deadline > this.clock.now()) return this.arm();
-          this.ended = true;
-          this.stop();
-        }),
-      this.deadline - this.clock.now(),
-    );
+    this.timer = this.clock.setTimeout(() => {
+      const late = this.clock.now() - this.alarm > LATE_ALARM_MS;
+      this.clock.setImmediate(() => {
+        if (this.ended) return;
+        if (late) this.deadline = Math.max(this.deadline, this.clock.now() + LATE_ALARM_MS);
+        if (this.deadline > this.clock.now()) return this.arm();
+        this.ended = true;
+        this.stop();
+      });
+    }, this.deadline - this.clock.now());
   }
 }

@@ -22,13 +22,18 @@ class FakeClock implements WatchdogClock {
     return this.timers.length;
   }
 
-  /** Moves time on by `ms`, running each timer due and, after it, the immediates it queued. */
+  /** Moves time on by `ms` without running anything: the process was busy. */
+  block(ms: number): void {
+    this.time += ms;
+  }
+
+  /** Moves time on by `ms`, running each timer due (late, if blocked) and, after it, the immediates it queued. */
   advance(ms: number, beforeImmediates: () => void = () => undefined): void {
     const end = this.time + ms;
     for (;;) {
       const due = this.timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
       if (!due) break;
-      this.time = due.at;
+      this.time = Math.max(this.time, due.at);
       this.clearTimeout(due);
       due.run();
       beforeImmediates();
@@ -83,6 +88,32 @@ describe('StackWatchdog', () => {
     clock.advance(5_000, () => watchdog.heard());
     // THEN it is not stopped then, but 1 s after that message
     expect(stops()).toBe(0);
+    clock.advance(999);
+    expect(stops()).toBe(0);
+    clock.advance(1);
+    expect(stops()).toBe(1);
+  });
+
+  test('an alarm that goes off late, the CLI busy itself, gives the process another second to be heard', () => {
+    // GIVEN a CLI busy for 3 s past the alarm
+    const { clock, watchdog, stops } = watched();
+    clock.block(8_000);
+    // WHEN the alarm goes off THEN the process is not stopped then
+    clock.advance(0);
+    expect(stops()).toBe(0);
+    // AND a message read within the second after keeps it (a large one is read over several turns)
+    clock.advance(999);
+    watchdog.heard();
+    clock.advance(999);
+    expect(stops()).toBe(0);
+    // AND once the CLI is free and the process says nothing for its allowance, it is stopped on time
+    clock.advance(1);
+    expect(stops()).toBe(1);
+  });
+
+  test('a late alarm with nothing heard in the second after stops the process then', () => {
+    const { clock, stops } = watched();
+    clock.block(8_000);
     clock.advance(999);
     expect(stops()).toBe(0);
     clock.advance(1);
