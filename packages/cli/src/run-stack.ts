@@ -35,10 +35,10 @@ import {
   packageLookup,
   RUN_ELSEWHERE,
   sharedStateProblem,
-  trackUnrefTimers,
   urnStack,
 } from './stack-sharing';
 import { RecordedSender } from './recorded-stream';
+import { trackUnrefHandles } from './unref-handles';
 
 /** What a stack run reports back to the CLI. */
 export interface StackRunResult {
@@ -211,7 +211,7 @@ if (require.main === module) {
     tunePulumi(stackDir);
     const baseline = new Set(Object.keys(require.cache));
     const idle = process.getActiveResourcesInfo();
-    const unrefTimers = trackUnrefTimers();
+    const unrefHandles = trackUnrefHandles();
     /**
      * What the programs left running beyond what ran before the first. Not the messages to the CLI still
      * on their way: their writes, and the channel they keep active.
@@ -220,7 +220,7 @@ if (require.main === module) {
       const active = process.getActiveResourcesInfo().filter((kind) => !WRITE_REQUESTS.has(kind));
       const channel = senders.some((x) => x.sending) ? active.indexOf('PipeWrap') : -1;
       if (channel >= 0) active.splice(channel, 1);
-      return leftRunning(idle, [...active, ...unrefTimers.pending()]) !== undefined;
+      return leftRunning(idle, [...active, ...unrefHandles.pending()]) !== undefined;
     };
     const programDir = fs.realpathSync(stackDir);
     const own = programModule(programDir);

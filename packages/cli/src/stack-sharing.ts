@@ -66,41 +66,6 @@ export function leftRunning(before: readonly string[], after: readonly string[])
   return left.length ? left.map(([kind, n]) => `${n} ${kind}`).join(', ') : undefined;
 }
 
-/** The timers unref'd since {@link trackUnrefTimers} started to record them. */
-export interface UnrefTimers {
-  /** One 'Timeout (unref)' for each that is still pending (has neither fired nor been cleared). */
-  pending(): string[];
-  /** Stops recording. */
-  stop(): void;
-}
-
-/**
- * Records every timer unref'd from now on (`setTimeout(...).unref()`: Node's active resources leave
- * them out, yet they still fire).
- */
-export function trackUnrefTimers(): UnrefTimers {
-  const timers = new Set<object>();
-  const probe = setTimeout(() => undefined, 0);
-  clearTimeout(probe);
-  const proto = Object.getPrototypeOf(probe) as { unref(this: object): unknown };
-  const unref = proto.unref;
-  proto.unref = function (this: object) {
-    timers.add(this);
-    return unref.call(this);
-  };
-  return {
-    pending: () => {
-      // (A timer that fired or was cleared is destroyed; `_destroyed` has said so since Node.js 11.)
-      for (const t of timers) if ((t as { _destroyed?: boolean })._destroyed !== false) timers.delete(t);
-      return [...timers].filter((t) => !(t as { hasRef(): boolean }).hasRef()).map(() => 'Timeout (unref)');
-    },
-    stop: () => {
-      proto.unref = unref;
-      timers.clear();
-    },
-  };
-}
-
 /** The package a file belongs to (the nearest package.json with a name above it), looked up once per folder. */
 export function packageLookup(): (file: string) => PackageInfo | undefined {
   const byDir = new Map<string, PackageInfo | undefined>();

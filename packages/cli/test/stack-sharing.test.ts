@@ -5,7 +5,6 @@ import {
   PackageInfo,
   packageLookup,
   sharedStateProblem,
-  trackUnrefTimers,
   urnStack,
 } from '../src/stack-sharing';
 
@@ -84,35 +83,6 @@ describe('sharedStateProblem', () => {
     ['fewer than before', ['Timeout', 'Timeout'], ['Timeout'], undefined],
   ])('leftRunning: %s', (_, before, after, left) => {
     expect(leftRunning(before, after)).toBe(left);
-  });
-
-  test("trackUnrefTimers: an unref'd timer is pending until it fires or is cleared; a kept one is Node's to list", async () => {
-    // GIVEN timers unref'd while tracking, one of them kept again
-    const tracked = trackUnrefTimers();
-    try {
-      const cleared = setTimeout(() => undefined, 60_000).unref();
-      const interval = setInterval(() => undefined, 60_000).unref();
-      const fires = setTimeout(() => undefined, 1).unref();
-      const kept = setTimeout(() => undefined, 60_000)
-        .unref()
-        .ref();
-      // THEN each still pending and unref'd is listed
-      expect(tracked.pending()).toEqual(['Timeout (unref)', 'Timeout (unref)', 'Timeout (unref)']);
-      // WHEN one fires and the others are cleared THEN none is
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(tracked.pending()).toHaveLength(2);
-      clearTimeout(cleared);
-      clearInterval(interval);
-      clearTimeout(kept);
-      expect(tracked.pending()).toEqual([]);
-      void fires;
-    } finally {
-      tracked.stop();
-    }
-    // AND once stopped, nothing is recorded
-    const after = setTimeout(() => undefined, 60_000).unref();
-    expect(tracked.pending()).toEqual([]);
-    clearTimeout(after);
   });
 
   test('urnStack: the stack a URN names', () => {

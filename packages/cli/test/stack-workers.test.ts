@@ -92,10 +92,12 @@ if (size === 'rejects') Promise.reject(new Error('a promise the program left unh
 if (size === 'stuck') exports.stuck = new Promise(() => undefined);
 if (size === 'ticking') setInterval(() => undefined, 60000);
 // Throws once another stack runs in this process.
-if (size.startsWith('late')) {
+if (size === 'late' || size === 'late-unref') {
   const timer = setInterval(() => { if (globalThis.countedRuns > 1) throw new Error('a late error of the stack before'); }, 50);
   if (size === 'late-unref') timer.unref();
 }
+if (size === 'late-promise')
+  require('timers/promises').setTimeout(300, undefined, { ref: false }).then(() => { if (globalThis.countedRuns > 1) throw new Error('a late error of the stack before'); });
 if (size === 'hang') { setInterval(() => undefined, 60000); exports.stuck = new Promise(() => undefined); }
 if (size === 'spin') for (;;);
 if (size === 'slow') exports.slow = new Promise((resolve) => setTimeout(() => resolve('slow'), 600));
@@ -244,10 +246,11 @@ describe('stacks of one project in one process', () => {
     expect(run.status).not.toBe(0);
   });
 
-  test.each(['late', 'late-unref'])(
+  test.each(['late', 'late-unref', 'late-promise'])(
     "%s: an error a stack's timer raises later is not the next stack's: that one runs in a process of its own",
     async (late) => {
-      // GIVEN a project whose first stack leaves a timer (kept or unref'd) that throws while the second still runs
+      // GIVEN a project whose first stack leaves a timer (kept, unref'd, or a promise timer with
+      // { ref: false }) that throws while the second still runs
       const root = project({ a: late, b: 'slow' });
       // WHEN synthesized with one process for the project
       const run = await runCli(['synth', '--out', 'out'], root, withProcesses('1'));
