@@ -29,14 +29,7 @@ import { installRecordingMocks } from './mocks';
 import type { RecordedResource } from './recorded-resource';
 import { projectName, readStackConfig } from './pulumi-project';
 import type { InputRecord } from './input-trace';
-import {
-  CachedModule,
-  leftRunning,
-  packageLookup,
-  RUN_ELSEWHERE,
-  sharedStateProblem,
-  urnStack,
-} from './stack-sharing';
+import { CachedModule, leftRunning, packageLookup, RUN_ELSEWHERE, sharedStateProblem, urnStack } from './stack-sharing';
 import { RecordedSender } from './recorded-stream';
 import { trackUnrefHandles } from './unref-handles';
 

@@ -1,12 +1,5 @@
 import * as path from 'path';
-import {
-  CachedModule,
-  leftRunning,
-  PackageInfo,
-  packageLookup,
-  sharedStateProblem,
-  urnStack,
-} from '../src/stack-sharing';
+import { CachedModule, leftRunning, PackageInfo, packageLookup, sharedStateProblem, urnStack } from '../src/stack-sharing';
 
 describe('sharedStateProblem', () => {
   // Program files reload (stacks/app/...); everything under node_modules stays loaded.
