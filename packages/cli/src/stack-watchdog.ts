@@ -12,7 +12,7 @@ export interface WatchdogClock {
 }
 
 /** Node's monotonic clock and timers. */
-export const NODE_CLOCK: WatchdogClock = {
+const NODE_CLOCK: WatchdogClock = {
   now: () => performance.now(),
   setTimeout: (run, ms) => setTimeout(run, ms),
   clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),

@@ -1,4 +1,4 @@
-import { StackWatchdog, WatchdogClock } from '../src/stack-watchdog';
+import { LATE_ALARM_MS, StackWatchdog, WatchdogClock } from '../src/stack-watchdog';
 
 /** A clock the test moves by hand: timers run as their time comes, immediates after each step. */
 class FakeClock implements WatchdogClock {
@@ -53,13 +53,18 @@ function watched(allowance = 1_000, first = 5_000) {
 describe('StackWatchdog', () => {
   test('a process that says nothing is stopped once its first allowance is up, and only once', () => {
     // GIVEN a watchdog with 5 s before the first message
-    const { clock, stops } = watched();
+    const { clock, watchdog, stops } = watched();
     // WHEN almost that passes THEN nothing is stopped
     clock.advance(4_999);
     expect(stops()).toBe(0);
     // AND WHEN it has passed THEN the process is stopped, once, and no timer is left
     clock.advance(1);
     expect(stops()).toBe(1);
+    clock.advance(60_000);
+    expect(stops()).toBe(1);
+    expect(clock.pending).toBe(0);
+    // AND a message that comes after it was stopped sets nothing again
+    watchdog.heard();
     clock.advance(60_000);
     expect(stops()).toBe(1);
     expect(clock.pending).toBe(0);
@@ -102,7 +107,7 @@ describe('StackWatchdog', () => {
     clock.advance(0);
     expect(stops()).toBe(0);
     // AND a message read within the second after keeps it (a large one is read over several turns)
-    clock.advance(999);
+    clock.advance(LATE_ALARM_MS - 1);
     watchdog.heard();
     clock.advance(999);
     expect(stops()).toBe(0);
@@ -112,11 +117,33 @@ describe('StackWatchdog', () => {
   });
 
   test('a late alarm with nothing heard in the second after stops the process then', () => {
+    // GIVEN a CLI busy for 3 s past the alarm WHEN nothing comes in the second after THEN it is stopped then
     const { clock, stops } = watched();
     clock.block(8_000);
-    clock.advance(999);
+    clock.advance(LATE_ALARM_MS - 1);
     expect(stops()).toBe(0);
     clock.advance(1);
+    expect(stops()).toBe(1);
+  });
+
+  test('a message read in the same turn as a late alarm gives the process its whole allowance', () => {
+    // GIVEN an allowance of 10 s, and a CLI busy past the alarm
+    const { clock, watchdog, stops } = watched(10_000, 5_000);
+    clock.block(8_000);
+    // WHEN a message is read in the turn the alarm goes off
+    clock.advance(0, () => watchdog.heard());
+    // THEN the process has 10 s from it, not a second
+    clock.advance(9_999);
+    expect(stops()).toBe(0);
+    clock.advance(1);
+    expect(stops()).toBe(1);
+  });
+
+  test('an alarm late by less than a second stops the process at once', () => {
+    // GIVEN a CLI busy for half a second past the alarm WHEN the alarm goes off THEN the process is stopped
+    const { clock, stops } = watched();
+    clock.block(5_000 + LATE_ALARM_MS / 2);
+    clock.advance(0);
     expect(stops()).toBe(1);
   });
 
@@ -128,6 +155,16 @@ describe('StackWatchdog', () => {
     expect(stops()).toBe(0);
     // AND a message that comes after its exit sets no timer
     watchdog.heard();
+    expect(clock.pending).toBe(0);
+    clock.advance(60_000);
+    expect(stops()).toBe(0);
+  });
+
+  test('a process that ended after its first message leaves no timer', () => {
+    // GIVEN a process whose first message brought its alarm forward WHEN it exits THEN no timer is left
+    const { clock, watchdog, stops } = watched();
+    watchdog.heard();
+    watchdog.end();
     expect(clock.pending).toBe(0);
     clock.advance(60_000);
     expect(stops()).toBe(0);

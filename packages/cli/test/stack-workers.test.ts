@@ -97,7 +97,12 @@ if (size === 'late' || size === 'late-unref') {
   if (size === 'late-unref') timer.unref();
 }
 if (size === 'late-promise')
-  require('timers/promises').setTimeout(300, undefined, { ref: false }).then(() => { if (globalThis.countedRuns > 1) throw new Error('a late error of the stack before'); });
+  (async () => {
+    for (;;) {
+      await require('timers/promises').setTimeout(50, undefined, { ref: false });
+      if (globalThis.countedRuns > 1) throw new Error('a late error of the stack before');
+    }
+  })();
 if (size === 'hang') { setInterval(() => undefined, 60000); exports.stuck = new Promise(() => undefined); }
 if (size === 'spin') for (;;);
 if (size === 'slow') exports.slow = new Promise((resolve) => setTimeout(() => resolve('slow'), 600));
