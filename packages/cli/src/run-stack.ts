@@ -29,7 +29,16 @@ import { installRecordingMocks } from './mocks';
 import type { RecordedResource } from './recorded-resource';
 import { projectName, readStackConfig } from './pulumi-project';
 import type { InputRecord } from './input-trace';
-import { CachedModule, leftRunning, packageLookup, RUN_ELSEWHERE, sharedStateProblem, urnStack } from './stack-sharing';
+import {
+  aireadyPackage,
+  CachedModule,
+  leftRunning,
+  packageLookup,
+  PackageInfo,
+  RUN_ELSEWHERE,
+  sharedStateProblem,
+  urnStack,
+} from './stack-sharing';
 import { RecordedSender } from './recorded-stream';
 import { trackUnrefHandles } from './unref-handles';
 
@@ -56,14 +65,22 @@ function resolveOutput(value: unknown): Promise<unknown> {
 }
 
 /**
- * Whether a module file is the stack program's own: outside any node_modules folder, or inside
- * `programDir` but not its node_modules (a program installed as a package).
+ * Whether a module file is the stack program's own: inside `programDir` but not its node_modules (a
+ * program installed as a package), or outside any node_modules folder, unless it is of one of aiready's
+ * packages (`packageOf`) other than the program's: a workspace links them from outside node_modules,
+ * and they stay loaded across stacks as they do from node_modules (stack-sharing.ts).
  */
-export function programModule(programDir: string): (file: string) => boolean {
+export function programModule(
+  programDir: string,
+  packageOf: (file: string) => PackageInfo | undefined = packageLookup(),
+): (file: string) => boolean {
+  const programPackage = packageOf(path.join(programDir, 'index.js'))?.name;
   return (f) => {
     const rel = path.relative(programDir, f);
-    const inside = !rel.startsWith('..') && !path.isAbsolute(rel);
-    return !(inside ? rel : f).split(path.sep).includes('node_modules');
+    if (!rel.startsWith('..') && !path.isAbsolute(rel)) return !rel.split(path.sep).includes('node_modules');
+    if (f.split(path.sep).includes('node_modules')) return false;
+    const p = packageOf(f);
+    return !aireadyPackage(p) || p!.name === programPackage;
   };
 }
 
@@ -75,8 +92,9 @@ export function forgetProgramModules(
   baseline: ReadonlySet<string>,
   programDir: string,
   cache: Record<string, unknown> = require.cache,
+  packageOf?: (file: string) => PackageInfo | undefined,
 ): string[] {
-  const own = programModule(programDir);
+  const own = programModule(programDir, packageOf);
   const forgotten = Object.keys(cache).filter((f) => !baseline.has(f) && own(f));
   for (const f of forgotten) delete cache[f];
   return forgotten;
@@ -216,8 +234,8 @@ if (require.main === module) {
       return leftRunning(idle, [...active, ...unrefHandles.pending()]) !== undefined;
     };
     const programDir = fs.realpathSync(stackDir);
-    const own = programModule(programDir);
     const packageOf = packageLookup();
+    const own = programModule(programDir, packageOf);
     // (The stack that was running runs again elsewhere: it has no result here, nor an error.)
     const exit = async (code: number) => {
       current = undefined;
@@ -227,7 +245,7 @@ if (require.main === module) {
     for (const [i, r] of runs.entries()) {
       current = r;
       if (i > 0) {
-        for (const f of forgetProgramModules(baseline, programDir)) loaded.add(f);
+        for (const f of forgetProgramModules(baseline, programDir, require.cache, packageOf)) loaded.add(f);
         resetPulumiStore(stackDir);
       }
       const send = process.send?.bind(process);

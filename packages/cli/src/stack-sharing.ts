@@ -26,6 +26,11 @@ export const RUN_ELSEWHERE = 75;
 
 const KNOWN_SCOPES = ['@pulumi/', '@aiready/'];
 
+/** Whether a package is one of aiready's own (`@aiready/*`), which keep no state of a stack's run. */
+export function aireadyPackage(p: PackageInfo | undefined): boolean {
+  return p !== undefined && p.name.startsWith('@aiready/');
+}
+
 /**
  * Why the modules still loaded after a stack's run must not serve the next stack, or undefined. The
  * program's code (modules that `reloads`, outside aiready's packages) requiring a module that stays

@@ -1,5 +1,28 @@
 import * as path from 'path';
-import { CachedModule, leftRunning, PackageInfo, packageLookup, sharedStateProblem, urnStack } from '../src/stack-sharing';
+import {
+  aireadyPackage,
+  CachedModule,
+  leftRunning,
+  PackageInfo,
+  packageLookup,
+  sharedStateProblem,
+  urnStack,
+} from '../src/stack-sharing';
+
+describe('aireadyPackage', () => {
+  it.each([
+    ['@aiready/k8s', true],
+    ['@aiready/stack-ai-platform', true],
+    ['@pulumi/aws', false],
+    ['aiready-tools', false],
+  ])('%s: %s', (name, expected) => {
+    expect(aireadyPackage({ name, dependencies: [] })).toBe(expected);
+  });
+
+  it('a file in no package is not one', () => {
+    expect(aireadyPackage(undefined)).toBe(false);
+  });
+});
 
 describe('sharedStateProblem', () => {
   // Program files reload (stacks/app/...); everything under node_modules stays loaded.

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { groupStacks, stackProcessesFromEnv } from '../src/stack-workers';
 import { forgetProgramModules } from '../src/run-stack';
+import type { PackageInfo } from '../src/stack-sharing';
 import { main } from '../src/main';
 import { runCli } from '../../../test/support/cli-run';
 import { tempDir, write } from '../../../test/support/temp-files';
@@ -49,6 +50,29 @@ describe('forgetProgramModules', () => {
     const forgotten = forgetProgramModules(new Set([f('cli/lib/run-stack.js')]), f('stacks/app'), cache);
     expect(forgotten).toEqual([f('stacks/app/lib/index.js'), f('stacks/shared/settings.js')]);
     expect(Object.keys(cache)).toEqual([f('cli/lib/run-stack.js'), f('node_modules/@pulumi/aws/index.js')]);
+  });
+
+  test("aiready's packages linked from outside node_modules (a workspace) stay loaded; the program's own package does not", () => {
+    // GIVEN a program of the package @aiready/stack-app, which loaded @aiready/k8s from the workspace
+    // (outside node_modules) and a module of its own package outside its folder
+    const packages: Record<string, PackageInfo> = {
+      [f('packages/k8s/lib')]: { name: '@aiready/k8s', dependencies: [] },
+      [f('stacks/app')]: { name: '@aiready/stack-app', dependencies: [] },
+      [f('stacks/app/lib')]: { name: '@aiready/stack-app', dependencies: [] },
+      [f('stacks/shared')]: { name: '@aiready/stack-app', dependencies: [] },
+      [f('tools/lib')]: { name: 'tools', dependencies: [] },
+    };
+    const cache: Record<string, unknown> = {
+      [f('stacks/app/lib/index.js')]: 1,
+      [f('stacks/shared/settings.js')]: 1,
+      [f('packages/k8s/lib/index.js')]: 1,
+      [f('tools/lib/index.js')]: 1,
+    };
+    // WHEN the program's modules are forgotten
+    const forgotten = forgetProgramModules(new Set(), f('stacks/app'), cache, (file) => packages[path.dirname(file)]);
+    // THEN @aiready/k8s stays loaded, as it would from node_modules; the rest loads afresh
+    expect(forgotten).toEqual([f('stacks/app/lib/index.js'), f('stacks/shared/settings.js'), f('tools/lib/index.js')]);
+    expect(Object.keys(cache)).toEqual([f('packages/k8s/lib/index.js')]);
   });
 
   test("a program installed as a package: its own modules are forgotten, not its dependencies'", () => {
