@@ -68,6 +68,16 @@ export function deferPulumiClosureDeps(fromDir: string): void {
   }
 }
 
+/**
+ * Defers `glob` (18 modules with its own dependencies) of the @pulumi/kubernetes that `fromDir`
+ * resolves: only the `files` patterns of its ConfigFile and ConfigGroup use it. A no-op if none resolves.
+ */
+export function deferKubernetesGlob(fromDir: string): void {
+  const manifest = resolveFrom('@pulumi/kubernetes/package.json', fromDir);
+  const file = manifest && resolveFrom('glob', fs.realpathSync(path.dirname(manifest)));
+  if (file) deferModule(file);
+}
+
 const PLAIN_PROMISES = Symbol.for('aiready.pulumiPlainPromises');
 
 interface Debuggable {

@@ -17,6 +17,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
+  deferKubernetesGlob,
   deferPulumiClosureDeps,
   lazyPulumiOutputs,
   pendingRegistrations,
@@ -103,6 +104,7 @@ export function forgetProgramModules(
 function tunePulumi(stackDir: string): void {
   // The program's own @pulumi/pulumi, if it is another copy than the CLI's.
   deferPulumiClosureDeps(stackDir);
+  deferKubernetesGlob(stackDir);
   for (const from of [__dirname, stackDir]) {
     plainPulumiPromises(from);
     lazyPulumiOutputs(from);

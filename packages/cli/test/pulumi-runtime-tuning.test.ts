@@ -8,7 +8,7 @@ import { structRoundTrip } from '../src/pulumi-runtime-tuning';
 const LIB = path.resolve(__dirname, '../lib/pulumi-runtime-tuning.js');
 
 function run(script: string): unknown {
-  const prelude = `const tuning = require(${JSON.stringify(LIB)}); const from = ${JSON.stringify(__dirname)};`;
+  const prelude = `const tuning = require(${JSON.stringify(LIB)}); const from = ${JSON.stringify(__dirname)}; const path = require('path');`;
   return JSON.parse(execFileSync(process.execPath, ['-e', `${prelude}\n${script}`], { encoding: 'utf8' }).trim());
 }
 
@@ -42,6 +42,24 @@ describe('pulumi runtime tuning', () => {
       console.log(JSON.stringify([...before, status, typeof resrpc.ResourceMonitorClient, loaded('/@grpc/grpc-js/build/src/index.js')]));`);
     // THEN none loaded until used; then the real ones
     expect(out).toEqual([false, false, false, false, false, 14, 'function', true]);
+  });
+
+  test("deferKubernetesGlob: @pulumi/kubernetes loads without glob; a ConfigGroup's `files` pattern gets the real one", () => {
+    // GIVEN the deferral, for the @pulumi/kubernetes the reference stack resolves
+    const out = run(`
+      const stack = ${JSON.stringify(path.resolve(__dirname, '../../../stacks/ai-platform'))};
+      tuning.deferKubernetesGlob(stack);
+      // WHEN @pulumi/kubernetes and its yaml module load
+      require(require.resolve('@pulumi/kubernetes/yaml', { paths: [stack] }));
+      const loaded = () => Object.keys(require.cache).some((f) => /[/]glob[/]dist[/]commonjs[/]glob[.]js$/.test(f));
+      const before = loaded();
+      // AND glob is used as its ConfigGroup uses it
+      const k8s = require.resolve('@pulumi/kubernetes/package.json', { paths: [stack] });
+      const glob = require(require.resolve('glob', { paths: [require('fs').realpathSync(path.dirname(k8s))] }));
+      const files = glob.sync(${JSON.stringify(path.join(__dirname, 'pulumi-runtime-tuning.test.*'))});
+      console.log(JSON.stringify([before, files.map((f) => path.basename(f)), loaded()]));`);
+    // THEN glob was not loaded until used; then the real one matched the file
+    expect(out).toEqual([false, ['pulumi-runtime-tuning.test.ts'], true]);
   });
 
   test("resetPulumiStore: the next stack starts from a fresh run state; the providers' registrations stay", () => {
