@@ -75,7 +75,8 @@ export function programModule(
   programDir: string,
   packageOf: (file: string) => PackageInfo | undefined = packageLookup(),
 ): (file: string) => boolean {
-  const programPackage = packageOf(path.join(programDir, 'index.js'))?.name;
+  // The program's package: its entry's, where that really is (a stack folder may link its lib/ from elsewhere).
+  const programPackage = packageOf(realFile(path.join(programDir, 'lib', 'index.js')))?.name;
   return (f) => {
     const rel = path.relative(programDir, f);
     if (!rel.startsWith('..') && !path.isAbsolute(rel)) return !rel.split(path.sep).includes('node_modules');
@@ -83,6 +84,15 @@ export function programModule(
     const p = packageOf(f);
     return !aireadyPackage(p) || p!.name === programPackage;
   };
+}
+
+/** The real path of `file`, or `file` if it does not exist. */
+function realFile(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file;
+  }
 }
 
 /**

@@ -75,6 +75,20 @@ describe('forgetProgramModules', () => {
     expect(Object.keys(cache)).toEqual([f('packages/k8s/lib/index.js')]);
   });
 
+  test('a program whose lib/ links to another folder of its package: its modules are forgotten', () => {
+    // GIVEN a stack folder without a package.json whose lib/ links to the folder of @aiready/stack-app
+    const root = tempDir('aiready-forget');
+    write(path.join(root, 'app/package.json'), '{ "name": "@aiready/stack-app" }');
+    write(path.join(root, 'app/lib/index.js'), '');
+    write(path.join(root, 'k8s/package.json'), '{ "name": "@aiready/k8s" }');
+    write(path.join(root, 'k8s/lib/index.js'), '');
+    fs.mkdirSync(path.join(root, 'copy'));
+    fs.symlinkSync(path.join(root, 'app/lib'), path.join(root, 'copy/lib'));
+    const cache: Record<string, unknown> = { [path.join(root, 'app/lib/index.js')]: 1, [path.join(root, 'k8s/lib/index.js')]: 1 };
+    // WHEN the program's modules are forgotten THEN its own are, aiready's other package is not
+    expect(forgetProgramModules(new Set(), path.join(root, 'copy'), cache)).toEqual([path.join(root, 'app/lib/index.js')]);
+  });
+
   test("a program installed as a package: its own modules are forgotten, not its dependencies'", () => {
     const program = f('node_modules/platform-stacks/ai');
     const cache: Record<string, unknown> = {
