@@ -24,11 +24,12 @@ export interface CachedModule {
 /** Exit status of a stack process whose remaining stacks must run in a new process. */
 export const RUN_ELSEWHERE = 75;
 
-const KNOWN_SCOPES = ['@pulumi/', '@aiready/'];
+const AIREADY_SCOPE = '@aiready/';
+const KNOWN_SCOPES = ['@pulumi/', AIREADY_SCOPE];
 
 /** Whether a package is one of aiready's own (`@aiready/*`), which keep no state of a stack's run. */
 export function aireadyPackage(p: PackageInfo | undefined): boolean {
-  return p !== undefined && p.name.startsWith('@aiready/');
+  return p !== undefined && p.name.startsWith(AIREADY_SCOPE);
 }
 
 /**

@@ -169,26 +169,17 @@ export function trackUnrefHandles(): UnrefHandles {
     restore.push(() => (owner[name] = original));
   };
   const promises = timersPromises as unknown as Record<string, unknown>;
-  wrap(
-    promises,
-    'setTimeout',
-    (original) =>
+  /** A promise timer whose options are its argument `at`. */
+  const promiseTimer =
+    (at: number) =>
+    (original: AnyFunction): AnyFunction =>
       function (this: unknown, ...args: unknown[]) {
         const made: unknown = original.apply(this, args);
-        const settled = counted(args[2]);
+        const settled = counted(args[at]);
         return settled ? then(made, settled) : made;
-      },
-  );
-  wrap(
-    promises.scheduler as Record<string, unknown>,
-    'wait',
-    (original) =>
-      function (this: unknown, ...args: unknown[]) {
-        const made: unknown = original.apply(this, args);
-        const settled = counted(args[1]);
-        return settled ? then(made, settled) : made;
-      },
-  );
+      };
+  wrap(promises, 'setTimeout', promiseTimer(2));
+  wrap(promises.scheduler as Record<string, unknown>, 'wait', promiseTimer(1));
   // An interval is pending until its loop ends: return() (a `break`), a last result, or an error.
   wrap(
     promises,

@@ -47,7 +47,14 @@ function watched(allowance = 1_000, first = 5_000) {
   const clock = new FakeClock();
   let stops = 0;
   const watchdog = new StackWatchdog(allowance, first, () => stops++, clock);
-  return { clock, watchdog, stops: () => stops };
+  /** The process is not stopped `ms` - 1 from now, and is at `ms`. */
+  const stoppedAfter = (ms: number) => {
+    clock.advance(ms - 1);
+    expect(stops).toBe(0);
+    clock.advance(1);
+    expect(stops).toBe(1);
+  };
+  return { clock, watchdog, stops: () => stops, stoppedAfter };
 }
 
 describe('StackWatchdog', () => {
@@ -72,7 +79,7 @@ describe('StackWatchdog', () => {
 
   test('the first message brings the alarm forward to the allowance; every message starts it again', () => {
     // GIVEN a process that sends its first message after 100 ms
-    const { clock, watchdog, stops } = watched();
+    const { clock, watchdog, stops, stoppedAfter } = watched();
     clock.advance(100);
     watchdog.heard();
     // THEN it is stopped 1 s after that message, not 5 s after its start
@@ -80,23 +87,17 @@ describe('StackWatchdog', () => {
     expect(stops()).toBe(0);
     // AND a message just before that moves the deadline 1 s on from it
     watchdog.heard();
-    clock.advance(999);
-    expect(stops()).toBe(0);
-    clock.advance(1);
-    expect(stops()).toBe(1);
+    stoppedAfter(1_000);
     expect(clock.now()).toBe(2_099);
   });
 
   test('a message read in the turn of the event loop after the alarm keeps the process', () => {
     // GIVEN a process whose message is already in the pipe when the alarm goes off
-    const { clock, watchdog, stops } = watched();
+    const { clock, watchdog, stops, stoppedAfter } = watched();
     clock.advance(5_000, () => watchdog.heard());
     // THEN it is not stopped then, but 1 s after that message
     expect(stops()).toBe(0);
-    clock.advance(999);
-    expect(stops()).toBe(0);
-    clock.advance(1);
-    expect(stops()).toBe(1);
+    stoppedAfter(1_000);
   });
 
   test('an alarm that goes off late, the CLI busy itself, gives the process another second to be heard', () => {
@@ -118,25 +119,19 @@ describe('StackWatchdog', () => {
 
   test('a late alarm with nothing heard in the second after stops the process then', () => {
     // GIVEN a CLI busy for 3 s past the alarm WHEN nothing comes in the second after THEN it is stopped then
-    const { clock, stops } = watched();
+    const { clock, stoppedAfter } = watched();
     clock.block(8_000);
-    clock.advance(LATE_ALARM_MS - 1);
-    expect(stops()).toBe(0);
-    clock.advance(1);
-    expect(stops()).toBe(1);
+    stoppedAfter(LATE_ALARM_MS);
   });
 
   test('a message read in the same turn as a late alarm gives the process its whole allowance', () => {
     // GIVEN an allowance of 10 s, and a CLI busy past the alarm
-    const { clock, watchdog, stops } = watched(10_000, 5_000);
+    const { clock, watchdog, stoppedAfter } = watched(10_000, 5_000);
     clock.block(8_000);
     // WHEN a message is read in the turn the alarm goes off
     clock.advance(0, () => watchdog.heard());
     // THEN the process has 10 s from it, not a second
-    clock.advance(9_999);
-    expect(stops()).toBe(0);
-    clock.advance(1);
-    expect(stops()).toBe(1);
+    stoppedAfter(10_000);
   });
 
   test('an alarm late by less than a second stops the process at once', () => {
