@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 'use strict';
+// V8's tiering for a short-lived process, before anything else compiles (v8-tiering.ts).
+require('../lib/v8-tiering').tuneTiering();
 // Node 22+: compiled modules are cached between runs (Node's compile cache, in its default folder).
 const { enableCompileCache } = require('module');
 if (typeof enableCompileCache === 'function') enableCompileCache();
