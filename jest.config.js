@@ -5,8 +5,6 @@ const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es
 module.exports = {
   testEnvironment: 'node',
   testEnvironmentOptions: { globalsCleanup: 'off' },
-  // V8's tiering as aiready's processes set it (test/support/v8-tiering.ts).
-  setupFiles: ['<rootDir>/test/support/v8-tiering.ts'],
   // @marcbachmann/cel-js ships ES modules only; jest's CommonJS runtime needs them transpiled.
   transform: { '^.+\\.ts$': swc, '/@marcbachmann/cel-js/.+\\.js$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/@marcbachmann\\+cel-js|@marcbachmann/cel-js))'],
