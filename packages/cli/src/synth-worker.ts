@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import { synthCommand } from './main';
 import type { SynthReport } from './synth';
+import { tuneTiering } from './v8-tiering';
 
 /** What one run did, for the watcher. */
 export interface WorkerReport {
@@ -33,6 +34,8 @@ export function workerReport(code: number, report: SynthReport | undefined): Wor
 }
 
 if (require.main === module) {
+  // A synth process: V8's tiering as the CLI's (v8-tiering.ts), from here on.
+  tuneTiering();
   // Ctrl-C reaches the whole process group: the watcher lets this run finish, so it never stops mid-write.
   process.on('SIGINT', () => {});
   const [reportFile, mode, ...args] = process.argv.slice(2);

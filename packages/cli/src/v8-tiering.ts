@@ -1,5 +1,5 @@
-// V8's tiering for aiready's own processes: the CLI (bin/aiready.js) and its stack processes
-// (stack-process-setup.ts) set it first thing.
+// V8's tiering for aiready's own processes: the CLI (bin/aiready.js), its stack processes
+// (stack-process-setup.ts) and the runs of `synth --watch` (synth-worker.ts) set it as they start.
 import * as v8 from 'v8';
 
 /**
