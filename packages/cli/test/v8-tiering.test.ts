@@ -1,6 +1,7 @@
 // V8's tiering is a process-wide setting, so each check runs in a plain Node process, on the built lib/
 // and bin/ (`pnpm test` runs tsc -b first), under the Node.js that runs the tests.
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { TIERING_FLAGS, tieringFlags } from '../src/v8-tiering';
 
@@ -41,6 +42,11 @@ describe('V8 tiering of aiready processes', () => {
     expect(tieringFlags('22.12.0')).toEqual(TIERING_FLAGS);
     expect(tieringFlags('24.22.3')).toEqual(TIERING_FLAGS);
     expect(tieringFlags('26.0.0')).toEqual(TIERING_FLAGS);
+  });
+
+  test('the README names the flags as they are', () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, '../../../README.md'), 'utf8');
+    for (const flag of TIERING_FLAGS) expect(readme).toContain(`\`${flag}\``);
   });
 
   test('every flag is one the running V8 knows (an unknown one would be a bad option of node)', () => {
