@@ -8,8 +8,8 @@ import * as v8 from 'v8';
  * synth process lives a second or a few and runs mostly code that runs a few times (module bodies,
  * constructs, a check per object): what the optimizing compilers spent on code hot only briefly, on
  * background threads taking CPU from the other process on two cores, was more than their code saved.
- * Measured (BENCHMARKS.md, eighth round): the reference targets 8 to 14 % less CPU on Node.js 22 and
- * 24; 1,000 pools x 500 teams 3 to 10 % less CPU, the same wall time. Code hot for longer is still
+ * Measured (BENCHMARKS.md, eighth round): the reference targets 9 to 13 % less CPU on Node.js 22 and
+ * 24; 1,000 pools x 500 teams 6 to 8 % less CPU, about the same wall time. Code hot for longer is still
  * optimized. The output does not depend on them.
  */
 export const TIERING_FLAGS: readonly string[] = ['--invocation-count-for-turbofan=30000', '--invocation-count-for-maglev=2000'];
